@@ -1,0 +1,283 @@
+//! The typed configuration: built-in defaults, overridden by an optional TOML
+//! file, overridden by the command line. One [`Config`] is made at start-up
+//! and passed down; nothing reads settings from anywhere else.
+//!
+//! Every key is documented in the README's configuration reference; a key
+//! this module does not know is an error, so a typo cannot silently fall back
+//! to a default.
+
+use crate::signatory::Kind;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where to listen: a TCP address or a Unix socket path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListenAddr {
+    Tcp(std::net::SocketAddr),
+    Unix(PathBuf),
+}
+
+impl std::str::FromStr for ListenAddr {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if let Some(path) = s.strip_prefix("unix:") {
+            if path.is_empty() {
+                return Err("unix: needs a socket path".into());
+            }
+            return Ok(ListenAddr::Unix(PathBuf::from(path)));
+        }
+        s.parse()
+            .map(ListenAddr::Tcp)
+            .map_err(|_| format!("`{s}` is neither HOST:PORT nor unix:/path"))
+    }
+}
+
+impl std::fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListenAddr::Tcp(a) => write!(f, "http://{a}"),
+            ListenAddr::Unix(p) => write!(f, "unix:{}", p.display()),
+        }
+    }
+}
+
+/// The whole configuration of one server.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: ListenAddr,
+    /// Expect a PROXY v1 line (tor's `HiddenServiceExportCircuitID haproxy`)
+    /// at the start of every connection on the public listener.
+    pub proxy_protocol: bool,
+    /// Deployer's letter; `None` serves the embedded "Secure the Internet".
+    pub letter: Option<PathBuf>,
+    /// Existing signatories to import on first start, per kind.
+    pub import: Vec<(Kind, PathBuf)>,
+    /// Kinds whose signatures wait for a moderator before they are shown.
+    pub review_kinds: Vec<Kind>,
+    /// Names shown per group on the letter page before "see all".
+    pub page_group_limit: usize,
+    /// Names per page on `/signatories/{kind}` and in search results.
+    pub list_page_size: usize,
+    /// A form submitted sooner than this after it was served is refused.
+    pub min_fill_time: Duration,
+    /// A form older than this is refused (and its token forgotten).
+    pub token_max_age: Duration,
+    /// Signatures waiting for review, at most; past it signing answers 503.
+    pub max_pending: u64,
+    /// Signing throttle for the whole site: burst and sustained rate.
+    pub sign_burst: u32,
+    pub sign_per_second: u32,
+    /// Signing throttle per Tor circuit (PROXY listeners only).
+    pub circuit_sign_burst: u32,
+    pub circuit_sign_per_minute: u32,
+    pub circuit_max_connections: usize,
+    pub max_connections: usize,
+    pub header_read_timeout: Duration,
+    pub idle_timeout: Duration,
+    /// Adds `Onion-Location: http://<this>/path` to every response.
+    pub onion_location: Option<String>,
+}
+
+impl Config {
+    /// Defaults for a data dir; what `cargo run --release` uses.
+    pub fn new(data_dir: PathBuf) -> Config {
+        Config {
+            data_dir,
+            listen: ListenAddr::Tcp(([127, 0, 0, 1], 8080).into()),
+            proxy_protocol: false,
+            letter: None,
+            import: Vec::new(),
+            review_kinds: vec![Kind::Organization, Kind::Company],
+            page_group_limit: 250,
+            list_page_size: 200,
+            min_fill_time: Duration::from_secs(3),
+            token_max_age: Duration::from_secs(24 * 3600),
+            max_pending: 10_000,
+            sign_burst: 20_000,
+            sign_per_second: 20_000,
+            circuit_sign_burst: 3,
+            circuit_sign_per_minute: 2,
+            circuit_max_connections: 16,
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            onion_location: None,
+        }
+    }
+
+    /// Defaults, then the TOML file if given. Relative paths in the file are
+    /// relative to the file's folder.
+    pub fn load(data_dir: PathBuf, file: Option<&Path>) -> Result<Config, String> {
+        let mut config = Config::new(data_dir);
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+            let raw: RawConfig = toml::from_str(&text)
+                .map_err(|e| format!("config {}: {e}", path.display()))?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            raw.apply(&mut config, base)?;
+        }
+        Ok(config)
+    }
+
+    pub fn needs_review(&self, kind: Kind) -> bool {
+        self.review_kinds.contains(&kind)
+    }
+}
+
+/// The file's shape; every field optional, unknown keys refused.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: Option<String>,
+    proxy_protocol: Option<bool>,
+    letter: Option<PathBuf>,
+    import: Option<RawImport>,
+    review: Option<Vec<String>>,
+    page_group_limit: Option<usize>,
+    list_page_size: Option<usize>,
+    min_fill_seconds: Option<u64>,
+    token_max_age_hours: Option<u64>,
+    max_pending: Option<u64>,
+    sign_burst: Option<u32>,
+    sign_per_second: Option<u32>,
+    circuit_sign_burst: Option<u32>,
+    circuit_sign_per_minute: Option<u32>,
+    circuit_max_connections: Option<usize>,
+    max_connections: Option<usize>,
+    header_read_timeout_seconds: Option<u64>,
+    idle_timeout_seconds: Option<u64>,
+    onion_location: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImport {
+    organizations: Option<PathBuf>,
+    companies: Option<PathBuf>,
+    individuals: Option<PathBuf>,
+}
+
+fn positive<T: PartialOrd + Default + Copy>(key: &str, v: T) -> Result<T, String> {
+    if v > T::default() {
+        Ok(v)
+    } else {
+        Err(format!("config: `{key}` must be greater than 0"))
+    }
+}
+
+impl RawConfig {
+    fn apply(self, c: &mut Config, base: &Path) -> Result<(), String> {
+        if let Some(l) = self.listen {
+            c.listen = l.parse()?;
+        }
+        if let Some(p) = self.proxy_protocol {
+            c.proxy_protocol = p;
+        }
+        if let Some(p) = self.letter {
+            c.letter = Some(base.join(p));
+        }
+        if let Some(i) = self.import {
+            for (kind, path) in [
+                (Kind::Organization, i.organizations),
+                (Kind::Company, i.companies),
+                (Kind::Individual, i.individuals),
+            ] {
+                if let Some(p) = path {
+                    c.import.push((kind, base.join(p)));
+                }
+            }
+        }
+        if let Some(kinds) = self.review {
+            c.review_kinds = kinds
+                .iter()
+                .map(|k| Kind::parse(k).map_err(|_| format!("config: `review`: unknown kind `{k}`")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = self.page_group_limit {
+            c.page_group_limit = v;
+        }
+        if let Some(v) = self.list_page_size {
+            c.list_page_size = positive("list_page_size", v)?;
+        }
+        if let Some(v) = self.min_fill_seconds {
+            c.min_fill_time = Duration::from_secs(v);
+        }
+        if let Some(v) = self.token_max_age_hours {
+            c.token_max_age = Duration::from_secs(positive("token_max_age_hours", v)? * 3600);
+        }
+        if let Some(v) = self.max_pending {
+            c.max_pending = v;
+        }
+        if let Some(v) = self.sign_burst {
+            c.sign_burst = positive("sign_burst", v)?;
+        }
+        if let Some(v) = self.sign_per_second {
+            c.sign_per_second = positive("sign_per_second", v)?;
+        }
+        if let Some(v) = self.circuit_sign_burst {
+            c.circuit_sign_burst = positive("circuit_sign_burst", v)?;
+        }
+        if let Some(v) = self.circuit_sign_per_minute {
+            c.circuit_sign_per_minute = positive("circuit_sign_per_minute", v)?;
+        }
+        if let Some(v) = self.circuit_max_connections {
+            c.circuit_max_connections = positive("circuit_max_connections", v)?;
+        }
+        if let Some(v) = self.max_connections {
+            c.max_connections = positive("max_connections", v)?;
+        }
+        if let Some(v) = self.header_read_timeout_seconds {
+            c.header_read_timeout = Duration::from_secs(positive("header_read_timeout_seconds", v)?);
+        }
+        if let Some(v) = self.idle_timeout_seconds {
+            c.idle_timeout = Duration::from_secs(positive("idle_timeout_seconds", v)?);
+        }
+        if let Some(v) = self.onion_location {
+            let host = v.trim_start_matches("http://").trim_end_matches('/');
+            if !host.ends_with(".onion") || host.contains(['/', ' ', '\r', '\n']) {
+                return Err(format!("config: `onion_location` must be an .onion host, not `{v}`"));
+            }
+            c.onion_location = Some(host.to_string());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> Result<Config, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("undersign.toml");
+        std::fs::write(&path, toml).unwrap();
+        Config::load("data".into(), Some(&path))
+    }
+
+    #[test]
+    fn defaults_serve_loopback_8080_and_review_organisations() {
+        let c = Config::new("d".into());
+        assert_eq!(c.listen, "127.0.0.1:8080".parse().unwrap());
+        assert!(c.needs_review(Kind::Organization) && !c.needs_review(Kind::Individual));
+    }
+
+    #[test]
+    fn file_overrides_defaults() {
+        let c = load("min_fill_seconds = 0\nreview = [\"individual\"]\nlisten = \"unix:/run/u.sock\"\n")
+            .unwrap();
+        assert_eq!(c.min_fill_time, Duration::ZERO);
+        assert_eq!(c.review_kinds, vec![Kind::Individual]);
+        assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(load("min_fil_seconds = 0\n").unwrap_err().contains("min_fil_seconds"));
+        assert!(load("review = [\"government\"]\n").is_err());
+        assert!(load("onion_location = \"example.com\"\n").is_err());
+        assert!(load("max_connections = 0\n").is_err());
+    }
+}

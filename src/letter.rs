@@ -1,0 +1,227 @@
+//! The letter's content: title, text, principles, sign-up note and privacy
+//! disclaimer, read once at start-up from a deployer's Markdown file or from
+//! the "Secure the Internet" letter embedded in the binary, together with the
+//! lists of existing signatories imported into an empty store on first start.
+//!
+//! The Markdown file has one `# Title`, then the letter's text, then these
+//! optional `##` sections, in any order:
+//! `## Principles` (a list; any text after the list closes the letter),
+//! `## Sign up` (a note above the form) and `## Disclaimer` (shown on the
+//! privacy page). Raw HTML in the file is shown as text, never passed on.
+
+use crate::signatory::Kind;
+use pulldown_cmark::{html, Event, Options, Parser};
+use std::path::Path;
+
+const EMBEDDED_LETTER: &str = include_str!("../content/letter.md");
+const EMBEDDED_ORGANIZATIONS: &str = include_str!("../content/organizations.txt");
+const EMBEDDED_COMPANIES: &str = include_str!("../content/companies.txt");
+const EMBEDDED_INDIVIDUALS: &str = include_str!("../content/individuals.txt");
+
+/// The letter, with every text part already rendered to safe HTML.
+#[derive(Clone, Debug)]
+pub struct Letter {
+    pub title: String,
+    pub text_html: String,
+    /// Each principle as inline HTML (no surrounding paragraph).
+    pub principles_html: Vec<String>,
+    pub closing_html: String,
+    pub sign_up_html: String,
+    pub disclaimer_html: String,
+}
+
+/// Everything the site shows that the deployer wrote.
+#[derive(Clone, Debug)]
+pub struct Content {
+    pub letter: Letter,
+    /// Names to import on first start, per kind, in the order given.
+    pub signatories: Vec<(Kind, Vec<String>)>,
+}
+
+#[derive(Debug)]
+pub struct LetterError(pub String);
+
+impl std::fmt::Display for LetterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LetterError {}
+
+impl Content {
+    /// The default: "Secure the Internet" and its 322 signatories.
+    pub fn embedded() -> Content {
+        Content {
+            letter: Letter::parse(EMBEDDED_LETTER).expect("the embedded letter parses"),
+            signatories: vec![
+                (Kind::Organization, lines(EMBEDDED_ORGANIZATIONS)),
+                (Kind::Company, lines(EMBEDDED_COMPANIES)),
+                (Kind::Individual, lines(EMBEDDED_INDIVIDUALS)),
+            ],
+        }
+    }
+
+    /// A deployer's letter (or, with `None`, the embedded one) and optional
+    /// signatory lists, one name per line. With neither, the embedded default.
+    pub fn load(letter: Option<&Path>, signatories: &[(Kind, &Path)]) -> Result<Content, LetterError> {
+        let read = |p: &Path| {
+            std::fs::read_to_string(p)
+                .map_err(|e| LetterError(format!("cannot read {}: {e}", p.display())))
+        };
+        if letter.is_none() && signatories.is_empty() {
+            return Ok(Content::embedded());
+        }
+        let letter = match letter {
+            None => Content::embedded().letter,
+            Some(path) => Letter::parse(&read(path)?)
+                .map_err(|e| LetterError(format!("{}: {}", path.display(), e.0)))?,
+        };
+        let mut lists = Vec::new();
+        for (kind, path) in signatories {
+            lists.push((*kind, lines(&read(path)?)));
+        }
+        Ok(Content { letter, signatories: lists })
+    }
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+}
+
+impl Letter {
+    pub fn parse(markdown: &str) -> Result<Letter, LetterError> {
+        let mut title = None;
+        let mut sections: Vec<(String, String)> = vec![(String::new(), String::new())];
+        for line in markdown.lines() {
+            if let Some(t) = line.strip_prefix("# ") {
+                if title.is_some() {
+                    return Err(LetterError("more than one `# Title` line".into()));
+                }
+                title = Some(t.trim().to_string());
+            } else if let Some(h) = line.strip_prefix("## ") {
+                sections.push((h.trim().to_lowercase(), String::new()));
+            } else if let Some((_, body)) = sections.last_mut() {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+        let title = title.ok_or_else(|| LetterError("no `# Title` line".into()))?;
+        let mut letter = Letter {
+            title,
+            text_html: String::new(),
+            principles_html: Vec::new(),
+            closing_html: String::new(),
+            sign_up_html: String::new(),
+            disclaimer_html: String::new(),
+        };
+        for (heading, body) in sections {
+            match heading.as_str() {
+                "" => letter.text_html = to_html(&body),
+                "principles" => {
+                    let (items, rest) = split_list(&body);
+                    letter.principles_html = items.iter().map(|i| inline_html(i)).collect();
+                    letter.closing_html = to_html(&rest);
+                }
+                "sign up" | "sign-up" => letter.sign_up_html = to_html(&body),
+                "disclaimer" | "privacy disclaimer" => letter.disclaimer_html = to_html(&body),
+                other => {
+                    return Err(LetterError(format!(
+                        "unknown section `## {other}` (expected Principles, Sign up or Disclaimer)"
+                    )))
+                }
+            }
+        }
+        if letter.text_html.trim().is_empty() {
+            return Err(LetterError("the letter has no text under its title".into()));
+        }
+        Ok(letter)
+    }
+}
+
+/// Splits a leading Markdown bullet list (`- ` or `* ` items, indented
+/// continuation lines) from the text after it.
+fn split_list(body: &str) -> (Vec<String>, String) {
+    let mut items: Vec<String> = Vec::new();
+    let mut rest = String::new();
+    let mut in_list = true;
+    for line in body.lines() {
+        if in_list {
+            if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+                items.push(item.trim().to_string());
+                continue;
+            }
+            if let (Some(last), true) = (items.last_mut(), line.starts_with("  ")) {
+                last.push(' ');
+                last.push_str(line.trim());
+                continue;
+            }
+            if line.trim().is_empty() {
+                continue;
+            }
+            in_list = false;
+        }
+        rest.push_str(line);
+        rest.push('\n');
+    }
+    (items, rest)
+}
+
+/// Markdown to HTML with raw HTML turned into visible text: the letter's
+/// author cannot (even by mistake) add a script or a remote image.
+fn to_html(markdown: &str) -> String {
+    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        // Images would be a second request: show their alt text instead.
+        Event::Start(pulldown_cmark::Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
+            Event::Text("".into())
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+fn inline_html(markdown: &str) -> String {
+    let html = to_html(markdown);
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_letter_has_its_parts() {
+        let c = Content::embedded();
+        assert_eq!(c.letter.title, "Secure the Internet");
+        assert_eq!(c.letter.principles_html.len(), 5);
+        assert!(c.letter.closing_html.contains("more secure future"));
+        assert!(c.letter.sign_up_html.contains("individual, company, or organization"));
+        assert!(c.letter.disclaimer_html.contains("vigorously challenged"));
+        let counts: Vec<usize> = c.signatories.iter().map(|(_, n)| n.len()).collect();
+        assert_eq!(counts, [203, 32, 87]);
+        assert_eq!(c.signatories[0].1[0], "18MillionRising.org");
+        assert_eq!(c.signatories[2].1.last().unwrap(), "Dan York");
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let l = Letter::parse("# T\n\nHello <script>alert(1)</script> ![x](http://e/x.png)\n").unwrap();
+        assert!(!l.text_html.contains("<script>"));
+        assert!(l.text_html.contains("&lt;script&gt;"));
+        assert!(!l.text_html.contains("<img"));
+    }
+
+    #[test]
+    fn refuses_a_letter_without_title_or_with_unknown_sections() {
+        assert!(Letter::parse("text only\n").is_err());
+        assert!(Letter::parse("# T\n\ntext\n\n## Appendix\n\nx\n").is_err());
+    }
+}

@@ -1,0 +1,523 @@
+//! The HTTP layer: listeners, connections, routing, limits and headers.
+//!
+//! It owns every bound the public side has: connections at once, per-circuit
+//! connections (PROXY listeners), the header-read and body timeouts, the
+//! 16 KiB body limit, and the signing throttles. It adds the security
+//! headers to every response in one place ([`App::finish`]) and turns every
+//! refusal into a short page with a 4xx status (503 when the store cannot
+//! write). It never logs a request.
+
+use crate::config::{Config, ListenAddr};
+use crate::limits::{CircuitGuard, CircuitLimits, SiteLimit};
+use crate::proxy_protocol;
+use crate::render::{FormValues, PageCache, Renderer};
+use crate::signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
+use crate::store::{Day, NewSignature, SignError, Store};
+use crate::tokens::{Secret, TokenError};
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, UnixListener};
+use tokio::sync::{watch, Semaphore};
+
+/// Largest request body accepted (a signature is a few hundred bytes).
+pub const MAX_BODY: usize = 16 * 1024;
+/// Longest search query, in bytes.
+const MAX_QUERY: usize = 200;
+/// A connection is closed after this long whatever it does, so a client
+/// that stops reading cannot hold a slot for ever.
+const CONNECTION_MAX: Duration = Duration::from_secs(300);
+
+/// Everything a request handler needs; shared by all connections.
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub secret: Secret,
+    pub renderer: Renderer,
+    pub cache: PageCache,
+    site_limit: SiteLimit,
+    circuits: Arc<CircuitLimits>,
+    /// Headers every response carries, built once.
+    common_headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+type Body = Full<Bytes>;
+
+impl App {
+    pub fn new(config: Config, store: Store, secret: Secret, renderer: Renderer) -> App {
+        let csp = format!(
+            "default-src 'none'; style-src {}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            crate::render::style_hash()
+        );
+        let common_headers = vec![
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp).expect("ASCII")),
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+            (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+            (HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin")),
+            (
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static(
+                    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), bluetooth=(), browsing-topics=(), camera=(), clipboard-read=(), clipboard-write=(), display-capture=(), document-domain=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), interest-cohort=(), local-fonts=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-create=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), storage-access=(), sync-xhr=(), usb=(), web-share=(), window-management=(), xr-spatial-tracking=()",
+                ),
+            ),
+        ];
+        let site_limit = SiteLimit::new(config.sign_burst, config.sign_per_second);
+        let circuits = CircuitLimits::new(
+            config.circuit_max_connections,
+            config.circuit_sign_burst,
+            config.circuit_sign_per_minute,
+        );
+        App {
+            config,
+            store,
+            secret,
+            renderer,
+            cache: PageCache::default(),
+            site_limit,
+            circuits,
+            common_headers,
+        }
+    }
+
+    /// Adds the headers every response carries.
+    fn finish(&self, mut resp: Response<Body>, path: &str) -> Response<Body> {
+        let h = resp.headers_mut();
+        for (name, value) in &self.common_headers {
+            h.insert(name.clone(), value.clone());
+        }
+        if let Some(onion) = &self.config.onion_location {
+            // Same path on the onion; the host was checked when the config loaded.
+            if let Ok(v) = HeaderValue::from_str(&format!("http://{onion}{path}")) {
+                h.insert(HeaderName::from_static("onion-location"), v);
+            }
+        }
+        resp
+    }
+}
+
+fn respond(status: StatusCode, content_type: &'static str, cache: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut resp = Response::new(Full::new(body.into()));
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    resp
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+/// Pages with a form token must not be reused from a cache: a used token
+/// would be refused.
+const NO_STORE: &str = "no-store";
+
+fn html(status: StatusCode, body: String) -> Response<Body> {
+    respond(status, HTML, NO_STORE, body)
+}
+
+/// A short error page.
+fn error(app: &App, status: StatusCode, heading: &str, reason: &str) -> Response<Body> {
+    html(status, app.renderer.error(heading, reason))
+}
+
+fn not_found(app: &App) -> Response<Body> {
+    error(app, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
+}
+
+fn method_not_allowed(app: &App, allow: &'static str) -> Response<Body> {
+    let mut r = error(
+        app,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Not possible here",
+        "This address does not take that kind of request.",
+    );
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    r
+}
+
+fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+}
+
+/// Routes one request. Every path through here ends in a response; input
+/// can make a 4xx, never a panic or a 500.
+async fn handle(app: Arc<App>, circuit: Option<Arc<CircuitGuard>>, req: Request<Incoming>) -> Response<Body> {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let is_get = method == Method::GET || method == Method::HEAD;
+    let resp = match path.as_str() {
+        "/" if is_get => letter_page(&app),
+        "/" => method_not_allowed(&app, "GET, HEAD"),
+        "/sign" if method == Method::POST => sign(&app, circuit.as_deref(), req).await,
+        "/sign" => method_not_allowed(&app, "POST"),
+        "/withdraw" if is_get => html(StatusCode::OK, app.renderer.withdraw_form(None)),
+        "/withdraw" if method == Method::POST => withdraw(&app, req).await,
+        "/withdraw" => method_not_allowed(&app, "GET, HEAD, POST"),
+        "/privacy" if is_get => respond(StatusCode::OK, HTML, "max-age=300", app.renderer.privacy(&app.config.review_kinds)),
+        "/signatories" if is_get => search(&app, req.uri().query()).await,
+        "/signatories.json" if is_get => {
+            let body = app.cache.json(&app.store);
+            respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body))
+        }
+        "/signatories.csv" if is_get => {
+            let body = app.cache.csv(&app.store);
+            let mut r = respond(StatusCode::OK, "text/csv; charset=utf-8", "max-age=60", Bytes::clone(&body));
+            r.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
+            );
+            r
+        }
+        "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => method_not_allowed(&app, "GET, HEAD"),
+        p if p.starts_with("/signatories/") => {
+            if !is_get {
+                method_not_allowed(&app, "GET, HEAD")
+            } else {
+                kind_page(&app, &p["/signatories/".len()..], req.uri().query())
+            }
+        }
+        _ => not_found(&app),
+    };
+    app.finish(resp, &path)
+}
+
+fn letter_page(app: &App) -> Response<Body> {
+    let page = app.cache.letter(&app.renderer, &app.store);
+    let token = app.secret.issue_token();
+    let mut body = BytesMut::with_capacity(page.head.len() + token.len() + page.tail.len());
+    body.extend_from_slice(&page.head);
+    body.extend_from_slice(token.as_bytes());
+    body.extend_from_slice(&page.tail);
+    respond(StatusCode::OK, HTML, NO_STORE, body.freeze())
+}
+
+fn kind_page(app: &App, kind: &str, query: Option<&str>) -> Response<Body> {
+    let Ok(kind) = Kind::parse(kind) else { return not_found(app) };
+    let page_no = match query_param(query, "page") {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => {
+                return error(app, StatusCode::BAD_REQUEST, "Bad page number", "The page number must be a whole number, 1 or more.")
+            }
+        },
+    };
+    match app.renderer.kind_page(&app.store, kind, page_no) {
+        Some(body) => respond(StatusCode::OK, HTML, "max-age=60", body),
+        None => error(app, StatusCode::NOT_FOUND, "No such page", "This list has fewer pages."),
+    }
+}
+
+async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
+    let q = query_param(query, "q").unwrap_or_default();
+    if q.len() > MAX_QUERY {
+        return error(app, StatusCode::BAD_REQUEST, "Search too long", "Please search for at most 100 characters.");
+    }
+    let shown = SignatoryName::parse(&q).ok();
+    let body = match shown {
+        None => app.renderer.search_page(q.trim(), None),
+        Some(name) => {
+            let folded = name.folded();
+            let limit = app.renderer.page_size();
+            let store = app.store.clone();
+            // A scan over every published name: off the connection threads.
+            let found = tokio::task::spawn_blocking(move || store.search(&folded, limit)).await.unwrap_or_default();
+            app.renderer.search_page(name.as_str(), Some(&found))
+        }
+    };
+    respond(StatusCode::OK, HTML, "max-age=60", body)
+}
+
+/// Reads a urlencoded form body within the limits, or says why not.
+async fn read_form(app: &App, req: Request<Incoming>) -> Result<HashMap<String, String>, Response<Body>> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .unwrap_or(false);
+    if !is_form {
+        return Err(error(
+            app,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Form not understood",
+            "Please send the form from this site's page.",
+        ));
+    }
+    let too_large = || error(app, StatusCode::PAYLOAD_TOO_LARGE, "Form too large", "The form sent was larger than 16 KiB. Please shorten what you typed.");
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let body = Limited::new(req.into_body(), MAX_BODY);
+    let bytes = match tokio::time::timeout(app.config.idle_timeout, body.collect()).await {
+        Err(_) => {
+            return Err(error(app, StatusCode::REQUEST_TIMEOUT, "Form too slow", "The form took too long to arrive. Please send it again."))
+        }
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Err(too_large()),
+        Ok(Err(_)) => return Err(error(app, StatusCode::BAD_REQUEST, "Form incomplete", "The form did not arrive whole. Please send it again.")),
+        Ok(Ok(c)) => c.to_bytes(),
+    };
+    // First value wins; a repeated field cannot override what was checked.
+    let mut fields = HashMap::new();
+    for (k, v) in form_urlencoded::parse(&bytes) {
+        fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+    }
+    Ok(fields)
+}
+
+fn form_values(fields: &HashMap<String, String>) -> FormValues {
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    FormValues {
+        name: get("name"),
+        kind: get("kind"),
+        affiliation: get("affiliation"),
+        country: get("country"),
+        listed: fields.contains_key("listed"),
+    }
+}
+
+fn parse_submission(fields: &HashMap<String, String>) -> Result<Submission, FieldError> {
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+    Ok(Submission {
+        name: SignatoryName::parse(get("name"))?,
+        kind: Kind::parse(get("kind"))?,
+        affiliation: Affiliation::parse(get("affiliation"))?,
+        country: Country::parse(get("country"))?,
+        listed: fields.contains_key("listed"),
+    })
+}
+
+async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Response<Body> {
+    let fields = match read_form(app, req).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let values = form_values(&fields);
+    let refuse = |status: StatusCode, heading: &str, reason: &str, field: Option<Field>| {
+        let page = app.renderer.sign_refused(heading, reason, field, &app.secret.issue_token(), &values);
+        html(status, page)
+    };
+    if fields.get("website").is_some_and(|v| !v.is_empty()) {
+        return refuse(StatusCode::BAD_REQUEST, "Form not accepted", "A field meant to stay empty was filled in. If you use a form-filling tool, clear that field and send the form again.", None);
+    }
+    let token = fields.get("token").map(String::as_str).unwrap_or("");
+    let token = match app.secret.verify_token(token, app.config.min_fill_time, app.config.token_max_age) {
+        Ok(t) => t,
+        Err(TokenError::Missing | TokenError::Forged) => {
+            return refuse(StatusCode::BAD_REQUEST, "Form not recognised", "This form was not served by this site, or it was changed on the way. Please use the form below.", None)
+        }
+        Err(TokenError::Expired) => {
+            return refuse(StatusCode::BAD_REQUEST, "Form expired", "This form is more than a day old. Please send it again with the fresh form below.", None)
+        }
+        Err(TokenError::TooFast) => {
+            return refuse(StatusCode::BAD_REQUEST, "Too fast", "The form came back faster than a person can fill it in. Please wait a few seconds and send it again.", None)
+        }
+    };
+    let submission = match parse_submission(&fields) {
+        Ok(s) => s,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "Please check the form", e.reason, Some(e.field)),
+    };
+    if circuit.is_some_and(|c| !c.allow_sign()) || !app.site_limit.allow_sign() {
+        let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, "Please wait", "Too many signatures are arriving from your connection or in all. Please wait a minute, then send the form again.", None);
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return r;
+    }
+    let code = app.secret.new_withdrawal_code();
+    let name = submission.name.as_str().to_owned();
+    let kind = submission.kind;
+    let new = NewSignature {
+        needs_review: app.config.needs_review(kind),
+        token_nonce: token.nonce,
+        token_forget_after: Day(((token.issued_secs + app.config.token_max_age.as_secs()) / 86_400) as u32 + 1),
+        withdraw_hash: app.secret.withdrawal_hash(&code),
+        max_pending: app.config.max_pending,
+        submission,
+    };
+    match app.store.sign(new).await {
+        Ok(signed) => html(StatusCode::OK, app.renderer.thank_you(&name, signed.status, signed.listed, &code)),
+        Err(SignError::TokenUsed) => error(
+            app,
+            StatusCode::CONFLICT,
+            "Already signed with this form",
+            "This form was sent before and its signature is recorded. To sign for someone else, open the letter again for a fresh form.",
+        ),
+        Err(SignError::Duplicate) => refuse(
+            StatusCode::CONFLICT,
+            "Already signed",
+            &format!("{} named “{name}” has already signed the letter.", capitalise(kind_article(kind))),
+            Some(Field::Name),
+        ),
+        Err(SignError::ReviewQueueFull) => {
+            let mut r = refuse(StatusCode::SERVICE_UNAVAILABLE, "Please come back later", "Many signatures are waiting for review just now. Please send the form again later.", None);
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+            r
+        }
+        Err(SignError::Unavailable) => {
+            let mut r = refuse(StatusCode::SERVICE_UNAVAILABLE, "Not saved", "Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.", None);
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
+            r
+        }
+    }
+}
+
+fn kind_article(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Organization => "an organisation",
+        Kind::Company => "a company",
+        Kind::Individual => "someone",
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+async fn withdraw(app: &App, req: Request<Incoming>) -> Response<Body> {
+    let fields = match read_form(app, req).await {
+        Ok(f) => f,
+        Err(resp) => return resp,
+    };
+    let code = fields.get("code").map(|c| c.trim()).unwrap_or("");
+    if code.is_empty() || code.len() > 100 {
+        return html(StatusCode::BAD_REQUEST, app.renderer.withdraw_form(Some("Please enter your withdrawal code.")));
+    }
+    match app.store.withdraw(app.secret.withdrawal_hash(code)).await {
+        Ok(true) => html(StatusCode::OK, app.renderer.withdrawn()),
+        Ok(false) => html(
+            StatusCode::NOT_FOUND,
+            app.renderer.withdraw_form(Some("No signature has this withdrawal code. Check it for typing mistakes; a signature already withdrawn is gone.")),
+        ),
+        Err(_) => error(app, StatusCode::SERVICE_UNAVAILABLE, "Not done", "The signature could not be removed just now. Please try again in a few minutes."),
+    }
+}
+
+/// A bound listening socket of either family.
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener, std::path::PathBuf),
+}
+
+impl Listener {
+    pub async fn bind(addr: &ListenAddr) -> std::io::Result<Listener> {
+        match addr {
+            ListenAddr::Tcp(a) => Ok(Listener::Tcp(TcpListener::bind(a).await?)),
+            ListenAddr::Unix(path) => {
+                // A socket left by a previous run would make bind fail.
+                if std::fs::symlink_metadata(path).is_ok_and(|m| {
+                    std::os::unix::fs::FileTypeExt::is_socket(&m.file_type())
+                }) {
+                    std::fs::remove_file(path)?;
+                }
+                Ok(Listener::Unix(UnixListener::bind(path)?, path.clone()))
+            }
+        }
+    }
+
+    /// Where it listens, for the start-up line.
+    pub fn describe(&self) -> String {
+        match self {
+            Listener::Tcp(l) => l.local_addr().map(|a| format!("http://{a}")).unwrap_or_default(),
+            Listener::Unix(_, p) => format!("unix:{}", p.display()),
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Listener::Unix(_, path) = self {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Serves until `shutdown` turns true, then lets connections finish their
+/// requests (in-flight signatures included) for up to 10 s.
+pub async fn serve(app: Arc<App>, listener: Listener, mut shutdown: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(app.config.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        // Wait for a free slot before accepting: excess clients wait in the
+        // kernel's backlog instead of costing memory here.
+        let permit = tokio::select! {
+            p = Arc::clone(&slots).acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = shutdown.changed() => break,
+        };
+        let accepted = tokio::select! {
+            a = accept(&listener) => a,
+            _ = shutdown.changed() => break,
+        };
+        let Ok(stream) = accepted else {
+            // Out of file descriptors and the like: back off, do not spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let app = Arc::clone(&app);
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let _permit = permit;
+            match stream {
+                Stream::Tcp(s) => {
+                    let _ = s.set_nodelay(true);
+                    connection(app, s, watcher).await
+                }
+                Stream::Unix(s) => connection(app, s, watcher).await,
+            }
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+}
+
+enum Stream {
+    Tcp(tokio::net::TcpStream),
+    Unix(tokio::net::UnixStream),
+}
+
+async fn accept(listener: &Listener) -> std::io::Result<Stream> {
+    match listener {
+        Listener::Tcp(l) => l.accept().await.map(|(s, _peer)| Stream::Tcp(s)),
+        Listener::Unix(l, _) => l.accept().await.map(|(s, _peer)| Stream::Unix(s)),
+    }
+}
+
+/// One connection: optional PROXY header, then HTTP/1.1 with keep-alive.
+async fn connection<S>(app: Arc<App>, mut stream: S, watcher: hyper_util::server::graceful::Watcher)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let circuit = if app.config.proxy_protocol {
+        let header = tokio::time::timeout(app.config.header_read_timeout, proxy_protocol::read_header(&mut stream)).await;
+        let Ok(Ok(id)) = header else { return };
+        match app.circuits.connect(id.0) {
+            Some(guard) => Some(Arc::new(guard)),
+            None => return, // this circuit has too many connections open
+        }
+    } else {
+        None
+    };
+    let service_app = Arc::clone(&app);
+    let service = hyper::service::service_fn(move |req| {
+        let app = Arc::clone(&service_app);
+        let circuit = circuit.clone();
+        async move { Ok::<_, Infallible>(handle(app, circuit, req).await) }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(app.config.header_read_timeout)
+        .auto_date_header(false)
+        .max_buf_size(64 * 1024)
+        .max_headers(64);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    let _ = tokio::time::timeout(CONNECTION_MAX, watcher.watch(conn)).await;
+}
