@@ -114,8 +114,8 @@ impl Config {
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-            let raw: RawConfig = toml::from_str(&text)
-                .map_err(|e| format!("config {}: {e}", path.display()))?;
+            let raw: RawConfig =
+                toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
             let base = path.parent().unwrap_or(Path::new("."));
             raw.apply(&mut config, base)?;
         }
@@ -193,7 +193,9 @@ impl RawConfig {
         if let Some(kinds) = self.review {
             c.review_kinds = kinds
                 .iter()
-                .map(|k| Kind::parse(k).map_err(|_| format!("config: `review`: unknown kind `{k}`")))
+                .map(|k| {
+                    Kind::parse(k).map_err(|_| format!("config: `review`: unknown kind `{k}`"))
+                })
                 .collect::<Result<_, _>>()?;
         }
         if let Some(v) = self.page_group_limit {
@@ -230,7 +232,8 @@ impl RawConfig {
             c.max_connections = positive("max_connections", v)?;
         }
         if let Some(v) = self.header_read_timeout_seconds {
-            c.header_read_timeout = Duration::from_secs(positive("header_read_timeout_seconds", v)?);
+            c.header_read_timeout =
+                Duration::from_secs(positive("header_read_timeout_seconds", v)?);
         }
         if let Some(v) = self.idle_timeout_seconds {
             c.idle_timeout = Duration::from_secs(positive("idle_timeout_seconds", v)?);
@@ -238,7 +241,9 @@ impl RawConfig {
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');
             if !host.ends_with(".onion") || host.contains(['/', ' ', '\r', '\n']) {
-                return Err(format!("config: `onion_location` must be an .onion host, not `{v}`"));
+                return Err(format!(
+                    "config: `onion_location` must be an .onion host, not `{v}`"
+                ));
             }
             c.onion_location = Some(host.to_string());
         }
@@ -266,8 +271,10 @@ mod tests {
 
     #[test]
     fn file_overrides_defaults() {
-        let c = load("min_fill_seconds = 0\nreview = [\"individual\"]\nlisten = \"unix:/run/u.sock\"\n")
-            .unwrap();
+        let c = load(
+            "min_fill_seconds = 0\nreview = [\"individual\"]\nlisten = \"unix:/run/u.sock\"\n",
+        )
+        .unwrap();
         assert_eq!(c.min_fill_time, Duration::ZERO);
         assert_eq!(c.review_kinds, vec![Kind::Individual]);
         assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
@@ -275,7 +282,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
-        assert!(load("min_fil_seconds = 0\n").unwrap_err().contains("min_fil_seconds"));
+        assert!(load("min_fil_seconds = 0\n")
+            .unwrap_err()
+            .contains("min_fil_seconds"));
         assert!(load("review = [\"government\"]\n").is_err());
         assert!(load("onion_location = \"example.com\"\n").is_err());
         assert!(load("max_connections = 0\n").is_err());

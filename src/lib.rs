@@ -68,7 +68,11 @@ fn err(e: impl std::fmt::Display) -> Error {
 
 /// The letter and lists the configuration points at, or the embedded default.
 pub fn load_content(config: &Config) -> Result<Content, Error> {
-    let lists: Vec<_> = config.import.iter().map(|(k, p)| (*k, p.as_path())).collect();
+    let lists: Vec<_> = config
+        .import
+        .iter()
+        .map(|(k, p)| (*k, p.as_path()))
+        .collect();
     Content::load(config.letter.as_deref(), &lists).map_err(err)
 }
 
@@ -94,12 +98,20 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let listener = web::Listener::bind(&config.listen)
         .await
         .map_err(|e| Error(format!("cannot listen on {}: {e}", config.listen)))?;
-    let renderer = render::Renderer::new(content.letter, config.page_group_limit, config.list_page_size);
+    let renderer = render::Renderer::new(
+        content.letter,
+        config.page_group_limit,
+        config.list_page_size,
+    );
     println!(
         "undersign: serving “{}” on {}{}, data in {}",
         renderer.title(),
         listener.describe(),
-        if config.proxy_protocol { " (PROXY protocol)" } else { "" },
+        if config.proxy_protocol {
+            " (PROXY protocol)"
+        } else {
+            ""
+        },
         config.data_dir.display()
     );
     let app = Arc::new(web::App::new(config, store, secret, renderer));
@@ -114,7 +126,10 @@ pub async fn serve(config: Config) -> Result<(), Error> {
 
 async fn wait_for_signal() {
     use tokio::signal::unix::{signal, SignalKind};
-    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
         (Ok(mut term), Ok(mut int)) => {
             tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
         }

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use undersign::config::{Config, ListenAddr};
 
 #[derive(Parser)]
-#[command(name = "undersign", version, about = "Hosts an open letter and collects its signatures.")]
+#[command(
+    name = "undersign",
+    version,
+    about = "Hosts an open letter and collects its signatures."
+)]
 struct Cli {
     /// Data directory: the store and the server secret.
     #[arg(long, global = true, default_value = "./undersign-data")]
@@ -44,13 +48,22 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let result = match cli.command.unwrap_or(Command::Serve { listen: None, proxy_protocol: false }) {
-        Command::Serve { listen, proxy_protocol } => {
+    let result = match cli.command.unwrap_or(Command::Serve {
+        listen: None,
+        proxy_protocol: false,
+    }) {
+        Command::Serve {
+            listen,
+            proxy_protocol,
+        } => {
             if let Some(l) = listen {
                 config.listen = l;
             }
             config.proxy_protocol |= proxy_protocol;
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => return fail(format!("cannot start the runtime: {e}")),
             };

@@ -26,7 +26,10 @@ const TOKEN_MARK: &str = "\u{1}form-token\u{1}";
 
 /// The hash that the Content-Security-Policy allows the inline style by.
 pub fn style_hash() -> String {
-    format!("'sha256-{}'", STANDARD.encode(Sha256::digest(CSS.as_bytes())))
+    format!(
+        "'sha256-{}'",
+        STANDARD.encode(Sha256::digest(CSS.as_bytes()))
+    )
 }
 
 fn kind_plural(kind: Kind) -> &'static str {
@@ -57,7 +60,11 @@ pub struct FormValues {
 
 impl FormValues {
     pub fn blank() -> FormValues {
-        FormValues { listed: true, kind: Kind::Individual.as_str().into(), ..Default::default() }
+        FormValues {
+            listed: true,
+            kind: Kind::Individual.as_str().into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -105,7 +112,11 @@ fn names_list(signatories: &[PublicSignatory]) -> Markup {
 
 impl Renderer {
     pub fn new(letter: Letter, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer { letter, group_limit, page_size }
+        Renderer {
+            letter,
+            group_limit,
+            page_size,
+        }
     }
 
     pub fn title(&self) -> &str {
@@ -244,7 +255,10 @@ impl Renderer {
                 }
             }
         };
-        page(&l.title, html! { (self.header()) main { (main) } (self.footer()) })
+        page(
+            &l.title,
+            html! { (self.header()) main { (main) } (self.footer()) },
+        )
     }
 
     /// One page of a group's list. `None` when the page does not exist.
@@ -445,14 +459,21 @@ pub struct PageCache {
     csv: Mutex<Option<Cached<Bytes>>>,
 }
 
-fn cached<T>(slot: &Mutex<Option<Cached<T>>>, generation: u64, build: impl FnOnce() -> T) -> Arc<T> {
+fn cached<T>(
+    slot: &Mutex<Option<Cached<T>>>,
+    generation: u64,
+    build: impl FnOnce() -> T,
+) -> Arc<T> {
     // Held while building, so a change makes one rebuild, not one per request.
     let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match &*slot {
         Some(c) if c.generation == generation => Arc::clone(&c.value),
         _ => {
             let value = Arc::new(build());
-            *slot = Some(Cached { generation, value: Arc::clone(&value) });
+            *slot = Some(Cached {
+                generation,
+                value: Arc::clone(&value),
+            });
             value
         }
     }
@@ -460,7 +481,11 @@ fn cached<T>(slot: &Mutex<Option<Cached<T>>>, generation: u64, build: impl FnOnc
 
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache { letter: Mutex::new(None), json: Mutex::new(None), csv: Mutex::new(None) }
+        PageCache {
+            letter: Mutex::new(None),
+            json: Mutex::new(None),
+            csv: Mutex::new(None),
+        }
     }
 }
 
@@ -468,7 +493,9 @@ impl PageCache {
     pub fn letter(&self, renderer: &Renderer, store: &Store) -> Arc<LetterPage> {
         cached(&self.letter, store.generation(), || {
             let html = renderer.letter_page(store);
-            let (head, tail) = html.split_once(TOKEN_MARK).expect("the letter page has a form");
+            let (head, tail) = html
+                .split_once(TOKEN_MARK)
+                .expect("the letter page has a form");
             LetterPage {
                 head: Bytes::copy_from_slice(head.as_bytes()),
                 tail: Bytes::copy_from_slice(tail.as_bytes()),
@@ -477,11 +504,15 @@ impl PageCache {
     }
 
     pub fn json(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.json, store.generation(), || Bytes::from(export_json(store)))
+        cached(&self.json, store.generation(), || {
+            Bytes::from(export_json(store))
+        })
     }
 
     pub fn csv(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.csv, store.generation(), || Bytes::from(export_csv(store)))
+        cached(&self.csv, store.generation(), || {
+            Bytes::from(export_csv(store))
+        })
     }
 }
 

@@ -210,7 +210,10 @@ pub struct NewSignature {
 }
 
 enum Request {
-    Sign(Box<NewSignature>, oneshot::Sender<Result<Signed, SignError>>),
+    Sign(
+        Box<NewSignature>,
+        oneshot::Sender<Result<Signed, SignError>>,
+    ),
     Withdraw([u8; 32], oneshot::Sender<Result<bool, SignError>>),
 }
 
@@ -237,7 +240,10 @@ impl Store {
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || writer.run(rx))?;
-        Ok(Store { inner, requests: tx })
+        Ok(Store {
+            inner,
+            requests: tx,
+        })
     }
 
     /// Records a signature and returns once it is on disk.
@@ -272,14 +278,24 @@ impl Store {
 
     /// Published, listed signatories of a kind in page order.
     pub fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        self.inner.published(kind).skip(skip).take(limit).map(|r| PublicSignatory::from(&r)).collect()
+        self.inner
+            .published(kind)
+            .skip(skip)
+            .take(limit)
+            .map(|r| PublicSignatory::from(&r))
+            .collect()
     }
 
     /// Every published, listed signatory, grouped by kind in page order.
     pub fn all_published(&self) -> Vec<PublicSignatory> {
         Kind::ALL
             .into_iter()
-            .flat_map(|k| self.inner.published(k).map(|r| PublicSignatory::from(&r)).collect::<Vec<_>>())
+            .flat_map(|k| {
+                self.inner
+                    .published(k)
+                    .map(|r| PublicSignatory::from(&r))
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 
@@ -389,7 +405,11 @@ impl Inner {
         let log = File::open(dir.join("db"))?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
-        Ok(Inner { db, log, generation: AtomicU64::new(1) })
+        Ok(Inner {
+            db,
+            log,
+            generation: AtomicU64::new(1),
+        })
     }
 
     fn sync(&self) -> Result<(), StoreError> {
@@ -458,7 +478,15 @@ impl Inner {
 
     fn published_key(record: &Record) -> Vec<u8> {
         let sort = record.name.sort_key(record.kind);
-        key(b'P', &[&[record.kind.tag()], sort.as_bytes(), &[0], &record.id.to_be_bytes()])
+        key(
+            b'P',
+            &[
+                &[record.kind.tag()],
+                sort.as_bytes(),
+                &[0],
+                &record.id.to_be_bytes(),
+            ],
+        )
     }
 
     /// Writes a new record and its index entries and counts into `batch`.
@@ -466,7 +494,10 @@ impl Inner {
         let id = r.id.to_be_bytes();
         let json = serde_json::to_vec(r).map_err(|e| StoreError(e.to_string()))?;
         batch.insert(key(b'S', &[&id]), json);
-        batch.insert(key(b'F', &[&[r.kind.tag()], folded.as_bytes(), &[0], &id]), &[][..]);
+        batch.insert(
+            key(b'F', &[&[r.kind.tag()], folded.as_bytes(), &[0], &id]),
+            &[][..],
+        );
         self.index(batch, r, 1);
         Ok(())
     }
@@ -499,7 +530,11 @@ impl Inner {
 
     fn sign(&self, new: &NewSignature) -> Result<Signed, SignError> {
         let token_key = key(b'T', &[&new.token_nonce]);
-        if self.db.contains_key(&token_key).map_err(|_| SignError::Unavailable)? {
+        if self
+            .db
+            .contains_key(&token_key)
+            .map_err(|_| SignError::Unavailable)?
+        {
             return Err(SignError::TokenUsed);
         }
         let s = &new.submission;
@@ -521,7 +556,9 @@ impl Inner {
             Status::Published
         };
         let mut batch = sled::Batch::default();
-        let id = self.next_id(&mut batch).map_err(|_| SignError::Unavailable)?;
+        let id = self
+            .next_id(&mut batch)
+            .map_err(|_| SignError::Unavailable)?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -533,11 +570,18 @@ impl Inner {
             flags,
             day: Day::today(),
         };
-        self.insert(&mut batch, &record, &folded).map_err(|_| SignError::Unavailable)?;
+        self.insert(&mut batch, &record, &folded)
+            .map_err(|_| SignError::Unavailable)?;
         batch.insert(token_key, &new.token_forget_after.0.to_be_bytes()[..]);
         batch.insert(key(b'W', &[&new.withdraw_hash]), &id.to_be_bytes()[..]);
-        self.db.apply_batch(batch).map_err(|_| SignError::Unavailable)?;
-        Ok(Signed { id, status, listed: s.listed })
+        self.db
+            .apply_batch(batch)
+            .map_err(|_| SignError::Unavailable)?;
+        Ok(Signed {
+            id,
+            status,
+            listed: s.listed,
+        })
     }
 
     fn withdraw(&self, hash: &[u8; 32]) -> Result<bool, SignError> {
@@ -551,10 +595,15 @@ impl Inner {
         if let Some(r) = self.record(id) {
             let idb = id.to_be_bytes();
             batch.remove(key(b'S', &[&idb]));
-            batch.remove(key(b'F', &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &idb]));
+            batch.remove(key(
+                b'F',
+                &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &idb],
+            ));
             self.index(&mut batch, &r, -1);
         }
-        self.db.apply_batch(batch).map_err(|_| SignError::Unavailable)?;
+        self.db
+            .apply_batch(batch)
+            .map_err(|_| SignError::Unavailable)?;
         Ok(true)
     }
 
@@ -633,8 +682,14 @@ impl Inner {
 }
 
 enum Answer {
-    Sign(Result<Signed, SignError>, oneshot::Sender<Result<Signed, SignError>>),
-    Withdraw(Result<bool, SignError>, oneshot::Sender<Result<bool, SignError>>),
+    Sign(
+        Result<Signed, SignError>,
+        oneshot::Sender<Result<Signed, SignError>>,
+    ),
+    Withdraw(
+        Result<bool, SignError>,
+        oneshot::Sender<Result<bool, SignError>>,
+    ),
 }
 
 impl Answer {
@@ -642,10 +697,18 @@ impl Answer {
     fn send(self, durable: bool) {
         match self {
             Answer::Sign(r, tx) => {
-                let _ = tx.send(if durable { r } else { Err(SignError::Unavailable) });
+                let _ = tx.send(if durable {
+                    r
+                } else {
+                    Err(SignError::Unavailable)
+                });
             }
             Answer::Withdraw(r, tx) => {
-                let _ = tx.send(if durable { r } else { Err(SignError::Unavailable) });
+                let _ = tx.send(if durable {
+                    r
+                } else {
+                    Err(SignError::Unavailable)
+                });
             }
         }
     }
@@ -677,7 +740,10 @@ mod tests {
     }
 
     fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
     }
 
     #[test]
@@ -692,10 +758,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         rt().block_on(async {
-            let s = store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false)).await.unwrap();
+            let s = store
+                .sign(new_sig("Ada Lovelace", Kind::Individual, 1, false))
+                .await
+                .unwrap();
             assert_eq!(s.status, Status::Published);
             assert_eq!(store.counts().published(Kind::Individual), 1);
-            assert_eq!(store.published(Kind::Individual, 0, 10)[0].name, "Ada Lovelace");
+            assert_eq!(
+                store.published(Kind::Individual, 0, 10)[0].name,
+                "Ada Lovelace"
+            );
             assert!(store.withdraw([1; 32]).await.unwrap());
             assert!(!store.withdraw([1; 32]).await.unwrap());
             assert_eq!(store.counts(), Counts::default());
@@ -708,7 +780,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         rt().block_on(async {
-            store.sign(new_sig("A B", Kind::Individual, 7, false)).await.unwrap();
+            store
+                .sign(new_sig("A B", Kind::Individual, 7, false))
+                .await
+                .unwrap();
             let again = store.sign(new_sig("C D", Kind::Individual, 7, false)).await;
             assert_eq!(again, Err(SignError::TokenUsed));
         });
@@ -719,13 +794,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         rt().block_on(async {
-            store.sign(new_sig("Access Now", Kind::Organization, 1, true)).await.unwrap();
-            let dup = store.sign(new_sig("ACCESS  now", Kind::Organization, 2, true)).await;
+            store
+                .sign(new_sig("Access Now", Kind::Organization, 1, true))
+                .await
+                .unwrap();
+            let dup = store
+                .sign(new_sig("ACCESS  now", Kind::Organization, 2, true))
+                .await;
             assert_eq!(dup, Err(SignError::Duplicate));
-            store.sign(new_sig("Jo Doe", Kind::Individual, 3, false)).await.unwrap();
-            let twin = store.sign(new_sig("Jo Doe", Kind::Individual, 4, false)).await.unwrap();
+            store
+                .sign(new_sig("Jo Doe", Kind::Individual, 3, false))
+                .await
+                .unwrap();
+            let twin = store
+                .sign(new_sig("Jo Doe", Kind::Individual, 4, false))
+                .await
+                .unwrap();
             assert_eq!(twin.status, Status::Pending);
-            assert_eq!(store.record(twin.id).unwrap().flags, vec![Flag::DuplicateName]);
+            assert_eq!(
+                store.record(twin.id).unwrap().flags,
+                vec![Flag::DuplicateName]
+            );
         });
     }
 
@@ -736,12 +825,20 @@ mod tests {
         rt().block_on(async {
             for i in 0..10u8 {
                 let name = format!("Org {}", (b'a' + i) as char);
-                store.sign(new_sig(&name, Kind::Organization, i, true)).await.unwrap();
+                store
+                    .sign(new_sig(&name, Kind::Organization, i, true))
+                    .await
+                    .unwrap();
             }
-            let full = store.sign(new_sig("Org z", Kind::Organization, 99, true)).await;
+            let full = store
+                .sign(new_sig("Org z", Kind::Organization, 99, true))
+                .await;
             assert_eq!(full, Err(SignError::ReviewQueueFull));
             // Individuals published at once are not held back by the queue.
-            store.sign(new_sig("Al Bo", Kind::Individual, 100, false)).await.unwrap();
+            store
+                .sign(new_sig("Al Bo", Kind::Individual, 100, false))
+                .await
+                .unwrap();
         });
     }
 
@@ -750,7 +847,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let id = {
             let store = Store::open(dir.path()).unwrap();
-            let s = rt().block_on(store.sign(new_sig("Hivos", Kind::Organization, 1, true))).unwrap();
+            let s = rt()
+                .block_on(store.sign(new_sig("Hivos", Kind::Organization, 1, true)))
+                .unwrap();
             assert_eq!(store.counts().pending(Kind::Organization), 1);
             assert!(store.published(Kind::Organization, 0, 5).is_empty());
             assert!(store.approve(s.id).unwrap());
@@ -773,7 +872,10 @@ mod tests {
         assert_eq!(store.import_once(&lists).unwrap(), 322);
         assert_eq!(store.import_once(&lists).unwrap(), 0);
         let c = store.counts();
-        assert_eq!((c.published(Kind::Organization), c.published(Kind::Company)), (203, 32));
+        assert_eq!(
+            (c.published(Kind::Organization), c.published(Kind::Company)),
+            (203, 32)
+        );
         let first = store.published(Kind::Organization, 0, 2);
         assert_eq!(first[0].name, "18MillionRising.org");
         assert_eq!(store.search("amnesty", 10).len(), 2);

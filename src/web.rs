@@ -105,7 +105,12 @@ impl App {
     }
 }
 
-fn respond(status: StatusCode, content_type: &'static str, cache: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Body> {
     let mut resp = Response::new(Full::new(body.into()));
     *resp.status_mut() = status;
     let h = resp.headers_mut();
@@ -129,7 +134,12 @@ fn error(app: &App, status: StatusCode, heading: &str, reason: &str) -> Response
 }
 
 fn not_found(app: &App) -> Response<Body> {
-    error(app, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
+    error(
+        app,
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is no page at this address.",
+    )
 }
 
 fn method_not_allowed(app: &App, allow: &'static str) -> Response<Body> {
@@ -139,17 +149,24 @@ fn method_not_allowed(app: &App, allow: &'static str) -> Response<Body> {
         "Not possible here",
         "This address does not take that kind of request.",
     );
-    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     r
 }
 
 fn query_param(query: Option<&str>, key: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Routes one request. Every path through here ends in a response; input
 /// can make a 4xx, never a panic or a 500.
-async fn handle(app: Arc<App>, circuit: Option<Arc<CircuitGuard>>, req: Request<Incoming>) -> Response<Body> {
+async fn handle(
+    app: Arc<App>,
+    circuit: Option<Arc<CircuitGuard>>,
+    req: Request<Incoming>,
+) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let is_get = method == Method::GET || method == Method::HEAD;
@@ -161,22 +178,39 @@ async fn handle(app: Arc<App>, circuit: Option<Arc<CircuitGuard>>, req: Request<
         "/withdraw" if is_get => html(StatusCode::OK, app.renderer.withdraw_form(None)),
         "/withdraw" if method == Method::POST => withdraw(&app, req).await,
         "/withdraw" => method_not_allowed(&app, "GET, HEAD, POST"),
-        "/privacy" if is_get => respond(StatusCode::OK, HTML, "max-age=300", app.renderer.privacy(&app.config.review_kinds)),
+        "/privacy" if is_get => respond(
+            StatusCode::OK,
+            HTML,
+            "max-age=300",
+            app.renderer.privacy(&app.config.review_kinds),
+        ),
         "/signatories" if is_get => search(&app, req.uri().query()).await,
         "/signatories.json" if is_get => {
             let body = app.cache.json(&app.store);
-            respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body))
+            respond(
+                StatusCode::OK,
+                "application/json",
+                "max-age=60",
+                Bytes::clone(&body),
+            )
         }
         "/signatories.csv" if is_get => {
             let body = app.cache.csv(&app.store);
-            let mut r = respond(StatusCode::OK, "text/csv; charset=utf-8", "max-age=60", Bytes::clone(&body));
+            let mut r = respond(
+                StatusCode::OK,
+                "text/csv; charset=utf-8",
+                "max-age=60",
+                Bytes::clone(&body),
+            );
             r.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
             );
             r
         }
-        "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => method_not_allowed(&app, "GET, HEAD"),
+        "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => {
+            method_not_allowed(&app, "GET, HEAD")
+        }
         p if p.starts_with("/signatories/") => {
             if !is_get {
                 method_not_allowed(&app, "GET, HEAD")
@@ -200,26 +234,43 @@ fn letter_page(app: &App) -> Response<Body> {
 }
 
 fn kind_page(app: &App, kind: &str, query: Option<&str>) -> Response<Body> {
-    let Ok(kind) = Kind::parse(kind) else { return not_found(app) };
+    let Ok(kind) = Kind::parse(kind) else {
+        return not_found(app);
+    };
     let page_no = match query_param(query, "page") {
         None => 1,
         Some(p) => match p.parse::<usize>() {
             Ok(n) => n,
             Err(_) => {
-                return error(app, StatusCode::BAD_REQUEST, "Bad page number", "The page number must be a whole number, 1 or more.")
+                return error(
+                    app,
+                    StatusCode::BAD_REQUEST,
+                    "Bad page number",
+                    "The page number must be a whole number, 1 or more.",
+                )
             }
         },
     };
     match app.renderer.kind_page(&app.store, kind, page_no) {
         Some(body) => respond(StatusCode::OK, HTML, "max-age=60", body),
-        None => error(app, StatusCode::NOT_FOUND, "No such page", "This list has fewer pages."),
+        None => error(
+            app,
+            StatusCode::NOT_FOUND,
+            "No such page",
+            "This list has fewer pages.",
+        ),
     }
 }
 
 async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
     let q = query_param(query, "q").unwrap_or_default();
     if q.len() > MAX_QUERY {
-        return error(app, StatusCode::BAD_REQUEST, "Search too long", "Please search for at most 100 characters.");
+        return error(
+            app,
+            StatusCode::BAD_REQUEST,
+            "Search too long",
+            "Please search for at most 100 characters.",
+        );
     }
     let shown = SignatoryName::parse(&q).ok();
     let body = match shown {
@@ -229,7 +280,9 @@ async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
             let limit = app.renderer.page_size();
             let store = app.store.clone();
             // A scan over every published name: off the connection threads.
-            let found = tokio::task::spawn_blocking(move || store.search(&folded, limit)).await.unwrap_or_default();
+            let found = tokio::task::spawn_blocking(move || store.search(&folded, limit))
+                .await
+                .unwrap_or_default();
             app.renderer.search_page(name.as_str(), Some(&found))
         }
     };
@@ -237,12 +290,21 @@ async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
 }
 
 /// Reads a urlencoded form body within the limits, or says why not.
-async fn read_form(app: &App, req: Request<Incoming>) -> Result<HashMap<String, String>, Response<Body>> {
+async fn read_form(
+    app: &App,
+    req: Request<Incoming>,
+) -> Result<HashMap<String, String>, Response<Body>> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
         .unwrap_or(false);
     if !is_form {
         return Err(error(
@@ -252,24 +314,53 @@ async fn read_form(app: &App, req: Request<Incoming>) -> Result<HashMap<String, 
             "Please send the form from this site's page.",
         ));
     }
-    let too_large = || error(app, StatusCode::PAYLOAD_TOO_LARGE, "Form too large", "The form sent was larger than 16 KiB. Please shorten what you typed.");
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let too_large = || {
+        error(
+            app,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Form too large",
+            "The form sent was larger than 16 KiB. Please shorten what you typed.",
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
     let body = Limited::new(req.into_body(), MAX_BODY);
     let bytes = match tokio::time::timeout(app.config.idle_timeout, body.collect()).await {
         Err(_) => {
-            return Err(error(app, StatusCode::REQUEST_TIMEOUT, "Form too slow", "The form took too long to arrive. Please send it again."))
+            return Err(error(
+                app,
+                StatusCode::REQUEST_TIMEOUT,
+                "Form too slow",
+                "The form took too long to arrive. Please send it again.",
+            ))
         }
-        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Err(too_large()),
-        Ok(Err(_)) => return Err(error(app, StatusCode::BAD_REQUEST, "Form incomplete", "The form did not arrive whole. Please send it again.")),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return Err(too_large())
+        }
+        Ok(Err(_)) => {
+            return Err(error(
+                app,
+                StatusCode::BAD_REQUEST,
+                "Form incomplete",
+                "The form did not arrive whole. Please send it again.",
+            ))
+        }
         Ok(Ok(c)) => c.to_bytes(),
     };
     // First value wins; a repeated field cannot override what was checked.
     let mut fields = HashMap::new();
     for (k, v) in form_urlencoded::parse(&bytes) {
-        fields.entry(k.into_owned()).or_insert_with(|| v.into_owned());
+        fields
+            .entry(k.into_owned())
+            .or_insert_with(|| v.into_owned());
     }
     Ok(fields)
 }
@@ -303,7 +394,9 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
     };
     let values = form_values(&fields);
     let refuse = |status: StatusCode, heading: &str, reason: &str, field: Option<Field>| {
-        let page = app.renderer.sign_refused(heading, reason, field, &app.secret.issue_token(), &values);
+        let page =
+            app.renderer
+                .sign_refused(heading, reason, field, &app.secret.issue_token(), &values);
         html(status, page)
     };
     if fields.get("website").is_some_and(|v| !v.is_empty()) {
@@ -324,11 +417,19 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
     };
     let submission = match parse_submission(&fields) {
         Ok(s) => s,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, "Please check the form", e.reason, Some(e.field)),
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "Please check the form",
+                e.reason,
+                Some(e.field),
+            )
+        }
     };
     if circuit.is_some_and(|c| !c.allow_sign()) || !app.site_limit.allow_sign() {
         let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, "Please wait", "Too many signatures are arriving from your connection or in all. Please wait a minute, then send the form again.", None);
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return r;
     }
     let code = app.secret.new_withdrawal_code();
@@ -337,7 +438,9 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
     let new = NewSignature {
         needs_review: app.config.needs_review(kind),
         token_nonce: token.nonce,
-        token_forget_after: Day(((token.issued_secs + app.config.token_max_age.as_secs()) / 86_400) as u32 + 1),
+        token_forget_after: Day(
+            ((token.issued_secs + app.config.token_max_age.as_secs()) / 86_400) as u32 + 1,
+        ),
         withdraw_hash: app.secret.withdrawal_hash(&code),
         max_pending: app.config.max_pending,
         submission,
@@ -379,7 +482,9 @@ fn kind_article(kind: Kind) -> &'static str {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 async fn withdraw(app: &App, req: Request<Incoming>) -> Response<Body> {
@@ -389,7 +494,11 @@ async fn withdraw(app: &App, req: Request<Incoming>) -> Response<Body> {
     };
     let code = fields.get("code").map(|c| c.trim()).unwrap_or("");
     if code.is_empty() || code.len() > 100 {
-        return html(StatusCode::BAD_REQUEST, app.renderer.withdraw_form(Some("Please enter your withdrawal code.")));
+        return html(
+            StatusCode::BAD_REQUEST,
+            app.renderer
+                .withdraw_form(Some("Please enter your withdrawal code.")),
+        );
     }
     match app.store.withdraw(app.secret.withdrawal_hash(code)).await {
         Ok(true) => html(StatusCode::OK, app.renderer.withdrawn()),
@@ -413,9 +522,9 @@ impl Listener {
             ListenAddr::Tcp(a) => Ok(Listener::Tcp(TcpListener::bind(a).await?)),
             ListenAddr::Unix(path) => {
                 // A socket left by a previous run would make bind fail.
-                if std::fs::symlink_metadata(path).is_ok_and(|m| {
-                    std::os::unix::fs::FileTypeExt::is_socket(&m.file_type())
-                }) {
+                if std::fs::symlink_metadata(path)
+                    .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_socket(&m.file_type()))
+                {
                     std::fs::remove_file(path)?;
                 }
                 Ok(Listener::Unix(UnixListener::bind(path)?, path.clone()))
@@ -426,7 +535,10 @@ impl Listener {
     /// Where it listens, for the start-up line.
     pub fn describe(&self) -> String {
         match self {
-            Listener::Tcp(l) => l.local_addr().map(|a| format!("http://{a}")).unwrap_or_default(),
+            Listener::Tcp(l) => l
+                .local_addr()
+                .map(|a| format!("http://{a}"))
+                .unwrap_or_default(),
             Listener::Unix(_, p) => format!("unix:{}", p.display()),
         }
     }
@@ -496,7 +608,11 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let circuit = if app.config.proxy_protocol {
-        let header = tokio::time::timeout(app.config.header_read_timeout, proxy_protocol::read_header(&mut stream)).await;
+        let header = tokio::time::timeout(
+            app.config.header_read_timeout,
+            proxy_protocol::read_header(&mut stream),
+        )
+        .await;
         let Ok(Ok(id)) = header else { return };
         match app.circuits.connect(id.0) {
             Some(guard) => Some(Arc::new(guard)),
