@@ -401,6 +401,9 @@ impl Inner {
             .path(dir)
             // Small boxes: sled's default page cache is 1 GiB.
             .cache_capacity(8 * 1024 * 1024)
+            // The writer flushes (and fsyncs) each group itself; sled's timer
+            // would only add writes nobody waits for.
+            .flush_every_ms(None)
             .open()?;
         let log = File::open(dir.join("db"))?;
         // Make the files' existence durable too, once.
