@@ -74,8 +74,11 @@ pub struct Config {
     pub circuit_sign_per_minute: u32,
     pub circuit_max_connections: usize,
     pub max_connections: usize,
+    /// Time to send a request's head; also how long an idle keep-alive
+    /// connection stays open.
     pub header_read_timeout: Duration,
-    pub idle_timeout: Duration,
+    /// Time to send a request's body.
+    pub body_timeout: Duration,
     /// Adds `Onion-Location: http://<this>/path` to every response.
     pub onion_location: Option<String>,
 }
@@ -102,7 +105,7 @@ impl Config {
             circuit_max_connections: 16,
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
             onion_location: None,
         }
     }
@@ -148,7 +151,7 @@ struct RawConfig {
     circuit_max_connections: Option<usize>,
     max_connections: Option<usize>,
     header_read_timeout_seconds: Option<u64>,
-    idle_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
     onion_location: Option<String>,
 }
 
@@ -235,8 +238,8 @@ impl RawConfig {
             c.header_read_timeout =
                 Duration::from_secs(positive("header_read_timeout_seconds", v)?);
         }
-        if let Some(v) = self.idle_timeout_seconds {
-            c.idle_timeout = Duration::from_secs(positive("idle_timeout_seconds", v)?);
+        if let Some(v) = self.body_timeout_seconds {
+            c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
         }
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');

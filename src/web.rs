@@ -330,7 +330,7 @@ async fn read_form(
         return Err(too_large());
     }
     let body = Limited::new(req.into_body(), MAX_BODY);
-    let bytes = match tokio::time::timeout(app.config.idle_timeout, body.collect()).await {
+    let bytes = match tokio::time::timeout(app.config.body_timeout, body.collect()).await {
         Err(_) => {
             return Err(error(
                 app,
