@@ -27,9 +27,7 @@ impl std::str::FromStr for ListenAddr {
             }
             return Ok(ListenAddr::Unix(PathBuf::from(path)));
         }
-        s.parse()
-            .map(ListenAddr::Tcp)
-            .map_err(|_| format!("`{s}` is neither HOST:PORT nor unix:/path"))
+        s.parse().map(ListenAddr::Tcp).map_err(|_| format!("`{s}` is neither HOST:PORT nor unix:/path"))
     }
 }
 
@@ -81,6 +79,12 @@ pub struct Config {
     pub body_timeout: Duration,
     /// Adds `Onion-Location: http://<this>/path` to every response.
     pub onion_location: Option<String>,
+    /// The moderation console's own listener; off when `None`.
+    pub admin_listen: Option<ListenAddr>,
+    /// A console session ends after this long without a request.
+    pub admin_session_idle: Duration,
+    /// Days after the letter closes before private fields are purged.
+    pub retention_days: u32,
 }
 
 impl Config {
@@ -107,6 +111,9 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             onion_location: None,
+            admin_listen: None,
+            admin_session_idle: Duration::from_secs(2 * 3600),
+            retention_days: 90,
         }
     }
 
@@ -153,6 +160,9 @@ struct RawConfig {
     header_read_timeout_seconds: Option<u64>,
     body_timeout_seconds: Option<u64>,
     onion_location: Option<String>,
+    admin_listen: Option<String>,
+    admin_session_idle_minutes: Option<u64>,
+    retention_days: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -196,9 +206,7 @@ impl RawConfig {
         if let Some(kinds) = self.review {
             c.review_kinds = kinds
                 .iter()
-                .map(|k| {
-                    Kind::parse(k).map_err(|_| format!("config: `review`: unknown kind `{k}`"))
-                })
+                .map(|k| Kind::parse(k).map_err(|_| format!("config: `review`: unknown kind `{k}`")))
                 .collect::<Result<_, _>>()?;
         }
         if let Some(v) = self.page_group_limit {
@@ -235,18 +243,24 @@ impl RawConfig {
             c.max_connections = positive("max_connections", v)?;
         }
         if let Some(v) = self.header_read_timeout_seconds {
-            c.header_read_timeout =
-                Duration::from_secs(positive("header_read_timeout_seconds", v)?);
+            c.header_read_timeout = Duration::from_secs(positive("header_read_timeout_seconds", v)?);
         }
         if let Some(v) = self.body_timeout_seconds {
             c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
         }
+        if let Some(l) = self.admin_listen {
+            c.admin_listen = Some(l.parse()?);
+        }
+        if let Some(v) = self.admin_session_idle_minutes {
+            c.admin_session_idle = Duration::from_secs(positive("admin_session_idle_minutes", v)? * 60);
+        }
+        if let Some(v) = self.retention_days {
+            c.retention_days = v;
+        }
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');
             if !host.ends_with(".onion") || host.contains(['/', ' ', '\r', '\n']) {
-                return Err(format!(
-                    "config: `onion_location` must be an .onion host, not `{v}`"
-                ));
+                return Err(format!("config: `onion_location` must be an .onion host, not `{v}`"));
             }
             c.onion_location = Some(host.to_string());
         }
@@ -274,10 +288,8 @@ mod tests {
 
     #[test]
     fn file_overrides_defaults() {
-        let c = load(
-            "min_fill_seconds = 0\nreview = [\"individual\"]\nlisten = \"unix:/run/u.sock\"\n",
-        )
-        .unwrap();
+        let c =
+            load("min_fill_seconds = 0\nreview = [\"individual\"]\nlisten = \"unix:/run/u.sock\"\n").unwrap();
         assert_eq!(c.min_fill_time, Duration::ZERO);
         assert_eq!(c.review_kinds, vec![Kind::Individual]);
         assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
@@ -285,9 +297,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
-        assert!(load("min_fil_seconds = 0\n")
-            .unwrap_err()
-            .contains("min_fil_seconds"));
+        assert!(load("min_fil_seconds = 0\n").unwrap_err().contains("min_fil_seconds"));
         assert!(load("review = [\"government\"]\n").is_err());
         assert!(load("onion_location = \"example.com\"\n").is_err());
         assert!(load("max_connections = 0\n").is_err());

@@ -64,13 +64,9 @@ impl Content {
 
     /// A deployer's letter (or, with `None`, the embedded one) and optional
     /// signatory lists, one name per line. With neither, the embedded default.
-    pub fn load(
-        letter: Option<&Path>,
-        signatories: &[(Kind, &Path)],
-    ) -> Result<Content, LetterError> {
+    pub fn load(letter: Option<&Path>, signatories: &[(Kind, &Path)]) -> Result<Content, LetterError> {
         let read = |p: &Path| {
-            std::fs::read_to_string(p)
-                .map_err(|e| LetterError(format!("cannot read {}: {e}", p.display())))
+            std::fs::read_to_string(p).map_err(|e| LetterError(format!("cannot read {}: {e}", p.display())))
         };
         if letter.is_none() && signatories.is_empty() {
             return Ok(Content::embedded());
@@ -84,19 +80,12 @@ impl Content {
         for (kind, path) in signatories {
             lists.push((*kind, lines(&read(path)?)));
         }
-        Ok(Content {
-            letter,
-            signatories: lists,
-        })
+        Ok(Content { letter, signatories: lists })
     }
 }
 
 fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
 impl Letter {
@@ -180,14 +169,14 @@ fn split_list(body: &str) -> (Vec<String>, String) {
 /// Markdown to HTML with raw HTML turned into visible text: the letter's
 /// author cannot (even by mistake) add a script or a remote image.
 fn to_html(markdown: &str) -> String {
-    let parser =
-        Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
-            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-            // Images would be a second request: show their alt text instead.
-            Event::Start(pulldown_cmark::Tag::Image { .. })
-            | Event::End(pulldown_cmark::TagEnd::Image) => Event::Text("".into()),
-            other => other,
-        });
+    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        // Images would be a second request: show their alt text instead.
+        Event::Start(pulldown_cmark::Tag::Image { .. }) | Event::End(pulldown_cmark::TagEnd::Image) => {
+            Event::Text("".into())
+        }
+        other => other,
+    });
     let mut out = String::new();
     html::push_html(&mut out, parser);
     out
@@ -196,11 +185,7 @@ fn to_html(markdown: &str) -> String {
 fn inline_html(markdown: &str) -> String {
     let html = to_html(markdown);
     let trimmed = html.trim();
-    trimmed
-        .strip_prefix("<p>")
-        .and_then(|h| h.strip_suffix("</p>"))
-        .unwrap_or(trimmed)
-        .to_string()
+    trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(trimmed).to_string()
 }
 
 #[cfg(test)]
@@ -213,10 +198,7 @@ mod tests {
         assert_eq!(c.letter.title, "Secure the Internet");
         assert_eq!(c.letter.principles_html.len(), 5);
         assert!(c.letter.closing_html.contains("more secure future"));
-        assert!(c
-            .letter
-            .sign_up_html
-            .contains("individual, company, or organization"));
+        assert!(c.letter.sign_up_html.contains("individual, company, or organization"));
         assert!(c.letter.disclaimer_html.contains("vigorously challenged"));
         let counts: Vec<usize> = c.signatories.iter().map(|(_, n)| n.len()).collect();
         assert_eq!(counts, [203, 32, 87]);
@@ -226,8 +208,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let l =
-            Letter::parse("# T\n\nHello <script>alert(1)</script> ![x](http://e/x.png)\n").unwrap();
+        let l = Letter::parse("# T\n\nHello <script>alert(1)</script> ![x](http://e/x.png)\n").unwrap();
         assert!(!l.text_html.contains("<script>"));
         assert!(l.text_html.contains("&lt;script&gt;"));
         assert!(!l.text_html.contains("<img"));

@@ -34,7 +34,9 @@
 //! Nothing here logs a request; the only output is the start-up line and
 //! operator-facing errors.
 
+pub mod admin;
 pub mod config;
+pub mod flags;
 pub mod letter;
 pub mod limits;
 #[path = "proxy_stub.rs"]
@@ -68,20 +70,21 @@ fn err(e: impl std::fmt::Display) -> Error {
 
 /// The letter and lists the configuration points at, or the embedded default.
 pub fn load_content(config: &Config) -> Result<Content, Error> {
-    let lists: Vec<_> = config
-        .import
-        .iter()
-        .map(|(k, p)| (*k, p.as_path()))
-        .collect();
+    let lists: Vec<_> = config.import.iter().map(|(k, p)| (*k, p.as_path())).collect();
     Content::load(config.letter.as_deref(), &lists).map_err(err)
 }
 
 fn open_store(config: &Config) -> Result<Store, Error> {
-    Store::open(&config.data_dir.join("store")).map_err(|e| {
-        Error(format!(
-            "cannot open the store in {}: {e} (is another undersign running on this data dir?)",
-            config.data_dir.display()
-        ))
+    let options = store::Options { retention_days: config.retention_days };
+    Store::open(&config.data_dir.join("store"), options).map_err(|e| {
+        if e.0.contains("lock") || e.0.contains("WouldBlock") || e.0.contains("temporarily unavailable") {
+            Error(format!(
+                "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
+                config.data_dir.display()
+            ))
+        } else {
+            Error(format!("cannot open the store in {}: {e}", config.data_dir.display()))
+        }
     })
 }
 
@@ -94,48 +97,52 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     restrict_permissions(&config.data_dir);
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(err)?;
     let store = open_store(&config)?;
-    store.import_once(&content.signatories).map_err(err)?;
+    store.import_once(&content.signatories).await.map_err(err)?;
     let listener = web::Listener::bind(&config.listen)
         .await
         .map_err(|e| Error(format!("cannot listen on {}: {e}", config.listen)))?;
-    let renderer = render::Renderer::new(
-        content.letter,
-        config.page_group_limit,
-        config.list_page_size,
-    );
-    println!(
-        "undersign: serving “{}” on {}{}, data in {}",
-        renderer.title(),
-        listener.describe(),
-        if config.proxy_protocol {
-            " (PROXY protocol)"
-        } else {
-            ""
-        },
-        config.data_dir.display()
-    );
+    let admin_listener = match &config.admin_listen {
+        None => None,
+        Some(addr) => Some(
+            web::Listener::bind(addr)
+                .await
+                .map_err(|e| Error(format!("cannot listen on {addr} for the console: {e}")))?,
+        ),
+    };
+    let renderer = render::Renderer::new(content.letter, config.page_group_limit, config.list_page_size);
     let app = Arc::new(web::App::new(config, store, secret, renderer));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop = shutdown_signals().map_err(|e| Error(format!("cannot handle signals: {e}")))?;
+    println!(
+        "undersign: serving “{}” on {}{}{}, data in {}",
+        app.renderer.title(),
+        listener.describe(),
+        if app.config.proxy_protocol { " (PROXY protocol)" } else { "" },
+        admin_listener.as_ref().map(|l| format!(", console on {}", l.describe())).unwrap_or_default(),
+        app.config.data_dir.display()
+    );
     tokio::spawn(async move {
-        wait_for_signal().await;
+        stop.await;
         let _ = stop_tx.send(true);
     });
-    web::serve(app, listener, stop_rx).await;
+    let console = admin_listener
+        .map(|l| tokio::spawn(web::serve(Arc::clone(&app), l, web::Surface::Admin, stop_rx.clone())));
+    web::serve(app, listener, web::Surface::Public, stop_rx).await;
+    if let Some(console) = console {
+        let _ = console.await;
+    }
     Ok(())
 }
 
-async fn wait_for_signal() {
+/// Installs the SIGTERM and SIGINT handlers now (before the start-up line,
+/// so a supervisor's early SIGTERM is never lost) and resolves on either.
+fn shutdown_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
-        }
-        // Without signal handlers the default action (exit) still applies.
-        _ => std::future::pending().await,
-    }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    })
 }
 
 /// The data dir holds the secret and the signatures: owner only.
@@ -144,20 +151,51 @@ fn restrict_permissions(dir: &std::path::Path) {
     let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
 }
 
-/// `undersign pending`: lists signatures waiting for review.
+/// `undersign pending`: signatures waiting for review, oldest first.
 pub fn list_pending(config: &Config) -> Result<Vec<store::Record>, Error> {
     Ok(open_store(config)?.pending())
 }
 
-/// `undersign approve ID…`: publishes pending signatures. Returns the ids
-/// that were not pending.
-pub fn approve(config: &Config, ids: &[u64]) -> Result<Vec<u64>, Error> {
+/// `undersign approve|reject ID…`: returns the ids that were not pending.
+pub fn review(config: &Config, ids: &[u64], reject: Option<store::RejectReason>) -> Result<Vec<u64>, Error> {
     let store = open_store(config)?;
-    let mut missing = Vec::new();
-    for &id in ids {
-        if !store.approve(id).map_err(err)? {
-            missing.push(id);
-        }
-    }
+    let missing: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|id| store.record(*id).is_none_or(|r| r.status != store::Status::Pending))
+        .collect();
+    let action = match reject {
+        None => store::Action::Approve(ids.to_vec()),
+        Some(reason) => store::Action::Reject(ids.to_vec(), reason),
+    };
+    store.moderate_blocking("command line", action).map_err(err)?;
     Ok(missing)
+}
+
+/// `undersign export`: the full backup, pending signatures included, as JSON.
+pub fn export(config: &Config) -> Result<String, Error> {
+    let backup = open_store(config)?.backup();
+    serde_json::to_string_pretty(&backup).map_err(err)
+}
+
+/// `undersign import FILE`: restores a backup into an empty data dir.
+pub fn import_backup(config: &Config, json: &str) -> Result<usize, Error> {
+    let backup: store::Backup =
+        serde_json::from_str(json).map_err(|e| Error(format!("not an undersign backup: {e}")))?;
+    open_store(config)?.restore_blocking(backup).map_err(err)
+}
+
+/// `undersign import --kind KIND FILE`: publishes a plain list of names,
+/// one per line, as organisers migrating an existing letter need. Names
+/// already here are skipped; a name that does not parse stops the import
+/// before anything is written.
+pub fn import_names(config: &Config, kind: signatory::Kind, text: &str) -> Result<usize, Error> {
+    let names = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| signatory::SignatoryName::parse(l).map_err(|e| Error(format!("line {}: {e}", i + 1))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = open_store(config)?;
+    store.moderate_blocking("command line", store::Action::ImportNames(kind, names)).map_err(err)
 }

@@ -19,12 +19,7 @@ pub struct Bucket {
 
 impl Bucket {
     pub fn new(burst: u32, per_second: f64) -> Bucket {
-        Bucket {
-            tokens: burst as f64,
-            burst: burst as f64,
-            per_second,
-            last: Instant::now(),
-        }
+        Bucket { tokens: burst as f64, burst: burst as f64, per_second, last: Instant::now() }
     }
 
     /// Takes a token if there is one.
@@ -99,10 +94,7 @@ impl CircuitLimits {
             return None;
         }
         entry.connections += 1;
-        Some(CircuitGuard {
-            limits: Arc::clone(self),
-            circuit,
-        })
+        Some(CircuitGuard { limits: Arc::clone(self), circuit })
     }
 
     /// Circuits currently tracked (for tests: they must not outlive their connections).
@@ -158,10 +150,7 @@ mod tests {
         assert!(!a.allow_sign());
         assert!(b.allow_sign());
         let a2 = limits.connect(7).unwrap();
-        assert!(
-            limits.connect(7).is_none(),
-            "third connection on one circuit"
-        );
+        assert!(limits.connect(7).is_none(), "third connection on one circuit");
         assert_eq!(limits.tracked(), 2);
         drop((a, a2, b));
         assert_eq!(limits.tracked(), 0);

@@ -4,13 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use undersign::config::{Config, ListenAddr};
+use undersign::signatory::Kind;
+use undersign::store::RejectReason;
 
 #[derive(Parser)]
-#[command(
-    name = "undersign",
-    version,
-    about = "Hosts an open letter and collects its signatures."
-)]
+#[command(name = "undersign", version, about = "Hosts an open letter and collects its signatures.")]
 struct Cli {
     /// Data directory: the store and the server secret.
     #[arg(long, global = true, default_value = "./undersign-data")]
@@ -32,6 +30,9 @@ enum Command {
         /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
         #[arg(long)]
         proxy_protocol: bool,
+        /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
+        #[arg(long)]
+        admin_listen: Option<ListenAddr>,
     },
     /// List signatures waiting for review (server stopped).
     Pending,
@@ -40,6 +41,47 @@ enum Command {
         #[arg(required = true)]
         ids: Vec<u64>,
     },
+    /// Reject pending signatures by id (server stopped).
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<u64>,
+        /// fake, duplicate, offensive, spam or other.
+        #[arg(long, value_parser = parse_reason)]
+        reason: RejectReason,
+    },
+    /// Print a full backup (pending signatures included) as JSON (server stopped).
+    Export,
+    /// Restore a backup made by `export` into a new data dir, or, with
+    /// --kind, publish a plain-text list of names, one per line (server stopped).
+    Import {
+        file: PathBuf,
+        /// organization, company or individual: FILE is a list of names.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+    },
+    /// Moderation console settings.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Set a moderator's passphrase, read from standard input (one line).
+    Passphrase {
+        /// The moderator's name, shown in the audit list.
+        #[arg(long, default_value = "admin")]
+        moderator: String,
+    },
+}
+
+fn parse_reason(s: &str) -> Result<RejectReason, String> {
+    RejectReason::parse(s).ok_or_else(|| "one of fake, duplicate, offensive, spam, other".into())
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).map_err(|_| "one of organization, company, individual".into())
 }
 
 fn main() -> ExitCode {
@@ -48,22 +90,17 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let result = match cli.command.unwrap_or(Command::Serve {
-        listen: None,
-        proxy_protocol: false,
-    }) {
-        Command::Serve {
-            listen,
-            proxy_protocol,
-        } => {
+    let default = Command::Serve { listen: None, proxy_protocol: false, admin_listen: None };
+    let result = match cli.command.unwrap_or(default) {
+        Command::Serve { listen, proxy_protocol, admin_listen } => {
             if let Some(l) = listen {
                 config.listen = l;
             }
+            if admin_listen.is_some() {
+                config.admin_listen = admin_listen;
+            }
             config.proxy_protocol |= proxy_protocol;
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
                 Ok(r) => r,
                 Err(e) => return fail(format!("cannot start the runtime: {e}")),
             };
@@ -83,16 +120,43 @@ fn main() -> ExitCode {
             }
             eprintln!("{} pending", records.len());
         }),
-        Command::Approve { ids } => undersign::approve(&config, &ids).map(|missing| {
-            for id in missing {
-                eprintln!("no pending signature with id {id}");
+        Command::Approve { ids } => report_missing(undersign::review(&config, &ids, None)),
+        Command::Reject { ids, reason } => report_missing(undersign::review(&config, &ids, Some(reason))),
+        Command::Export => undersign::export(&config).map(|json| println!("{json}")),
+        Command::Import { file, kind } => match std::fs::read_to_string(&file) {
+            Err(e) => Err(undersign::Error(format!("cannot read {}: {e}", file.display()))),
+            Ok(text) => match kind {
+                Some(kind) => undersign::import_names(&config, kind, &text),
+                None => undersign::import_backup(&config, &text),
             }
-        }),
+            .map(|n| eprintln!("imported {n} signatures")),
+        },
+        Command::Admin { command: AdminCommand::Passphrase { moderator } } => {
+            let mut line = String::new();
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!("Passphrase for {moderator} (shown as you type; at least 12 characters): ");
+            }
+            match std::io::stdin().read_line(&mut line) {
+                Ok(_) => {
+                    undersign::admin::set_passphrase(&config, &moderator, line.trim_end_matches(['\r', '\n']))
+                        .map(|()| eprintln!("passphrase set for {moderator}"))
+                }
+                Err(e) => Err(undersign::Error(format!("cannot read the passphrase: {e}"))),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
+}
+
+fn report_missing(result: Result<Vec<u64>, undersign::Error>) -> Result<(), undersign::Error> {
+    result.map(|missing| {
+        for id in missing {
+            eprintln!("no pending signature with id {id}");
+        }
+    })
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {

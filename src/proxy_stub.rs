@@ -6,8 +6,6 @@ pub enum ProxyError {
     Incomplete,
     Invalid(&'static str),
 }
-pub async fn read_header<R: tokio::io::AsyncRead + Unpin>(
-    _r: &mut R,
-) -> Result<CircuitId, ProxyError> {
+pub async fn read_header<R: tokio::io::AsyncRead + Unpin>(_r: &mut R) -> Result<CircuitId, ProxyError> {
     Err(ProxyError::Invalid("stub"))
 }

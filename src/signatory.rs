@@ -36,10 +36,7 @@ impl Kind {
             "organization" | "organisation" => Ok(Kind::Organization),
             "company" => Ok(Kind::Company),
             "individual" => Ok(Kind::Individual),
-            _ => Err(FieldError::new(
-                Field::Kind,
-                "choose individual, organisation or company",
-            )),
+            _ => Err(FieldError::new(Field::Kind, "choose individual, organisation or company")),
         }
     }
 
@@ -141,10 +138,7 @@ fn clean_text(raw: &str, field: Field, max: usize) -> Result<String, FieldError>
         if is_combining_mark(c) {
             marks_in_row += 1;
             if marks_in_row > MAX_MARKS_PER_CHAR {
-                return Err(FieldError::new(
-                    field,
-                    "has too many accents stacked on one letter",
-                ));
+                return Err(FieldError::new(field, "has too many accents stacked on one letter"));
             }
         } else {
             marks_in_row = 0;
@@ -192,10 +186,7 @@ impl SignatoryName {
             return Err(FieldError::new(Field::Name, "is required"));
         }
         if !text.chars().any(char::is_alphanumeric) {
-            return Err(FieldError::new(
-                Field::Name,
-                "must contain at least one letter",
-            ));
+            return Err(FieldError::new(Field::Name, "must contain at least one letter"));
         }
         Ok(SignatoryName(text))
     }
@@ -257,16 +248,16 @@ fn fold(s: &str) -> String {
 
 fn is_leading_article(word: &str) -> bool {
     const ARTICLES: [&str; 16] = [
-        "the", "a", "an", "la", "las", "le", "les", "el", "los", "il", "lo", "gli", "die", "der",
-        "das", "het",
+        "the", "a", "an", "la", "las", "le", "les", "el", "los", "il", "lo", "gli", "die", "der", "das",
+        "het",
     ];
     ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 fn is_name_particle(word: &str) -> bool {
     const PARTICLES: [&str; 18] = [
-        "la", "le", "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "ten",
-        "ter", "zu", "bin", "ibn", "st",
+        "la", "le", "de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "ten", "ter", "zu",
+        "bin", "ibn", "st",
     ];
     PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(word))
 }
@@ -353,27 +344,18 @@ mod tests {
         let persian = "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}";
         assert_eq!(SignatoryName::parse(persian).unwrap().as_str(), persian);
         let devanagari = "\u{0915}\u{094D}\u{200D}\u{0937}";
-        assert_eq!(
-            SignatoryName::parse(devanagari).unwrap().as_str(),
-            devanagari
-        );
+        assert_eq!(SignatoryName::parse(devanagari).unwrap().as_str(), devanagari);
     }
 
     #[test]
     fn names_are_nfc() {
         let decomposed = "Cre\u{0301}pin";
-        assert_eq!(
-            SignatoryName::parse(decomposed).unwrap().as_str(),
-            "Cr\u{e9}pin"
-        );
+        assert_eq!(SignatoryName::parse(decomposed).unwrap().as_str(), "Cr\u{e9}pin");
     }
 
     #[test]
     fn zalgo_is_refused_but_real_stacks_pass() {
-        let zalgo = format!(
-            "Z{}algo",
-            "\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}"
-        );
+        let zalgo = format!("Z{}algo", "\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}");
         let err = SignatoryName::parse(&zalgo).unwrap_err();
         assert_eq!(err.field, Field::Name);
         // Vietnamese with two marks on one letter, decomposed.
@@ -382,14 +364,8 @@ mod tests {
 
     #[test]
     fn empty_and_symbol_only_names_are_refused() {
-        assert_eq!(
-            SignatoryName::parse("   ").unwrap_err().reason,
-            "is required"
-        );
-        assert_eq!(
-            SignatoryName::parse("\u{202E}\u{200B}").unwrap_err().reason,
-            "is required"
-        );
+        assert_eq!(SignatoryName::parse("   ").unwrap_err().reason, "is required");
+        assert_eq!(SignatoryName::parse("\u{202E}\u{200B}").unwrap_err().reason, "is required");
         assert!(SignatoryName::parse("...").is_err());
     }
 
@@ -398,15 +374,16 @@ mod tests {
         let long_ok = "\u{0416}".repeat(NAME_MAX_GRAPHEMES);
         assert!(SignatoryName::parse(&long_ok).is_ok());
         let too_long = "a".repeat(NAME_MAX_GRAPHEMES + 1);
-        assert_eq!(
-            SignatoryName::parse(&too_long).unwrap_err().reason,
-            "is too long"
-        );
+        assert_eq!(SignatoryName::parse(&too_long).unwrap_err().reason, "is too long");
     }
 
     #[test]
     fn other_scripts_parse() {
-        for name in ["\u{0645}\u{062D}\u{0645}\u{062F} \u{0639}\u{0644}\u{064A}", "\u{674E}\u{5C0F}\u{9F99}", "\u{0410}\u{043D}\u{043D}\u{0430} \u{041F}\u{0435}\u{0442}\u{0440}\u{043E}\u{0432}\u{0430}"] {
+        for name in [
+            "\u{0645}\u{062D}\u{0645}\u{062F} \u{0639}\u{0644}\u{064A}",
+            "\u{674E}\u{5C0F}\u{9F99}",
+            "\u{0410}\u{043D}\u{043D}\u{0430} \u{041F}\u{0435}\u{0442}\u{0440}\u{043E}\u{0432}\u{0430}",
+        ] {
             assert_eq!(SignatoryName::parse(name).unwrap().as_str(), name);
         }
     }
@@ -416,10 +393,7 @@ mod tests {
         let a = SignatoryName::parse("Críptica").unwrap();
         let b = SignatoryName::parse("CRIP TICA").unwrap();
         assert_eq!(a.folded(), b.folded());
-        assert_ne!(
-            a.folded(),
-            SignatoryName::parse("Criptica Two").unwrap().folded()
-        );
+        assert_ne!(a.folded(), SignatoryName::parse("Criptica Two").unwrap().folded());
     }
 
     #[test]
@@ -432,10 +406,7 @@ mod tests {
     #[test]
     fn optional_fields_are_none_when_blank() {
         assert_eq!(Affiliation::parse("  ").unwrap(), None);
-        assert_eq!(
-            Country::parse(" Chile ").unwrap().unwrap().as_str(),
-            "Chile"
-        );
+        assert_eq!(Country::parse(" Chile ").unwrap().unwrap().as_str(), "Chile");
         assert!(Country::parse(&"x".repeat(COUNTRY_MAX_GRAPHEMES + 1)).is_err());
     }
 
@@ -455,21 +426,12 @@ mod tests {
             "Jesús Robles Maloof",
         ];
         for (kind, names) in &content.signatories {
-            let kept: Vec<&String> = names
-                .iter()
-                .filter(|n| !known_exceptions.contains(&n.as_str()))
-                .collect();
-            let keys: Vec<String> = kept
-                .iter()
-                .map(|n| SignatoryName::parse(n).unwrap().sort_key(*kind))
-                .collect();
+            let kept: Vec<&String> =
+                names.iter().filter(|n| !known_exceptions.contains(&n.as_str())).collect();
+            let keys: Vec<String> =
+                kept.iter().map(|n| SignatoryName::parse(n).unwrap().sort_key(*kind)).collect();
             for (i, pair) in keys.windows(2).enumerate() {
-                assert!(
-                    pair[0] <= pair[1],
-                    "{kind}: {} sorts after {}",
-                    kept[i],
-                    kept[i + 1]
-                );
+                assert!(pair[0] <= pair[1], "{kind}: {} sorts after {}", kept[i], kept[i + 1]);
             }
         }
     }

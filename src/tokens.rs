@@ -52,10 +52,7 @@ pub struct ValidToken {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 pub fn random<const N: usize>() -> [u8; N] {
@@ -70,9 +67,10 @@ impl Secret {
     pub fn load_or_create(data_dir: &Path) -> std::io::Result<Secret> {
         let path = data_dir.join("secret");
         match std::fs::read(&path) {
-            Ok(bytes) => bytes.try_into().map(Secret).map_err(|_| {
-                std::io::Error::other(format!("{} is not {SECRET_LEN} bytes", path.display()))
-            }),
+            Ok(bytes) => bytes
+                .try_into()
+                .map(Secret)
+                .map_err(|_| std::io::Error::other(format!("{} is not {SECRET_LEN} bytes", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let secret = random::<SECRET_LEN>();
                 let mut opts = std::fs::OpenOptions::new();
@@ -138,13 +136,10 @@ impl Secret {
         if token.len() != TOKEN_LEN {
             return Err(TokenError::Forged);
         }
-        let bytes = URL_SAFE_NO_PAD
-            .decode(token)
-            .map_err(|_| TokenError::Forged)?;
+        let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| TokenError::Forged)?;
         let mut mac = self.mac(b"form-token");
         mac.update(&bytes[..8 + NONCE_LEN]);
-        mac.verify_truncated_left(&bytes[8 + NONCE_LEN..])
-            .map_err(|_| TokenError::Forged)?;
+        mac.verify_truncated_left(&bytes[8 + NONCE_LEN..]).map_err(|_| TokenError::Forged)?;
         let issued = u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
         let age = now.saturating_sub(issued);
         if issued > now + 60 || age > max_age.as_secs() {
@@ -179,12 +174,8 @@ impl Secret {
     /// The hash the store keeps for a withdrawal code; typing variations
     /// (case, spaces around) give the same hash.
     pub fn withdrawal_hash(&self, code: &str) -> [u8; 32] {
-        let normal: String = code
-            .trim()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect();
+        let normal: String =
+            code.trim().chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
         let mut mac = self.mac(b"withdrawal-code");
         mac.update(normal.as_bytes());
         mac.finalize().into_bytes().into()
@@ -205,43 +196,22 @@ mod tests {
         assert_eq!(t.len(), TOKEN_LEN);
         let v = s.verify_token_at(&t, MIN, DAY, 1003).unwrap();
         assert_eq!(v.nonce, [9; 16]);
-        assert_eq!(
-            s.verify_token_at(&t, MIN, DAY, 1001),
-            Err(TokenError::TooFast)
-        );
+        assert_eq!(s.verify_token_at(&t, MIN, DAY, 1001), Err(TokenError::TooFast));
     }
 
     #[test]
     fn old_future_forged_and_missing_tokens_are_refused() {
         let s = Secret::fixed(1);
         let t = s.token_at(1000, [9; 16]);
-        assert_eq!(
-            s.verify_token_at(&t, MIN, DAY, 1000 + 86_401),
-            Err(TokenError::Expired)
-        );
-        assert_eq!(
-            s.verify_token_at(&t, MIN, DAY, 500),
-            Err(TokenError::Expired)
-        );
-        assert_eq!(
-            Secret::fixed(2).verify_token_at(&t, MIN, DAY, 1003),
-            Err(TokenError::Forged)
-        );
+        assert_eq!(s.verify_token_at(&t, MIN, DAY, 1000 + 86_401), Err(TokenError::Expired));
+        assert_eq!(s.verify_token_at(&t, MIN, DAY, 500), Err(TokenError::Expired));
+        assert_eq!(Secret::fixed(2).verify_token_at(&t, MIN, DAY, 1003), Err(TokenError::Forged));
         let mut tampered = t.clone().into_bytes();
         tampered[3] = if tampered[3] == b'A' { b'B' } else { b'A' };
         let tampered = String::from_utf8(tampered).unwrap();
-        assert_eq!(
-            s.verify_token_at(&tampered, MIN, DAY, 1003),
-            Err(TokenError::Forged)
-        );
-        assert_eq!(
-            s.verify_token_at("", MIN, DAY, 1003),
-            Err(TokenError::Missing)
-        );
-        assert_eq!(
-            s.verify_token_at("é", MIN, DAY, 1003),
-            Err(TokenError::Forged)
-        );
+        assert_eq!(s.verify_token_at(&tampered, MIN, DAY, 1003), Err(TokenError::Forged));
+        assert_eq!(s.verify_token_at("", MIN, DAY, 1003), Err(TokenError::Missing));
+        assert_eq!(s.verify_token_at("é", MIN, DAY, 1003), Err(TokenError::Forged));
     }
 
     #[test]
@@ -249,9 +219,7 @@ mod tests {
         let s = Secret::fixed(1);
         let code = s.new_withdrawal_code();
         assert_eq!(code.len(), 23);
-        assert!(code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        assert!(code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
         assert_ne!(code, s.new_withdrawal_code());
         let h = s.withdrawal_hash(&code);
         assert_eq!(h, s.withdrawal_hash(&format!("  {} ", code.to_uppercase())));
@@ -267,10 +235,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("secret"))
-                .unwrap()
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(dir.path().join("secret")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

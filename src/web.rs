@@ -12,7 +12,7 @@ use crate::limits::{CircuitGuard, CircuitLimits, SiteLimit};
 use crate::proxy_protocol;
 use crate::render::{FormValues, PageCache, Renderer};
 use crate::signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
-use crate::store::{Day, NewSignature, SignError, Store};
+use crate::store::{Day, NewSignature, PublicSignatory, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, Limited};
@@ -20,7 +20,6 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,13 +42,15 @@ pub struct App {
     pub secret: Secret,
     pub renderer: Renderer,
     pub cache: PageCache,
+    /// Console sign-in state (used only by the admin listener).
+    pub auth: crate::admin::auth::Auth,
     site_limit: SiteLimit,
     circuits: Arc<CircuitLimits>,
     /// Headers every response carries, built once.
     common_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
-type Body = Full<Bytes>;
+pub type Body = Full<Bytes>;
 
 impl App {
     pub fn new(config: Config, store: Store, secret: Secret, renderer: Renderer) -> App {
@@ -77,7 +78,9 @@ impl App {
             config.circuit_sign_burst,
             config.circuit_sign_per_minute,
         );
+        let auth = crate::admin::auth::Auth::new(&config.data_dir, config.admin_session_idle);
         App {
+            auth,
             config,
             store,
             secret,
@@ -90,12 +93,13 @@ impl App {
     }
 
     /// Adds the headers every response carries.
-    fn finish(&self, mut resp: Response<Body>, path: &str) -> Response<Body> {
+    /// `onion_path` is the path for `Onion-Location` (public pages only).
+    fn finish(&self, mut resp: Response<Body>, onion_path: Option<&str>) -> Response<Body> {
         let h = resp.headers_mut();
         for (name, value) in &self.common_headers {
             h.insert(name.clone(), value.clone());
         }
-        if let Some(onion) = &self.config.onion_location {
+        if let (Some(onion), Some(path)) = (&self.config.onion_location, onion_path) {
             // Same path on the onion; the host was checked when the config loaded.
             if let Ok(v) = HeaderValue::from_str(&format!("http://{onion}{path}")) {
                 h.insert(HeaderName::from_static("onion-location"), v);
@@ -105,7 +109,7 @@ impl App {
     }
 }
 
-fn respond(
+pub(crate) fn respond(
     status: StatusCode,
     content_type: &'static str,
     cache: &'static str,
@@ -119,55 +123,52 @@ fn respond(
     resp
 }
 
-const HTML: &str = "text/html; charset=utf-8";
+pub(crate) const HTML: &str = "text/html; charset=utf-8";
 /// Pages with a form token must not be reused from a cache: a used token
 /// would be refused.
-const NO_STORE: &str = "no-store";
+pub(crate) const NO_STORE: &str = "no-store";
 
-fn html(status: StatusCode, body: String) -> Response<Body> {
+pub(crate) fn html(status: StatusCode, body: String) -> Response<Body> {
     respond(status, HTML, NO_STORE, body)
 }
 
 /// A short error page.
-fn error(app: &App, status: StatusCode, heading: &str, reason: &str) -> Response<Body> {
+pub(crate) fn error(app: &App, status: StatusCode, heading: &str, reason: &str) -> Response<Body> {
     html(status, app.renderer.error(heading, reason))
 }
 
-fn not_found(app: &App) -> Response<Body> {
-    error(
-        app,
-        StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is no page at this address.",
-    )
+pub(crate) fn not_found(app: &App) -> Response<Body> {
+    error(app, StatusCode::NOT_FOUND, "Page not found", "There is no page at this address.")
 }
 
-fn method_not_allowed(app: &App, allow: &'static str) -> Response<Body> {
+pub(crate) fn method_not_allowed(app: &App, allow: &'static str) -> Response<Body> {
     let mut r = error(
         app,
         StatusCode::METHOD_NOT_ALLOWED,
         "Not possible here",
         "This address does not take that kind of request.",
     );
-    r.headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     r
 }
 
-fn query_param(query: Option<&str>, key: &str) -> Option<String> {
-    form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
+pub(crate) fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
 }
 
 /// Routes one request. Every path through here ends in a response; input
 /// can make a 4xx, never a panic or a 500.
 async fn handle(
     app: Arc<App>,
+    surface: Surface,
     circuit: Option<Arc<CircuitGuard>>,
     req: Request<Incoming>,
 ) -> Response<Body> {
     let path = req.uri().path().to_owned();
+    if surface == Surface::Admin {
+        let resp = crate::admin::handle(&app, req).await;
+        return app.finish(resp, None);
+    }
     let method = req.method().clone();
     let is_get = method == Method::GET || method == Method::HEAD;
     let resp = match path.as_str() {
@@ -178,30 +179,17 @@ async fn handle(
         "/withdraw" if is_get => html(StatusCode::OK, app.renderer.withdraw_form(None)),
         "/withdraw" if method == Method::POST => withdraw(&app, req).await,
         "/withdraw" => method_not_allowed(&app, "GET, HEAD, POST"),
-        "/privacy" if is_get => respond(
-            StatusCode::OK,
-            HTML,
-            "max-age=300",
-            app.renderer.privacy(&app.config.review_kinds),
-        ),
+        "/privacy" if is_get => {
+            respond(StatusCode::OK, HTML, "max-age=300", app.renderer.privacy(&app.config.review_kinds))
+        }
         "/signatories" if is_get => search(&app, req.uri().query()).await,
         "/signatories.json" if is_get => {
             let body = app.cache.json(&app.store);
-            respond(
-                StatusCode::OK,
-                "application/json",
-                "max-age=60",
-                Bytes::clone(&body),
-            )
+            respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body))
         }
         "/signatories.csv" if is_get => {
             let body = app.cache.csv(&app.store);
-            let mut r = respond(
-                StatusCode::OK,
-                "text/csv; charset=utf-8",
-                "max-age=60",
-                Bytes::clone(&body),
-            );
+            let mut r = respond(StatusCode::OK, "text/csv; charset=utf-8", "max-age=60", Bytes::clone(&body));
             r.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
@@ -220,16 +208,19 @@ async fn handle(
         }
         _ => not_found(&app),
     };
-    app.finish(resp, &path)
+    app.finish(resp, Some(&path))
 }
 
 fn letter_page(app: &App) -> Response<Body> {
     let page = app.cache.letter(&app.renderer, &app.store);
+    let Some(tail) = &page.tail else {
+        return respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
+    };
     let token = app.secret.issue_token();
-    let mut body = BytesMut::with_capacity(page.head.len() + token.len() + page.tail.len());
+    let mut body = BytesMut::with_capacity(page.head.len() + token.len() + tail.len());
     body.extend_from_slice(&page.head);
     body.extend_from_slice(token.as_bytes());
-    body.extend_from_slice(&page.tail);
+    body.extend_from_slice(tail);
     respond(StatusCode::OK, HTML, NO_STORE, body.freeze())
 }
 
@@ -253,12 +244,7 @@ fn kind_page(app: &App, kind: &str, query: Option<&str>) -> Response<Body> {
     };
     match app.renderer.kind_page(&app.store, kind, page_no) {
         Some(body) => respond(StatusCode::OK, HTML, "max-age=60", body),
-        None => error(
-            app,
-            StatusCode::NOT_FOUND,
-            "No such page",
-            "This list has fewer pages.",
-        ),
+        None => error(app, StatusCode::NOT_FOUND, "No such page", "This list has fewer pages."),
     }
 }
 
@@ -280,30 +266,43 @@ async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
             let limit = app.renderer.page_size();
             let store = app.store.clone();
             // A scan over every published name: off the connection threads.
-            let found = tokio::task::spawn_blocking(move || store.search(&folded, limit))
-                .await
-                .unwrap_or_default();
+            let found =
+                tokio::task::spawn_blocking(move || store.search(&folded, limit)).await.unwrap_or_default();
+            let found: Vec<PublicSignatory> = found.iter().map(PublicSignatory::from).collect();
             app.renderer.search_page(name.as_str(), Some(&found))
         }
     };
     respond(StatusCode::OK, HTML, "max-age=60", body)
 }
 
+/// A decoded urlencoded form, fields in the order sent.
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    /// The first value of a field: a repeated field cannot override what
+    /// was checked.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a field (checkbox lists).
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
 /// Reads a urlencoded form body within the limits, or says why not.
-async fn read_form(
-    app: &App,
-    req: Request<Incoming>,
-) -> Result<HashMap<String, String>, Response<Body>> {
+pub(crate) async fn read_form(app: &App, req: Request<Incoming>) -> Result<Form, Response<Body>> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
         })
         .unwrap_or(false);
     if !is_form {
@@ -322,10 +321,8 @@ async fn read_form(
             "The form sent was larger than 16 KiB. Please shorten what you typed.",
         )
     };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
@@ -339,10 +336,7 @@ async fn read_form(
                 "The form took too long to arrive. Please send it again.",
             ))
         }
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
             return Err(too_large())
         }
         Ok(Err(_)) => {
@@ -355,35 +349,28 @@ async fn read_form(
         }
         Ok(Ok(c)) => c.to_bytes(),
     };
-    // First value wins; a repeated field cannot override what was checked.
-    let mut fields = HashMap::new();
-    for (k, v) in form_urlencoded::parse(&bytes) {
-        fields
-            .entry(k.into_owned())
-            .or_insert_with(|| v.into_owned());
-    }
-    Ok(fields)
+    Ok(Form(form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
 }
 
-fn form_values(fields: &HashMap<String, String>) -> FormValues {
-    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+fn form_values(form: &Form) -> FormValues {
+    let get = |k: &str| form.get(k).unwrap_or_default().to_string();
     FormValues {
         name: get("name"),
         kind: get("kind"),
         affiliation: get("affiliation"),
         country: get("country"),
-        listed: fields.contains_key("listed"),
+        listed: form.has("listed"),
     }
 }
 
-fn parse_submission(fields: &HashMap<String, String>) -> Result<Submission, FieldError> {
-    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or("");
+fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
+    let get = |k: &str| form.get(k).unwrap_or("");
     Ok(Submission {
         name: SignatoryName::parse(get("name"))?,
         kind: Kind::parse(get("kind"))?,
         affiliation: Affiliation::parse(get("affiliation"))?,
         country: Country::parse(get("country"))?,
-        listed: fields.contains_key("listed"),
+        listed: form.has("listed"),
     })
 }
 
@@ -394,15 +381,13 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
     };
     let values = form_values(&fields);
     let refuse = |status: StatusCode, heading: &str, reason: &str, field: Option<Field>| {
-        let page =
-            app.renderer
-                .sign_refused(heading, reason, field, &app.secret.issue_token(), &values);
+        let page = app.renderer.sign_refused(heading, reason, field, &app.secret.issue_token(), &values);
         html(status, page)
     };
     if fields.get("website").is_some_and(|v| !v.is_empty()) {
         return refuse(StatusCode::BAD_REQUEST, "Form not accepted", "A field meant to stay empty was filled in. If you use a form-filling tool, clear that field and send the form again.", None);
     }
-    let token = fields.get("token").map(String::as_str).unwrap_or("");
+    let token = fields.get("token").unwrap_or("");
     let token = match app.secret.verify_token(token, app.config.min_fill_time, app.config.token_max_age) {
         Ok(t) => t,
         Err(TokenError::Missing | TokenError::Forged) => {
@@ -417,19 +402,11 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
     };
     let submission = match parse_submission(&fields) {
         Ok(s) => s,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "Please check the form",
-                e.reason,
-                Some(e.field),
-            )
-        }
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, "Please check the form", e.reason, Some(e.field)),
     };
     if circuit.is_some_and(|c| !c.allow_sign()) || !app.site_limit.allow_sign() {
         let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, "Please wait", "Too many signatures are arriving from your connection or in all. Please wait a minute, then send the form again.", None);
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return r;
     }
     let code = app.secret.new_withdrawal_code();
@@ -439,7 +416,7 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
         needs_review: app.config.needs_review(kind),
         token_nonce: token.nonce,
         token_forget_after: Day(
-            ((token.issued_secs + app.config.token_max_age.as_secs()) / 86_400) as u32 + 1,
+            ((token.issued_secs + app.config.token_max_age.as_secs()) / 86_400) as u32 + 1
         ),
         withdraw_hash: app.secret.withdrawal_hash(&code),
         max_pending: app.config.max_pending,
@@ -464,6 +441,18 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
             r
         }
+        Err(SignError::Paused) => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Signing is paused",
+            "The organisers have paused signing for now. Please come back later; your entries are kept below.",
+            None,
+        ),
+        Err(SignError::Closed) => error(
+            app,
+            StatusCode::GONE,
+            "The letter is closed",
+            "This letter no longer takes signatures.",
+        ),
         Err(SignError::Unavailable) => {
             let mut r = refuse(StatusCode::SERVICE_UNAVAILABLE, "Not saved", "Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.", None);
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
@@ -482,9 +471,7 @@ fn kind_article(kind: Kind) -> &'static str {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 async fn withdraw(app: &App, req: Request<Incoming>) -> Response<Body> {
@@ -492,12 +479,11 @@ async fn withdraw(app: &App, req: Request<Incoming>) -> Response<Body> {
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    let code = fields.get("code").map(|c| c.trim()).unwrap_or("");
+    let code = fields.get("code").map(str::trim).unwrap_or("");
     if code.is_empty() || code.len() > 100 {
         return html(
             StatusCode::BAD_REQUEST,
-            app.renderer
-                .withdraw_form(Some("Please enter your withdrawal code.")),
+            app.renderer.withdraw_form(Some("Please enter your withdrawal code.")),
         );
     }
     match app.store.withdraw(app.secret.withdrawal_hash(code)).await {
@@ -535,10 +521,7 @@ impl Listener {
     /// Where it listens, for the start-up line.
     pub fn describe(&self) -> String {
         match self {
-            Listener::Tcp(l) => l
-                .local_addr()
-                .map(|a| format!("http://{a}"))
-                .unwrap_or_default(),
+            Listener::Tcp(l) => l.local_addr().map(|a| format!("http://{a}")).unwrap_or_default(),
             Listener::Unix(_, p) => format!("unix:{}", p.display()),
         }
     }
@@ -552,9 +535,17 @@ impl Drop for Listener {
     }
 }
 
+/// Which site a listener serves. The console has its own listener, so no
+/// admin route exists on the public one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    Public,
+    Admin,
+}
+
 /// Serves until `shutdown` turns true, then lets connections finish their
 /// requests (in-flight signatures included) for up to 10 s.
-pub async fn serve(app: Arc<App>, listener: Listener, mut shutdown: watch::Receiver<bool>) {
+pub async fn serve(app: Arc<App>, listener: Listener, surface: Surface, mut shutdown: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(app.config.max_connections));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     loop {
@@ -580,9 +571,9 @@ pub async fn serve(app: Arc<App>, listener: Listener, mut shutdown: watch::Recei
             match stream {
                 Stream::Tcp(s) => {
                     let _ = s.set_nodelay(true);
-                    connection(app, s, watcher).await
+                    connection(app, surface, s, watcher).await
                 }
-                Stream::Unix(s) => connection(app, s, watcher).await,
+                Stream::Unix(s) => connection(app, surface, s, watcher).await,
             }
         });
     }
@@ -603,16 +594,18 @@ async fn accept(listener: &Listener) -> std::io::Result<Stream> {
 }
 
 /// One connection: optional PROXY header, then HTTP/1.1 with keep-alive.
-async fn connection<S>(app: Arc<App>, mut stream: S, watcher: hyper_util::server::graceful::Watcher)
-where
+async fn connection<S>(
+    app: Arc<App>,
+    surface: Surface,
+    mut stream: S,
+    watcher: hyper_util::server::graceful::Watcher,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let circuit = if app.config.proxy_protocol {
-        let header = tokio::time::timeout(
-            app.config.header_read_timeout,
-            proxy_protocol::read_header(&mut stream),
-        )
-        .await;
+    let circuit = if app.config.proxy_protocol && surface == Surface::Public {
+        let header =
+            tokio::time::timeout(app.config.header_read_timeout, proxy_protocol::read_header(&mut stream))
+                .await;
         let Ok(Ok(id)) = header else { return };
         match app.circuits.connect(id.0) {
             Some(guard) => Some(Arc::new(guard)),
@@ -625,7 +618,7 @@ where
     let service = hyper::service::service_fn(move |req| {
         let app = Arc::clone(&service_app);
         let circuit = circuit.clone();
-        async move { Ok::<_, Infallible>(handle(app, circuit, req).await) }
+        async move { Ok::<_, Infallible>(handle(app, surface, circuit, req).await) }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder

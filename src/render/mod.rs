@@ -9,9 +9,11 @@
 //!
 //! The open-data exports (JSON, CSV) are cached the same way.
 
+pub mod admin;
+
 use crate::letter::Letter;
 use crate::signatory::{Field, Kind};
-use crate::store::{Counts, PublicSignatory, Status, Store};
+use crate::store::{Counts, Phase, PublicSignatory, Status, Store};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
@@ -26,10 +28,7 @@ const TOKEN_MARK: &str = "\u{1}form-token\u{1}";
 
 /// The hash that the Content-Security-Policy allows the inline style by.
 pub fn style_hash() -> String {
-    format!(
-        "'sha256-{}'",
-        STANDARD.encode(Sha256::digest(CSS.as_bytes()))
-    )
+    format!("'sha256-{}'", STANDARD.encode(Sha256::digest(CSS.as_bytes())))
 }
 
 fn kind_plural(kind: Kind) -> &'static str {
@@ -60,11 +59,7 @@ pub struct FormValues {
 
 impl FormValues {
     pub fn blank() -> FormValues {
-        FormValues {
-            listed: true,
-            kind: Kind::Individual.as_str().into(),
-            ..Default::default()
-        }
+        FormValues { listed: true, kind: Kind::Individual.as_str().into(), ..Default::default() }
     }
 }
 
@@ -102,6 +97,7 @@ fn names_list(signatories: &[PublicSignatory]) -> Markup {
             @for s in signatories {
                 li {
                     span dir="auto" { (s.name) }
+                    @if s.verified { " " abbr.verified title="verified by the organisers" { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
                 }
@@ -112,11 +108,7 @@ fn names_list(signatories: &[PublicSignatory]) -> Markup {
 
 impl Renderer {
     pub fn new(letter: Letter, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer {
-            letter,
-            group_limit,
-            page_size,
-        }
+        Renderer { letter, group_limit, page_size }
     }
 
     pub fn title(&self) -> &str {
@@ -228,12 +220,26 @@ impl Renderer {
                 (PreEscaped(&l.closing_html))
             }
             section #sign {
-                h2 { "Sign the letter" }
-                (Self::counts_line(&counts))
-                (PreEscaped(&l.sign_up_html))
-                p.note { "Individuals are listed at once. Organisations and companies are shown once a moderator has checked them." }
-                (self.sign_form(TOKEN_MARK, &FormValues::blank()))
-                p.note { "We keep no address, browser details or time of day. " a href="/privacy" { "What we store" } }
+                @match store.phase() {
+                    Phase::Open => {
+                        h2 { "Sign the letter" }
+                        (Self::counts_line(&counts))
+                        (PreEscaped(&l.sign_up_html))
+                        p.note { "Individuals are listed at once. Organisations and companies are shown once a moderator has checked them." }
+                        (self.sign_form(TOKEN_MARK, &FormValues::blank()))
+                        p.note { "We keep no address, browser details or time of day. " a href="/privacy" { "What we store" } }
+                    }
+                    Phase::Paused => {
+                        h2 { "Signing is paused" }
+                        (Self::counts_line(&counts))
+                        p.notice role="status" { "The organisers have paused signing for now. Please come back later." }
+                    }
+                    Phase::Closed { day, .. } => {
+                        h2 { "This letter is closed" }
+                        p.notice role="status" { "It closed on " (day) " with its final count of " strong { (counts.total_published()) " signatures" } "." }
+                        (Self::counts_line(&counts))
+                    }
+                }
             }
             section #signatories {
                 h2 { "Signatories" }
@@ -255,10 +261,7 @@ impl Renderer {
                 }
             }
         };
-        page(
-            &l.title,
-            html! { (self.header()) main { (main) } (self.footer()) },
-        )
+        page(&l.title, html! { (self.header()) main { (main) } (self.footer()) })
     }
 
     /// One page of a group's list. `None` when the page does not exist.
@@ -446,10 +449,11 @@ struct Cached<T> {
     value: Arc<T>,
 }
 
-/// The letter page split around the token.
+/// The letter page split around the form token; no `tail` when there is
+/// no form (signing paused or closed).
 pub struct LetterPage {
     pub head: Bytes,
-    pub tail: Bytes,
+    pub tail: Option<Bytes>,
 }
 
 /// Cached pages and exports, rebuilt on the first request after a change.
@@ -459,21 +463,14 @@ pub struct PageCache {
     csv: Mutex<Option<Cached<Bytes>>>,
 }
 
-fn cached<T>(
-    slot: &Mutex<Option<Cached<T>>>,
-    generation: u64,
-    build: impl FnOnce() -> T,
-) -> Arc<T> {
+fn cached<T>(slot: &Mutex<Option<Cached<T>>>, generation: u64, build: impl FnOnce() -> T) -> Arc<T> {
     // Held while building, so a change makes one rebuild, not one per request.
     let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match &*slot {
         Some(c) if c.generation == generation => Arc::clone(&c.value),
         _ => {
             let value = Arc::new(build());
-            *slot = Some(Cached {
-                generation,
-                value: Arc::clone(&value),
-            });
+            *slot = Some(Cached { generation, value: Arc::clone(&value) });
             value
         }
     }
@@ -481,11 +478,7 @@ fn cached<T>(
 
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache {
-            letter: Mutex::new(None),
-            json: Mutex::new(None),
-            csv: Mutex::new(None),
-        }
+        PageCache { letter: Mutex::new(None), json: Mutex::new(None), csv: Mutex::new(None) }
     }
 }
 
@@ -493,26 +486,22 @@ impl PageCache {
     pub fn letter(&self, renderer: &Renderer, store: &Store) -> Arc<LetterPage> {
         cached(&self.letter, store.generation(), || {
             let html = renderer.letter_page(store);
-            let (head, tail) = html
-                .split_once(TOKEN_MARK)
-                .expect("the letter page has a form");
-            LetterPage {
-                head: Bytes::copy_from_slice(head.as_bytes()),
-                tail: Bytes::copy_from_slice(tail.as_bytes()),
+            match html.split_once(TOKEN_MARK) {
+                Some((head, tail)) => LetterPage {
+                    head: Bytes::copy_from_slice(head.as_bytes()),
+                    tail: Some(Bytes::copy_from_slice(tail.as_bytes())),
+                },
+                None => LetterPage { head: Bytes::from(html), tail: None },
             }
         })
     }
 
     pub fn json(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.json, store.generation(), || {
-            Bytes::from(export_json(store))
-        })
+        cached(&self.json, store.generation(), || Bytes::from(export_json(store)))
     }
 
     pub fn csv(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.csv, store.generation(), || {
-            Bytes::from(export_csv(store))
-        })
+        cached(&self.csv, store.generation(), || Bytes::from(export_csv(store)))
     }
 }
 
@@ -580,6 +569,7 @@ mod tests {
             kind: Kind::Individual,
             affiliation: None,
             country: None,
+            verified: false,
         };
         let out = names_list(&[s]).into_string();
         assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));

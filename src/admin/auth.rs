@@ -1,0 +1,209 @@
+//! Who may moderate: named moderators with argon2id passphrase hashes in
+//! the data dir (`moderators`, owner-only; the passphrase itself is never
+//! stored or printed), sessions held in memory only, a CSRF token per
+//! session, and a sign-in that slows down after wrong passphrases.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
+
+/// Sessions at once, at most; signing in past it ends the least recently used.
+const MAX_SESSIONS: usize = 32;
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+/// Longest accepted passphrase, so hashing cost stays bounded.
+pub const MAX_PASSPHRASE_BYTES: usize = 1024;
+const MAX_DELAY: Duration = Duration::from_secs(8);
+/// Wrong passphrases further apart than this do not add up.
+const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
+
+fn moderators_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("moderators")
+}
+
+fn valid_moderator_name(name: &str) -> bool {
+    (1..=40).contains(&name.chars().count())
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '))
+        && name.trim() == name
+}
+
+/// Reads `name<TAB>phc` lines.
+fn read_moderators(data_dir: &Path) -> HashMap<String, String> {
+    std::fs::read_to_string(moderators_file(data_dir))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(n, h)| (n.to_string(), h.to_string()))
+        .collect()
+}
+
+/// Sets (or replaces) a moderator's passphrase. Works while the server runs:
+/// the file is read at each sign-in.
+pub fn set_passphrase(data_dir: &Path, moderator: &str, passphrase: &str) -> Result<(), String> {
+    if !valid_moderator_name(moderator) {
+        return Err("a moderator name is 1 to 40 letters, digits, spaces, '-', '_' or '.'".into());
+    }
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS || passphrase.len() > MAX_PASSPHRASE_BYTES {
+        return Err(format!("the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters"));
+    }
+    let salt = SaltString::encode_b64(&crate::tokens::random::<16>()).map_err(|e| e.to_string())?;
+    let hash = Argon2::default().hash_password(passphrase.as_bytes(), &salt).map_err(|e| e.to_string())?;
+    let mut all = read_moderators(data_dir);
+    all.insert(moderator.to_string(), hash.to_string());
+    let mut lines: Vec<String> = all.into_iter().map(|(n, h)| format!("{n}\t{h}\n")).collect();
+    lines.sort();
+    std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
+    let path = moderators_file(data_dir);
+    let tmp = path.with_extension("new");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    f.write_all(lines.concat().as_bytes()).and_then(|()| f.sync_all()).map_err(|e| e.to_string())?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub struct Session {
+    pub moderator: String,
+    pub csrf: String,
+    last_seen: Instant,
+}
+
+/// The console's sign-in state: sessions and the wrong-passphrase brake.
+pub struct Auth {
+    data_dir: PathBuf,
+    idle: Duration,
+    sessions: Mutex<HashMap<String, Session>>,
+    failures: Mutex<(u32, Instant)>,
+    /// One passphrase check at a time: argon2 is meant to be expensive.
+    hashing: Semaphore,
+}
+
+fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(crate::tokens::random::<32>())
+}
+
+pub fn same(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+impl Auth {
+    pub fn new(data_dir: &Path, idle: Duration) -> Auth {
+        Auth {
+            data_dir: data_dir.to_path_buf(),
+            idle,
+            sessions: Mutex::new(HashMap::new()),
+            failures: Mutex::new((0, Instant::now())),
+            hashing: Semaphore::new(1),
+        }
+    }
+
+    /// Whether any moderator can sign in at all.
+    pub fn has_moderators(&self) -> bool {
+        !read_moderators(&self.data_dir).is_empty()
+    }
+
+    fn delay(&self) -> Duration {
+        let (n, last) = *self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if n == 0 || last.elapsed() > FAILURE_MEMORY {
+            return Duration::ZERO;
+        }
+        (Duration::from_millis(250) * 2u32.saturating_pow(n.min(10) - 1)).min(MAX_DELAY)
+    }
+
+    /// Checks a passphrase; on success returns a new session's cookie value.
+    /// Every wrong try makes the next one wait longer, whoever tries.
+    pub async fn sign_in(&self, moderator: &str, passphrase: &str) -> Option<String> {
+        tokio::time::sleep(self.delay()).await;
+        let _turn = self.hashing.acquire().await.ok()?;
+        let hash = read_moderators(&self.data_dir).get(moderator).cloned();
+        let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES
+            && hash.as_deref().and_then(|h| PasswordHash::new(h).ok()).is_some_and(|parsed| {
+                Argon2::default().verify_password(passphrase.as_bytes(), &parsed).is_ok()
+            });
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if !ok {
+            let n = if failures.1.elapsed() > FAILURE_MEMORY { 0 } else { failures.0 };
+            *failures = (n.saturating_add(1), Instant::now());
+            return None;
+        }
+        *failures = (0, Instant::now());
+        drop(failures);
+        let cookie = random_token();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, s| s.last_seen.elapsed() < self.idle);
+        if sessions.len() >= MAX_SESSIONS {
+            if let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| k.clone()) {
+                sessions.remove(&oldest);
+            }
+        }
+        sessions.insert(
+            cookie.clone(),
+            Session { moderator: moderator.to_string(), csrf: random_token(), last_seen: Instant::now() },
+        );
+        Some(cookie)
+    }
+
+    /// The session a cookie belongs to, if it is live; touching it.
+    pub fn session(&self, cookie: &str) -> Option<(String, String)> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        let live = sessions.get(cookie).is_some_and(|s| s.last_seen.elapsed() < self.idle);
+        if !live {
+            sessions.remove(cookie);
+            return None;
+        }
+        let s = sessions.get_mut(cookie)?;
+        s.last_seen = Instant::now();
+        Some((s.moderator.clone(), s.csrf.clone()))
+    }
+
+    pub fn sign_out(&self, cookie: &str) {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner()).remove(cookie);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passphrases_sessions_and_the_brake() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(set_passphrase(dir.path(), "alice", "short").is_err());
+        assert!(set_passphrase(dir.path(), "bad\tname", "long enough passphrase").is_err());
+        set_passphrase(dir.path(), "alice", "correct horse battery").unwrap();
+        let file = std::fs::read_to_string(dir.path().join("moderators")).unwrap();
+        assert!(file.starts_with("alice\t$argon2id$") && !file.contains("correct horse"));
+
+        let auth = Auth::new(dir.path(), Duration::from_secs(60));
+        assert!(auth.sign_in("alice", "wrong passphrase!").await.is_none());
+        assert!(auth.delay() >= Duration::from_millis(250));
+        assert!(auth.sign_in("mallory", "correct horse battery").await.is_none());
+        assert!(auth.delay() >= Duration::from_millis(500));
+        let cookie = auth.sign_in("alice", "correct horse battery").await.unwrap();
+        assert_eq!(auth.delay(), Duration::ZERO);
+        let (who, csrf) = auth.session(&cookie).unwrap();
+        assert_eq!(who, "alice");
+        assert!(csrf.len() > 30);
+        auth.sign_out(&cookie);
+        assert!(auth.session(&cookie).is_none());
+    }
+
+    #[tokio::test]
+    async fn idle_sessions_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "bob", "another long passphrase").unwrap();
+        let auth = Auth::new(dir.path(), Duration::from_millis(50));
+        let cookie = auth.sign_in("bob", "another long passphrase").await.unwrap();
+        assert!(auth.session(&cookie).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(auth.session(&cookie).is_none());
+    }
+}

@@ -1,0 +1,335 @@
+//! The moderation console's pages: sign-in, dashboard (counts, switches,
+//! retention), the review queue with bulk actions, one signature with every
+//! action on it, the published list, and the audit list. Plain HTML forms,
+//! no JavaScript; every state-changing form carries the session's CSRF token.
+
+use super::{kind_plural, page};
+use crate::admin::Moderator;
+use crate::flags::Flag;
+use crate::signatory::Kind;
+use crate::store::{AuditEntry, Phase, Record, RejectReason, Status};
+use crate::web::App;
+use maud::{html, Markup};
+
+fn frame(app: &App, m: &Moderator, title: &str, main: Markup) -> String {
+    page(
+        &format!("{title} · Moderation · {}", app.renderer.title()),
+        html! {
+            header.console {
+                p.site {
+                    a href="/" { "Moderation" } " · " (app.renderer.title())
+                }
+                nav {
+                    a href="/queue" { "Review queue" } " · "
+                    a href="/published" { "Published" } " · "
+                    a href="/audit" { "Audit" } " · "
+                    "Signed in as " strong { (m.name) } " "
+                    form.inline method="post" action="/logout" {
+                        input type="hidden" name="csrf" value=(m.csrf);
+                        button.link type="submit" { "Sign out" }
+                    }
+                }
+            }
+            main { h1 { (title) } (main) }
+        },
+    )
+}
+
+/// A form posting one action to `/action`, coming back to `back`.
+fn action_form(m: &Moderator, back: &str, ids: &[u64], action: &str, label: &str, extra: Markup) -> Markup {
+    html! {
+        form.inline method="post" action="/action" {
+            input type="hidden" name="csrf" value=(m.csrf);
+            input type="hidden" name="return" value=(back);
+            @for id in ids { input type="hidden" name="id" value=(id); }
+            (extra)
+            button type="submit" name="action" value=(action) { (label) }
+        }
+    }
+}
+
+fn reason_select() -> Markup {
+    html! {
+        select name="reason" aria-label="Reason" {
+            @for r in RejectReason::ALL { option value=(r.as_str()) { (r.as_str()) } }
+        }
+    }
+}
+
+fn flags_cell(flags: &[Flag]) -> Markup {
+    html! {
+        @for f in flags { span.flag title=(f.describe()) { (f.as_str()) } " " }
+    }
+}
+
+pub fn login(message: Option<&str>, has_moderators: bool) -> String {
+    page(
+        "Sign in · Moderation",
+        html! {
+            main {
+                h1 { "Moderation: sign in" }
+                @if let Some(m) = message { p.error role="alert" { (m) } }
+                @if !has_moderators {
+                    p.note { "No moderator has a passphrase yet. On the server, run "
+                        code { "undersign admin passphrase --moderator NAME" } "." }
+                }
+                form method="post" action="/login" {
+                    p { label for="moderator" { "Moderator" }
+                        input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username"; }
+                    p { label for="passphrase" { "Passphrase" }
+                        input #passphrase type="password" name="passphrase" required maxlength="1024" autocomplete="current-password"; }
+                    p { button type="submit" { "Sign in" } }
+                }
+            }
+        },
+    )
+}
+
+pub fn dashboard(app: &App, m: &Moderator) -> String {
+    let counts = app.store.counts();
+    let phase = app.store.phase();
+    let retention = app.store.retention();
+    frame(
+        app,
+        m,
+        "Overview",
+        html! {
+            table {
+                thead { tr { th { "Kind" } th { "Published" } th { "Of which listed" } th { "Awaiting review" } } }
+                tbody {
+                    @for k in Kind::ALL {
+                        tr {
+                            td { (kind_plural(k)) }
+                            td { (counts.published(k)) }
+                            td { (counts.listed(k)) }
+                            td { a href={ "/queue?kind=" (k.as_str()) } { (counts.pending(k)) } }
+                        }
+                    }
+                }
+            }
+            h2 { "Signing" }
+            @match phase {
+                Phase::Open => {
+                    p { "Signing is " strong { "open" } "." }
+                    (action_form(m, "/", &[], "pause", "Pause signing", html! {}))
+                }
+                Phase::Paused => {
+                    p { "Signing is " strong { "paused" } ": the public form says so." }
+                    (action_form(m, "/", &[], "resume", "Resume signing", html! {}))
+                }
+                Phase::Closed { day, .. } => {
+                    p { "The letter was " strong { "closed" } " on " (day) " with " (counts.total_published()) " signatures." }
+                }
+            }
+            @if !matches!(phase, Phase::Closed { .. }) {
+                (action_form(m, "/", &[], "close", "Close the letter for good", html! {
+                    label.choice { input type="checkbox" name="confirm" value="close"; " I mean it: no more signatures, ever" }
+                }))
+            }
+            h2 { "Retention" }
+            @match (retention.purge_on, retention.purged) {
+                (_, true) => p { "Private fields were purged." },
+                (Some(day), false) => p { "On " strong { (day) } " (" (app.config.retention_days) " days after closing) these are purged for good: "
+                    (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
+                    (retention.unlisted_details) " unlisted signers." },
+                (None, false) => p { (app.config.retention_days) " days after the letter closes, these are purged for good: "
+                    (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
+                    (retention.unlisted_details) " unlisted signers." },
+            }
+        },
+    )
+}
+
+fn queue_link(kind: Option<Kind>, flag: Option<Flag>, before: Option<u64>) -> String {
+    let mut parts = Vec::new();
+    if let Some(k) = kind {
+        parts.push(format!("kind={}", k.as_str()));
+    }
+    if let Some(f) = flag {
+        parts.push(format!("flag={}", f.as_str()));
+    }
+    if let Some(b) = before {
+        parts.push(format!("before={b}"));
+    }
+    if parts.is_empty() {
+        "/queue".into()
+    } else {
+        format!("/queue?{}", parts.join("&"))
+    }
+}
+
+pub fn queue(
+    app: &App,
+    m: &Moderator,
+    kind: Option<Kind>,
+    flag: Option<Flag>,
+    rows: &[Record],
+    page_rows: usize,
+) -> String {
+    let back = queue_link(kind, flag, None);
+    frame(
+        app,
+        m,
+        "Review queue",
+        html! {
+            form.filters method="get" action="/queue" {
+                label.inline for="kind" { "Kind " }
+                select #kind name="kind" {
+                    option value="" { "all" }
+                    @for k in Kind::ALL { option value=(k.as_str()) selected[kind == Some(k)] { (kind_plural(k)) } }
+                }
+                " "
+                label.inline for="flag" { "Flag " }
+                select #flag name="flag" {
+                    option value="" { "any" }
+                    @for f in Flag::ALL { option value=(f.as_str()) selected[flag == Some(f)] { (f.as_str()) } }
+                }
+                " " button type="submit" { "Filter" }
+            }
+            @if rows.is_empty() {
+                p { "Nothing waits for review here." }
+            } @else {
+                form method="post" action="/action" {
+                    input type="hidden" name="csrf" value=(m.csrf);
+                    input type="hidden" name="return" value=(back);
+                    table.queue {
+                        thead { tr { th { "Select" } th { "Name" } th { "Kind" } th { "Affiliation" } th { "Country" } th { "Flags" } th { "Day" } } }
+                        tbody {
+                            @for r in rows {
+                                tr {
+                                    td { input type="checkbox" name="id" value=(r.id) aria-label={ "Select " (r.name) }; }
+                                    td { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if !r.listed { " " span.note { "(unlisted)" } } }
+                                    td { (r.kind.as_str()) }
+                                    td dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")) }
+                                    td dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("")) }
+                                    td { (flags_cell(&r.flags)) }
+                                    td { (r.day) }
+                                }
+                            }
+                        }
+                    }
+                    p {
+                        button type="submit" name="action" value="approve" { "Approve selected" }
+                        " or "
+                        (reason_select())
+                        " "
+                        button type="submit" name="action" value="reject" { "Reject selected" }
+                    }
+                }
+                @if rows.len() == page_rows {
+                    p { a rel="next" href=(queue_link(kind, flag, rows.last().map(|r| r.id))) { "Older →" } }
+                }
+            }
+        },
+    )
+}
+
+pub fn signature(app: &App, m: &Moderator, r: &Record) -> String {
+    let back = format!("/signature/{}", r.id);
+    let ids = [r.id];
+    frame(
+        app,
+        m,
+        &format!("Signature #{}", r.id),
+        html! {
+            dl {
+                dt { "Name" } dd dir="auto" { (r.name) }
+                dt { "Kind" } dd { (r.kind.as_str()) @if r.verified { " ✓ verified" } }
+                dt { "Affiliation" } dd dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("—")) }
+                dt { "Country" } dd dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("—")) }
+                dt { "Shown publicly" } dd { @if r.listed { "yes" } @else { "no (counted only)" } }
+                dt { "State" } dd { @match r.status { Status::Published => "published", Status::Pending => "awaiting review" } }
+                dt { "Flags" } dd { @if r.flags.is_empty() { "none" } @else { @for f in &r.flags { (f.describe()) "; " } } }
+                dt { "Arrived" } dd { (r.day) }
+            }
+            @if r.status == Status::Pending {
+                p {
+                    (action_form(m, "/queue", &ids, "approve", "Approve", html! {}))
+                    " "
+                    (action_form(m, "/queue", &ids, "reject", "Reject", reason_select()))
+                }
+            } @else {
+                p { (action_form(m, &back, &ids, "unpublish", "Unpublish (back to the queue)", html! {})) }
+            }
+            @if r.kind != Kind::Individual {
+                p { @if r.verified {
+                    (action_form(m, &back, &ids, "unverify", "Remove the verified mark", html! {}))
+                } @else {
+                    (action_form(m, &back, &ids, "verify", "Mark as verified", html! {}))
+                } }
+            }
+            h2 { "Edit what is shown" }
+            form method="post" action="/action" {
+                input type="hidden" name="csrf" value=(m.csrf);
+                input type="hidden" name="return" value=(back);
+                input type="hidden" name="id" value=(r.id);
+                p { label for="name" { "Name" } input #name type="text" name="name" required dir="auto" value=(r.name); }
+                p { label for="affiliation" { "Affiliation" } input #affiliation type="text" name="affiliation" dir="auto" value=(r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")); }
+                p { button type="submit" name="action" value="edit" { "Save" } }
+            }
+            h2 { "Delete" }
+            p { "Removes the signature for good, as when its signer asks for it to be taken down." }
+            (action_form(m, "/", &ids, "delete", "Delete for good", html! {}))
+        },
+    )
+}
+
+pub fn published(
+    app: &App,
+    m: &Moderator,
+    kind: Kind,
+    page_no: usize,
+    rows: &[Record],
+    page_rows: usize,
+) -> String {
+    frame(
+        app,
+        m,
+        &format!("Published {}", kind_plural(kind).to_lowercase()),
+        html! {
+            p { @for k in Kind::ALL { a href={ "/published?kind=" (k.as_str()) } { (kind_plural(k)) } " " } }
+            @if rows.is_empty() { p { "None on this page." } }
+            ul {
+                @for r in rows {
+                    li { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if r.verified { " ✓" } }
+                }
+            }
+            nav.pages {
+                @if page_no > 1 { a rel="prev" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no - 1) } { "← Previous" } " " }
+                @if rows.len() == page_rows { a rel="next" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no + 1) } { "Next →" } }
+            }
+        },
+    )
+}
+
+pub fn audit(app: &App, m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> String {
+    frame(
+        app,
+        m,
+        "Audit",
+        html! {
+            p.note { "What moderators did, newest first. It names moderators and signatures, never visitors." }
+            table {
+                thead { tr { th { "Day" } th { "Moderator" } th { "Action" } th { "Signature" } } }
+                tbody {
+                    @for (_, e) in entries {
+                        tr {
+                            td { (e.day) }
+                            td { (e.moderator) }
+                            td { (e.action) }
+                            td dir="auto" {
+                                @if let Some(id) = e.signature { "#" (id) " " }
+                                (e.name.as_deref().unwrap_or(""))
+                            }
+                        }
+                    }
+                }
+            }
+            @if entries.len() == page_rows {
+                @if let Some((seq, _)) = entries.last() {
+                    p { a rel="next" href={ "/audit?before=" (seq) } { "Older →" } }
+                }
+            }
+        },
+    )
+}

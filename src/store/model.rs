@@ -1,0 +1,216 @@
+//! The stored data model: a signature [`Record`], the letter's [`Phase`],
+//! the moderators' [`AuditEntry`], and [`PublicSignatory`], the part of a
+//! record the public (pages, exports, mirrors) may see. Nothing here can
+//! hold anything about a requester, and the finest time is the [`Day`].
+
+use crate::flags::Flag;
+use crate::signatory::{Affiliation, Country, Kind, SignatoryName};
+use serde::{Deserialize, Serialize};
+
+/// A calendar day (UTC), the finest time the store keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Day(pub u32);
+
+impl Day {
+    pub fn today() -> Day {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Day((secs / 86_400) as u32)
+    }
+
+    pub fn plus(self, days: u32) -> Day {
+        Day(self.0.saturating_add(days))
+    }
+
+    /// (year, month, day) of the proleptic Gregorian calendar.
+    pub fn ymd(self) -> (i64, u32, u32) {
+        // Howard Hinnant's days-to-civil algorithm.
+        let z = self.0 as i64 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        (yoe + era * 400 + i64::from(m <= 2), m, d)
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Published,
+    Pending,
+}
+
+/// One signature as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: u64,
+    pub name: SignatoryName,
+    pub kind: Kind,
+    pub affiliation: Option<Affiliation>,
+    pub country: Option<Country>,
+    pub listed: bool,
+    pub status: Status,
+    pub flags: Vec<Flag>,
+    /// A moderator checked that this organisation or company is who it says.
+    #[serde(default)]
+    pub verified: bool,
+    pub day: Day,
+}
+
+/// What the public may see of a signature: the open-data model that pages,
+/// exports and mirrors share.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicSignatory {
+    pub name: String,
+    pub kind: Kind,
+    pub affiliation: Option<String>,
+    pub country: Option<String>,
+    /// Checked by a moderator (organisations and companies).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
+}
+
+impl From<&Record> for PublicSignatory {
+    fn from(r: &Record) -> Self {
+        PublicSignatory {
+            name: r.name.as_str().to_string(),
+            kind: r.kind,
+            affiliation: r.affiliation.as_ref().map(|a| a.as_str().to_string()),
+            country: r.country.as_ref().map(|c| c.as_str().to_string()),
+            verified: r.verified,
+        }
+    }
+}
+
+/// Published signatures per kind (listed or not), how many of them are
+/// listed, and those waiting for review.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub published: [u64; 3],
+    pub listed: [u64; 3],
+    pub pending: [u64; 3],
+}
+
+pub(super) fn kind_index(kind: Kind) -> usize {
+    match kind {
+        Kind::Organization => 0,
+        Kind::Company => 1,
+        Kind::Individual => 2,
+    }
+}
+
+impl Counts {
+    pub fn published(&self, kind: Kind) -> u64 {
+        self.published[kind_index(kind)]
+    }
+    pub fn listed(&self, kind: Kind) -> u64 {
+        self.listed[kind_index(kind)]
+    }
+    pub fn pending(&self, kind: Kind) -> u64 {
+        self.pending[kind_index(kind)]
+    }
+    pub fn total_published(&self) -> u64 {
+        self.published.iter().sum()
+    }
+    pub fn total_pending(&self) -> u64 {
+        self.pending.iter().sum()
+    }
+}
+
+/// Where the letter is in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "phase")]
+pub enum Phase {
+    /// Taking signatures.
+    #[default]
+    Open,
+    /// Signing stopped for now; the form says so.
+    Paused,
+    /// No more signatures, for good. Private fields are purged
+    /// `retention_days` after `day`.
+    Closed { day: Day, purged: bool },
+}
+
+/// Why a moderator rejected a signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RejectReason {
+    Fake,
+    Duplicate,
+    Offensive,
+    Spam,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 5] = [
+        RejectReason::Fake,
+        RejectReason::Duplicate,
+        RejectReason::Offensive,
+        RejectReason::Spam,
+        RejectReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::Fake => "fake",
+            RejectReason::Duplicate => "duplicate",
+            RejectReason::Offensive => "offensive",
+            RejectReason::Spam => "spam",
+            RejectReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RejectReason> {
+        RejectReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// One moderator action, for the console's audit list. Names the moderator
+/// and the signature, never a visitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub day: Day,
+    pub moderator: String,
+    pub action: String,
+    pub signature: Option<u64>,
+    pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_print_as_dates() {
+        assert_eq!(Day(0).to_string(), "1970-01-01");
+        assert_eq!(Day(20_783).to_string(), "2026-11-26");
+        assert_eq!(Day(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn public_signatories_hide_unverified() {
+        let p = PublicSignatory {
+            name: "A".into(),
+            kind: Kind::Company,
+            affiliation: None,
+            country: None,
+            verified: false,
+        };
+        assert!(!serde_json::to_string(&p).unwrap().contains("verified"));
+    }
+}

@@ -1,0 +1,253 @@
+use super::*;
+
+fn submission(name: &str, kind: Kind, listed: bool) -> Submission {
+    Submission { name: SignatoryName::parse(name).unwrap(), kind, affiliation: None, country: None, listed }
+}
+
+fn new_sig(name: &str, kind: Kind, nonce: u8, review: bool) -> NewSignature {
+    NewSignature {
+        submission: submission(name, kind, true),
+        needs_review: review,
+        token_nonce: [nonce; 16],
+        token_forget_after: Day(u32::MAX),
+        withdraw_hash: [nonce; 32],
+        max_pending: 10,
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+const OPTIONS: Options = Options { retention_days: 30 };
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(dir.path(), OPTIONS).unwrap()
+}
+
+#[test]
+fn sign_publish_count_and_withdraw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        let s = store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false)).await.unwrap();
+        assert_eq!(s.status, Status::Published);
+        assert_eq!(store.counts().published(Kind::Individual), 1);
+        assert_eq!(store.published(Kind::Individual, 0, 10)[0].name, "Ada Lovelace");
+        assert!(store.withdraw([1; 32]).await.unwrap());
+        assert!(!store.withdraw([1; 32]).await.unwrap());
+        assert_eq!(store.counts(), Counts::default());
+        assert!(store.published(Kind::Individual, 0, 10).is_empty());
+    });
+}
+
+#[test]
+fn a_token_signs_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        store.sign(new_sig("A B", Kind::Individual, 7, false)).await.unwrap();
+        let again = store.sign(new_sig("C D", Kind::Individual, 7, false)).await;
+        assert_eq!(again, Err(SignError::TokenUsed));
+    });
+}
+
+#[test]
+fn duplicates_organisations_refused_individuals_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        store.sign(new_sig("Access Now", Kind::Organization, 1, true)).await.unwrap();
+        let dup = store.sign(new_sig("ACCESS  now", Kind::Organization, 2, true)).await;
+        assert_eq!(dup, Err(SignError::Duplicate));
+        store.sign(new_sig("Jo Doe", Kind::Individual, 3, false)).await.unwrap();
+        let twin = store.sign(new_sig("Jo Doe", Kind::Individual, 4, false)).await.unwrap();
+        assert_eq!(twin.status, Status::Pending);
+        assert_eq!(store.record(twin.id).unwrap().flags, vec![Flag::DuplicateName]);
+    });
+}
+
+#[test]
+fn look_alikes_are_flagged_and_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        store.sign(new_sig("Amnesty International", Kind::Organization, 1, false)).await.unwrap();
+        let fake = store.sign(new_sig("Amnesty lnternational", Kind::Organization, 2, false)).await.unwrap();
+        assert_eq!(fake.status, Status::Pending);
+        assert_eq!(store.record(fake.id).unwrap().flags, vec![Flag::LookAlike]);
+        let cyrillic =
+            store.sign(new_sig("Amn\u{0435}sty International", Kind::Individual, 3, false)).await.unwrap();
+        assert_eq!(store.record(cyrillic.id).unwrap().flags, vec![Flag::LookAlike, Flag::MixedScript]);
+        let flagged = store.pending_page(None, Some(Flag::LookAlike), None, 10);
+        assert_eq!(flagged.iter().map(|r| r.id).collect::<Vec<_>>(), vec![cyrillic.id, fake.id]);
+        let orgs = store.pending_page(Some(Kind::Organization), Some(Flag::LookAlike), None, 10);
+        assert_eq!(orgs.len(), 1);
+    });
+}
+
+#[test]
+fn pending_cap_refuses_past_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        for i in 0..10u8 {
+            let name = format!("Org {}", (b'a' + i) as char);
+            store.sign(new_sig(&name, Kind::Organization, i, true)).await.unwrap();
+        }
+        let full = store.sign(new_sig("Org z", Kind::Organization, 99, true)).await;
+        assert_eq!(full, Err(SignError::ReviewQueueFull));
+        // Individuals published at once are not held back by the queue.
+        store.sign(new_sig("Al Bo", Kind::Individual, 100, false)).await.unwrap();
+    });
+}
+
+#[test]
+fn the_queue_pages_newest_first_by_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        let mut ids = Vec::new();
+        for i in 0..6u8 {
+            let kind = if i % 2 == 0 { Kind::Organization } else { Kind::Company };
+            ids.push(
+                store
+                    .sign(new_sig(&format!("Queue {}", (b'a' + i) as char), kind, i, true))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let first = store.pending_page(None, None, None, 4);
+        assert_eq!(first.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[5], ids[4], ids[3], ids[2]]);
+        let second = store.pending_page(None, None, Some(first[3].id), 4);
+        assert_eq!(second.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[1], ids[0]]);
+        let companies = store.pending_page(Some(Kind::Company), None, None, 10);
+        assert_eq!(companies.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ids[5], ids[3], ids[1]]);
+    });
+}
+
+#[test]
+fn moderation_approves_rejects_edits_verifies_and_audits() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        let a = store.sign(new_sig("Hivos", Kind::Organization, 1, true)).await.unwrap().id;
+        let b = store.sign(new_sig("Spam Inc", Kind::Company, 2, true)).await.unwrap().id;
+        assert_eq!(store.moderate("alice", Action::Approve(vec![a, 999])).await.unwrap(), 1);
+        assert_eq!(store.moderate("alice", Action::Reject(vec![b], RejectReason::Spam)).await.unwrap(), 1);
+        assert!(store.record(b).is_none(), "a rejected signature is not kept");
+        let name = SignatoryName::parse("HIVOS Foundation").unwrap();
+        store.moderate("bob", Action::Edit { id: a, name, affiliation: None }).await.unwrap();
+        store.moderate("bob", Action::Verify { id: a, verified: true }).await.unwrap();
+        let published = store.published(Kind::Organization, 0, 5);
+        assert_eq!(published.len(), 1);
+        assert_eq!(published[0].name, "HIVOS Foundation");
+        assert!(published[0].verified);
+        let c = store.counts();
+        assert_eq!((c.published(Kind::Organization), c.pending(Kind::Company)), (1, 0));
+        let audit: Vec<String> =
+            store.audit(None, 10).into_iter().map(|(_, e)| format!("{} {}", e.moderator, e.action)).collect();
+        assert_eq!(
+            audit,
+            ["bob verified", "bob edited (was “Hivos”)", "alice rejected (spam)", "alice approved"]
+        );
+        store.moderate("bob", Action::Unpublish(a)).await.unwrap();
+        assert_eq!(store.counts().pending(Kind::Organization), 1);
+        store.moderate("bob", Action::Delete(a)).await.unwrap();
+        assert_eq!(store.counts(), Counts::default());
+    });
+}
+
+#[test]
+fn paused_and_closed_letters_take_no_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        store.moderate("m", Action::SetPhase(Phase::Paused)).await.unwrap();
+        assert_eq!(store.sign(new_sig("A B", Kind::Individual, 1, false)).await, Err(SignError::Paused));
+        store.moderate("m", Action::SetPhase(Phase::Open)).await.unwrap();
+        store.sign(new_sig("A B", Kind::Individual, 1, false)).await.unwrap();
+        store.moderate("m", Action::SetPhase(Phase::Closed { day: Day(0), purged: false })).await.unwrap();
+        assert!(matches!(store.phase(), Phase::Closed { day, .. } if day == Day::today()));
+        assert_eq!(store.sign(new_sig("C D", Kind::Individual, 2, false)).await, Err(SignError::Closed));
+    });
+}
+
+#[test]
+fn retention_purges_private_fields_after_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options { retention_days: 0 }).unwrap();
+    rt().block_on(async {
+        let mut quiet = new_sig("Quiet One", Kind::Individual, 1, false);
+        quiet.submission.listed = false;
+        quiet.submission.country = crate::signatory::Country::parse("Chile").unwrap();
+        let id = store.sign(quiet).await.unwrap().id;
+        store.moderate("m", Action::SetPhase(Phase::Closed { day: Day(0), purged: false })).await.unwrap();
+        let before = store.retention();
+        assert_eq!(before.purge_on, Some(Day::today()));
+        assert_eq!((before.withdrawal_codes, before.used_tokens, before.unlisted_details), (1, 1, 1));
+        store.inner.purge_if_due(Day::today()).unwrap();
+        let after = store.retention();
+        assert!(after.purged);
+        assert_eq!((after.withdrawal_codes, after.used_tokens, after.unlisted_details), (0, 0, 0));
+        assert_eq!(store.record(id).unwrap().country, None);
+        assert_eq!(store.counts().published(Kind::Individual), 1, "the signature still counts");
+    });
+}
+
+#[test]
+fn approve_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = open(&dir);
+        let s = rt().block_on(store.sign(new_sig("Hivos", Kind::Organization, 1, true))).unwrap();
+        assert_eq!(store.moderate_blocking("cli", Action::Approve(vec![s.id])).unwrap(), 1);
+        s.id
+    };
+    // The writer thread lets go of the db once its channel closes.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let store = open(&dir);
+    assert_eq!(store.record(id).unwrap().status, Status::Published);
+    assert_eq!(store.counts().published(Kind::Organization), 1);
+    assert_eq!(store.counts().pending(Kind::Organization), 0);
+}
+
+#[test]
+fn import_happens_once_and_keeps_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let lists = crate::letter::Content::embedded().signatories;
+    assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 322);
+    assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 0);
+    let c = store.counts();
+    assert_eq!((c.published(Kind::Organization), c.published(Kind::Company)), (203, 32));
+    assert_eq!(store.published(Kind::Organization, 0, 2)[0].name, "18MillionRising.org");
+    assert_eq!(store.search("amnesty", 10).len(), 2);
+}
+
+#[test]
+fn a_backup_restores_into_a_new_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(async {
+        store.sign(new_sig("Kept Person", Kind::Individual, 1, false)).await.unwrap();
+        store.sign(new_sig("Kept Org", Kind::Organization, 2, true)).await.unwrap();
+    });
+    let backup = store.backup();
+    assert_eq!(backup.signatures.len(), 2);
+    let text = serde_json::to_string(&backup).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let restored = open(&other);
+    assert_eq!(restored.restore_blocking(serde_json::from_str(&text).unwrap()).unwrap(), 2);
+    assert_eq!(restored.counts(), store.counts());
+    assert!(
+        restored.restore_blocking(serde_json::from_str(&text).unwrap()).is_err(),
+        "not into a full store"
+    );
+    rt().block_on(async {
+        assert!(restored.withdraw([1; 32]).await.unwrap(), "withdrawal codes still work");
+        let next = restored.sign(new_sig("After Restore", Kind::Individual, 3, false)).await.unwrap();
+        assert!(next.id > 2, "ids continue after the restored ones");
+    });
+}
