@@ -13,40 +13,20 @@ use std::time::{Duration, Instant};
 fn a_restart_keeps_signatures_withdrawal_codes_and_used_tokens() {
     let server = Server::start();
     let token = server.get("/").form_token();
-    let fields = [
-        ("token", token.as_str()),
-        ("name", "Restart Survivor"),
-        ("kind", "individual"),
-        ("listed", "yes"),
-    ];
+    let fields =
+        [("token", token.as_str()), ("name", "Restart Survivor"), ("kind", "individual"), ("listed", "yes")];
     let thanks = server.post_form("/sign", &fields);
     assert_eq!(thanks.status, 200);
     let code = thanks.withdrawal_code();
-    assert_eq!(
-        server
-            .sign("Pending Survivor Org", "organization", &[])
-            .status,
-        200
-    );
+    assert_eq!(server.sign("Pending Survivor Org", "organization", &[]).status, 200);
 
     let server = server.restart();
     assert!(server.get("/").body.contains(">Restart Survivor<"));
     assert!(server.get("/").body.contains("1 more await review"));
-    assert_eq!(
-        server.post_form("/sign", &fields).status,
-        409,
-        "a used token stays used"
-    );
+    assert_eq!(server.post_form("/sign", &fields).status, 409, "a used token stays used");
     assert_eq!(server.json()["counts"]["individual"], 88);
-    assert_eq!(
-        server.json()["counts"]["total"],
-        323,
-        "the seed is imported once, not again"
-    );
-    assert_eq!(
-        server.post_form("/withdraw", &[("code", &code)]).status,
-        200
-    );
+    assert_eq!(server.json()["counts"]["total"], 323, "the seed is imported once, not again");
+    assert_eq!(server.post_form("/withdraw", &[("code", &code)]).status, 200);
 }
 
 /// Signs on a fresh connection; `None` when the server is gone mid-way.
@@ -64,12 +44,7 @@ fn try_sign(addr: SocketAddr, name: &str) -> Option<bool> {
     let start = page.find(marker)? + marker.len();
     let token = &page[start..start + page[start..].find('"')?];
     let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("token", token),
-            ("name", name),
-            ("kind", "individual"),
-            ("listed", "yes"),
-        ])
+        .extend_pairs([("token", token), ("name", name), ("kind", "individual"), ("listed", "yes")])
         .finish();
     let reply = exchange(
         format!(
@@ -88,9 +63,8 @@ fn try_sign(addr: SocketAddr, name: &str) -> Option<bool> {
 
 #[test]
 fn a_crash_loses_no_acknowledged_signature() {
-    let mut server = Server::start_with(
-        "min_fill_seconds = 0\nsign_burst = 1000000\nsign_per_second = 1000000\n",
-    );
+    let mut server =
+        Server::start_with("min_fill_seconds = 0\nsign_burst = 1000000\nsign_per_second = 1000000\n");
     let addr = server.addr;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -126,19 +100,11 @@ fn a_crash_loses_no_acknowledged_signature() {
         w.join().unwrap();
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(
-        acknowledged.len() >= 200,
-        "the load ran ({} acknowledged)",
-        acknowledged.len()
-    );
+    assert!(acknowledged.len() >= 200, "the load ran ({} acknowledged)", acknowledged.len());
 
     let server = server.restart();
-    let published: std::collections::HashSet<String> =
-        server.published_names().into_iter().collect();
-    let lost: Vec<&String> = acknowledged
-        .iter()
-        .filter(|n| !published.contains(*n))
-        .collect();
+    let published: std::collections::HashSet<String> = server.published_names().into_iter().collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|n| !published.contains(*n)).collect();
     assert!(
         lost.is_empty(),
         "{} of {} acknowledged signatures lost, e.g. {:?}",

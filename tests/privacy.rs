@@ -47,9 +47,7 @@ fn a_signers_browser_details_are_nowhere() {
     );
     assert_eq!(refused.status, 404);
     for page in [&r.body, &refused.body] {
-        assert!(
-            !page.contains(user_agent) && !page.contains(forwarded) && !page.contains("127.0.0.1")
-        );
+        assert!(!page.contains(user_agent) && !page.contains(forwarded) && !page.contains("127.0.0.1"));
     }
     server.stop();
 
@@ -67,16 +65,9 @@ fn a_signers_browser_details_are_nowhere() {
         }
         signer_found |= bytes.windows(14).any(|w| w == b"Private Signer");
     }
-    assert!(
-        signer_found,
-        "the search would have seen the stored signature"
-    );
+    assert!(signer_found, "the search would have seen the stored signature");
 
     let output = server.output();
     assert!(!output.contains(user_agent) && !output.contains(forwarded));
-    assert_eq!(
-        output.lines().count(),
-        1,
-        "only the start-up line: {output}"
-    );
+    assert_eq!(output.lines().count(), 1, "only the start-up line: {output}");
 }

@@ -7,11 +7,7 @@ use common::Server;
 #[test]
 fn sign_thank_publish_withdraw() {
     let server = Server::start();
-    let thanks = server.sign(
-        "Ada Lovelace",
-        "individual",
-        &[("affiliation", "Analyst"), ("country", "UK")],
-    );
+    let thanks = server.sign("Ada Lovelace", "individual", &[("affiliation", "Analyst"), ("country", "UK")]);
     assert_eq!(thanks.status, 200, "{}", thanks.body);
     assert_eq!(thanks.header("cache-control"), Some("no-store"));
     assert!(thanks.body.contains("Thank you for signing"));
@@ -53,10 +49,7 @@ fn organisations_wait_for_review_then_appear_once_approved() {
     let page = server.get("/");
     assert!(!page.body.contains("Digital Freedom Collective"));
     assert!(page.body.contains("1 more await review"));
-    assert!(!server
-        .get("/signatories.json")
-        .body
-        .contains("Digital Freedom Collective"));
+    assert!(!server.get("/signatories.json").body.contains("Digital Freedom Collective"));
 
     // The offline tool approves while the server is stopped.
     server.stop();
@@ -66,10 +59,7 @@ fn organisations_wait_for_review_then_appear_once_approved() {
         .output()
         .unwrap();
     let listing = String::from_utf8(pending.stdout).unwrap();
-    let line = listing
-        .lines()
-        .find(|l| l.contains("Digital Freedom Collective"))
-        .expect("listed as pending");
+    let line = listing.lines().find(|l| l.contains("Digital Freedom Collective")).expect("listed as pending");
     let id = line.split('\t').next().unwrap();
     let approved = std::process::Command::new(common::binary())
         .args(["approve", id, "--data"])
@@ -102,10 +92,7 @@ fn unlisted_signatures_are_counted_but_never_shown() {
     assert!(thanks.body.contains("will not be shown"));
     assert!(!server.get("/").body.contains("Quiet Person"));
     assert!(!server.get("/signatories.csv").body.contains("Quiet Person"));
-    assert!(!server
-        .get("/signatories?q=quiet")
-        .body
-        .contains("Quiet Person"));
+    assert!(!server.get("/signatories?q=quiet").body.contains("Quiet Person"));
     let json = server.json();
     assert_eq!(json["counts"]["individual"], 88);
     assert!(!json.to_string().contains("Quiet Person"));
@@ -114,23 +101,12 @@ fn unlisted_signatures_are_counted_but_never_shown() {
 #[test]
 fn a_bad_field_is_named_and_what_was_typed_is_kept() {
     let server = Server::start();
-    let r = server.sign(
-        "   ",
-        "individual",
-        &[("affiliation", "Kept Affiliation"), ("country", "Kenya")],
-    );
+    let r = server.sign("   ", "individual", &[("affiliation", "Kept Affiliation"), ("country", "Kenya")]);
     assert_eq!(r.status, 400);
-    assert!(
-        r.body.contains("<strong>Name</strong> is required"),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains("<strong>Name</strong> is required"), "{}", r.body);
     assert!(r.body.contains("value=\"Kept Affiliation\""));
     assert!(r.body.contains("value=\"Kenya\""));
-    assert!(
-        r.body.contains("name=\"token\""),
-        "a fresh form to send again"
-    );
+    assert!(r.body.contains("name=\"token\""), "a fresh form to send again");
 
     let r = server.sign("Someone", "government", &[]);
     assert_eq!(r.status, 400);
@@ -155,26 +131,16 @@ fn tokens_are_required_genuine_and_single_use() {
     let forged = server.sign(
         "Forged Token",
         "individual",
-        &[(
-            "token",
-            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        )],
+        &[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")],
     );
     assert_eq!(forged.status, 400);
 
     let token = server.get("/").form_token();
-    let fields = [
-        ("token", token.as_str()),
-        ("name", "Once Only"),
-        ("kind", "individual"),
-        ("listed", "yes"),
-    ];
+    let fields =
+        [("token", token.as_str()), ("name", "Once Only"), ("kind", "individual"), ("listed", "yes")];
     assert_eq!(server.post_form("/sign", &fields).status, 200);
     let reload = server.post_form("/sign", &fields);
-    assert_eq!(
-        reload.status, 409,
-        "reloading the thank-you page signs nothing"
-    );
+    assert_eq!(reload.status, 409, "reloading the thank-you page signs nothing");
     assert!(reload.body.contains("Already signed with this form"));
     let names = server.published_names();
     assert_eq!(names.iter().filter(|n| *n == "Once Only").count(), 1);
@@ -192,11 +158,7 @@ fn a_form_sent_back_too_fast_is_refused() {
 #[test]
 fn the_honeypot_refuses_bots() {
     let server = Server::start();
-    let r = server.sign(
-        "Bot Filler",
-        "individual",
-        &[("website", "http://spam.example")],
-    );
+    let r = server.sign("Bot Filler", "individual", &[("website", "http://spam.example")]);
     assert_eq!(r.status, 400);
     assert!(!server.published_names().contains(&"Bot Filler".to_string()));
 }
@@ -209,10 +171,7 @@ fn duplicate_organisations_are_refused_and_repeated_people_held() {
     assert!(dup.body.contains("has already signed"));
     let twin = server.sign("Matt Blaze", "individual", &[]);
     assert_eq!(twin.status, 200);
-    assert!(
-        twin.body.contains("awaits review"),
-        "a second Matt Blaze waits for a moderator"
-    );
+    assert!(twin.body.contains("awaits review"), "a second Matt Blaze waits for a moderator");
     let names = server.published_names();
     assert_eq!(names.iter().filter(|n| *n == "Matt Blaze").count(), 1);
 }
@@ -257,26 +216,15 @@ fn throttled_signing_says_to_wait() {
             server
                 .post_form(
                     "/sign",
-                    &[
-                        ("token", t),
-                        ("name", &name),
-                        ("kind", "individual"),
-                        ("listed", "yes"),
-                    ],
+                    &[("token", t), ("name", &name), ("kind", "individual"), ("listed", "yes")],
                 )
                 .status
         })
         .collect();
     assert_eq!(&statuses[..2], &[200, 200]);
     assert!(statuses[2..].contains(&429), "{statuses:?}");
-    let r = server.post_form(
-        "/sign",
-        &[
-            ("token", &tokens[3]),
-            ("name", "Rapid Signer D"),
-            ("kind", "individual"),
-        ],
-    );
+    let r = server
+        .post_form("/sign", &[("token", &tokens[3]), ("name", "Rapid Signer D"), ("kind", "individual")]);
     if r.status == 429 {
         assert!(r.body.contains("Please wait"));
         assert_eq!(r.header("retry-after"), Some("60"));
@@ -286,25 +234,13 @@ fn throttled_signing_says_to_wait() {
 #[test]
 fn the_review_queue_is_capped() {
     let server = Server::start_with("min_fill_seconds = 0\nmax_pending = 2\n");
-    assert_eq!(
-        server.sign("Pending Org One", "organization", &[]).status,
-        200
-    );
-    assert_eq!(
-        server.sign("Pending Org Two", "organization", &[]).status,
-        200
-    );
+    assert_eq!(server.sign("Pending Org One", "organization", &[]).status, 200);
+    assert_eq!(server.sign("Pending Org Two", "organization", &[]).status, 200);
     let full = server.sign("Pending Org Three", "organization", &[]);
     assert_eq!(full.status, 503);
     assert!(full.body.contains("waiting for review"));
-    assert!(
-        full.body.contains("value=\"Pending Org Three\""),
-        "nothing typed is lost"
-    );
-    assert_eq!(
-        server.sign("Still An Individual", "individual", &[]).status,
-        200
-    );
+    assert!(full.body.contains("value=\"Pending Org Three\""), "nothing typed is lost");
+    assert_eq!(server.sign("Still An Individual", "individual", &[]).status, 200);
 }
 
 #[test]
@@ -327,8 +263,5 @@ fn every_seed_name_round_trips() {
     assert_eq!(published.len(), 322);
     published.sort();
     expected.sort();
-    assert_eq!(
-        published, expected,
-        "every name stored and exported exactly as typed"
-    );
+    assert_eq!(published, expected, "every name stored and exported exactly as typed");
 }

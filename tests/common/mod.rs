@@ -32,10 +32,7 @@ pub struct Response {
 
 impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The value of the hidden form token in a page with the sign form.
@@ -48,11 +45,7 @@ impl Response {
 
     /// The withdrawal code on a thank-you page.
     pub fn withdrawal_code(&self) -> String {
-        let start = self
-            .body
-            .find("<p class=\"code\"><code>")
-            .expect("thank-you page has a code")
-            + 22;
+        let start = self.body.find("<p class=\"code\"><code>").expect("thank-you page has a code") + 22;
         let end = self.body[start..].find('<').unwrap() + start;
         self.body[start..end].to_string()
     }
@@ -146,18 +139,11 @@ impl Server {
     /// SIGTERM, then wait for a clean exit.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status()
-                .unwrap();
+            Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
             let deadline = Instant::now() + Duration::from_secs(15);
             loop {
                 if let Some(status) = child.try_wait().unwrap() {
-                    assert!(
-                        status.success(),
-                        "undersign exited with {status}: {}",
-                        self.output()
-                    );
+                    assert!(status.success(), "undersign exited with {status}: {}", self.output());
                     break;
                 }
                 if Instant::now() > deadline {
@@ -191,15 +177,12 @@ impl Server {
 
     pub fn get(&self, path: &str) -> Response {
         self.request(
-            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
         )
     }
 
     pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(fields)
-            .finish();
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
         self.request(
             format!(
                 "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -212,12 +195,7 @@ impl Server {
     /// Fetches a fresh form and signs with it. `extra` overrides or adds fields.
     pub fn sign(&self, name: &str, kind: &str, extra: &[(&str, &str)]) -> Response {
         let token = self.get("/").form_token();
-        let mut fields = vec![
-            ("token", token.as_str()),
-            ("name", name),
-            ("kind", kind),
-            ("listed", "yes"),
-        ];
+        let mut fields = vec![("token", token.as_str()), ("name", name), ("kind", kind), ("listed", "yes")];
         for (k, v) in extra {
             fields.retain(|(f, _)| f != k);
             fields.push((k, v));
@@ -255,9 +233,7 @@ impl Drop for Server {
 /// One request on a new connection; reads the response to the end.
 pub fn request(addr: SocketAddr, raw: &[u8]) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream.write_all(raw).unwrap();
     let mut bytes = Vec::new();
     let _ = stream.read_to_end(&mut bytes);
@@ -268,32 +244,16 @@ pub fn parse_response(bytes: &[u8]) -> Response {
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| {
-            panic!(
-                "no complete response head in {:?}",
-                String::from_utf8_lossy(bytes)
-            )
-        });
+        .unwrap_or_else(|| panic!("no complete response head in {:?}", String::from_utf8_lossy(bytes)));
     let head = String::from_utf8_lossy(&bytes[..split]).to_string();
     let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
     let body = String::from_utf8_lossy(&bytes[split + 4..]).to_string();
-    Response {
-        status,
-        headers,
-        body,
-    }
+    Response { status, headers, body }
 }
 
 /// Names of the embedded seed, per kind, as the project ships them.
@@ -303,15 +263,11 @@ pub fn seed(kind: &str) -> Vec<String> {
         "company" => "companies.txt",
         _ => "individuals.txt",
     };
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("content")
-            .join(file),
-    )
-    .unwrap()
-    .lines()
-    .map(String::from)
-    .collect()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("content").join(file))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 /// True when running under CI, where tool-dependent checks are required.
