@@ -17,6 +17,8 @@ pub const TEST_CONFIG: &str = "min_fill_seconds = 0\n";
 pub struct Server {
     child: Option<Child>,
     pub addr: SocketAddr,
+    /// The moderation console's address, when the config enables it.
+    pub admin: Option<SocketAddr>,
     pub data: PathBuf,
     config: PathBuf,
     /// Everything the server printed on stdout and stderr.
@@ -114,13 +116,20 @@ impl Server {
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .unwrap_or_else(|_| panic!("no start-up line; output: {}", output.lock().unwrap()));
             if let Some(rest) = line.split("http://").nth(1) {
-                let addr = rest.split([',', ' ']).next().unwrap();
-                break addr.parse().expect("address in start-up line");
+                let addr: SocketAddr =
+                    rest.split([',', ' ']).next().unwrap().parse().expect("address in start-up line");
+                let admin = line
+                    .split("console on http://")
+                    .nth(1)
+                    .map(|r| r.split([',', ' ']).next().unwrap().parse().expect("console address"));
+                break (addr, admin);
             }
         };
+        let (addr, admin) = addr;
         Server {
             child: Some(child),
             addr,
+            admin,
             data: data.to_path_buf(),
             config: config.to_path_buf(),
             output,

@@ -1,0 +1,354 @@
+//! Moderators on the console's own listener: signing in, CSRF, the review
+//! queue and every action on it as the public then sees it, look-alike
+//! flags, pausing and closing, retention, and the offline tools.
+
+mod common;
+use common::{Response, Server};
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+
+const CONSOLE: &str = "min_fill_seconds = 0\nadmin_listen = \"127.0.0.1:0\"\n";
+const PASSPHRASE: &str = "correct horse battery staple";
+
+fn set_passphrase(server: &Server, moderator: &str, passphrase: &str) {
+    let mut child = Command::new(common::binary())
+        .args(["admin", "passphrase", "--moderator", moderator, "--data"])
+        .arg(&server.data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(format!("{passphrase}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!printed.contains(passphrase), "the passphrase is never printed");
+}
+
+/// A moderator's browser: the console address and the session cookie.
+struct Console {
+    addr: SocketAddr,
+    cookie: Option<String>,
+}
+
+impl Console {
+    fn new(server: &Server) -> Console {
+        Console { addr: server.admin.expect("console enabled"), cookie: None }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookie.as_ref().map(|c| format!("Cookie: undersign_session={c}\r\n")).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str) -> Response {
+        common::request(
+            self.addr,
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\n{}Connection: close\r\n\r\n", self.cookie_header())
+                .as_bytes(),
+        )
+    }
+
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        common::request(
+            self.addr,
+            format!(
+                "POST {path} HTTP/1.1\r\nHost: x\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                self.cookie_header(),
+                body.len()
+            )
+            .as_bytes(),
+        )
+    }
+
+    fn sign_in(&mut self, moderator: &str, passphrase: &str) -> Response {
+        let r = self.post("/login", &[("moderator", moderator), ("passphrase", passphrase)]);
+        if let Some(set) = r.header("set-cookie") {
+            let value = set.split(';').next().unwrap().split_once('=').unwrap().1;
+            self.cookie = Some(value.to_string());
+        }
+        r
+    }
+
+    /// The CSRF token from any console page.
+    fn csrf(&self) -> String {
+        let page = self.get("/");
+        let marker = "name=\"csrf\" value=\"";
+        let start = page.body.find(marker).expect("a form with a CSRF token") + marker.len();
+        page.body[start..start + page.body[start..].find('"').unwrap()].to_string()
+    }
+
+    /// Posts an action with the session's CSRF token.
+    fn act(&self, action: &str, ids: &[u64], extra: &[(&str, &str)]) -> Response {
+        let csrf = self.csrf();
+        let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+        let mut fields = vec![("csrf", csrf.as_str()), ("action", action), ("return", "/queue")];
+        fields.extend(ids.iter().map(|i| ("id", i.as_str())));
+        fields.extend_from_slice(extra);
+        self.post("/action", &fields)
+    }
+
+    /// Signature ids on the queue page, newest first.
+    fn queue_ids(&self, query: &str) -> Vec<u64> {
+        let page = self.get(&format!("/queue{query}"));
+        assert_eq!(page.status, 200);
+        page.body
+            .split("name=\"id\" value=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+            .collect()
+    }
+}
+
+fn signed_in(server: &Server) -> Console {
+    set_passphrase(server, "alice", PASSPHRASE);
+    let mut console = Console::new(server);
+    assert_eq!(console.sign_in("alice", PASSPHRASE).status, 303);
+    console
+}
+
+#[test]
+fn the_public_listener_has_no_admin_route() {
+    let server = Server::start_with(CONSOLE);
+    set_passphrase(&server, "alice", PASSPHRASE);
+    for path in ["/login", "/queue", "/audit", "/published", "/signature/1", "/action", "/logout"] {
+        assert_eq!(server.get(path).status, 404, "GET {path} on the public listener");
+    }
+    let r = server.post_form("/login", &[("moderator", "alice"), ("passphrase", PASSPHRASE)]);
+    assert_eq!(r.status, 404);
+    assert!(r.header("set-cookie").is_none());
+    // Without --admin-listen there is no console at all.
+    assert!(Server::start().admin.is_none());
+}
+
+#[test]
+fn sign_in_wrong_passphrase_sign_out() {
+    let server = Server::start_with(CONSOLE);
+    set_passphrase(&server, "alice", PASSPHRASE);
+    let mut console = Console::new(&server);
+    let r = console.get("/queue");
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")));
+
+    let wrong = console.sign_in("alice", "not the passphrase at all");
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("do not match"));
+    assert!(console.cookie.is_none());
+
+    let ok = console.sign_in("alice", PASSPHRASE);
+    assert_eq!(ok.status, 303);
+    let cookie = ok.header("set-cookie").unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+    let home = console.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Signed in as <strong>alice</strong>"));
+    assert!(home.body.contains("<td>Organisations</td><td>203</td>"));
+    assert!(home.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
+    assert!(!home.body.contains("<script"));
+
+    let csrf = console.csrf();
+    assert_eq!(console.post("/logout", &[("csrf", &csrf)]).status, 303);
+    assert_eq!(console.get("/").status, 303, "the old cookie is dead");
+}
+
+#[test]
+fn forms_without_the_sessions_csrf_token_are_refused() {
+    let server = Server::start_with(CONSOLE);
+    let console = signed_in(&server);
+    server.sign("Csrf Target Org", "organization", &[]);
+    let id = console.queue_ids("")[0];
+    let id = id.to_string();
+    let none = console.post("/action", &[("action", "approve"), ("id", &id)]);
+    assert_eq!(none.status, 403);
+    let forged = console.post("/action", &[("csrf", "forged"), ("action", "approve"), ("id", &id)]);
+    assert_eq!(forged.status, 403);
+    assert!(!server.get("/").body.contains("Csrf Target Org"));
+    let signed_out = Console::new(&server).post("/action", &[("action", "approve"), ("id", &id)]);
+    assert_eq!(signed_out.status, 403);
+}
+
+#[test]
+fn approve_reject_edit_verify_and_bulk_show_on_the_public_side() {
+    let server = Server::start_with(CONSOLE);
+    let console = signed_in(&server);
+    for name in ["Review Org One", "Review Org Two", "Review Org Three", "Review Org Four"] {
+        assert_eq!(server.sign(name, "organization", &[]).status, 200);
+    }
+    let ids = console.queue_ids("");
+    assert_eq!(ids.len(), 4);
+    let (four, three, two, one) = (ids[0], ids[1], ids[2], ids[3]);
+
+    assert_eq!(console.act("approve", &[one, two], &[]).status, 303, "bulk approve");
+    assert_eq!(console.act("reject", &[three], &[("reason", "fake")]).status, 303);
+    assert_eq!(console.act("reject", &[four], &[]).status, 400, "a reason is required");
+    let page = server.get("/").body;
+    assert!(page.contains(">Review Org One<") && page.contains(">Review Org Two<"));
+    assert!(!page.contains("Review Org Three"));
+    assert_eq!(server.json()["counts"]["organization"], 205);
+
+    let edit = console.act("edit", &[one], &[("name", "Review Organisation One"), ("affiliation", "Berlin")]);
+    assert_eq!(edit.status, 303);
+    assert_eq!(console.act("verify", &[one], &[]).status, 303);
+    let page = server.get("/").body;
+    assert!(page.contains(">Review Organisation One</span> <abbr class=\"verified\""));
+    assert!(page.contains("Berlin"));
+    let json = server.json();
+    let entry = json["signatories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Review Organisation One")
+        .unwrap();
+    assert_eq!(entry["verified"], true);
+
+    assert_eq!(console.act("unpublish", &[two], &[]).status, 303);
+    assert!(!server.get("/").body.contains("Review Org Two"));
+    assert_eq!(console.queue_ids(""), vec![four, two]);
+    assert_eq!(console.act("delete", &[two], &[]).status, 303);
+    assert!(console.get(&format!("/signature/{two}")).status == 404);
+
+    let audit = console.get("/audit").body;
+    for action in
+        ["approved", "rejected (fake)", "edited (was “Review Org One”)", "verified", "unpublished", "deleted"]
+    {
+        assert!(audit.contains(action), "{action} in the audit list");
+    }
+    assert!(audit.contains("<td>alice</td>"));
+}
+
+#[test]
+fn look_alikes_are_flagged_in_the_queue() {
+    let server = Server::start_with(CONSOLE);
+    let console = signed_in(&server);
+    for (name, kind) in [
+        ("Amnesty lnternational", "organization"),
+        ("Amn\u{0435}sty International", "organization"),
+        ("Acc\u{0435}ss Now", "company"),
+        ("Electronic Frontier Foundati0n", "organization"),
+        ("Visit www.spam.example now", "individual"),
+        ("=cmd|' /C calc'!A0", "individual"),
+        ("Jo Plain", "individual"),
+    ] {
+        let r = server.sign(name, kind, &[]);
+        assert_eq!(r.status, 200, "{name}");
+    }
+    let look_alikes = console.get("/queue?flag=look-alike").body;
+    for name in ["Amnesty lnternational", "Amn\u{0435}sty International", "Acc\u{0435}ss Now"] {
+        assert!(look_alikes.contains(name), "{name} flagged as a look-alike");
+    }
+    assert!(!look_alikes.contains("Jo Plain"));
+    assert!(console.get("/queue?flag=mixed-script").body.contains("Amn\u{0435}sty International"));
+    assert!(console.get("/queue?flag=url").body.contains("www.spam.example"));
+    assert!(console.get("/queue?flag=formula").body.contains("calc"));
+    assert!(
+        server.published_names().contains(&"Jo Plain".to_string()),
+        "an unflagged individual is published"
+    );
+    let only_companies = console.get("/queue?kind=company&flag=look-alike").body;
+    assert!(only_companies.contains("Acc\u{0435}ss Now") && !only_companies.contains("Amnesty"));
+}
+
+#[test]
+fn pausing_and_closing_the_letter() {
+    let server = Server::start_with(CONSOLE);
+    let console = signed_in(&server);
+    let token = server.get("/").form_token();
+    assert_eq!(console.act("pause", &[], &[]).status, 303);
+    let page = server.get("/").body;
+    assert!(page.contains("Signing is paused"));
+    assert!(!page.contains("action=\"/sign\""));
+    let paused =
+        server.post_form("/sign", &[("token", &token), ("name", "Paused Signer"), ("kind", "individual")]);
+    assert_eq!(paused.status, 503);
+    assert!(paused.body.contains("paused") && paused.body.contains("value=\"Paused Signer\""));
+
+    assert_eq!(console.act("resume", &[], &[]).status, 303);
+    let ok =
+        server.post_form("/sign", &[("token", &token), ("name", "Paused Signer"), ("kind", "individual")]);
+    assert_eq!(ok.status, 200, "the same form works once signing resumes");
+
+    let ok_token = server.get("/").form_token();
+    assert_eq!(console.act("close", &[], &[]).status, 400, "closing needs the confirmation box");
+    assert_eq!(console.act("close", &[], &[("confirm", "close")]).status, 303);
+    let page = server.get("/").body;
+    assert!(page.contains("This letter is closed"));
+    assert!(page.contains("final count of <strong>323 signatures</strong>"));
+    let token = server.get("/signatories?q=x").body; // any page: the letter page has no form now
+    assert!(!token.contains("name=\"token\""));
+    let late = server.post_form("/sign", &[("token", "x"), ("name", "Too Late"), ("kind", "individual")]);
+    assert_eq!(late.status, 400, "no valid form exists any more");
+    let old_form =
+        server.post_form("/sign", &[("token", &ok_token), ("name", "Too Late"), ("kind", "individual")]);
+    assert_eq!(old_form.status, 410);
+    assert!(old_form.body.contains("no longer takes signatures"));
+}
+
+#[test]
+fn retention_purges_private_fields_after_closing() {
+    let server = Server::start_with(&format!("{CONSOLE}retention_days = 0\n"));
+    let console = signed_in(&server);
+    let thanks =
+        server.sign("Unlisted Signer", "individual", &[("listed", "<absent>"), ("country", "Chile")]);
+    let code = thanks.withdrawal_code();
+    let before = console.get("/").body;
+    assert!(
+        before.contains(
+            "1 withdrawal codes, 1 used form tokens, and the affiliation and country of 1 unlisted signers"
+        ),
+        "the console says what will be purged"
+    );
+    console.act("close", &[], &[("confirm", "close")]);
+    assert!(console.get("/").body.contains("are purged for good"));
+    // The purge runs with the store's daily housekeeping, at the latest on a restart.
+    let server = server.restart();
+    let console = signed_in(&server);
+    assert!(console.get("/").body.contains("Private fields were purged"));
+    assert_eq!(server.post_form("/withdraw", &[("code", &code)]).status, 404, "codes are gone");
+    assert_eq!(server.json()["counts"]["individual"], 88, "the signature still counts");
+}
+
+#[test]
+fn offline_tools_work_on_a_stopped_server_and_point_to_the_console_otherwise() {
+    let mut server = Server::start_with(CONSOLE);
+    server.sign("Offline Org", "organization", &[]);
+    let run = |args: &[&str], data: &std::path::Path| {
+        Command::new(common::binary()).args(args).arg("--data").arg(data).output().unwrap()
+    };
+    let busy = run(&["pending"], &server.data);
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("the console"));
+
+    server.stop();
+    let pending = String::from_utf8(run(&["pending"], &server.data).stdout).unwrap();
+    let id =
+        pending.lines().find(|l| l.contains("Offline Org")).unwrap().split('\t').next().unwrap().to_string();
+    assert!(run(&["reject", &id, "--reason", "spam"], &server.data).status.success());
+    let backup = run(&["export"], &server.data);
+    assert!(backup.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&backup.stdout).unwrap();
+    assert_eq!(json["signatures"].as_array().unwrap().len(), 322);
+
+    let other = tempfile::tempdir().unwrap();
+    let file = other.path().join("backup.json");
+    std::fs::write(&file, &backup.stdout).unwrap();
+    let data = other.path().join("data");
+    let restored =
+        Command::new(common::binary()).args(["import"]).arg(&file).arg("--data").arg(&data).output().unwrap();
+    assert!(restored.status.success(), "{}", String::from_utf8_lossy(&restored.stderr));
+    let names = other.path().join("names.txt");
+    std::fs::write(&names, "Migrated Person One\nMigrated Person Two\n\n").unwrap();
+    let imported = Command::new(common::binary())
+        .args(["import", "--kind", "individual"])
+        .arg(&names)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(imported.status.success());
+    let config = other.path().join("c.toml");
+    std::fs::write(&config, "min_fill_seconds = 0\n").unwrap();
+    let moved = Server::spawn(&data, &config);
+    assert_eq!(moved.json()["counts"]["total"], 324);
+    assert!(moved.get("/").body.contains(">Migrated Person Two<"));
+}
