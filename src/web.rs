@@ -46,6 +46,8 @@ pub struct App {
     pub auth: crate::admin::auth::Auth,
     site_limit: SiteLimit,
     circuits: Arc<CircuitLimits>,
+    /// Scans of all names at once, at most (see [`heavy`]).
+    heavy_slots: Semaphore,
     /// Headers every response carries, built once.
     common_headers: Vec<(HeaderName, HeaderValue)>,
 }
@@ -88,6 +90,7 @@ impl App {
             cache: PageCache::default(),
             site_limit,
             circuits,
+            heavy_slots: Semaphore::new(2),
             common_headers,
         }
     }
@@ -184,12 +187,12 @@ async fn handle(
         }
         "/signatories" if is_get => search(&app, req.uri().query()).await,
         "/signatories.json" if is_get => {
-            let body = app.cache.json(&app.store);
-            respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body))
+            let body = heavy(&app, |app| Bytes::clone(&app.cache.json(&app.store))).await;
+            respond(StatusCode::OK, "application/json", "max-age=60", body)
         }
         "/signatories.csv" if is_get => {
-            let body = app.cache.csv(&app.store);
-            let mut r = respond(StatusCode::OK, "text/csv; charset=utf-8", "max-age=60", Bytes::clone(&body));
+            let body = heavy(&app, |app| Bytes::clone(&app.cache.csv(&app.store))).await;
+            let mut r = respond(StatusCode::OK, "text/csv; charset=utf-8", "max-age=60", body);
             r.headers_mut().insert(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
@@ -248,6 +251,18 @@ fn kind_page(app: &App, kind: &str, query: Option<&str>) -> Response<Body> {
     }
 }
 
+/// Runs work that scans every published name (search, building an export)
+/// off the connection threads, a few at a time, so a flood of such
+/// requests queues here instead of starving page serving.
+async fn heavy<T: Default + Send + 'static>(
+    app: &Arc<App>,
+    work: impl FnOnce(&App) -> T + Send + 'static,
+) -> T {
+    let Ok(_slot) = app.heavy_slots.acquire().await else { return T::default() };
+    let app = Arc::clone(app);
+    tokio::task::spawn_blocking(move || work(&app)).await.unwrap_or_default()
+}
+
 async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
     let q = query_param(query, "q").unwrap_or_default();
     if q.len() > MAX_QUERY {
@@ -264,10 +279,7 @@ async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
         Some(name) => {
             let folded = name.folded();
             let limit = app.renderer.page_size();
-            let store = app.store.clone();
-            // A scan over every published name: off the connection threads.
-            let found =
-                tokio::task::spawn_blocking(move || store.search(&folded, limit)).await.unwrap_or_default();
+            let found = heavy(app, move |app| app.store.search(&folded, limit)).await;
             let found: Vec<PublicSignatory> = found.iter().map(PublicSignatory::from).collect();
             app.renderer.search_page(name.as_str(), Some(&found))
         }

@@ -91,7 +91,8 @@ fn page(title: &str, body: Markup) -> String {
     .into_string()
 }
 
-fn names_list(signatories: &[PublicSignatory]) -> Markup {
+/// A list of names; `with_kind` labels each (search results mix kinds).
+fn names_list(signatories: &[PublicSignatory], with_kind: bool) -> Markup {
     html! {
         ul.names {
             @for s in signatories {
@@ -100,9 +101,18 @@ fn names_list(signatories: &[PublicSignatory]) -> Markup {
                     @if s.verified { " " abbr.verified title="verified by the organisers" { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
+                    @if with_kind { " " span.note { "· " (kind_singular(s.kind)) } }
                 }
             }
         }
+    }
+}
+
+fn kind_singular(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Organization => "organisation",
+        Kind::Company => "company",
+        Kind::Individual => "individual",
     }
 }
 
@@ -253,7 +263,7 @@ impl Renderer {
                     @let listed = counts.listed(kind);
                     @if listed > 0 {
                         h3 { (kind_plural(kind)) " (" (listed) ")" }
-                        (names_list(&store.published(kind, 0, self.group_limit)))
+                        (names_list(&store.published(kind, 0, self.group_limit), false))
                         @if listed as usize > self.group_limit {
                             p { a href={ "/signatories/" (kind.as_str()) "?page=1" } { "All " (listed) " " (kind_plural(kind).to_lowercase()) } }
                         }
@@ -277,7 +287,7 @@ impl Renderer {
             &title,
             html! {
                 h1 { (title) }
-                (names_list(&names))
+                (names_list(&names, false))
                 nav.pages {
                     @if page_no > 1 { a rel="prev" href={ "?page=" (page_no - 1) } { "← Previous" } " " }
                     "Page " (page_no) " of " (pages)
@@ -303,7 +313,7 @@ impl Renderer {
                     Some([]) => p { "No published signatory matches " q dir="auto" { (query) } "." }
                     Some(found) => {
                         p { (found.len()) @if found.len() == self.page_size { "+" } " found." }
-                        (names_list(found))
+                        (names_list(found, true))
                     }
                 }
                 p { "Browse: "
@@ -571,7 +581,7 @@ mod tests {
             country: None,
             verified: false,
         };
-        let out = names_list(&[s]).into_string();
+        let out = names_list(&[s], false).into_string();
         assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));
     }
 }
