@@ -1,57 +1,14 @@
 //! The Nu HTML checker (npm `vnu-jar`, run with the machine's `java`)
-//! reports no errors on any public page: each is saved to a temporary dir
-//! and vnu checks them all in one JVM start.
+//! reports no errors on any public page: each is saved under Cargo's target
+//! tmp dir and vnu checks them all in one JVM start.
 
 mod common;
+use common::vnu::{assert_valid, require_vnu};
 use common::Server;
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// How long the one vnu run may take before it is killed.
-const VNU_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// `$VNU_JAR` (CI sets it to where npm put the jar), else the usual places.
-/// `Err` names what is missing.
-fn vnu_jar() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("VNU_JAR") {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(format!("vnu.jar (VNU_JAR={} does not exist)", path.display()))
-        };
-    }
-    let tail = "node_modules/vnu-jar/build/dist/vnu.jar";
-    [Path::new("/opt/vnu").join(tail), Path::new(env!("CARGO_MANIFEST_DIR")).join(tail)]
-        .into_iter()
-        .find(|p| p.is_file())
-        .ok_or_else(|| format!("vnu.jar (npm vnu-jar; set VNU_JAR or install /opt/vnu/{tail})"))
-}
-
-fn java_works() -> bool {
-    Command::new("java")
-        .arg("-version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 #[test]
 fn every_public_page_is_valid_html() {
-    if !common::require_tool(java_works(), "java") {
-        return;
-    }
-    let jar = match vnu_jar() {
-        Ok(jar) => jar,
-        Err(what) => {
-            common::require_tool(false, &what);
-            return;
-        }
-    };
+    let Some(jar) = require_vnu() else { return };
 
     let server = Server::start();
     let mut pages: Vec<(&str, u16, common::Response)> = Vec::new();
@@ -87,52 +44,5 @@ fn every_public_page_is_valid_html() {
         server.request(b"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
     ));
 
-    let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for (name, status, response) in &pages {
-        assert_eq!(response.status, *status, "{name}: {}", response.body);
-        assert!(
-            response.header("content-type").is_some_and(|t| t.starts_with("text/html")),
-            "{name} is not text/html"
-        );
-        let file = dir.path().join(format!("{name}.html"));
-        std::fs::write(&file, &response.body).unwrap();
-        files.push(file);
-    }
-
-    let out = dir.path().join("vnu.out");
-    let mut child = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--format", "text"])
-        .args(&files)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out).unwrap())
-        .stderr(std::fs::File::create(dir.path().join("vnu.err")).unwrap())
-        .spawn()
-        .expect("start java");
-    let deadline = Instant::now() + VNU_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("vnu did not finish within {VNU_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    // vnu writes its messages (and "No errors found") to stderr in text
-    // format; keep both streams for the report.
-    let report = format!(
-        "{}{}",
-        std::fs::read_to_string(&out).unwrap_or_default(),
-        std::fs::read_to_string(dir.path().join("vnu.err")).unwrap_or_default()
-    );
-    assert!(
-        status.success() && !report.to_lowercase().contains("error:"),
-        "vnu found errors ({status}) in {} pages:\n{report}",
-        files.len()
-    );
+    assert_valid(&jar, "public", &pages);
 }

@@ -114,7 +114,9 @@ pub async fn handle(app: &App, req: Request<Incoming>) -> Response<Body> {
         }
         (p, true) if p.starts_with("/signature/") => {
             match p["/signature/".len()..].parse().ok().and_then(|id| app.store.record(id)) {
-                Some(r) => web::html(StatusCode::OK, pages::signature(app, &m, &r)),
+                Some(r) => {
+                    web::html(StatusCode::OK, pages::signature(app, &m, &r, &app.store.look_alikes(&r)))
+                }
                 None => web::error(
                     app,
                     StatusCode::NOT_FOUND,

@@ -3,7 +3,7 @@
 //! action on it, the published list, and the audit list. Plain HTML forms,
 //! no JavaScript; every state-changing form carries the session's CSRF token.
 
-use super::{kind_plural, page};
+use super::{kind_plural, kind_singular, page};
 use crate::admin::Moderator;
 use crate::flags::Flag;
 use crate::signatory::Kind;
@@ -30,7 +30,7 @@ fn frame(app: &App, m: &Moderator, title: &str, main: Markup) -> String {
                     }
                 }
             }
-            main { h1 { (title) } (main) }
+            main.wide { h1 { (title) } (main) }
         },
     )
 }
@@ -50,7 +50,9 @@ fn action_form(m: &Moderator, back: &str, ids: &[u64], action: &str, label: &str
 
 fn reason_select() -> Markup {
     html! {
-        select name="reason" aria-label="Reason" {
+        select name="reason" aria-label="Reason" required {
+            // No reason chosen unless the moderator chooses one.
+            option value="" { "reason…" }
             @for r in RejectReason::ALL { option value=(r.as_str()) { (r.as_str()) } }
         }
     }
@@ -111,30 +113,32 @@ pub fn dashboard(app: &App, m: &Moderator) -> String {
             @match phase {
                 Phase::Open => {
                     p { "Signing is " strong { "open" } "." }
-                    (action_form(m, "/", &[], "pause", "Pause signing", html! {}))
+                    div.actions { (action_form(m, "/", &[], "pause", "Pause signing", html! {})) }
                 }
                 Phase::Paused => {
                     p { "Signing is " strong { "paused" } ": the public form says so." }
-                    (action_form(m, "/", &[], "resume", "Resume signing", html! {}))
+                    div.actions { (action_form(m, "/", &[], "resume", "Resume signing", html! {})) }
                 }
                 Phase::Closed { day, .. } => {
                     p { "The letter was " strong { "closed" } " on " (day) " with " (counts.total_published()) " signatures." }
                 }
             }
             @if !matches!(phase, Phase::Closed { .. }) {
-                (action_form(m, "/", &[], "close", "Close the letter for good", html! {
-                    label.choice { input type="checkbox" name="confirm" value="close"; " I mean it: no more signatures, ever" }
-                }))
+                h2 { "Closing the letter" }
+                p { "Closing is final: the page shows the final count and takes no more signatures." }
+                div.actions { (action_form(m, "/", &[], "close", "Close the letter for good", html! {
+                    label.choice { input type="checkbox" name="confirm" value="close"; " Yes, close it: no more signatures, ever" }
+                })) }
             }
             h2 { "Retention" }
             @match (retention.purge_on, retention.purged) {
                 (_, true) => p { "Private fields were purged." },
                 (Some(day), false) => p { "On " strong { (day) } " (" (app.config.retention_days) " days after closing) these are purged for good: "
                     (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
-                    (retention.unlisted_details) " unlisted signers." },
+                    (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
                 (None, false) => p { (app.config.retention_days) " days after the letter closes, these are purged for good: "
                     (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
-                    (retention.unlisted_details) " unlisted signers." },
+                    (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
             }
         },
     )
@@ -199,11 +203,11 @@ pub fn queue(
                                 tr {
                                     td { input type="checkbox" name="id" value=(r.id) aria-label={ "Select " (r.name) }; }
                                     td { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if !r.listed { " " span.note { "(unlisted)" } } }
-                                    td { (r.kind.as_str()) }
+                                    td { (kind_singular(r.kind)) }
                                     td dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")) }
                                     td dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("")) }
                                     td { (flags_cell(&r.flags)) }
-                                    td { (r.day) }
+                                    td.day { (r.day) }
                                 }
                             }
                         }
@@ -224,7 +228,7 @@ pub fn queue(
     )
 }
 
-pub fn signature(app: &App, m: &Moderator, r: &Record) -> String {
+pub fn signature(app: &App, m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
     let back = format!("/signature/{}", r.id);
     let ids = [r.id];
     frame(
@@ -242,17 +246,25 @@ pub fn signature(app: &App, m: &Moderator, r: &Record) -> String {
                 dt { "Flags" } dd { @if r.flags.is_empty() { "none" } @else { @for f in &r.flags { (f.describe()) "; " } } }
                 dt { "Arrived" } dd { (r.day) }
             }
+            @if !look_alikes.is_empty() {
+                h2 { "Looks like" }
+                ul { @for o in look_alikes {
+                    li { a dir="auto" href={ "/signature/" (o.id) } { (o.name) } " (" (kind_singular(o.kind)) ", "
+                        @match o.status { Status::Published => "published", Status::Pending => "awaiting review" } ")" }
+                } }
+            }
+            // Forms may not sit inside a paragraph: a div holds each row of actions.
             @if r.status == Status::Pending {
-                p {
+                div.actions {
                     (action_form(m, "/queue", &ids, "approve", "Approve", html! {}))
                     " "
                     (action_form(m, "/queue", &ids, "reject", "Reject", reason_select()))
                 }
             } @else {
-                p { (action_form(m, &back, &ids, "unpublish", "Unpublish (back to the queue)", html! {})) }
+                div.actions { (action_form(m, &back, &ids, "unpublish", "Unpublish (back to the queue)", html! {})) }
             }
             @if r.kind != Kind::Individual {
-                p { @if r.verified {
+                div.actions { @if r.verified {
                     (action_form(m, &back, &ids, "unverify", "Remove the verified mark", html! {}))
                 } @else {
                     (action_form(m, &back, &ids, "verify", "Mark as verified", html! {}))

@@ -108,7 +108,7 @@ fn names_list(signatories: &[PublicSignatory], with_kind: bool) -> Markup {
     }
 }
 
-fn kind_singular(kind: Kind) -> &'static str {
+pub(crate) fn kind_singular(kind: Kind) -> &'static str {
     match kind {
         Kind::Organization => "organisation",
         Kind::Company => "company",

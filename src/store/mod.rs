@@ -353,6 +353,22 @@ impl Store {
         self.inner.record(id)
     }
 
+    /// Other signatures whose names look like this one's (same confusable
+    /// skeleton), for the moderator to compare.
+    pub fn look_alikes(&self, r: &Record) -> Vec<Record> {
+        let prefix = key(b'K', &[crate::flags::skeleton(&r.name).as_bytes(), &[0]]);
+        self.inner
+            .db
+            .scan_prefix(prefix)
+            .keys()
+            .filter_map(|k| k.ok())
+            .map(|k| id_at_end(&k))
+            .filter(|id| *id != r.id)
+            .take(20)
+            .filter_map(|id| self.inner.record(id))
+            .collect()
+    }
+
     /// The audit list, newest first, `limit` entries before sequence `before`.
     pub fn audit(&self, before: Option<u64>, limit: usize) -> Vec<(u64, AuditEntry)> {
         let end = key(b'A', &[&before.unwrap_or(u64::MAX).to_be_bytes()]);

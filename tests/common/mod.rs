@@ -3,6 +3,10 @@
 //! exactly the bytes a browser would.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod console;
+pub mod vnu;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,159 @@
+//! The moderation console's pages, as a moderator's browser sees them: every
+//! page and state passes the Nu HTML checker, and headless Chromium with
+//! JavaScript disabled (Tor Browser "Safest") renders the sign-in page, the
+//! dashboard and the review queue with one request each and no script.
+//!
+//! A fresh browser profile has no session cookie, so the counting proxy adds
+//! the `Cookie` header to the requests it forwards.
+
+mod common;
+use common::browser::{assert_rendered, require_chromium, visit_with_headers};
+use common::console::{set_passphrase, signed_in, Console, CONSOLE, PASSPHRASE};
+use common::vnu::{assert_valid, require_vnu};
+use common::{Response, Server};
+
+/// Console pages are mostly white space, but a rendered one is still well
+/// above a blank page's screenshot (about 12 KB).
+const MIN_PNG_BYTES: usize = 15_000;
+
+/// Extra sign-form fields.
+type Fields = &'static [(&'static str, &'static str)];
+
+/// Signatures that wait for review, covering what a queue row can show:
+/// look-alikes of a published name, mixed scripts, right-to-left text, a
+/// web address, a spreadsheet formula, an unlisted individual with a
+/// country (flagged, so it waits too), an affiliation.
+const PENDING: &[(&str, &str, Fields)] = &[
+    ("Amnesty lnternational", "organization", &[]),
+    ("Amn\u{0435}sty International", "organization", &[("affiliation", "London & <Paris>")]),
+    ("Digital Freedom Collective", "organization", &[("affiliation", "Berlin")]),
+    ("منظمة الحقوق الرقمية", "organization", &[("affiliation", "القاهرة")]),
+    ("M\u{0430}ria Gonz\u{e1}lez", "individual", &[("listed", "<absent>"), ("country", "Perú")]),
+    ("Visit www.spam.example now", "individual", &[]),
+    ("=cmd|' /C calc'!A0", "individual", &[("country", "\"Quoted\" <Land>")]),
+];
+
+/// A console with the [`PENDING`] signatures, signed in as alice; returns
+/// the pending ids, newest first.
+fn console_with_queue(server: &Server) -> (Console, Vec<u64>) {
+    let console = signed_in(server);
+    for (name, kind, extra) in PENDING {
+        let r = server.sign(name, kind, extra);
+        assert_eq!(r.status, 200, "signing as {name}: {}", r.body);
+    }
+    let ids = console.queue_ids("");
+    assert_eq!(ids.len(), PENDING.len(), "every test signature waits for review");
+    (console, ids)
+}
+
+/// The id of the pending signature with this name.
+fn id_of(console: &Console, name: &str) -> u64 {
+    let page = console.get("/queue").body;
+    let row = page.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} in the queue"));
+    let marker = "href=\"/signature/";
+    let start = page[..row].rfind(marker).unwrap() + marker.len();
+    page[start..row].trim_end_matches('"').parse().unwrap()
+}
+
+#[test]
+fn every_console_page_is_valid_html() {
+    let Some(jar) = require_vnu() else { return };
+
+    let server = Server::start_with(CONSOLE);
+    let mut signed_out = Console::new(&server);
+    let mut pages: Vec<(&str, u16, Response)> = vec![("login-no-moderators", 200, signed_out.get("/login"))];
+    set_passphrase(&server, "bob", PASSPHRASE);
+    pages.push(("login", 200, signed_out.get("/login")));
+    pages.push(("login-wrong-passphrase", 401, signed_out.sign_in("bob", "not the passphrase at all")));
+    pages.push(("signed-out-action", 403, signed_out.post("/action", &[("action", "pause")])));
+
+    let (console, _) = console_with_queue(&server);
+    let org = id_of(&console, "Digital Freedom Collective");
+    let pending = id_of(&console, "M\u{0430}ria Gonz\u{e1}lez");
+    assert_eq!(console.act("approve", &[org], &[]).status, 303);
+    for (name, path) in [
+        ("dashboard", "/".to_string()),
+        ("queue", "/queue".into()),
+        ("queue-look-alike", "/queue?flag=look-alike".into()),
+        ("queue-individual-mixed-script", "/queue?kind=individual&flag=mixed-script".into()),
+        ("queue-empty", "/queue?kind=company".into()),
+        ("signature-pending", format!("/signature/{pending}")),
+        ("signature-published-org", format!("/signature/{org}")),
+        ("published-organisations", "/published?kind=organization".into()),
+        ("published-individuals-2", "/published?kind=individual&page=2".into()),
+    ] {
+        pages.push((name, 200, console.get(&path)));
+    }
+    let body = |name: &str| &pages.iter().find(|(n, _, _)| *n == name).unwrap().2.body;
+    assert!(body("queue-empty").contains("Nothing waits for review here."));
+    assert!(body("signature-published-org").contains("value=\"verify\""), "the verify form shows");
+    assert!(body("published-individuals-2").contains("← Previous"));
+
+    assert_eq!(console.act("verify", &[org], &[]).status, 303);
+    pages.push(("signature-verified-org", 200, console.get(&format!("/signature/{org}"))));
+    let amnesty = id_of(&console, "Amnesty lnternational");
+    assert_eq!(console.act("reject", &[amnesty], &[("reason", "fake")]).status, 303);
+    assert_eq!(
+        console.act("edit", &[pending], &[("name", "María González"), ("affiliation", "")]).status,
+        303
+    );
+    pages.push(("action-no-reason", 400, console.act("reject", &[pending], &[])));
+    pages.push((
+        "action-forged-csrf",
+        403,
+        console.post("/action", &[("csrf", "forged"), ("action", "pause")]),
+    ));
+    pages.push(("signature-not-found", 404, console.get(&format!("/signature/{amnesty}"))));
+    pages.push(("not-found", 404, console.get("/no-such-page")));
+    pages.push(("audit", 200, console.get("/audit")));
+
+    assert_eq!(console.act("pause", &[], &[]).status, 303);
+    pages.push(("dashboard-paused", 200, console.get("/")));
+    assert_eq!(console.act("close", &[], &[("confirm", "close")]).status, 303);
+    let closed = console.get("/");
+    assert!(closed.body.contains("closed") && !closed.body.contains("value=\"pause\""));
+    pages.push(("dashboard-closed", 200, closed));
+    pages.push(("queue-closed", 200, console.get("/queue")));
+
+    for (name, _, response) in &pages {
+        assert!(!response.body.contains("<script"), "{name} has a <script>");
+    }
+    assert_valid(&jar, "console", &pages);
+}
+
+#[test]
+fn console_pages_render_without_javascript() {
+    let Some(chromium) = require_chromium() else { return };
+
+    let server = Server::start_with(CONSOLE);
+    set_passphrase(&server, "alice", PASSPHRASE);
+    let admin = server.admin.unwrap();
+    let login = common::browser::visit(&chromium, admin, "/login", "console-login");
+    assert_rendered(
+        &login,
+        "/login",
+        &["Moderation: sign in</h1>", "type=\"password\"", "action=\"/login\""],
+        MIN_PNG_BYTES,
+    );
+
+    let (console, ids) = console_with_queue(&server);
+    let cookie = console.cookie_header();
+    for (path, name, expect) in [
+        ("/", "console-dashboard", &["Overview</h1>", "Pause signing", "name=\"confirm\""][..]),
+        ("/queue", "console-queue", &["Review queue</h1>", "Approve selected", "Reject selected"][..]),
+    ] {
+        let raw = console.get(path);
+        assert_eq!(raw.status, 200, "GET {path}");
+        assert!(!raw.body.contains("<script"), "{path} has a <script>");
+        let visit = visit_with_headers(&chromium, admin, path, name, &cookie);
+        assert_rendered(&visit, path, expect, MIN_PNG_BYTES);
+        assert!(visit.dom.contains("Signed in as <strong>alice</strong>"), "{path} was not signed in");
+        if path == "/queue" {
+            let boxes = visit.dom.matches("type=\"checkbox\" name=\"id\"").count();
+            assert_eq!(boxes, ids.len(), "a checkbox per queue row:\n{}", visit.dom);
+            for id in &ids {
+                assert!(visit.dom.contains(&format!("href=\"/signature/{id}\"")), "row {id} in the queue");
+            }
+        }
+    }
+}
