@@ -1,20 +1,24 @@
-//! The writer thread: the only code that changes the store. Each request
-//! becomes one [`Change`] (a sled batch plus counter deltas) applied
-//! atomically; a group of requests is then flushed and fsynced once before
-//! any of them is answered.
+//! The writer thread: the only code that changes the store. A group of
+//! waiting requests becomes one [`Change`] (a sled batch, an overlay through
+//! which each request reads what the earlier ones wrote, and counter deltas),
+//! applied as one atomic batch, then flushed and fsynced once before any of
+//! them is answered. One batch per group matters: sled 0.34 writes out its
+//! log buffer at the start of every batch.
 
 use super::*;
 use crate::flags;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Requests applied before one durable flush, at most.
 const MAX_GROUP: usize = 1024;
 
-/// One atomic change: index entries in a batch, counters as deltas so that
-/// removing and re-adding a record in one change counts right.
+/// One atomic change: the batch to apply, the same writes as an overlay
+/// for reads before it is applied (`None` = removed), and counters as
+/// deltas so that removing and re-adding a record counts right.
 #[derive(Default)]
 struct Change {
     batch: sled::Batch,
+    overlay: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     counters: HashMap<[u8; 3], i64>,
     /// The change touches what the public sees (pages must be rebuilt).
     public: bool,
@@ -26,11 +30,18 @@ impl Change {
     }
 
     fn put(&mut self, k: Vec<u8>, v: &[u8]) {
-        self.batch.insert(k, v);
+        self.batch.insert(k.clone(), v);
+        self.overlay.insert(k, Some(v.to_vec()));
     }
 
     fn del(&mut self, k: Vec<u8>) {
-        self.batch.remove(k);
+        self.batch.remove(k.clone());
+        self.overlay.insert(k, None);
+    }
+
+    /// How many writes so far: a failed request that wrote spoils the group.
+    fn writes(&self) -> usize {
+        self.overlay.len()
     }
 }
 
@@ -49,10 +60,56 @@ impl Inner {
         Ok(change.public)
     }
 
+    /// Reads a key as the change would leave it.
+    fn get_in(&self, c: &Change, k: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match c.overlay.get(k) {
+            Some(v) => Ok(v.clone()),
+            None => Ok(self.db.get(k)?.map(|v| v.to_vec())),
+        }
+    }
+
+    fn has_prefix(&self, c: &Change, prefix: Vec<u8>) -> bool {
+        let written = c.overlay.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix));
+        let mut removed = Vec::new();
+        for (k, v) in written {
+            match v {
+                Some(_) => return true,
+                None => removed.push(k),
+            }
+        }
+        self.db.scan_prefix(&prefix).keys().filter_map(|k| k.ok()).any(|k| !removed.contains(&&k.to_vec()))
+    }
+
+    fn record_in(&self, c: &Change, id: u64) -> Option<Record> {
+        let bytes = self.get_in(c, &key(b'S', &[&id.to_be_bytes()])).ok()??;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    fn phase_in(&self, c: &Change) -> Phase {
+        self.get_in(c, b"Mphase")
+            .ok()
+            .flatten()
+            .and_then(|v| serde_json::from_slice(&v).ok())
+            .unwrap_or_default()
+    }
+
+    fn pending_in(&self, c: &Change) -> u64 {
+        Kind::ALL
+            .into_iter()
+            .map(|k| {
+                let delta = c.counters.get(&counter_key(k, b'q')).copied().unwrap_or(0);
+                self.counter(k, b'q').saturating_add_signed(delta)
+            })
+            .sum()
+    }
+
     fn next_seq(&self, change: &mut Change, name: &[u8]) -> Result<u64, StoreError> {
         // Only the writer takes numbers, one change at a time: no race.
-        let next =
-            self.db.get(name)?.and_then(|v| v.as_ref().try_into().ok()).map(u64::from_be_bytes).unwrap_or(1);
+        let next = self
+            .get_in(change, name)?
+            .and_then(|v| v.as_slice().try_into().ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(1);
         change.put(name.to_vec(), &(next + 1).to_be_bytes());
         Ok(next)
     }
@@ -124,49 +181,46 @@ impl Inner {
         c.public = true;
     }
 
-    fn has_prefix(&self, prefix: Vec<u8>) -> bool {
-        self.db.scan_prefix(prefix).next().is_some()
-    }
-
     /// Flags for a name arriving now, against the names already here.
-    fn flags_for(&self, name: &SignatoryName, kind: Kind) -> (bool, Vec<Flag>) {
-        let duplicate = self.has_prefix(key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]]));
+    fn flags_for(&self, c: &Change, name: &SignatoryName, kind: Kind) -> (bool, Vec<Flag>) {
+        let duplicate = self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]]));
         let mut flags = Vec::new();
         if duplicate {
             flags.push(Flag::DuplicateName);
-        } else if self.has_prefix(key(b'K', &[flags::skeleton(name).as_bytes(), &[0]])) {
+        } else if self.has_prefix(c, key(b'K', &[flags::skeleton(name).as_bytes(), &[0]])) {
             flags.push(Flag::LookAlike);
         }
         flags.extend(flags::intrinsic(name));
         (duplicate, flags)
     }
 
-    fn sign(&self, new: &NewSignature) -> Result<(Signed, Change), SignError> {
-        match self.phase() {
+    /// Checks and records a signature into the group's change; every check
+    /// comes before the first write.
+    fn sign(&self, change: &mut Change, new: &NewSignature) -> Result<Signed, SignError> {
+        match self.phase_in(change) {
             Phase::Open => {}
             Phase::Paused => return Err(SignError::Paused),
             Phase::Closed { .. } => return Err(SignError::Closed),
         }
         let token_key = key(b'T', &[&new.token_nonce]);
-        if self.db.contains_key(&token_key).map_err(|_| SignError::Unavailable)? {
+        if self.get_in(change, &token_key).map_err(|_| SignError::Unavailable)?.is_some() {
             return Err(SignError::TokenUsed);
         }
         let s = &new.submission;
-        let (duplicate, flags) = self.flags_for(&s.name, s.kind);
+        let (duplicate, flags) = self.flags_for(change, &s.name, s.kind);
         if duplicate && s.kind != Kind::Individual {
             return Err(SignError::Duplicate);
         }
         // People share names, and any flag deserves a look: hold for review.
         let status = if new.needs_review || !flags.is_empty() {
-            if self.counts().total_pending() >= new.max_pending {
+            if self.pending_in(change) >= new.max_pending {
                 return Err(SignError::ReviewQueueFull);
             }
             Status::Pending
         } else {
             Status::Published
         };
-        let mut change = Change::default();
-        let id = self.next_seq(&mut change, b"Mnext_id").map_err(|_| SignError::Unavailable)?;
+        let id = self.next_seq(change, b"Mnext_id").map_err(|_| SignError::Unavailable)?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -179,23 +233,23 @@ impl Inner {
             verified: false,
             day: Day::today(),
         };
-        self.add(&mut change, &record);
+        self.add(change, &record);
         change.put(token_key, &new.token_forget_after.0.to_be_bytes());
         change.put(key(b'W', &[&new.withdraw_hash]), &id.to_be_bytes());
-        Ok((Signed { id, status, listed: s.listed }, change))
+        Ok(Signed { id, status, listed: s.listed })
     }
 
-    fn withdraw(&self, hash: &[u8; 32]) -> Result<(bool, Change), SignError> {
+    fn withdraw(&self, change: &mut Change, hash: &[u8; 32]) -> Result<bool, SignError> {
         let w = key(b'W', &[hash]);
-        let mut change = Change::default();
-        let Some(id) = self.db.get(&w).map_err(|_| SignError::Unavailable)? else {
-            return Ok((false, change));
+        let Some(id) = self.get_in(change, &w).map_err(|_| SignError::Unavailable)? else {
+            return Ok(false);
         };
+        let record = self.record_in(change, id_at_end(&id));
         change.del(w);
-        if let Some(r) = self.record(id_at_end(&id)) {
-            self.remove(&mut change, &r);
+        if let Some(r) = record {
+            self.remove(change, &r);
         }
-        Ok((true, change))
+        Ok(true)
     }
 
     fn audit(
@@ -223,91 +277,94 @@ impl Inner {
         self.add(c, new);
     }
 
-    fn moderate(&self, moderator: &str, action: Action) -> Result<(usize, Change), StoreError> {
-        let mut c = Change::default();
+    fn moderate(&self, c: &mut Change, moderator: &str, action: Action) -> Result<usize, StoreError> {
         let mut changed = 0;
-        let pending = |id: u64| self.record(id).filter(|r| r.status == Status::Pending);
         match action {
             Action::Approve(ids) => {
-                for r in ids.into_iter().filter_map(pending) {
+                let pending: Vec<Record> = ids
+                    .into_iter()
+                    .filter_map(|id| self.record_in(c, id))
+                    .filter(|r| r.status == Status::Pending)
+                    .collect();
+                for r in pending {
                     let new = Record { status: Status::Published, flags: Vec::new(), ..r.clone() };
-                    self.replace(&mut c, &r, &new);
-                    self.audit(&mut c, moderator, "approved", Some(&r))?;
+                    self.replace(c, &r, &new);
+                    self.audit(c, moderator, "approved", Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Reject(ids, reason) => {
-                for r in ids.into_iter().filter_map(pending) {
-                    self.remove(&mut c, &r);
-                    self.audit(&mut c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
+                let pending: Vec<Record> = ids
+                    .into_iter()
+                    .filter_map(|id| self.record_in(c, id))
+                    .filter(|r| r.status == Status::Pending)
+                    .collect();
+                for r in pending {
+                    self.remove(c, &r);
+                    self.audit(c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Edit { id, name, affiliation } => {
-                if let Some(r) = self.record(id) {
+                if let Some(r) = self.record_in(c, id) {
                     let new = Record { name, affiliation, ..r.clone() };
-                    self.replace(&mut c, &r, &new);
-                    self.audit(&mut c, moderator, &format!("edited (was “{}”)", r.name), Some(&new))?;
+                    self.replace(c, &r, &new);
+                    self.audit(c, moderator, &format!("edited (was “{}”)", r.name), Some(&new))?;
                     changed += 1;
                 }
             }
             Action::Verify { id, verified } => {
                 if let Some(r) =
-                    self.record(id).filter(|r| r.kind != Kind::Individual && r.verified != verified)
+                    self.record_in(c, id).filter(|r| r.kind != Kind::Individual && r.verified != verified)
                 {
                     let new = Record { verified, ..r.clone() };
-                    self.replace(&mut c, &r, &new);
-                    self.audit(
-                        &mut c,
-                        moderator,
-                        if verified { "verified" } else { "unverified" },
-                        Some(&r),
-                    )?;
+                    self.replace(c, &r, &new);
+                    self.audit(c, moderator, if verified { "verified" } else { "unverified" }, Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Unpublish(id) => {
-                if let Some(r) = self.record(id).filter(|r| r.status == Status::Published) {
+                if let Some(r) = self.record_in(c, id).filter(|r| r.status == Status::Published) {
                     let new = Record { status: Status::Pending, ..r.clone() };
-                    self.replace(&mut c, &r, &new);
-                    self.audit(&mut c, moderator, "unpublished", Some(&r))?;
+                    self.replace(c, &r, &new);
+                    self.audit(c, moderator, "unpublished", Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Delete(id) => {
-                if let Some(r) = self.record(id) {
-                    self.remove(&mut c, &r);
-                    self.audit(&mut c, moderator, "deleted", Some(&r))?;
+                if let Some(r) = self.record_in(c, id) {
+                    self.remove(c, &r);
+                    self.audit(c, moderator, "deleted", Some(&r))?;
                     changed += 1;
                 }
             }
             Action::SetPhase(phase) => {
                 let phase = match phase {
                     // Closing keeps the first closing day.
-                    Phase::Closed { .. } => match self.phase() {
+                    Phase::Closed { .. } => match self.phase_in(c) {
                         closed @ Phase::Closed { .. } => closed,
                         _ => Phase::Closed { day: Day::today(), purged: false },
                     },
                     other => other,
                 };
-                if phase != self.phase() {
+                if phase != self.phase_in(c) {
                     c.put(b"Mphase".to_vec(), &json(&phase));
                     let what = match phase {
                         Phase::Open => "opened signing",
                         Phase::Paused => "paused signing",
                         Phase::Closed { .. } => "closed the letter",
                     };
-                    self.audit(&mut c, moderator, what, None)?;
+                    self.audit(c, moderator, what, None)?;
                     c.public = true;
                     changed = 1;
                 }
             }
             Action::ImportNames(kind, names) => {
                 for name in names {
-                    if self.has_prefix(key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]])) {
+                    if self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]])) {
                         continue; // already here: one signatory, not two
                     }
-                    let id = self.next_seq(&mut c, b"Mnext_id")?;
+                    let id = self.next_seq(c, b"Mnext_id")?;
                     let record = Record {
                         id,
                         name,
@@ -320,30 +377,27 @@ impl Inner {
                         verified: false,
                         day: Day::today(),
                     };
-                    self.add(&mut c, &record);
-                    // Apply as we go: next ids and duplicates read the tree.
-                    self.apply(std::mem::take(&mut c))?;
+                    self.add(c, &record);
                     changed += 1;
                 }
                 c.public = true;
                 if changed > 0 {
-                    self.audit(&mut c, moderator, &format!("imported {changed} {}", kind), None)?;
+                    self.audit(c, moderator, &format!("imported {changed} {}", kind), None)?;
                 }
             }
         }
-        Ok((changed, c))
+        Ok(changed)
     }
 
-    fn restore(&self, backup: Backup) -> Result<(usize, Change), StoreError> {
-        if self.has_prefix(vec![b'S']) {
+    fn restore(&self, c: &mut Change, backup: Backup) -> Result<usize, StoreError> {
+        if self.has_prefix(c, vec![b'S']) {
             return Err(StoreError(
                 "the store already holds signatures: restore only into a new data dir".into(),
             ));
         }
-        let mut c = Change::default();
         let mut max_id = 0;
         for r in &backup.signatures {
-            self.add(&mut c, r);
+            self.add(c, r);
             max_id = max_id.max(r.id);
         }
         for (id, hex) in &backup.withdrawal_hashes {
@@ -357,7 +411,7 @@ impl Inner {
         c.put(b"Mnext_id".to_vec(), &(max_id + 1).to_be_bytes());
         c.put(b"Mphase".to_vec(), &json(&backup.phase));
         c.put(b"Mimported".to_vec(), &[1]);
-        Ok((backup.signatures.len(), c))
+        Ok(backup.signatures.len())
     }
 
     /// After the retention period of a closed letter: forget what is no
@@ -421,31 +475,29 @@ impl Inner {
                 Some(r) => r,
                 None => break, // every handle is gone
             };
-            let mut wrote = false;
-            let mut public = false;
+            let mut group = Change::default();
+            let mut spoiled = false;
             let mut next = Some(first);
             while let Some(request) = next.take() {
-                let (answer, change) = self.answer(request);
-                if let Some(change) = change {
-                    match self.apply(change) {
-                        Ok(p) => {
-                            wrote = true;
-                            public |= p;
-                            answers.push(answer);
-                        }
-                        Err(_) => answer.fail(),
-                    }
-                } else {
-                    answers.push(answer);
-                }
+                let before = group.writes();
+                let answer = self.answer(&mut group, request);
+                // An I/O error after some writes leaves the overlay half done.
+                spoiled |= answer.is_store_error() && group.writes() != before;
+                answers.push(answer);
                 if answers.len() < MAX_GROUP {
                     next = rx.try_recv().ok();
                 }
             }
-            let durable = !wrote || self.sync().is_ok();
-            if public && durable {
-                self.generation.fetch_add(1, Ordering::AcqRel);
-            }
+            let wrote = group.writes() > 0;
+            let durable = !spoiled
+                && (!wrote
+                    || self.apply(group).is_ok_and(|public| {
+                        let synced = self.sync().is_ok();
+                        if public && synced {
+                            self.generation.fetch_add(1, Ordering::AcqRel);
+                        }
+                        synced
+                    }));
             for answer in answers.drain(..) {
                 if durable {
                     answer.send()
@@ -457,25 +509,13 @@ impl Inner {
         let _ = self.sync();
     }
 
-    /// Works out a request's answer and the change to apply for it.
-    fn answer(&self, request: Request) -> (Answer, Option<Change>) {
+    /// Works out a request's answer, writing what it changes into the group.
+    fn answer(&self, group: &mut Change, request: Request) -> Answer {
         match request {
-            Request::Sign(new, tx) => match self.sign(&new) {
-                Ok((signed, change)) => (Answer::Sign(Ok(signed), tx), Some(change)),
-                Err(e) => (Answer::Sign(Err(e), tx), None),
-            },
-            Request::Withdraw(hash, tx) => match self.withdraw(&hash) {
-                Ok((found, change)) => (Answer::Withdraw(Ok(found), tx), Some(change)),
-                Err(e) => (Answer::Withdraw(Err(e), tx), None),
-            },
-            Request::Moderate(who, action, tx) => match self.moderate(&who, action) {
-                Ok((n, change)) => (Answer::Count(Ok(n), tx), Some(change)),
-                Err(e) => (Answer::Count(Err(e), tx), None),
-            },
-            Request::Restore(backup, tx) => match self.restore(*backup) {
-                Ok((n, change)) => (Answer::Count(Ok(n), tx), Some(change)),
-                Err(e) => (Answer::Count(Err(e), tx), None),
-            },
+            Request::Sign(new, tx) => Answer::Sign(self.sign(group, &new), tx),
+            Request::Withdraw(hash, tx) => Answer::Withdraw(self.withdraw(group, &hash), tx),
+            Request::Moderate(who, action, tx) => Answer::Count(self.moderate(group, &who, action), tx),
+            Request::Restore(backup, tx) => Answer::Count(self.restore(group, *backup), tx),
         }
     }
 }
@@ -488,6 +528,15 @@ enum Answer {
 }
 
 impl Answer {
+    fn is_store_error(&self) -> bool {
+        matches!(
+            self,
+            Answer::Count(Err(_), _)
+                | Answer::Sign(Err(SignError::Unavailable), _)
+                | Answer::Withdraw(Err(SignError::Unavailable), _)
+        )
+    }
+
     fn send(self) {
         match self {
             Answer::Sign(r, tx) => drop(tx.send(r)),
@@ -505,5 +554,63 @@ impl Answer {
                 drop(tx.send(Err(StoreError("the change could not be written to disk".into()))))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signatory::Submission;
+
+    fn new_sig(name: &str, kind: Kind, nonce: u8) -> NewSignature {
+        NewSignature {
+            submission: Submission {
+                name: SignatoryName::parse(name).unwrap(),
+                kind,
+                affiliation: None,
+                country: None,
+                listed: true,
+            },
+            needs_review: kind != Kind::Individual,
+            token_nonce: [nonce; 16],
+            token_forget_after: Day(u32::MAX),
+            withdraw_hash: [nonce; 32],
+            max_pending: 2,
+        }
+    }
+
+    #[test]
+    fn one_group_sees_its_own_writes_before_they_are_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), Options { retention_days: 1 }).unwrap();
+        let inner = &store.inner;
+        let mut group = Change::default();
+        let first = inner.sign(&mut group, &new_sig("First Person", Kind::Individual, 1)).unwrap();
+        assert_eq!(
+            inner.sign(&mut group, &new_sig("Other Person", Kind::Individual, 1)),
+            Err(SignError::TokenUsed)
+        );
+        inner.sign(&mut group, &new_sig("Twin Org", Kind::Organization, 2)).unwrap();
+        assert_eq!(
+            inner.sign(&mut group, &new_sig("TWIN  org", Kind::Organization, 3)),
+            Err(SignError::Duplicate)
+        );
+        let look_alike = inner.sign(&mut group, &new_sig("Twin 0rg", Kind::Company, 4)).unwrap();
+        assert_eq!(
+            inner.sign(&mut group, &new_sig("Third Org", Kind::Organization, 5)),
+            Err(SignError::ReviewQueueFull)
+        );
+        let second = inner.sign(&mut group, &new_sig("Second Person", Kind::Individual, 6)).unwrap();
+        assert_eq!(second.id, first.id + 3, "ids continue within the group");
+        assert!(inner.withdraw(&mut group, &[6; 32]).unwrap(), "a signature withdrawn in its own group");
+        assert!(inner.record_in(&group, look_alike.id).unwrap().flags.contains(&Flag::LookAlike));
+        assert_eq!(inner.counts(), Counts::default(), "nothing applied yet");
+        inner.apply(group).unwrap();
+        let c = inner.counts();
+        assert_eq!(
+            (c.published(Kind::Individual), c.pending(Kind::Organization), c.pending(Kind::Company)),
+            (1, 1, 1)
+        );
+        assert!(inner.record(second.id).is_none());
     }
 }
