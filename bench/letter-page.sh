@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Letter page: wrk against undersign's GET / and against nginx serving the
+# same page from a file, alternated, in one run. Target: undersign >= 1.0x nginx.
+#
+#   bench/letter-page.sh            (ROUNDS=3 SECONDS_PER_RUN=10 THREADS=2 CONNECTIONS=64)
+#
+# nginx gets undersign's own response headers (CSP, Permissions-Policy, ...)
+# with add_header so both send the same bytes but for the token; set
+# BARE_NGINX=1 to serve the file with nginx's default headers only.
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS="${ROUNDS:-3}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+
+for tool in wrk nginx; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y wrk nginx-light" >&2; exit 1; }
+done
+
+build_undersign
+new_temp work
+write_bench_config "$work/config.toml"
+start_undersign "$work/data" "$work/config.toml"
+
+# The page exactly as undersign serves it (the token differs per request,
+# its length does not).
+www="$work/www"
+mkdir -p "$www" "$work/nginx"
+curl -sS -D "$work/headers" -o "$www/index.html" "http://$US_ADDR/"
+echo "page: $(wc -c <"$www/index.html") bytes" >&2
+
+headers=""
+if [ -z "${BARE_NGINX:-}" ]; then
+    # Every header but those nginx makes itself.
+    while IFS= read -r line; do
+        line="${line%$'\r'}"
+        name="${line%%:*}"
+        value="${line#*: }"
+        case "${name,,}" in
+        "" | http/* | content-type | content-length | date | server | connection) continue ;;
+        esac
+        headers+="        add_header $name '${value//\'/\\\'}' always;"$'\n'
+    done <"$work/headers"
+fi
+
+nginx_port="$(free_port)"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+user root;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    types { }
+    default_type "text/html; charset=utf-8";
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 10000000;
+    keepalive_timeout 60s;
+    open_file_cache max=16 inactive=60s;
+    open_file_cache_valid 60s;
+    server_tokens off;
+    etag off;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $www;
+        index index.html;
+        location / {
+$headers        }
+    }
+}
+EOF
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+STARTED_PIDS+=("$NGINX_PID")
+for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$nginx_port/" && break
+    kill -0 "$NGINX_PID" 2>/dev/null || { cat "$work/nginx/error.log" >&2 || true; exit 1; }
+    sleep 0.05
+done
+echo "nginx (PID $NGINX_PID) on 127.0.0.1:$nginx_port" >&2
+if ! curl -sS "http://127.0.0.1:$nginx_port/" | cmp -s - "$www/index.html"; then
+    echo "nginx does not serve the saved page" >&2
+    exit 1
+fi
+echo "response head: undersign $(curl -sS -D - -o /dev/null "http://$US_ADDR/" | wc -c) bytes, nginx $(curl -sS -D - -o /dev/null "http://127.0.0.1:$nginx_port/" | wc -c) bytes" >&2
+
+# run_wrk URL SECONDS: prints requests/s; fails on non-2xx answers or errors.
+run_wrk() {
+    local out rps
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency "$1")"
+    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+    if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+        echo "wrk reported errors for $1:" >&2
+        grep -E 'Non-2xx|Socket errors' <<<"$out" >&2
+    fi
+    echo "$rps $(awk '$1 == "99%" {print $2}' <<<"$out")"
+}
+
+us_url="http://$US_ADDR/"
+ng_url="http://127.0.0.1:$nginx_port/"
+echo "warming up (2 s each)..." >&2
+run_wrk "$us_url" 2 >/dev/null
+run_wrk "$ng_url" 2 >/dev/null
+
+us=() ng=()
+echo "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, $ROUNDS rounds, alternated"
+for round in $(seq 1 "$ROUNDS"); do
+    # Alternate which goes first, so neither always runs on a warmer machine.
+    if [ $((round % 2)) -eq 1 ]; then order="us ng"; else order="ng us"; fi
+    for who in $order; do
+        if [ "$who" = us ]; then
+            read -r rps p99 < <(run_wrk "$us_url" "$SECONDS_PER_RUN")
+            us+=("$rps")
+            printf 'round %d  undersign  %10.0f requests/s  (p99 %s)\n' "$round" "$rps" "$p99"
+        else
+            read -r rps p99 < <(run_wrk "$ng_url" "$SECONDS_PER_RUN")
+            ng+=("$rps")
+            printf 'round %d  nginx      %10.0f requests/s  (p99 %s)\n' "$round" "$rps" "$p99"
+        fi
+    done
+done
+
+us_med="$(median "${us[@]}")"
+ng_med="$(median "${ng[@]}")"
+printf 'median   undersign  %10.0f requests/s\n' "$us_med"
+printf 'median   nginx      %10.0f requests/s%s\n' "$ng_med" "$([ -n "${BARE_NGINX:-}" ] && echo ' (bare headers)' || echo ' (same headers)')"
+r="$(ratio "$us_med" "$ng_med")"
+echo "ratio undersign/nginx: ${r}x  (target >= 1.0x: $(awk -v r="$r" 'BEGIN {print (r >= 1.0) ? "met" : "missed"}'))"
+
+stop_pid "$NGINX_PID"
+stop_pid "$US_PID"

@@ -1,0 +1,125 @@
+# Shared helpers for the bench/*.sh scripts (sourced, not run).
+# Every process a script starts is recorded by PID and stopped by that PID
+# on exit; all traffic goes to 127.0.0.1.
+
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+# UNDERSIGN_BIN=/path/to/undersign uses that binary and skips the build.
+UNDERSIGN="${UNDERSIGN_BIN:-$ROOT/target/release/undersign}"
+LOADGEN="$BENCH_DIR/loadgen/target/release/undersign-loadgen"
+
+STARTED_PIDS=()
+TEMP_DIRS=()
+
+cleanup() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    if [ -z "${KEEP_TEMP:-}" ]; then
+        local d
+        for d in "${TEMP_DIRS[@]}"; do rm -rf "$d"; done
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# new_temp VAR: a fresh temporary directory in VAR, removed on exit (unless
+# KEEP_TEMP is set). Not a $(...) helper: the list must live in this shell.
+new_temp() {
+    local d
+    d="$(mktemp -d "${TMPDIR:-/tmp}/undersign-bench.XXXXXX")"
+    TEMP_DIRS+=("$d")
+    printf -v "$1" '%s' "$d"
+}
+
+build_undersign() {
+    if [ -n "${UNDERSIGN_BIN:-}" ]; then
+        echo "using $UNDERSIGN_BIN (UNDERSIGN_BIN set; no build)" >&2
+        return
+    fi
+    echo "building undersign (release)..." >&2
+    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin undersign
+}
+
+build_loadgen() {
+    echo "building the load generator (release)..." >&2
+    cargo build --release --quiet --manifest-path "$BENCH_DIR/loadgen/Cargo.toml"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on just now.
+free_port() {
+    local port
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}
+
+# The benchmark configuration: no fill time, throttles out of the way,
+# every kind published at once.
+write_bench_config() {
+    cat >"$1" <<'EOF'
+min_fill_seconds = 0
+sign_burst = 1000000
+sign_per_second = 1000000
+review = []
+max_pending = 1000000
+EOF
+}
+
+# start_undersign DATA_DIR CONFIG: starts the server on a free port, waits for
+# its start-up line; sets US_PID and US_ADDR (host:port).
+start_undersign() {
+    local data="$1" config="$2" log
+    log="$(dirname "$data")/undersign.out"
+    "$UNDERSIGN" serve --listen 127.0.0.1:0 --data "$data" --config "$config" >"$log" 2>&1 &
+    US_PID=$!
+    STARTED_PIDS+=("$US_PID")
+    for _ in $(seq 1 600); do
+        if grep -q 'http://' "$log" 2>/dev/null; then
+            US_ADDR="$(grep -o 'http://[0-9.:]*' "$log" | head -1 | sed 's|http://||')"
+            echo "undersign (PID $US_PID) on $US_ADDR" >&2
+            return
+        fi
+        if ! kill -0 "$US_PID" 2>/dev/null; then
+            cat "$log" >&2
+            echo "undersign did not start" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+    echo "undersign printed no start-up line in 30 s" >&2
+    return 1
+}
+
+# stop_pid PID: SIGTERM, then wait for it.
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# median of the arguments (numbers).
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'
+}
+
+# ratio A B: A/B with two decimals.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "n/a" }'
+}
+
+# field NAME "RESULT a=1 b=2 ...": the value of NAME.
+field() {
+    tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"
+}

@@ -1,0 +1,531 @@
+//! A small signing load generator for undersign, over raw HTTP/1.1 keep-alive.
+//!
+//! Each connection loops: `GET /` (take the form token from the page), then
+//! `POST /sign` with a unique individual name. Only the POST is timed, from
+//! the first byte written to the last byte of the answer; a signature counts
+//! as acknowledged when the answer is 200 with "Thank you for signing", which
+//! undersign sends only after the group commit's flush + fsync.
+//!
+//! ```text
+//! undersign-loadgen --addr 127.0.0.1:8080 [--connections 64] [--threads 1]
+//!                   (--duration SECS | --count N) [--kind individual] [--quiet]
+//! ```
+//!
+//! `--duration` runs for a fixed time; `--count` stops after exactly N
+//! acknowledged signatures (used to generate a data dir). The last line of
+//! output is `RESULT key=value ...` for scripts.
+//!
+//! ```text
+//! undersign-loadgen startup [--page PATH] -- UNDERSIGN serve --listen 127.0.0.1:0 ...
+//! ```
+//!
+//! starts the server itself, takes the time from just before the exec to the
+//! end of the first successful `GET /` (the address comes from the server's
+//! start-up line), reads VmRSS/VmHWM from /proc/PID/status, then fetches
+//! PATH (default `/signatories/individual?page=50`), reads them again, and
+//! stops the server with SIGTERM (its own child, by PID).
+//!
+//! Traffic goes only to the address given; the scripts pass 127.0.0.1.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+struct Args {
+    addr: SocketAddr,
+    connections: usize,
+    threads: usize,
+    duration: Option<Duration>,
+    count: Option<u64>,
+    kind: String,
+    quiet: bool,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: undersign-loadgen --addr HOST:PORT [--connections 64] [--threads 1] \
+         (--duration SECS | --count N) [--kind individual|organization|company] [--quiet]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut a = Args {
+        addr: "127.0.0.1:8080".parse().unwrap(),
+        connections: 64,
+        threads: 1,
+        duration: None,
+        count: None,
+        kind: "individual".into(),
+        quiet: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--addr" => a.addr = value().parse().unwrap_or_else(|_| usage()),
+            "--connections" | "-c" => a.connections = value().parse().unwrap_or_else(|_| usage()),
+            "--threads" | "-t" => a.threads = value().parse().unwrap_or_else(|_| usage()),
+            "--duration" | "-d" => {
+                a.duration = Some(Duration::from_secs_f64(value().parse().unwrap_or_else(|_| usage())))
+            }
+            "--count" | "-n" => a.count = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--kind" => a.kind = value(),
+            "--quiet" | "-q" => a.quiet = true,
+            _ => usage(),
+        }
+    }
+    if a.duration.is_none() == a.count.is_none() || a.connections == 0 || a.threads == 0 {
+        usage()
+    }
+    a
+}
+
+/// One keep-alive connection; reconnects when the server closes it.
+struct Conn {
+    addr: SocketAddr,
+    stream: Option<TcpStream>,
+    buf: Vec<u8>,
+}
+
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+impl Conn {
+    async fn request(&mut self, req: &[u8]) -> io::Result<Answer> {
+        if self.stream.is_none() {
+            let s = TcpStream::connect(self.addr).await?;
+            s.set_nodelay(true)?;
+            self.stream = Some(s);
+            self.buf.clear();
+        }
+        let result = self.exchange(req).await;
+        if result.is_err() {
+            self.stream = None;
+        }
+        result
+    }
+
+    async fn exchange(&mut self, req: &[u8]) -> io::Result<Answer> {
+        let stream = self.stream.as_mut().unwrap();
+        stream.write_all(req).await?;
+        let eof = || io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed");
+        // Head.
+        let head_end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            if self.buf.len() > 64 * 1024 {
+                return Err(io::Error::other("response head too large"));
+            }
+            let mut chunk = [0u8; 16 * 1024];
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(eof());
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        };
+        let head =
+            std::str::from_utf8(&self.buf[..head_end]).map_err(|_| io::Error::other("head not UTF-8"))?;
+        let status: u16 = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| io::Error::other("no status"))?;
+        let mut length = None;
+        let mut close = false;
+        for line in head.split("\r\n").skip(1) {
+            if let Some((k, v)) = line.split_once(':') {
+                let k = k.trim();
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse::<usize>().ok();
+                } else if k.eq_ignore_ascii_case("connection") && v.trim().eq_ignore_ascii_case("close") {
+                    close = true;
+                } else if k.eq_ignore_ascii_case("transfer-encoding") {
+                    return Err(io::Error::other("chunked answers are not supported"));
+                }
+            }
+        }
+        let length = length.ok_or_else(|| io::Error::other("no content-length"))?;
+        // Body.
+        while self.buf.len() < head_end + length {
+            let mut chunk = [0u8; 64 * 1024];
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err(eof());
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+        let body = self.buf[head_end..head_end + length].to_vec();
+        self.buf.drain(..head_end + length);
+        if close {
+            self.stream = None;
+        }
+        Ok(Answer { status, body })
+    }
+}
+
+fn token_of(page: &[u8]) -> Option<String> {
+    const MARK: &[u8] = b"name=\"token\" value=\"";
+    let start = find(page, MARK)? + MARK.len();
+    let len = page[start..].iter().position(|&b| b == b'"')?;
+    String::from_utf8(page[start..start + len].to_vec()).ok()
+}
+
+fn urlencode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+}
+
+const FIRST: [&str; 16] = [
+    "Ada", "Bashir", "Chiara", "Dmitri", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Lars",
+    "Mei", "Nadia", "Omar", "Priya",
+];
+
+/// A pronounceable family name, unique for each number: base-100 syllables.
+fn family_name(mut n: u64) -> String {
+    const C: &[u8] = b"bdfghklmnprstvzcjwyx";
+    const V: &[u8] = b"aeiou";
+    let mut s = String::new();
+    loop {
+        let d = (n % 100) as usize;
+        s.push(C[d / 5] as char);
+        s.push(V[d % 5] as char);
+        n /= 100;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut c = s.chars();
+    let first = c.next().unwrap().to_ascii_uppercase();
+    std::iter::once(first).chain(c).collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    acked: u64,
+    gets: u64,
+    posts: u64,
+    latencies_us: Vec<u32>,
+    refused: BTreeMap<String, u64>,
+}
+
+struct Shared {
+    addr: SocketAddr,
+    kind: String,
+    deadline: Option<Instant>,
+    /// In --count mode: signatures still to hand out.
+    remaining: Option<AtomicU64>,
+    /// Numbers for unique names.
+    next_name: AtomicU64,
+    name_base: u64,
+    stop: AtomicBool,
+    /// Acknowledged so far, for the progress line.
+    acked: AtomicU64,
+}
+
+impl Shared {
+    fn keep_going(&self) -> bool {
+        !self.stop.load(Ordering::Relaxed) && self.deadline.is_none_or(|d| Instant::now() < d)
+    }
+
+    /// In --count mode, takes one signature to make; false when all are taken.
+    fn take_one(&self) -> bool {
+        match &self.remaining {
+            None => true,
+            Some(r) => r.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok(),
+        }
+    }
+
+    fn give_back(&self) {
+        if let Some(r) = &self.remaining {
+            r.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+async fn worker(shared: Arc<Shared>) -> Tally {
+    let mut t = Tally::default();
+    let mut conn = Conn { addr: shared.addr, stream: None, buf: Vec::with_capacity(128 * 1024) };
+    let host = shared.addr.to_string();
+    let get = format!("GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: undersign-loadgen\r\n\r\n");
+    let mut body = String::with_capacity(256);
+    let mut consecutive_errors = 0u32;
+    while shared.keep_going() && shared.take_one() {
+        let refuse = |t: &mut Tally, what: String| {
+            *t.refused.entry(what).or_default() += 1;
+            shared.give_back();
+        };
+        if consecutive_errors > 50 {
+            shared.stop.store(true, Ordering::Relaxed);
+            eprintln!("loadgen: giving up on a connection after 50 errors in a row");
+            break;
+        }
+        let page = match conn.request(get.as_bytes()).await {
+            Ok(a) => a,
+            Err(e) => {
+                refuse(&mut t, format!("GET error: {e}"));
+                consecutive_errors += 1;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        t.gets += 1;
+        let Some(token) = (page.status == 200).then(|| token_of(&page.body)).flatten() else {
+            refuse(&mut t, format!("GET / {} without a token", page.status));
+            consecutive_errors += 1;
+            continue;
+        };
+        let n = shared.name_base + shared.next_name.fetch_add(1, Ordering::Relaxed);
+        let name = format!("{} {}", FIRST[(n % 16) as usize], family_name(n));
+        body.clear();
+        body.push_str("token=");
+        urlencode(&token, &mut body);
+        body.push_str("&name=");
+        urlencode(&name, &mut body);
+        body.push_str("&kind=");
+        urlencode(&shared.kind, &mut body);
+        body.push_str("&listed=yes");
+        let post = format!(
+            "POST /sign HTTP/1.1\r\nHost: {host}\r\nUser-Agent: undersign-loadgen\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let started = Instant::now();
+        let answer = conn.request(post.as_bytes()).await;
+        let took = started.elapsed();
+        match answer {
+            Ok(a) => {
+                t.posts += 1;
+                if a.status == 200 && find(&a.body, b"Thank you for signing").is_some() {
+                    t.acked += 1;
+                    shared.acked.fetch_add(1, Ordering::Relaxed);
+                    t.latencies_us.push(took.as_micros().min(u32::MAX as u128) as u32);
+                    consecutive_errors = 0;
+                } else {
+                    refuse(&mut t, format!("POST /sign {}", a.status));
+                    consecutive_errors += 1;
+                }
+            }
+            Err(e) => {
+                refuse(&mut t, format!("POST error: {e}"));
+                consecutive_errors += 1;
+            }
+        }
+    }
+    t
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("startup") {
+        return startup();
+    }
+    let args = parse_args();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let name_base = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64 % 1_000_000_000_000)
+        .unwrap_or(0)
+        * 1000;
+    let started = Instant::now();
+    let shared = Arc::new(Shared {
+        addr: args.addr,
+        kind: args.kind.clone(),
+        deadline: args.duration.map(|d| started + d),
+        remaining: args.count.map(AtomicU64::new),
+        next_name: AtomicU64::new(0),
+        name_base,
+        stop: AtomicBool::new(false),
+        acked: AtomicU64::new(0),
+    });
+    let tallies: Vec<Tally> = rt.block_on(async {
+        let progress = {
+            let shared = Arc::clone(&shared);
+            let quiet = args.quiet;
+            tokio::spawn(async move {
+                let mut last = 0;
+                loop {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    let now = shared.acked.load(Ordering::Relaxed);
+                    if !quiet {
+                        eprintln!(
+                            "loadgen: {:>6.1} s  {now} signatures ({:.0}/s over the last 5 s)",
+                            started.elapsed().as_secs_f64(),
+                            (now - last) as f64 / 5.0
+                        );
+                    }
+                    last = now;
+                }
+            })
+        };
+        let handles: Vec<_> =
+            (0..args.connections).map(|_| tokio::spawn(worker(Arc::clone(&shared)))).collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.expect("worker panicked"));
+        }
+        progress.abort();
+        out
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut total = Tally::default();
+    for t in tallies {
+        total.acked += t.acked;
+        total.gets += t.gets;
+        total.posts += t.posts;
+        total.latencies_us.extend(t.latencies_us);
+        for (k, v) in t.refused {
+            *total.refused.entry(k).or_default() += v;
+        }
+    }
+    total.latencies_us.sort_unstable();
+    let l = &total.latencies_us;
+    let (p50, p90, p99) = (percentile(l, 0.50), percentile(l, 0.90), percentile(l, 0.99));
+    let max = l.last().map_or(f64::NAN, |&m| m as f64 / 1000.0);
+    let sig_s = total.acked as f64 / elapsed;
+    let req_s = (total.gets + total.posts) as f64 / elapsed;
+    let errors: u64 = total.refused.values().sum();
+    println!(
+        "{} connections, {:.1} s: {} signatures acknowledged (durable) = {:.0}/s; \
+         {} GET / + {} POST /sign = {:.0} requests/s",
+        args.connections, elapsed, total.acked, sig_s, total.gets, total.posts, req_s
+    );
+    println!("POST /sign -> 200 latency: p50 {p50:.2} ms, p90 {p90:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
+    for (what, n) in &total.refused {
+        println!("not acknowledged: {n} x {what}");
+    }
+    println!(
+        "RESULT sig_per_s={sig_s:.1} req_per_s={req_s:.1} p50_ms={p50:.3} p99_ms={p99:.3} \
+         acked={} errors={errors} seconds={elapsed:.2}",
+        total.acked
+    );
+    if args.count.is_some_and(|c| total.acked < c) {
+        std::process::exit(1);
+    }
+}
+
+/// VmRSS and VmHWM of a process, in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The `startup` mode: see the module documentation.
+fn startup() {
+    let mut args = std::env::args().skip(2);
+    let mut page = "/signatories/individual?page=50".to_string();
+    let mut command = Vec::new();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--page" => page = args.next().unwrap_or_else(|| usage()),
+            "--" => {
+                command = args.by_ref().collect();
+                break;
+            }
+            _ => usage(),
+        }
+    }
+    if command.is_empty() {
+        usage()
+    }
+    use std::io::BufRead;
+    let started = Instant::now();
+    let mut child = std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            eprintln!("startup: cannot run {}: {e}", command[0]);
+            std::process::exit(1)
+        });
+    let pid = child.id();
+    let stop = |child: &mut std::process::Child| {
+        let _ = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+        let _ = child.wait();
+    };
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let _ = out.read_line(&mut line);
+    let addr: Option<SocketAddr> = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| c == ',' || c.is_whitespace()).next())
+        .and_then(|a| a.parse().ok());
+    let Some(addr) = addr else {
+        eprintln!("startup: no address in the start-up line {line:?}");
+        stop(&mut child);
+        std::process::exit(1)
+    };
+    let line_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Keep draining stdout so the server never blocks on it.
+    std::thread::spawn(move || for _ in out.lines() {});
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let host = addr.to_string();
+    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    let result = rt.block_on(async {
+        let mut conn = Conn { addr, stream: None, buf: Vec::new() };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let first = loop {
+            match conn.request(get("/").as_bytes()).await {
+                Ok(a) if a.status == 200 => break Ok(started.elapsed()),
+                _ if Instant::now() > deadline => break Err("no 200 for GET / within 30 s".to_string()),
+                _ => tokio::time::sleep(Duration::from_millis(1)).await,
+            }
+        }?;
+        let after_first = memory_kib(pid);
+        let a = conn.request(get(&page).as_bytes()).await.map_err(|e| e.to_string())?;
+        if a.status != 200 {
+            return Err(format!("GET {page} answered {}", a.status));
+        }
+        Ok((first, after_first, memory_kib(pid)))
+    });
+    stop(&mut child);
+    match result {
+        Ok((first, (rss1, hwm1), (rss2, hwm2))) => {
+            println!(
+                "RESULT startup_ms={:.1} startup_line_ms={line_ms:.1} rss_first_kib={rss1} hwm_first_kib={hwm1} \
+                 rss_page_kib={rss2} hwm_page_kib={hwm2}",
+                first.as_secs_f64() * 1000.0
+            );
+        }
+        Err(e) => {
+            eprintln!("startup: {e}");
+            std::process::exit(1)
+        }
+    }
+}
