@@ -12,7 +12,7 @@ use crate::limits::{CircuitGuard, CircuitLimits, SiteLimit};
 use crate::proxy_protocol;
 use crate::render::{FormValues, PageCache, Renderer};
 use crate::signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
-use crate::store::{Day, NewSignature, PublicSignatory, SignError, Store};
+use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, Limited};
@@ -280,7 +280,6 @@ async fn search(app: &Arc<App>, query: Option<&str>) -> Response<Body> {
             let folded = name.folded();
             let limit = app.renderer.page_size();
             let found = heavy(app, move |app| app.store.search(&folded, limit)).await;
-            let found: Vec<PublicSignatory> = found.iter().map(PublicSignatory::from).collect();
             app.renderer.search_page(name.as_str(), Some(&found))
         }
     };

@@ -466,30 +466,48 @@ pub struct LetterPage {
     pub tail: Option<Bytes>,
 }
 
-/// Cached pages and exports, rebuilt on the first request after a change.
-pub struct PageCache {
-    letter: Mutex<Option<Cached<LetterPage>>>,
-    json: Mutex<Option<Cached<Bytes>>>,
-    csv: Mutex<Option<Cached<Bytes>>>,
+/// One cached page or export: the latest build, and whether a rebuild is
+/// under way.
+struct Slot<T> {
+    latest: Option<Cached<T>>,
+    rebuilding: bool,
 }
 
-fn cached<T>(slot: &Mutex<Option<Cached<T>>>, generation: u64, build: impl FnOnce() -> T) -> Arc<T> {
-    // Held while building, so a change makes one rebuild, not one per request.
-    let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    match &*slot {
-        Some(c) if c.generation == generation => Arc::clone(&c.value),
-        _ => {
-            let value = Arc::new(build());
-            *slot = Some(Cached { generation, value: Arc::clone(&value) });
-            value
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot { latest: None, rebuilding: false }
+    }
+}
+
+/// Cached pages and exports, rebuilt on the first request after a change.
+#[derive(Default)]
+pub struct PageCache {
+    letter: Mutex<Slot<LetterPage>>,
+    json: Mutex<Slot<Bytes>>,
+    csv: Mutex<Slot<Bytes>>,
+}
+
+/// The value for `generation`, building it if needed. While one request
+/// rebuilds, the others keep getting the previous build instead of queueing
+/// behind it: under a signing load the page lags by at most one rebuild,
+/// and a visitor's own next request after a change always sees it.
+fn cached<T>(slot: &Mutex<Slot<T>>, generation: u64, build: impl FnOnce() -> T) -> Arc<T> {
+    let lock = || slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    {
+        let mut s = lock();
+        match &s.latest {
+            Some(c) if c.generation >= generation => return Arc::clone(&c.value),
+            Some(c) if s.rebuilding => return Arc::clone(&c.value),
+            _ => s.rebuilding = true,
         }
     }
-}
-
-impl Default for PageCache {
-    fn default() -> Self {
-        PageCache { letter: Mutex::new(None), json: Mutex::new(None), csv: Mutex::new(None) }
+    let value = Arc::new(build());
+    let mut s = lock();
+    s.rebuilding = false;
+    if s.latest.as_ref().is_none_or(|c| c.generation < generation) {
+        s.latest = Some(Cached { generation, value: Arc::clone(&value) });
     }
+    value
 }
 
 impl PageCache {

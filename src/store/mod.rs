@@ -287,28 +287,32 @@ impl Store {
 
     /// Published, listed signatories of a kind in page order.
     pub fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        self.published_records(kind, skip, limit).iter().map(PublicSignatory::from).collect()
+        self.inner.published(kind).skip(skip).take(limit).map(|(_, p)| p).collect()
     }
 
+    /// Whole records of a page of published signatures (the console).
     pub fn published_records(&self, kind: Kind, skip: usize, limit: usize) -> Vec<Record> {
-        self.inner.published(kind).skip(skip).take(limit).collect()
+        self.inner
+            .published(kind)
+            .skip(skip)
+            .take(limit)
+            .filter_map(|(id, _)| self.inner.record(id))
+            .collect()
     }
 
     /// Every published, listed signatory, grouped by kind in page order.
     pub fn all_published(&self) -> Vec<PublicSignatory> {
-        Kind::ALL
-            .into_iter()
-            .flat_map(|k| self.inner.published(k).map(|r| PublicSignatory::from(&r)))
-            .collect()
+        Kind::ALL.into_iter().flat_map(|k| self.inner.published(k).map(|(_, p)| p)).collect()
     }
 
     /// Published, listed signatures whose folded name contains the folded
     /// query, in page order, at most `limit`.
-    pub fn search(&self, folded_query: &str, limit: usize) -> Vec<Record> {
+    pub fn search(&self, folded_query: &str, limit: usize) -> Vec<PublicSignatory> {
         Kind::ALL
             .into_iter()
             .flat_map(|k| self.inner.published(k))
-            .filter(|r| r.name.folded().contains(folded_query))
+            .map(|(_, p)| p)
+            .filter(|p| SignatoryName::parse(&p.name).is_ok_and(|n| n.folded().contains(folded_query)))
             .take(limit)
             .collect()
     }
@@ -432,12 +436,12 @@ impl Inner {
         serde_json::from_slice(&bytes).ok()
     }
 
-    fn published(&self, kind: Kind) -> impl Iterator<Item = Record> + '_ {
+    /// Published, listed signatures of a kind in page order, with their ids.
+    fn published(&self, kind: Kind) -> impl Iterator<Item = (u64, PublicSignatory)> + '_ {
         self.db
             .scan_prefix([b'P', kind.tag()])
-            .keys()
-            .filter_map(|k| k.ok())
-            .filter_map(move |k| self.record(id_at_end(&k)))
+            .filter_map(|e| e.ok())
+            .filter_map(|(k, v)| Some((id_at_end(&k), serde_json::from_slice(&v).ok()?)))
     }
 
     fn counter(&self, kind: Kind, what: u8) -> u64 {

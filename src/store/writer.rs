@@ -138,7 +138,9 @@ impl Inner {
                 c.count(r.kind, b'p', 1);
                 if r.listed {
                     c.count(r.kind, b'l', 1);
-                    c.put(Self::published_key(r), &[]);
+                    // The public fields ride in the index, so pages and
+                    // exports read one entry per name.
+                    c.put(Self::published_key(r), &json(&PublicSignatory::from(r)));
                 }
                 c.public = true;
             }
