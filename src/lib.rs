@@ -39,7 +39,6 @@ pub mod config;
 pub mod flags;
 pub mod letter;
 pub mod limits;
-#[path = "proxy_stub.rs"]
 pub mod proxy_protocol;
 pub mod render;
 pub mod signatory;

@@ -524,7 +524,11 @@ impl Listener {
                 {
                     std::fs::remove_file(path)?;
                 }
-                Ok(Listener::Unix(UnixListener::bind(path)?, path.clone()))
+                let listener = UnixListener::bind(path)?;
+                // Owner and group: tor (in the socket's group) must connect,
+                // nobody else. Under UMask=0077 the socket would be 0700.
+                std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o660))?;
+                Ok(Listener::Unix(listener, path.clone()))
             }
         }
     }
