@@ -141,15 +141,19 @@ EOF
 
 cmd_start() {
     local dir=$1
-    command -v tor >/dev/null && command -v tor-gencert >/dev/null || die "needs tor and tor-gencert (apt-get install tor)"
+    if ! command -v tor >/dev/null || ! command -v tor-gencert >/dev/null; then
+        die "needs tor and tor-gencert (apt-get install tor)"
+    fi
+    # tor wants its data directories private: make everything owner-only.
+    umask 077
     [[ -r $TORRC_EXAMPLE ]] || die "cannot read $TORRC_EXAMPLE"
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     if [[ -f $dir/pids ]]; then
-        local pid
-        for pid in $(awk '{ print $2 }' "$dir/pids"); do
-            is_ours "$pid" "$dir" && die "a network is already running in $dir (network.sh stop $dir)"
-        done
+        local name pid
+        while read -r name pid; do
+            is_ours "$pid" "$dir" && die "a network is already running in $dir ($name; network.sh stop $dir)"
+        done < "$dir/pids"
     fi
     ((${#dir} + 10 < 100)) || die "$dir is too long for Unix socket paths"
     rm -rf "${dir:?}"/auth* "$dir"/relay* "$dir"/hs "$dir"/client "$dir"/pids \
@@ -166,7 +170,7 @@ cmd_start() {
     : > "$dir/dirauthority_lines"
     for ((i = 0; i < N_AUTH; i++)); do
         local dd=$dir/auth$i orport=$((base + 2 * i)) dirport=$((base + 2 * i + 1))
-        mkdir -m 0700 -p "$dd/keys"
+        mkdir -p "$dd/keys"
         echo "" | tor-gencert --create-identity-key --passphrase-fd 0 -m 12 \
             -a "127.0.0.1:$dirport" \
             -i "$dd/keys/authority_identity_key" \
@@ -209,7 +213,7 @@ EOF
 
     for ((i = 0; i < N_RELAY; i++)); do
         local dd=$dir/relay$i
-        mkdir -m 0700 -p "$dd"
+        mkdir -p "$dd"
         { common_lines "$dd"; cat <<EOF
 Nickname relay$i
 SocksPort 0
@@ -221,8 +225,7 @@ EOF
 
     # the onion service: torrc.example with its paths moved under DIR
     local hs=$dir/hs
-    mkdir -m 0700 -p "$hs/data" "$hs/undersign-admin/authorized_clients"
-    chmod 0700 "$hs/undersign-admin"
+    mkdir -p "$hs/data" "$hs/undersign-admin/authorized_clients"
     make_client_key "$dir/hs/admin-client"
     echo "descriptor:x25519:$(cat "$dir/hs/admin-client.pub.key")" \
         > "$hs/undersign-admin/authorized_clients/test.auth"
@@ -235,7 +238,7 @@ EOF
     } > "$hs/torrc"
 
     local dd=$dir/client
-    mkdir -m 0700 -p "$dd/onion_auth"
+    mkdir -p "$dd/onion_auth"
     { common_lines "$dd"; cat <<EOF
 SocksPort 127.0.0.1:$socks
 ClientOnionAuthDir $dd/onion_auth

@@ -1,0 +1,187 @@
+//! End to end over a private Tor network on 127.0.0.1 (built by
+//! `tests/tor-network/network.sh` from Debian's tor): undersign behind an
+//! onion configured as in `torrc.example` (Unix socket, PROXY lines with the
+//! circuit id), reached with curl through a client tor's SOCKS port. Fetch
+//! the letter, sign, see the name published, see two circuits throttled
+//! independently, and reach the console's onion with client authorization.
+//!
+//! Needs tor, curl and openssl; skipped with a reason without them, required
+//! under CI=true. Takes 30 s to 5 min (tor's bootstrap).
+
+mod common;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tor-network/network.sh")
+}
+
+fn network(cmd: &str, dir: &Path) -> Output {
+    Command::new("bash").arg(script()).arg(cmd).arg(dir).stdin(Stdio::null()).output().unwrap()
+}
+
+/// Stops the tors and undersign, by their PIDs, whatever happens.
+struct Network {
+    dir: tempfile::TempDir,
+    server: Option<std::process::Child>,
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        if let Some(mut s) = self.server.take() {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+        let _ = network("stop", self.dir.path());
+    }
+}
+
+struct Client {
+    socks: String,
+    onion: String,
+}
+
+impl Client {
+    /// curl through the client tor; `circuit` picks the SOCKS username, so
+    /// tor isolates each on its own circuit. Bounded by --max-time.
+    fn curl(&self, circuit: &str, args: &[&str]) -> String {
+        let out = Command::new("curl")
+            .args(["-s", "--max-time", "60", "--socks5-hostname", &self.socks, "--proxy-user"])
+            .arg(format!("{circuit}:x"))
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.onion)
+    }
+
+    /// `n` fresh form tokens, fetched over one connection.
+    fn tokens(&self, circuit: &str, n: usize) -> Vec<String> {
+        let urls: Vec<String> = (0..n).map(|_| self.url("/")).collect();
+        let pages = self.curl(circuit, &urls.iter().map(String::as_str).collect::<Vec<_>>());
+        let marker = "name=\"token\" value=\"";
+        pages.split(marker).skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string()).collect()
+    }
+
+    /// Signs with each name over ONE connection (curl reuses it across
+    /// --next), so the circuit keeps its bucket; returns the HTTP statuses.
+    fn sign_all(&self, circuit: &str, names: &[&str]) -> Vec<u16> {
+        let tokens = self.tokens(circuit, names.len());
+        assert_eq!(tokens.len(), names.len(), "one form per name");
+        let proxy_user = format!("{circuit}:x");
+        let url = self.url("/sign");
+        let mut args: Vec<String> = Vec::new();
+        for (i, (name, token)) in names.iter().zip(&tokens).enumerate() {
+            if i > 0 {
+                args.push("--next".into());
+            }
+            let body = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([
+                    ("token", token.as_str()),
+                    ("name", name),
+                    ("kind", "individual"),
+                    ("listed", "yes"),
+                ])
+                .finish();
+            args.extend(
+                [
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}\n",
+                    "--max-time",
+                    "60",
+                    "--socks5-hostname",
+                    &self.socks,
+                    "--proxy-user",
+                    &proxy_user,
+                    "--data",
+                    &body,
+                    &url,
+                ]
+                .map(String::from),
+            );
+        }
+        let out = Command::new("curl").args(&args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect()
+    }
+}
+
+#[test]
+fn sign_through_an_onion_service_with_per_circuit_limits() {
+    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
+        if !common::require_tool(have(tool), tool) {
+            return;
+        }
+    }
+    let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let dir = net.dir.path().to_path_buf();
+    let started = network("start", &dir);
+    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
+
+    // undersign as deployed: Unix sockets only, PROXY lines required.
+    let config = dir.join("undersign.toml");
+    std::fs::write(&config, "min_fill_seconds = 0\ncircuit_sign_burst = 2\ncircuit_sign_per_minute = 1\n")
+        .unwrap();
+    let server = Command::new(common::binary())
+        .arg("serve")
+        .arg("--listen")
+        .arg(format!("unix:{}", dir.join("http.sock").display()))
+        .arg("--proxy-protocol")
+        .arg("--admin-listen")
+        .arg(format!("unix:{}", dir.join("admin.sock").display()))
+        .arg("--data")
+        .arg(dir.join("data"))
+        .arg("--config")
+        .arg(&config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    net.server = Some(server);
+
+    let waited = Instant::now();
+    let up = network("wait-onion", &dir);
+    assert!(
+        up.status.success(),
+        "the onion never answered:\n{}\n{}",
+        String::from_utf8_lossy(&up.stdout),
+        String::from_utf8_lossy(&up.stderr)
+    );
+    eprintln!("onion reachable after {:.0} s of waiting", waited.elapsed().as_secs_f64());
+
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap().trim().to_string();
+    let client = Client { socks: format!("127.0.0.1:{}", read("socks_port")), onion: read("onion") };
+
+    let page = client.curl("reader", &[&client.url("/")]);
+    assert!(page.contains("<h1>Secure the Internet</h1>"), "the letter over the onion");
+
+    assert_eq!(client.sign_all("alice", &["Onion Signer One"]), vec![200]);
+    let json = client.curl("reader", &[&client.url("/signatories.json")]);
+    assert!(json.contains("\"Onion Signer One\""), "published at once");
+
+    // Circuit "bob": a burst of 2, then 429; circuit "carol" is not slowed.
+    let bob = client.sign_all("bob", &["Bob Signer One", "Bob Signer Two", "Bob Signer Three"]);
+    assert_eq!(bob, vec![200, 200, 429], "the third signature on one circuit waits");
+    assert_eq!(client.sign_all("carol", &["Carol Signer One"]), vec![200], "another circuit signs");
+
+    // The console's onion answers only to a client with its key (the
+    // client tor holds one), and serves the sign-in page.
+    let admin = Client { socks: client.socks.clone(), onion: read("admin_onion") };
+    let login = admin.curl("moderator", &[&admin.url("/login")]);
+    assert!(login.contains("Moderation: sign in"), "the console over its own onion");
+}
