@@ -38,16 +38,7 @@ pub struct Content {
     pub signatories: Vec<(Kind, Vec<String>)>,
 }
 
-#[derive(Debug)]
-pub struct LetterError(pub String);
-
-impl std::fmt::Display for LetterError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for LetterError {}
+crate::message_error!(LetterError);
 
 impl Content {
     /// The default: "Secure the Internet" and its 322 signatories.

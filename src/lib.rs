@@ -34,6 +34,25 @@
 //! Nothing here logs a request; the only output is the start-up line and
 //! operator-facing errors.
 
+/// An error that is a sentence for a person: `Display` prints it as it is.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! message_error {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub String);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::error::Error for $name {}
+    };
+}
+
 pub mod admin;
 pub mod config;
 pub mod flags;
@@ -51,17 +70,10 @@ use letter::Content;
 use std::sync::Arc;
 use store::Store;
 
-/// A failure an operator must act on, printed once to stderr.
-#[derive(Debug)]
-pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
+message_error!(
+    /// A failure an operator must act on, printed once to stderr.
+    Error
+);
 
 fn err(e: impl std::fmt::Display) -> Error {
     Error(e.to_string())

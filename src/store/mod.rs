@@ -70,16 +70,7 @@ pub enum SignError {
     Unavailable,
 }
 
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
+crate::message_error!(StoreError);
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {

@@ -279,16 +279,19 @@ impl Inner {
         self.add(c, new);
     }
 
+    /// The records of `ids` that wait for review; other ids are skipped.
+    fn pending_records(&self, c: &Change, ids: Vec<u64>) -> Vec<Record> {
+        ids.into_iter()
+            .filter_map(|id| self.record_in(c, id))
+            .filter(|r| r.status == Status::Pending)
+            .collect()
+    }
+
     fn moderate(&self, c: &mut Change, moderator: &str, action: Action) -> Result<usize, StoreError> {
         let mut changed = 0;
         match action {
             Action::Approve(ids) => {
-                let pending: Vec<Record> = ids
-                    .into_iter()
-                    .filter_map(|id| self.record_in(c, id))
-                    .filter(|r| r.status == Status::Pending)
-                    .collect();
-                for r in pending {
+                for r in self.pending_records(c, ids) {
                     let new = Record { status: Status::Published, flags: Vec::new(), ..r.clone() };
                     self.replace(c, &r, &new);
                     self.audit(c, moderator, "approved", Some(&r))?;
@@ -296,12 +299,7 @@ impl Inner {
                 }
             }
             Action::Reject(ids, reason) => {
-                let pending: Vec<Record> = ids
-                    .into_iter()
-                    .filter_map(|id| self.record_in(c, id))
-                    .filter(|r| r.status == Status::Pending)
-                    .collect();
-                for r in pending {
+                for r in self.pending_records(c, ids) {
                     self.remove(c, &r);
                     self.audit(c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
                     changed += 1;
