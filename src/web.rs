@@ -50,6 +50,13 @@ pub struct App {
     heavy_slots: Semaphore,
     /// Headers every response carries, built once.
     common_headers: Vec<(HeaderName, HeaderValue)>,
+    /// Pages that change only with the configuration, rendered at start-up.
+    static_pages: StaticPages,
+}
+
+struct StaticPages {
+    privacy: Bytes,
+    withdraw: Bytes,
 }
 
 pub type Body = Full<Bytes>;
@@ -81,6 +88,10 @@ impl App {
             config.circuit_sign_per_minute,
         );
         let auth = crate::admin::auth::Auth::new(&config.data_dir, config.admin_session_idle);
+        let static_pages = StaticPages {
+            privacy: renderer.privacy(&config.review_kinds).into(),
+            withdraw: renderer.withdraw_form(None).into(),
+        };
         App {
             auth,
             config,
@@ -91,6 +102,7 @@ impl App {
             site_limit,
             circuits,
             heavy_slots: Semaphore::new(2),
+            static_pages,
             common_headers,
         }
     }
@@ -179,11 +191,13 @@ async fn handle(
         "/" => method_not_allowed(&app, "GET, HEAD"),
         "/sign" if method == Method::POST => sign(&app, circuit.as_deref(), req).await,
         "/sign" => method_not_allowed(&app, "POST"),
-        "/withdraw" if is_get => html(StatusCode::OK, app.renderer.withdraw_form(None)),
+        "/withdraw" if is_get => {
+            respond(StatusCode::OK, HTML, "max-age=300", app.static_pages.withdraw.clone())
+        }
         "/withdraw" if method == Method::POST => withdraw(&app, req).await,
         "/withdraw" => method_not_allowed(&app, "GET, HEAD, POST"),
         "/privacy" if is_get => {
-            respond(StatusCode::OK, HTML, "max-age=300", app.renderer.privacy(&app.config.review_kinds))
+            respond(StatusCode::OK, HTML, "max-age=300", app.static_pages.privacy.clone())
         }
         "/signatories" if is_get => search(&app, req.uri().query()).await,
         "/signatories.json" if is_get => {

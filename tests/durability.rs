@@ -113,3 +113,37 @@ fn a_crash_loses_no_acknowledged_signature() {
         &lost[..lost.len().min(5)]
     );
 }
+
+#[test]
+fn sigterm_finishes_a_signature_in_flight() {
+    let mut server = Server::start();
+    let token = server.get("/").form_token();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("token", token.as_str()),
+            ("name", "Last Minute Signer"),
+            ("kind", "individual"),
+            ("listed", "yes"),
+        ])
+        .finish();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    write!(
+        s,
+        "POST /sign HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    std::process::Command::new("kill").args(["-TERM", &server.pid().to_string()]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("Thank you for signing"));
+    server.stop(); // waits for the clean exit
+    let server = server.restart();
+    assert!(server.published_names().contains(&"Last Minute Signer".to_string()));
+}
