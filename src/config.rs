@@ -161,7 +161,7 @@ struct RawConfig {
     body_timeout_seconds: Option<u64>,
     onion_location: Option<String>,
     admin_listen: Option<String>,
-    admin_session_idle_minutes: Option<u64>,
+    admin_session_idle_minutes: Option<f64>,
     retention_days: Option<u32>,
 }
 
@@ -252,7 +252,11 @@ impl RawConfig {
             c.admin_listen = Some(l.parse()?);
         }
         if let Some(v) = self.admin_session_idle_minutes {
-            c.admin_session_idle = Duration::from_secs(positive("admin_session_idle_minutes", v)? * 60);
+            // A fraction of a minute is allowed (tests use seconds).
+            if !(v > 0.0 && v <= 7.0 * 24.0 * 60.0) {
+                return Err("config: `admin_session_idle_minutes` must be above 0 and at most a week".into());
+            }
+            c.admin_session_idle = Duration::from_secs_f64(v * 60.0);
         }
         if let Some(v) = self.retention_days {
             c.retention_days = v;

@@ -51,6 +51,19 @@ fn sign_in_wrong_passphrase_sign_out() {
 }
 
 #[test]
+fn an_idle_session_expires() {
+    let server = Server::start_with(&format!("{CONSOLE}admin_session_idle_minutes = 0.02\n"));
+    let console = signed_in(&server);
+    assert_eq!(console.get("/queue").status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let r = console.get("/queue");
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")), "1.2 s idle ends the session");
+    let csrf_less = console.post("/action", &[("action", "pause")]);
+    assert_eq!(csrf_less.status, 403);
+    assert!(csrf_less.body.contains("Your session has ended"));
+}
+
+#[test]
 fn forms_without_the_sessions_csrf_token_are_refused() {
     let server = Server::start_with(CONSOLE);
     let console = signed_in(&server);
