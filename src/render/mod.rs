@@ -221,6 +221,8 @@ impl Renderer {
         let main = html! {
             article.letter {
                 h1 { (l.title) }
+                // The form is below a long letter: say where it is, at once.
+                p.jump { a href="#sign" { (counts.total_published()) " have signed. Sign the letter ↓" } }
                 (PreEscaped(&l.text_html))
                 @if !l.principles_html.is_empty() {
                     ul.principles {
