@@ -9,12 +9,14 @@
 //! | [`config`] | the typed configuration: defaults, TOML file, command line |
 //! | [`letter`] | the letter's content (Markdown) and the signatory lists to import; the embedded default |
 //! | [`signatory`] | domain types parsed at the edge: [`signatory::SignatoryName`], [`signatory::Kind`], …; folding and sort keys |
+//! | [`flags`] | what makes a name worth a moderator's look: look-alikes (UTS #39 skeletons), mixed scripts, URLs, formula starts |
 //! | [`tokens`] | the server secret: form tokens (HMAC) and withdrawal codes |
 //! | [`limits`] | in-memory signing throttles: site-wide and per Tor circuit |
 //! | [`proxy_protocol`] | the PROXY v1 line tor sends with each stream, carrying the circuit id |
-//! | [`store`] | sled and every invariant over the data; the group-commit writer |
-//! | [`render`] | every HTML page, the inline stylesheet and its CSP hash, the page cache, the exports |
-//! | [`web`] | listeners, connections, routing, limits, headers, error pages |
+//! | [`store`] | sled and every invariant over the data (signatures, review queue, phase, audit, retention); the group-commit writer; the public data model [`store::PublicSignatory`] |
+//! | [`render`] | every HTML page (public, and the console's in [`render::admin`]), the inline stylesheet and its CSP hash, the page cache, the exports |
+//! | [`web`] | listeners, connections, routing, limits, headers, error pages; which surface (public or console) a listener serves |
+//! | [`admin`] | the moderation console's routes and actions; moderators, sessions and CSRF in [`admin::auth`] |
 //!
 //! # One request, start to end
 //!
@@ -30,6 +32,16 @@
 //!                 -> render thank-you page with the withdrawal code
 //! web::App::finish  the security headers, on every response
 //! ```
+//!
+//! The console runs in the same process on its own listener: `web::handle`
+//! sends every request that arrives there to `admin::handle` (sign-in,
+//! session cookie, CSRF check) and every action to `store::Store::moderate`,
+//! which goes through the same writer and lands in the audit list. The
+//! public listener has no route into it.
+//!
+//! A listener yields byte streams (`web::connection` is generic over them),
+//! so an onion service hosted in-process can hand its streams to the same
+//! code; pages, exports and mirrors share one public data model.
 //!
 //! Nothing here logs a request; the only output is the start-up line and
 //! operator-facing errors.
