@@ -23,7 +23,7 @@ const SECRET_LEN: usize = 32;
 const NONCE_LEN: usize = 16;
 const TAG_LEN: usize = 16;
 const TOKEN_BYTES: usize = 8 + NONCE_LEN + TAG_LEN;
-/// Base64 of [`TOKEN_BYTES`] without padding.
+/// Base64 of `TOKEN_BYTES` without padding.
 pub const TOKEN_LEN: usize = (TOKEN_BYTES * 4).div_ceil(3);
 
 /// The server's secret key; never printed.

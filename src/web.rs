@@ -3,7 +3,7 @@
 //! It owns every bound the public side has: connections at once, per-circuit
 //! connections (PROXY listeners), the header-read and body timeouts, the
 //! 16 KiB body limit, and the signing throttles. It adds the security
-//! headers to every response in one place ([`App::finish`]) and turns every
+//! headers to every response in one place (`App::finish`) and turns every
 //! refusal into a short page with a 4xx status (503 when the store cannot
 //! write). It never logs a request.
 

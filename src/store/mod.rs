@@ -3,7 +3,7 @@
 //! form tokens, the withdrawal-code hashes and the counts, in one sled tree.
 //! This module owns every invariant over them.
 //!
-//! All changes go through one writer thread ([`writer`]). It takes whatever
+//! All changes go through one writer thread (`writer`). It takes whatever
 //! requests are waiting, applies each as one atomic sled batch (so a crash
 //! never leaves a signature without its index entries or count), then makes
 //! them durable together with one `flush` and one `fsync` (group commit),
