@@ -325,6 +325,29 @@ mod tests {
         assert_eq!(n, 322);
     }
 
+    proptest::proptest! {
+        /// Whatever is typed: no panic; what is accepted is clean, and
+        /// parsing it again changes nothing.
+        #[test]
+        fn parsing_is_total_clean_and_idempotent(raw in "\\PC{0,60}|[\\u{0}-\\u{3000}]{0,40}") {
+            if let Ok(name) = SignatoryName::parse(&raw) {
+                let text = name.as_str();
+                proptest::prop_assert_eq!(text.trim(), text);
+                proptest::prop_assert!(!text.contains("  "));
+                let hidden = |c: char| {
+                    c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+                };
+                proptest::prop_assert!(!text.chars().any(hidden), "hidden characters left");
+                proptest::prop_assert!(unicode_normalization::is_nfc(text));
+                proptest::prop_assert!(text.graphemes(true).count() <= NAME_MAX_GRAPHEMES);
+                let again = SignatoryName::parse(text).unwrap();
+                proptest::prop_assert_eq!(again.as_str(), text);
+                let _ = name.sort_key(Kind::Individual);
+                let _ = name.sort_key(Kind::Organization);
+            }
+        }
+    }
+
     #[test]
     fn white_space_is_trimmed_and_collapsed() {
         let n = SignatoryName::parse("  Ada \t\n Lovelace\u{00A0} ").unwrap();
