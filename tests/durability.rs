@@ -43,9 +43,7 @@ fn try_sign(addr: SocketAddr, name: &str) -> Option<bool> {
     let marker = "name=\"token\" value=\"";
     let start = page.find(marker)? + marker.len();
     let token = &page[start..start + page[start..].find('"')?];
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([("token", token), ("name", name), ("kind", "individual"), ("listed", "yes")])
-        .finish();
+    let body = common::sign_body(token, name);
     let reply = exchange(
         format!(
             "POST /sign HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -118,14 +116,7 @@ fn a_crash_loses_no_acknowledged_signature() {
 fn sigterm_finishes_a_signature_in_flight() {
     let mut server = Server::start();
     let token = server.get("/").form_token();
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("token", token.as_str()),
-            ("name", "Last Minute Signer"),
-            ("kind", "individual"),
-            ("listed", "yes"),
-        ])
-        .finish();
+    let body = common::sign_body(&token, "Last Minute Signer");
     let (first, rest) = body.split_at(body.len() / 2);
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();

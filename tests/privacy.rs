@@ -25,14 +25,7 @@ fn a_signers_browser_details_are_nowhere() {
     let forwarded = "203.0.113.77";
     let referrer = "http://referrer-probe-5d2a.example/";
     let token = server.get("/").form_token();
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("token", token.as_str()),
-            ("name", "Private Signer"),
-            ("kind", "individual"),
-            ("listed", "yes"),
-        ])
-        .finish();
+    let body = common::sign_body(&token, "Private Signer");
     let r = server.request(
         format!(
             "POST /sign HTTP/1.1\r\nHost: x\r\nUser-Agent: {user_agent}\r\nX-Forwarded-For: {forwarded}\r\nX-Real-IP: {forwarded}\r\nReferer: {referrer}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

@@ -29,9 +29,7 @@ fn get_on(server: &Server, circuit: u32, path: &str) -> common::Response {
 
 fn sign_on(server: &Server, circuit: u32, name: &str) -> common::Response {
     let token = get_on(server, circuit, "/").form_token();
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([("token", token.as_str()), ("name", name), ("kind", "individual"), ("listed", "yes")])
-        .finish();
+    let body = common::sign_body(&token, name);
     server.request(
         format!(
             "{}POST /sign HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

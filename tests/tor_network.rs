@@ -87,14 +87,7 @@ impl Client {
             if i > 0 {
                 args.push("--next".into());
             }
-            let body = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs([
-                    ("token", token.as_str()),
-                    ("name", name),
-                    ("kind", "individual"),
-                    ("listed", "yes"),
-                ])
-                .finish();
+            let body = common::sign_body(token, name);
             args.extend(
                 [
                     "-s",

@@ -269,6 +269,13 @@ pub fn parse_response(bytes: &[u8]) -> Response {
     Response { status, headers, body }
 }
 
+/// The urlencoded body of a listed individual's signature with `token`.
+pub fn sign_body(token: &str, name: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("token", token), ("name", name), ("kind", "individual"), ("listed", "yes")])
+        .finish()
+}
+
 /// Names of the embedded seed, per kind, as the project ships them.
 pub fn seed(kind: &str) -> Vec<String> {
     let file = match kind {
