@@ -58,6 +58,9 @@ pub struct Config {
     pub page_group_limit: usize,
     /// Names per page on `/signatories/{kind}` and in search results.
     pub list_page_size: usize,
+    /// A cached page or export is rebuilt at most this often; in between a
+    /// change shows on the next build.
+    pub page_rebuild_interval: Duration,
     /// A form submitted sooner than this after it was served is refused.
     pub min_fill_time: Duration,
     /// A form older than this is refused (and its token forgotten).
@@ -99,6 +102,7 @@ impl Config {
             review_kinds: vec![Kind::Organization, Kind::Company],
             page_group_limit: 250,
             list_page_size: 200,
+            page_rebuild_interval: Duration::from_millis(200),
             min_fill_time: Duration::from_secs(3),
             token_max_age: Duration::from_secs(24 * 3600),
             max_pending: 10_000,
@@ -148,6 +152,7 @@ struct RawConfig {
     review: Option<Vec<String>>,
     page_group_limit: Option<usize>,
     list_page_size: Option<usize>,
+    page_rebuild_ms: Option<u64>,
     min_fill_seconds: Option<u64>,
     token_max_age_hours: Option<u64>,
     max_pending: Option<u64>,
@@ -214,6 +219,12 @@ impl RawConfig {
         }
         if let Some(v) = self.list_page_size {
             c.list_page_size = positive("list_page_size", v)?;
+        }
+        if let Some(v) = self.page_rebuild_ms {
+            if v > 60_000 {
+                return Err("config: `page_rebuild_ms` must be at most 60000".into());
+            }
+            c.page_rebuild_interval = Duration::from_millis(v);
         }
         if let Some(v) = self.min_fill_seconds {
             c.min_fill_time = Duration::from_secs(v);

@@ -88,6 +88,7 @@ impl App {
             config.circuit_sign_per_minute,
         );
         let auth = crate::admin::auth::Auth::new(&config.data_dir, config.admin_session_idle);
+        let cache = PageCache::new(config.page_rebuild_interval);
         let static_pages = StaticPages {
             privacy: renderer.privacy(&config.review_kinds).into(),
             withdraw: renderer.withdraw_form(None).into(),
@@ -98,7 +99,7 @@ impl App {
             store,
             secret,
             renderer,
-            cache: PageCache::default(),
+            cache,
             site_limit,
             circuits,
             heavy_slots: Semaphore::new(2),

@@ -258,7 +258,7 @@ fn offline_tools_work_on_a_stopped_server_and_point_to_the_console_otherwise() {
         .unwrap();
     assert!(imported.status.success());
     let config = other.path().join("c.toml");
-    std::fs::write(&config, "min_fill_seconds = 0\n").unwrap();
+    std::fs::write(&config, "min_fill_seconds = 0\npage_rebuild_ms = 0\n").unwrap();
     let moved = Server::spawn(&data, &config);
     assert_eq!(moved.json()["counts"]["total"], 324);
     assert!(moved.get("/").body.contains(">Migrated Person Two<"));

@@ -127,8 +127,11 @@ fn sign_through_an_onion_service_with_per_circuit_limits() {
 
     // undersign as deployed: Unix sockets only, PROXY lines required.
     let config = dir.join("undersign.toml");
-    std::fs::write(&config, "min_fill_seconds = 0\ncircuit_sign_burst = 2\ncircuit_sign_per_minute = 1\n")
-        .unwrap();
+    std::fs::write(
+        &config,
+        "min_fill_seconds = 0\npage_rebuild_ms = 0\ncircuit_sign_burst = 2\ncircuit_sign_per_minute = 1\n",
+    )
+    .unwrap();
     let server = Command::new(common::binary())
         .arg("serve")
         .arg("--listen")

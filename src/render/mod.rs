@@ -20,6 +20,7 @@ use bytes::Bytes;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The one stylesheet, inlined in every page.
 const CSS: &str = include_str!("style.css");
@@ -459,6 +460,7 @@ impl Renderer {
 struct Cached<T> {
     generation: u64,
     value: Arc<T>,
+    built: Instant,
 }
 
 /// The letter page split around the form token; no `tail` when there is
@@ -482,24 +484,32 @@ impl<T> Default for Slot<T> {
 }
 
 /// Cached pages and exports, rebuilt on the first request after a change.
-#[derive(Default)]
 pub struct PageCache {
     letter: Mutex<Slot<LetterPage>>,
     json: Mutex<Slot<Bytes>>,
     csv: Mutex<Slot<Bytes>>,
+    /// Builds of one page this close together, at most one: under a signing
+    /// load every group changes the page, and rebuilding for each took a
+    /// third of the connection threads' time.
+    min_rebuild: Duration,
 }
 
 /// The value for `generation`, building it if needed. While one request
-/// rebuilds, the others keep getting the previous build instead of queueing
-/// behind it: under a signing load the page lags by at most one rebuild,
-/// and a visitor's own next request after a change always sees it.
-fn cached<T>(slot: &Mutex<Slot<T>>, generation: u64, build: impl FnOnce() -> T) -> Arc<T> {
+/// rebuilds, or within `min_rebuild` of the last build, the others get the
+/// previous build instead of queueing or rebuilding again: under a signing
+/// load the page lags by at most `min_rebuild` plus one build.
+fn cached<T>(
+    slot: &Mutex<Slot<T>>,
+    generation: u64,
+    min_rebuild: Duration,
+    build: impl FnOnce() -> T,
+) -> Arc<T> {
     let lock = || slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     {
         let mut s = lock();
         match &s.latest {
             Some(c) if c.generation >= generation => return Arc::clone(&c.value),
-            Some(c) if s.rebuilding => return Arc::clone(&c.value),
+            Some(c) if s.rebuilding || c.built.elapsed() < min_rebuild => return Arc::clone(&c.value),
             _ => s.rebuilding = true,
         }
     }
@@ -507,14 +517,18 @@ fn cached<T>(slot: &Mutex<Slot<T>>, generation: u64, build: impl FnOnce() -> T) 
     let mut s = lock();
     s.rebuilding = false;
     if s.latest.as_ref().is_none_or(|c| c.generation < generation) {
-        s.latest = Some(Cached { generation, value: Arc::clone(&value) });
+        s.latest = Some(Cached { generation, value: Arc::clone(&value), built: Instant::now() });
     }
     value
 }
 
 impl PageCache {
+    pub fn new(min_rebuild: Duration) -> PageCache {
+        PageCache { letter: Mutex::default(), json: Mutex::default(), csv: Mutex::default(), min_rebuild }
+    }
+
     pub fn letter(&self, renderer: &Renderer, store: &Store) -> Arc<LetterPage> {
-        cached(&self.letter, store.generation(), || {
+        cached(&self.letter, store.generation(), self.min_rebuild, || {
             let html = renderer.letter_page(store);
             match html.split_once(TOKEN_MARK) {
                 Some((head, tail)) => LetterPage {
@@ -527,11 +541,11 @@ impl PageCache {
     }
 
     pub fn json(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.json, store.generation(), || Bytes::from(export_json(store)))
+        cached(&self.json, store.generation(), self.min_rebuild, || Bytes::from(export_json(store)))
     }
 
     pub fn csv(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.csv, store.generation(), || Bytes::from(export_csv(store)))
+        cached(&self.csv, store.generation(), self.min_rebuild, || Bytes::from(export_csv(store)))
     }
 }
 
@@ -576,6 +590,20 @@ pub fn export_csv(store: &Store) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cache_rebuilds_on_change_but_not_more_often_than_allowed() {
+        let slot = Mutex::new(Slot::default());
+        let now = |min: u64, generation: u64, value: u32| {
+            *cached(&slot, generation, Duration::from_millis(min), || value)
+        };
+        assert_eq!(now(0, 1, 10), 10);
+        assert_eq!(now(0, 1, 11), 10, "same generation: no rebuild");
+        assert_eq!(now(0, 2, 12), 12, "a change rebuilds at once without an interval");
+        assert_eq!(now(60_000, 3, 13), 12, "within the interval: the last build");
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(now(20, 3, 14), 14, "past the interval: rebuilt");
+    }
 
     #[test]
     fn csv_cells_cannot_be_formulas() {

@@ -79,6 +79,12 @@ impl Server {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
         let config_path = dir.path().join("undersign.toml");
+        // Tests read their own writes at once: no rebuild interval.
+        let config = if config.contains("page_rebuild_ms") {
+            config.to_string()
+        } else {
+            format!("page_rebuild_ms = 0\n{config}")
+        };
         std::fs::write(&config_path, config).unwrap();
         let data = dir.path().join("data");
         let mut s = Server::spawn(&data, &config_path);
