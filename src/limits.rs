@@ -97,8 +97,9 @@ impl CircuitLimits {
         Some(CircuitGuard { limits: Arc::clone(self), circuit })
     }
 
-    /// Circuits currently tracked (for tests: they must not outlive their connections).
-    pub fn tracked(&self) -> usize {
+    /// Circuits currently tracked: they must not outlive their connections.
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
         self.circuits.lock().map(|m| m.len()).unwrap_or(0)
     }
 }

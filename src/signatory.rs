@@ -238,7 +238,8 @@ impl fmt::Display for SignatoryName {
     }
 }
 
-fn fold(s: &str) -> String {
+/// The folded form of any text (see [`SignatoryName::folded`]).
+pub fn fold(s: &str) -> String {
     s.nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)

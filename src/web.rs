@@ -459,7 +459,7 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
         Err(SignError::Duplicate) => refuse(
             StatusCode::CONFLICT,
             "Already signed",
-            &format!("{} named “{name}” has already signed the letter.", capitalise(kind_article(kind))),
+            &format!("{} named “{name}” has already signed the letter.", capitalise(crate::render::kind_label(kind))),
             Some(Field::Name),
         ),
         Err(SignError::ReviewQueueFull) => {
@@ -484,14 +484,6 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
             r
         }
-    }
-}
-
-fn kind_article(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organization => "an organisation",
-        Kind::Company => "a company",
-        Kind::Individual => "someone",
     }
 }
 

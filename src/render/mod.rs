@@ -40,7 +40,7 @@ fn kind_plural(kind: Kind) -> &'static str {
     }
 }
 
-fn kind_label(kind: Kind) -> &'static str {
+pub(crate) fn kind_label(kind: Kind) -> &'static str {
     match kind {
         Kind::Organization => "an organisation",
         Kind::Company => "a company",

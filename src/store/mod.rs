@@ -117,6 +117,9 @@ pub enum Action {
     SetPhase(Phase),
     /// Imports names as published signatures (offline `import --kind`).
     ImportNames(Kind, Vec<SignatoryName>),
+    /// The letter's own lists, imported only if no first-start import has
+    /// happened in this store's life.
+    ImportFirstStart(Vec<(Kind, Vec<SignatoryName>)>),
 }
 
 /// A backup of everything needed to restore the letter's signatures.
@@ -245,22 +248,18 @@ impl Store {
         rx.blocking_recv().unwrap_or_else(|_| Err(StoreError("the store is shutting down".into())))
     }
 
-    /// Imports the letter's existing signatories, once in the store's life.
+    /// Imports the letter's existing signatories, once in the store's life,
+    /// as one change through the writer.
     pub async fn import_once(&self, lists: &[(Kind, Vec<String>)]) -> Result<usize, StoreError> {
-        if self.inner.db.get(b"Mimported")?.is_some() {
-            return Ok(0);
-        }
-        let mut n = 0;
+        let mut parsed = Vec::new();
         for (kind, names) in lists {
             let names = names
                 .iter()
                 .map(|raw| SignatoryName::parse(raw).map_err(|e| StoreError(format!("import: `{raw}`: {e}"))))
                 .collect::<Result<Vec<_>, _>>()?;
-            n += self.moderate("import", Action::ImportNames(*kind, names)).await?;
+            parsed.push((*kind, names));
         }
-        self.inner.db.insert(b"Mimported", &[1u8][..])?;
-        self.inner.sync()?;
-        Ok(n)
+        self.moderate("import", Action::ImportFirstStart(parsed)).await
     }
 
     /// Bumped each time public data (names, counts, phase) changes.
@@ -303,7 +302,7 @@ impl Store {
             .into_iter()
             .flat_map(|k| self.inner.published(k))
             .map(|(_, p)| p)
-            .filter(|p| SignatoryName::parse(&p.name).is_ok_and(|n| n.folded().contains(folded_query)))
+            .filter(|p| crate::signatory::fold(&p.name).contains(folded_query))
             .take(limit)
             .collect()
     }

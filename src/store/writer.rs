@@ -359,34 +359,52 @@ impl Inner {
                     changed = 1;
                 }
             }
-            Action::ImportNames(kind, names) => {
-                for name in names {
-                    if self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]])) {
-                        continue; // already here: one signatory, not two
+            Action::ImportNames(kind, names) => changed = self.import_names(c, moderator, kind, names)?,
+            Action::ImportFirstStart(lists) => {
+                if self.get_in(c, b"Mimported")?.is_none() {
+                    for (kind, names) in lists {
+                        changed += self.import_names(c, moderator, kind, names)?;
                     }
-                    let id = self.next_seq(c, b"Mnext_id")?;
-                    let record = Record {
-                        id,
-                        name,
-                        kind,
-                        affiliation: None,
-                        country: None,
-                        listed: true,
-                        status: Status::Published,
-                        flags: Vec::new(),
-                        verified: false,
-                        day: Day::today(),
-                    };
-                    self.add(c, &record);
-                    changed += 1;
-                }
-                c.public = true;
-                if changed > 0 {
-                    self.audit(c, moderator, &format!("imported {changed} {}", kind), None)?;
+                    c.put(b"Mimported".to_vec(), &[1]);
                 }
             }
         }
         Ok(changed)
+    }
+
+    /// Publishes names, skipping those already signed under the same kind.
+    fn import_names(
+        &self,
+        c: &mut Change,
+        moderator: &str,
+        kind: Kind,
+        names: Vec<SignatoryName>,
+    ) -> Result<usize, StoreError> {
+        let mut imported = 0;
+        for name in names {
+            if self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]])) {
+                continue; // already here: one signatory, not two
+            }
+            let id = self.next_seq(c, b"Mnext_id")?;
+            let record = Record {
+                id,
+                name,
+                kind,
+                affiliation: None,
+                country: None,
+                listed: true,
+                status: Status::Published,
+                flags: Vec::new(),
+                verified: false,
+                day: Day::today(),
+            };
+            self.add(c, &record);
+            imported += 1;
+        }
+        if imported > 0 {
+            self.audit(c, moderator, &format!("imported {imported} {kind}"), None)?;
+        }
+        Ok(imported)
     }
 
     fn restore(&self, c: &mut Change, backup: Backup) -> Result<usize, StoreError> {
