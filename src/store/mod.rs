@@ -22,14 +22,19 @@
 //! | `S id` | record (JSON) | every signature |
 //! | `P kind sortkey 0 id` | – | published and listed, in page order |
 //! | `Q id`, `R kind id`, `G flag id` | – | pending review: all, by kind, by flag |
-//! | `F kind folded 0 id` | – | exact duplicates |
-//! | `K skeleton 0 id` | – | look-alikes (UTS #39) |
-//! | `W hash` | id | withdrawal codes (keyed hash only) |
-//! | `T nonce` | day | used form tokens, until their forms expire |
+//! | `F kind bucket` | (folded-name digest, id)… | exact duplicates |
+//! | `K bucket` | (skeleton digest, id)… | look-alikes (UTS #39) |
+//! | `W bucket` | (hash, id)… | withdrawal codes (keyed hash only) |
+//! | `T day bucket` | nonce… | used form tokens, until `day` when their forms expire |
 //! | `A seq` | audit entry (JSON) | moderators' actions |
 //! | `C kind what` | u64 | counters: `p` published, `l` listed, `q` pending |
-//! | `M name` | … | metadata: next ids, phase, import done |
+//! | `M name` | … | metadata: next ids, phase, import done, layout version |
+//!
+//! `F`, `K`, `W` and `T` are only ever looked up, so their entries share
+//! 16,384 keys per index (`buckets` says why): checking a name, a code or a
+//! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
+mod buckets;
 mod model;
 mod writer;
 
@@ -198,6 +203,7 @@ impl Store {
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner { db, log, generation: AtomicU64::new(1), options });
+        inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
         let writer = Arc::clone(&inner);
         std::thread::Builder::new().name("store-writer".into()).spawn(move || writer.run(rx))?;
@@ -350,13 +356,11 @@ impl Store {
     /// Other signatures whose names look like this one's (same confusable
     /// skeleton), for the moderator to compare.
     pub fn look_alikes(&self, r: &Record) -> Vec<Record> {
-        let prefix = key(b'K', &[crate::flags::skeleton(&r.name).as_bytes(), &[0]]);
-        self.inner
-            .db
-            .scan_prefix(prefix)
-            .keys()
-            .filter_map(|k| k.ok())
-            .map(|k| id_at_end(&k))
+        let (k, d) = writer::skeleton_entry(&r.name);
+        let bucket = self.inner.db.get(k).ok().flatten().unwrap_or_default();
+        buckets::SKELETONS
+            .find(&bucket, &d)
+            .map(buckets::id_of)
             .filter(|id| *id != r.id)
             .take(20)
             .filter_map(|id| self.inner.record(id))
@@ -393,12 +397,13 @@ impl Store {
             .filter_map(|v| v.ok())
             .filter_map(|v| serde_json::from_slice(&v).ok())
             .collect();
-        let withdrawal_hashes = self
-            .inner
-            .db
-            .scan_prefix([b'W'])
-            .filter_map(|e| e.ok())
-            .map(|(k, v)| (id_at_end(&v), k[1..].iter().map(|b| format!("{b:02x}")).collect()))
+        let w = buckets::WITHDRAWAL;
+        let withdrawal_hashes = (self.inner.db.scan_prefix([w.prefix()]).values().filter_map(|v| v.ok()))
+            .flat_map(|bucket| {
+                w.entries(&bucket)
+                    .map(|(hash, id)| (buckets::id_of(id), hash.iter().map(|b| format!("{b:02x}")).collect()))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         Backup { format: 1, phase: self.phase(), signatures, withdrawal_hashes }
     }
@@ -469,7 +474,11 @@ impl Inner {
             Phase::Closed { day, purged } => (Some(day.plus(self.options.retention_days)), purged),
             _ => (None, false),
         };
-        let count = |p: u8| self.db.scan_prefix([p]).count();
+        let count = |b: buckets::Buckets| {
+            let bytes: usize =
+                self.db.scan_prefix([b.prefix()]).values().filter_map(|v| v.ok()).map(|v| v.len()).sum();
+            bytes / b.entry_len()
+        };
         let unlisted_details = self
             .db
             .scan_prefix([b'S'])
@@ -481,8 +490,8 @@ impl Inner {
         Retention {
             purge_on,
             purged,
-            withdrawal_codes: count(b'W'),
-            used_tokens: count(b'T'),
+            withdrawal_codes: count(buckets::WITHDRAWAL),
+            used_tokens: count(buckets::TOKENS),
             unlisted_details,
         }
     }

@@ -251,3 +251,69 @@ fn a_backup_restores_into_a_new_store() {
         assert!(next.id > 2, "ids continue after the restored ones");
     });
 }
+
+/// A store written by the first version (one key per index entry, no
+/// `Mlayout`) works after the upgrade: its names still count as duplicates
+/// and look-alikes, its withdrawal codes and used tokens still hold.
+#[test]
+fn a_layout_1_store_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::Config::new().path(dir.path()).open().unwrap();
+        let record = |id: u64, name: &str, kind: Kind| Record {
+            id,
+            name: SignatoryName::parse(name).unwrap(),
+            kind,
+            affiliation: None,
+            country: None,
+            listed: true,
+            status: Status::Published,
+            flags: Vec::new(),
+            verified: false,
+            day: Day(20_000),
+        };
+        for r in [record(1, "Access Now", Kind::Organization), record(2, "Ada Lovelace", Kind::Individual)] {
+            let id = r.id.to_be_bytes();
+            db.insert(key(b'S', &[&id]), serde_json::to_vec(&r).unwrap()).unwrap();
+            db.insert(key(b'F', &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &id]), &[]).unwrap();
+            db.insert(key(b'K', &[crate::flags::skeleton(&r.name).as_bytes(), &[0], &id]), &[]).unwrap();
+            db.insert(key(b'W', &[&[r.id as u8; 32]]), &id).unwrap();
+            let sort = r.name.sort_key(r.kind);
+            let public = serde_json::to_vec(&PublicSignatory::from(&r)).unwrap();
+            db.insert(key(b'P', &[&[r.kind.tag()], sort.as_bytes(), &[0], &id]), public).unwrap();
+            db.insert(counter_key(r.kind, b'p'), &1u64.to_be_bytes()).unwrap();
+            db.insert(counter_key(r.kind, b'l'), &1u64.to_be_bytes()).unwrap();
+        }
+        db.insert(key(b'T', &[&[9; 16]]), &u32::MAX.to_be_bytes()).unwrap();
+        db.insert(b"Mnext_id", &3u64.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(&dir);
+    assert_eq!(store.retention().withdrawal_codes, 2);
+    assert_eq!(store.retention().used_tokens, 1);
+    rt().block_on(async {
+        let used = store.sign(new_sig("New Person", Kind::Individual, 9, false)).await;
+        assert_eq!(used, Err(SignError::TokenUsed));
+        let twin = store.sign(new_sig("ACCESS  now", Kind::Organization, 10, true)).await;
+        assert_eq!(twin, Err(SignError::Duplicate));
+        let look_alike = store.sign(new_sig("Ada Lovelacе", Kind::Individual, 11, false)).await.unwrap();
+        let r = store.record(look_alike.id).unwrap();
+        assert!(r.flags.contains(&Flag::LookAlike));
+        assert_eq!(store.look_alikes(&r).iter().map(|r| r.id).collect::<Vec<_>>(), [2]);
+        assert!(store.withdraw([1; 32]).await.unwrap());
+        assert_eq!(store.record(1), None);
+    });
+    drop(store);
+    // Upgraded once: opening again changes nothing. (The writer thread lets
+    // go of the files shortly after its last handle is dropped.)
+    let store = (0..200)
+        .find_map(|_| Store::open(dir.path(), OPTIONS).ok().or_else(sleep_10ms))
+        .expect("the store reopens");
+    assert_eq!(store.retention().withdrawal_codes, 2, "Ada's and the new signature's");
+    assert_eq!(store.counts().published(Kind::Individual), 1);
+}
+
+fn sleep_10ms() -> Option<Store> {
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    None
+}

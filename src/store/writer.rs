@@ -5,9 +5,13 @@
 //! them is answered. One batch per group matters: sled 0.34 writes out its
 //! log buffer at the start of every batch.
 
+use super::buckets::{self, Buckets, FOLDED, SKELETONS, TOKENS, WITHDRAWAL};
 use super::*;
 use crate::flags;
 use std::collections::{BTreeMap, HashMap};
+
+/// The key layout this version writes (`Mlayout`).
+const LAYOUT: u8 = 2;
 
 /// Requests applied before one durable flush, at most.
 const MAX_GROUP: usize = 1024;
@@ -17,8 +21,11 @@ const MAX_GROUP: usize = 1024;
 /// deltas so that removing and re-adding a record counts right.
 #[derive(Default)]
 struct Change {
-    batch: sled::Batch,
+    /// Every write, in key order; the batch is made from it when applied.
     overlay: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// What the group has read from sled: only the writer changes sled, so
+    /// a value read once stays true until the change is applied.
+    reads: std::cell::RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
     counters: HashMap<[u8; 3], i64>,
     /// The change touches what the public sees (pages must be rebuilt).
     public: bool,
@@ -30,12 +37,10 @@ impl Change {
     }
 
     fn put(&mut self, k: Vec<u8>, v: &[u8]) {
-        self.batch.insert(k.clone(), v);
         self.overlay.insert(k, Some(v.to_vec()));
     }
 
     fn del(&mut self, k: Vec<u8>) {
-        self.batch.remove(k.clone());
         self.overlay.insert(k, None);
     }
 
@@ -45,27 +50,58 @@ impl Change {
     }
 }
 
+/// Where a name's entry goes in the duplicate index: per kind and folded
+/// name (case, diacritics and white space do not count).
+fn folded_entry(kind: Kind, name: &SignatoryName) -> (Vec<u8>, [u8; 16]) {
+    let d = buckets::digest(&name.folded());
+    (FOLDED.key(&[kind.tag()], &d), d)
+}
+
+/// Where a name's entry goes in the look-alike index.
+pub(super) fn skeleton_entry(name: &SignatoryName) -> (Vec<u8>, [u8; 16]) {
+    let d = buckets::digest(&flags::skeleton(name));
+    (SKELETONS.key(&[], &d), d)
+}
+
+/// A used form token, scoped by the day after which it can be forgotten
+/// (so expired ones are one range).
+fn token_entry(forget_after: Day, nonce: &[u8; 16]) -> Vec<u8> {
+    TOKENS.key(&forget_after.0.to_be_bytes(), nonce)
+}
+
 fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("store types serialise")
 }
 
 impl Inner {
-    fn apply(&self, mut change: Change) -> Result<bool, StoreError> {
+    fn apply(&self, change: Change) -> Result<bool, StoreError> {
+        let mut batch = sled::Batch::default();
+        for (k, v) in change.overlay {
+            match v {
+                Some(v) => batch.insert(k, v),
+                None => batch.remove(k),
+            }
+        }
         for (k, delta) in change.counters {
             let kind = Kind::from_tag(k[1]).expect("counter keys carry a kind");
             let value = self.counter(kind, k[2]).saturating_add_signed(delta);
-            change.batch.insert(&k[..], &value.to_be_bytes()[..]);
+            batch.insert(&k[..], &value.to_be_bytes()[..]);
         }
-        self.db.apply_batch(change.batch)?;
+        self.db.apply_batch(batch)?;
         Ok(change.public)
     }
 
     /// Reads a key as the change would leave it.
     fn get_in(&self, c: &Change, k: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match c.overlay.get(k) {
-            Some(v) => Ok(v.clone()),
-            None => Ok(self.db.get(k)?.map(|v| v.to_vec())),
+        if let Some(v) = c.overlay.get(k) {
+            return Ok(v.clone());
         }
+        if let Some(v) = c.reads.borrow().get(k) {
+            return Ok(v.clone());
+        }
+        let v = self.db.get(k)?.map(|v| v.to_vec());
+        c.reads.borrow_mut().insert(k.to_vec(), v.clone());
+        Ok(v)
     }
 
     fn has_prefix(&self, c: &Change, prefix: Vec<u8>) -> bool {
@@ -78,6 +114,54 @@ impl Inner {
             }
         }
         self.db.scan_prefix(&prefix).keys().filter_map(|k| k.ok()).any(|k| !removed.contains(&&k.to_vec()))
+    }
+
+    /// The payloads of the entries matching `matched` in a bucket.
+    fn bucket_find(&self, c: &Change, b: Buckets, k: &[u8], matched: &[u8]) -> Result<Vec<u64>, StoreError> {
+        let bucket = self.get_in(c, k)?.unwrap_or_default();
+        Ok(b.find(&bucket, matched).map(buckets::id_of).collect())
+    }
+
+    fn bucket_add(
+        &self,
+        c: &mut Change,
+        b: Buckets,
+        k: Vec<u8>,
+        matched: &[u8],
+        payload: &[u8],
+    ) -> Result<(), StoreError> {
+        let bucket = self.get_in(c, &k)?;
+        c.overlay.insert(k, Some(b.with(bucket, matched, payload)));
+        Ok(())
+    }
+
+    fn bucket_remove(
+        &self,
+        c: &mut Change,
+        b: Buckets,
+        k: Vec<u8>,
+        matched: &[u8],
+        payload: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
+        let Some(bucket) = self.get_in(c, &k)? else { return Ok(()) };
+        match b.without(&bucket, matched, payload) {
+            rest if rest.is_empty() => c.del(k),
+            rest => drop(c.overlay.insert(k, Some(rest))),
+        }
+        Ok(())
+    }
+
+    /// Adds or removes a record's entries in the name indexes.
+    fn index_name(&self, c: &mut Change, r: &Record, add: bool) -> Result<(), StoreError> {
+        let id = r.id.to_be_bytes();
+        for (b, (k, d)) in [(FOLDED, folded_entry(r.kind, &r.name)), (SKELETONS, skeleton_entry(&r.name))] {
+            if add {
+                self.bucket_add(c, b, k, &d, &id)?;
+            } else {
+                self.bucket_remove(c, b, k, &d, Some(&id))?;
+            }
+        }
+        Ok(())
     }
 
     fn record_in(&self, c: &Change, id: u64) -> Option<Record> {
@@ -114,25 +198,16 @@ impl Inner {
         Ok(next)
     }
 
-    fn folded_key(r: &Record) -> Vec<u8> {
-        key(b'F', &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &r.id.to_be_bytes()])
-    }
-
-    fn skeleton_key(r: &Record) -> Vec<u8> {
-        key(b'K', &[flags::skeleton(&r.name).as_bytes(), &[0], &r.id.to_be_bytes()])
-    }
-
     fn published_key(r: &Record) -> Vec<u8> {
         let sort = r.name.sort_key(r.kind);
         key(b'P', &[&[r.kind.tag()], sort.as_bytes(), &[0], &r.id.to_be_bytes()])
     }
 
     /// Writes a record with all its index entries and counts.
-    fn add(&self, c: &mut Change, r: &Record) {
+    fn add(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
         let id = r.id.to_be_bytes();
         c.put(key(b'S', &[&id]), &json(r));
-        c.put(Self::folded_key(r), &[]);
-        c.put(Self::skeleton_key(r), &[]);
+        self.index_name(c, r, true)?;
         match r.status {
             Status::Published => {
                 c.count(r.kind, b'p', 1);
@@ -155,14 +230,14 @@ impl Inner {
                 c.public = true;
             }
         }
+        Ok(())
     }
 
     /// Removes a record and all its index entries and counts.
-    fn remove(&self, c: &mut Change, r: &Record) {
+    fn remove(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
         let id = r.id.to_be_bytes();
         c.del(key(b'S', &[&id]));
-        c.del(Self::folded_key(r));
-        c.del(Self::skeleton_key(r));
+        self.index_name(c, r, false)?;
         match r.status {
             Status::Published => {
                 c.count(r.kind, b'p', -1);
@@ -181,19 +256,27 @@ impl Inner {
             }
         }
         c.public = true;
+        Ok(())
     }
 
     /// Flags for a name arriving now, against the names already here.
-    fn flags_for(&self, c: &Change, name: &SignatoryName, kind: Kind) -> (bool, Vec<Flag>) {
-        let duplicate = self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]]));
+    fn flags_for(
+        &self,
+        c: &Change,
+        name: &SignatoryName,
+        kind: Kind,
+    ) -> Result<(bool, Vec<Flag>), StoreError> {
+        let (k, d) = folded_entry(kind, name);
+        let duplicate = !self.bucket_find(c, FOLDED, &k, &d)?.is_empty();
         let mut flags = Vec::new();
+        let (k, d) = skeleton_entry(name);
         if duplicate {
             flags.push(Flag::DuplicateName);
-        } else if self.has_prefix(c, key(b'K', &[flags::skeleton(name).as_bytes(), &[0]])) {
+        } else if !self.bucket_find(c, SKELETONS, &k, &d)?.is_empty() {
             flags.push(Flag::LookAlike);
         }
         flags.extend(flags::intrinsic(name));
-        (duplicate, flags)
+        Ok((duplicate, flags))
     }
 
     /// Checks and records a signature into the group's change; every check
@@ -204,12 +287,14 @@ impl Inner {
             Phase::Paused => return Err(SignError::Paused),
             Phase::Closed { .. } => return Err(SignError::Closed),
         }
-        let token_key = key(b'T', &[&new.token_nonce]);
-        if self.get_in(change, &token_key).map_err(|_| SignError::Unavailable)?.is_some() {
+        let token_key = token_entry(new.token_forget_after, &new.token_nonce);
+        let used = self.bucket_find(change, TOKENS, &token_key, &new.token_nonce);
+        if !used.map_err(|_| SignError::Unavailable)?.is_empty() {
             return Err(SignError::TokenUsed);
         }
         let s = &new.submission;
-        let (duplicate, flags) = self.flags_for(change, &s.name, s.kind);
+        let (duplicate, flags) =
+            self.flags_for(change, &s.name, s.kind).map_err(|_| SignError::Unavailable)?;
         if duplicate && s.kind != Kind::Individual {
             return Err(SignError::Duplicate);
         }
@@ -235,22 +320,24 @@ impl Inner {
             verified: false,
             day: Day::today(),
         };
-        self.add(change, &record);
-        change.put(token_key, &new.token_forget_after.0.to_be_bytes());
-        change.put(key(b'W', &[&new.withdraw_hash]), &id.to_be_bytes());
+        self.add(change, &record).map_err(|_| SignError::Unavailable)?;
+        let hash = &new.withdraw_hash;
+        (self.bucket_add(change, TOKENS, token_key, &new.token_nonce, &[]))
+            .and_then(|()| {
+                self.bucket_add(change, WITHDRAWAL, WITHDRAWAL.key(&[], hash), hash, &id.to_be_bytes())
+            })
+            .map_err(|_| SignError::Unavailable)?;
         Ok(Signed { id, status, listed: s.listed })
     }
 
     fn withdraw(&self, change: &mut Change, hash: &[u8; 32]) -> Result<bool, SignError> {
-        let w = key(b'W', &[hash]);
-        let Some(id) = self.get_in(change, &w).map_err(|_| SignError::Unavailable)? else {
-            return Ok(false);
-        };
-        let record = self.record_in(change, id_at_end(&id));
-        change.del(w);
-        if let Some(r) = record {
-            self.remove(change, &r);
-        }
+        let k = WITHDRAWAL.key(&[], hash);
+        let ids = self.bucket_find(change, WITHDRAWAL, &k, hash).map_err(|_| SignError::Unavailable)?;
+        let Some(&id) = ids.first() else { return Ok(false) };
+        let record = self.record_in(change, id);
+        let removed = self.bucket_remove(change, WITHDRAWAL, k, hash, None);
+        let removed = removed.and_then(|()| record.map_or(Ok(()), |r| self.remove(change, &r)));
+        removed.map_err(|_| SignError::Unavailable)?;
         Ok(true)
     }
 
@@ -274,9 +361,9 @@ impl Inner {
     }
 
     /// Replaces a record: old entries out, new ones in, in one change.
-    fn replace(&self, c: &mut Change, old: &Record, new: &Record) {
-        self.remove(c, old);
-        self.add(c, new);
+    fn replace(&self, c: &mut Change, old: &Record, new: &Record) -> Result<(), StoreError> {
+        self.remove(c, old)?;
+        self.add(c, new)
     }
 
     /// The records of `ids` that wait for review; other ids are skipped.
@@ -293,14 +380,14 @@ impl Inner {
             Action::Approve(ids) => {
                 for r in self.pending_records(c, ids) {
                     let new = Record { status: Status::Published, flags: Vec::new(), ..r.clone() };
-                    self.replace(c, &r, &new);
+                    self.replace(c, &r, &new)?;
                     self.audit(c, moderator, "approved", Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Reject(ids, reason) => {
                 for r in self.pending_records(c, ids) {
-                    self.remove(c, &r);
+                    self.remove(c, &r)?;
                     self.audit(c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
                     changed += 1;
                 }
@@ -308,7 +395,7 @@ impl Inner {
             Action::Edit { id, name, affiliation } => {
                 if let Some(r) = self.record_in(c, id) {
                     let new = Record { name, affiliation, ..r.clone() };
-                    self.replace(c, &r, &new);
+                    self.replace(c, &r, &new)?;
                     self.audit(c, moderator, &format!("edited (was “{}”)", r.name), Some(&new))?;
                     changed += 1;
                 }
@@ -318,7 +405,7 @@ impl Inner {
                     self.record_in(c, id).filter(|r| r.kind != Kind::Individual && r.verified != verified)
                 {
                     let new = Record { verified, ..r.clone() };
-                    self.replace(c, &r, &new);
+                    self.replace(c, &r, &new)?;
                     self.audit(c, moderator, if verified { "verified" } else { "unverified" }, Some(&r))?;
                     changed += 1;
                 }
@@ -326,14 +413,14 @@ impl Inner {
             Action::Unpublish(id) => {
                 if let Some(r) = self.record_in(c, id).filter(|r| r.status == Status::Published) {
                     let new = Record { status: Status::Pending, ..r.clone() };
-                    self.replace(c, &r, &new);
+                    self.replace(c, &r, &new)?;
                     self.audit(c, moderator, "unpublished", Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Delete(id) => {
                 if let Some(r) = self.record_in(c, id) {
-                    self.remove(c, &r);
+                    self.remove(c, &r)?;
                     self.audit(c, moderator, "deleted", Some(&r))?;
                     changed += 1;
                 }
@@ -382,7 +469,8 @@ impl Inner {
     ) -> Result<usize, StoreError> {
         let mut imported = 0;
         for name in names {
-            if self.has_prefix(c, key(b'F', &[&[kind.tag()], name.folded().as_bytes(), &[0]])) {
+            let (k, d) = folded_entry(kind, &name);
+            if !self.bucket_find(c, FOLDED, &k, &d)?.is_empty() {
                 continue; // already here: one signatory, not two
             }
             let id = self.next_seq(c, b"Mnext_id")?;
@@ -398,7 +486,7 @@ impl Inner {
                 verified: false,
                 day: Day::today(),
             };
-            self.add(c, &record);
+            self.add(c, &record)?;
             imported += 1;
         }
         if imported > 0 {
@@ -415,14 +503,16 @@ impl Inner {
         }
         let mut max_id = 0;
         for r in &backup.signatures {
-            self.add(c, r);
+            self.add(c, r)?;
             max_id = max_id.max(r.id);
         }
         for (id, hex) in &backup.withdrawal_hashes {
             let bytes: Option<Vec<u8>> =
                 (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect();
             match bytes {
-                Some(b) if b.len() == 32 => c.put(key(b'W', &[&b]), &id.to_be_bytes()),
+                Some(b) if b.len() == 32 => {
+                    self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &b), &b, &id.to_be_bytes())?
+                }
                 _ => return Err(StoreError(format!("backup: bad withdrawal hash for {id}"))),
             }
         }
@@ -442,7 +532,7 @@ impl Inner {
         let mut c = Change::default();
         for prefix in [b'W', b'T'] {
             for k in self.db.scan_prefix([prefix]).keys().filter_map(|k| k.ok()) {
-                c.batch.remove(k);
+                c.del(k.to_vec());
             }
         }
         for v in self.db.scan_prefix([b'S']).values().filter_map(|v| v.ok()) {
@@ -458,17 +548,59 @@ impl Inner {
         Ok(true)
     }
 
-    /// Forgets used tokens whose forms have expired anyway.
+    /// Forgets used tokens whose forms have expired anyway: they sort by
+    /// that day, so they are the first `T` keys.
     fn forget_expired_tokens(&self, today: Day) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        for (k, v) in self.db.scan_prefix([b'T']).filter_map(|e| e.ok()) {
-            let day = v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0);
-            if Day(day) < today {
-                batch.remove(k);
-            }
+        for k in self.db.range(vec![b'T']..key(b'T', &[&today.0.to_be_bytes()])).keys().filter_map(|k| k.ok())
+        {
+            batch.remove(k);
         }
         self.db.apply_batch(batch)?;
         Ok(())
+    }
+
+    /// Brings a store written by an earlier version to the current key
+    /// layout, once, before the writer starts. Layout 1 kept one key per
+    /// entry in the `F`, `K`, `W` and `T` indexes (see `buckets`).
+    pub(super) fn upgrade_layout(&self) -> Result<(), StoreError> {
+        if self.db.get(b"Mlayout")?.as_deref() == Some(&[LAYOUT][..]) {
+            return Ok(());
+        }
+        let mut c = Change::default();
+        for prefix in [b'F', b'K'] {
+            for k in self.db.scan_prefix([prefix]).keys() {
+                c.del(k?.to_vec());
+            }
+        }
+        // Old keys are longer than any bucket key, so none is read back here.
+        for entry in self.db.scan_prefix([b'T']) {
+            let (k, day) = entry?;
+            if let (Ok(nonce), Ok(day)) = (<[u8; 16]>::try_from(&k[1..]), <[u8; 4]>::try_from(&day[..])) {
+                c.del(k.to_vec());
+                self.bucket_add(
+                    &mut c,
+                    TOKENS,
+                    token_entry(Day(u32::from_be_bytes(day)), &nonce),
+                    &nonce,
+                    &[],
+                )?;
+            }
+        }
+        for entry in self.db.scan_prefix([b'W']) {
+            let (k, id) = entry?;
+            if let Ok(hash) = <[u8; 32]>::try_from(&k[1..]) {
+                c.del(k.to_vec());
+                self.bucket_add(&mut c, WITHDRAWAL, WITHDRAWAL.key(&[], &hash), &hash, &id)?;
+            }
+        }
+        for v in self.db.scan_prefix([b'S']).values() {
+            let r: Record = serde_json::from_slice(&v?).map_err(|e| StoreError(format!("store: {e}")))?;
+            self.index_name(&mut c, &r, true)?;
+        }
+        c.put(b"Mlayout".to_vec(), &[LAYOUT]);
+        self.apply(c)?;
+        self.sync()
     }
 
     /// Daily housekeeping, made durable by the next group's sync.
