@@ -88,6 +88,8 @@ pub struct Config {
     pub admin_session_idle: Duration,
     /// Days after the letter closes before private fields are purged.
     pub retention_days: u32,
+    /// sled's page cache, in MiB: memory against signing throughput.
+    pub store_cache_mb: u64,
 }
 
 impl Config {
@@ -118,6 +120,7 @@ impl Config {
             admin_listen: None,
             admin_session_idle: Duration::from_secs(2 * 3600),
             retention_days: 90,
+            store_cache_mb: 8,
         }
     }
 
@@ -168,6 +171,7 @@ struct RawConfig {
     admin_listen: Option<String>,
     admin_session_idle_minutes: Option<f64>,
     retention_days: Option<u32>,
+    store_cache_mb: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,6 +276,12 @@ impl RawConfig {
         if let Some(v) = self.retention_days {
             c.retention_days = v;
         }
+        if let Some(v) = self.store_cache_mb {
+            if !(1..=65_536).contains(&v) {
+                return Err("config: `store_cache_mb` must be from 1 to 65536".into());
+            }
+            c.store_cache_mb = v;
+        }
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');
             if !host.ends_with(".onion") || host.contains(['/', ' ', '\r', '\n']) {
@@ -308,6 +318,7 @@ mod tests {
         assert_eq!(c.min_fill_time, Duration::ZERO);
         assert_eq!(c.review_kinds, vec![Kind::Individual]);
         assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
+        assert_eq!(load("store_cache_mb = 24\n").unwrap().store_cache_mb, 24);
     }
 
     #[test]
@@ -316,5 +327,6 @@ mod tests {
         assert!(load("review = [\"government\"]\n").is_err());
         assert!(load("onion_location = \"example.com\"\n").is_err());
         assert!(load("max_connections = 0\n").is_err());
+        assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
     }
 }

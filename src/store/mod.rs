@@ -151,6 +151,8 @@ enum Request {
 pub struct Options {
     /// Days after the letter closes before private fields are purged.
     pub retention_days: u32,
+    /// sled's page cache, in bytes.
+    pub cache_bytes: u64,
 }
 
 /// Handle to the store; cheap to clone, shared by all connections.
@@ -194,7 +196,7 @@ impl Store {
         let db = sled::Config::new()
             .path(dir)
             // Small boxes: sled's default page cache is 1 GiB.
-            .cache_capacity(8 * 1024 * 1024)
+            .cache_capacity(options.cache_bytes)
             // The writer flushes (and fsyncs) each group itself; sled's timer
             // would only add writes nobody waits for.
             .flush_every_ms(None)

@@ -19,7 +19,7 @@ fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
-const OPTIONS: Options = Options { retention_days: 30 };
+const OPTIONS: Options = Options { retention_days: 30, cache_bytes: 8 << 20 };
 
 fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(dir.path(), OPTIONS).unwrap()
@@ -177,7 +177,7 @@ fn paused_and_closed_letters_take_no_signatures() {
 #[test]
 fn retention_purges_private_fields_after_closing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { retention_days: 0 }).unwrap();
+    let store = Store::open(dir.path(), Options { retention_days: 0, cache_bytes: 8 << 20 }).unwrap();
     rt().block_on(async {
         let mut quiet = new_sig("Quiet One", Kind::Individual, 1, false);
         quiet.submission.listed = false;

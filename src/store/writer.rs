@@ -732,7 +732,7 @@ mod tests {
     #[test]
     fn one_group_sees_its_own_writes_before_they_are_applied() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), Options { retention_days: 1 }).unwrap();
+        let store = Store::open(dir.path(), Options { retention_days: 1, cache_bytes: 8 << 20 }).unwrap();
         let inner = &store.inner;
         let mut group = Change::default();
         let first = inner.sign(&mut group, &new_sig("First Person", Kind::Individual, 1)).unwrap();
