@@ -13,7 +13,7 @@
 //! | [`tokens`] | the server secret: form tokens (HMAC) and withdrawal codes |
 //! | [`limits`] | in-memory signing throttles: site-wide and per Tor circuit |
 //! | [`proxy_protocol`] | the PROXY v1 line tor sends with each stream, carrying the circuit id |
-//! | [`store`] | sled and every invariant over the data (signatures, review queue, phase, audit, retention); the group-commit writer; the public data model [`store::PublicSignatory`] |
+//! | [`store`] | sled and every invariant over the data (signatures, review queue, phase, audit, retention); the group-commit writer; the lookup indexes kept in buckets (few sled keys, little memory); the public data model [`store::PublicSignatory`] |
 //! | [`render`] | every HTML page (public, and the console's in [`render::admin`]), the inline stylesheet and its CSP hash, the page cache, the exports |
 //! | [`web`] | listeners, connections, routing, limits, headers, error pages; which surface (public or console) a listener serves |
 //! | [`admin`] | the moderation console's routes and actions; moderators, sessions and CSRF in [`admin::auth`] |
@@ -24,7 +24,8 @@
 //! web::serve      accept (TCP or Unix socket), a connection slot, then
 //! web::connection [PROXY line -> circuit id, in memory only] -> hyper HTTP/1.1
 //! web::handle     route by method and path
-//!   GET /         render::PageCache (bytes per data generation) + tokens::Secret::issue_token
+//!   GET /         render::PageCache (bytes per data generation) + tokens::Secret::issue_token,
+//!                 sent as cached head, token, cached tail (no copy)
 //!   POST /sign    body (16 KiB, timed) -> honeypot -> tokens (HMAC, age)
 //!                 -> signatory::*::parse -> limits (circuit, site)
 //!                 -> store::Store::sign: writer thread applies an atomic batch,
