@@ -99,8 +99,11 @@ pub fn load_content(config: &Config) -> Result<Content, Error> {
 }
 
 fn open_store(config: &Config) -> Result<Store, Error> {
-    let options =
-        store::Options { retention_days: config.retention_days, cache_bytes: config.store_cache_mb << 20 };
+    let options = store::Options {
+        retention_days: config.retention_days,
+        cache_bytes: config.store_cache_mb << 20,
+        notice: |m| eprintln!("undersign: {m}"),
+    };
     Store::open(&config.data_dir.join("store"), options).map_err(|e| {
         if e.0.contains("lock") || e.0.contains("WouldBlock") || e.0.contains("temporarily unavailable") {
             Error(format!(

@@ -153,6 +153,8 @@ pub struct Options {
     pub retention_days: u32,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
+    /// Tells the operator about slow one-time work (a layout upgrade).
+    pub notice: fn(&str),
 }
 
 /// Handle to the store; cheap to clone, shared by all connections.

@@ -19,7 +19,7 @@ fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
-const OPTIONS: Options = Options { retention_days: 30, cache_bytes: 8 << 20 };
+const OPTIONS: Options = Options { retention_days: 30, cache_bytes: 8 << 20, notice: |_| {} };
 
 fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(dir.path(), OPTIONS).unwrap()
@@ -177,7 +177,8 @@ fn paused_and_closed_letters_take_no_signatures() {
 #[test]
 fn retention_purges_private_fields_after_closing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Options { retention_days: 0, cache_bytes: 8 << 20 }).unwrap();
+    let store =
+        Store::open(dir.path(), Options { retention_days: 0, cache_bytes: 8 << 20, notice: |_| {} }).unwrap();
     rt().block_on(async {
         let mut quiet = new_sig("Quiet One", Kind::Individual, 1, false);
         quiet.submission.listed = false;
@@ -285,12 +286,18 @@ fn a_layout_1_store_is_upgraded_in_place() {
             db.insert(counter_key(r.kind, b'l'), &1u64.to_be_bytes()).unwrap();
         }
         db.insert(key(b'T', &[&[9; 16]]), &u32::MAX.to_be_bytes()).unwrap();
+        // More than one upgrade batch of tokens.
+        for i in 0..2_500u32 {
+            let mut nonce = [0; 16];
+            nonce[..4].copy_from_slice(&i.to_be_bytes());
+            db.insert(key(b'T', &[&nonce]), &u32::MAX.to_be_bytes()).unwrap();
+        }
         db.insert(b"Mnext_id", &3u64.to_be_bytes()).unwrap();
         db.flush().unwrap();
     }
     let store = open(&dir);
     assert_eq!(store.retention().withdrawal_codes, 2);
-    assert_eq!(store.retention().used_tokens, 1);
+    assert_eq!(store.retention().used_tokens, 2_501);
     rt().block_on(async {
         let used = store.sign(new_sig("New Person", Kind::Individual, 9, false)).await;
         assert_eq!(used, Err(SignError::TokenUsed));
