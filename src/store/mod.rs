@@ -140,7 +140,7 @@ pub struct Backup {
 type Reply<T, E> = oneshot::Sender<Result<T, E>>;
 
 enum Request {
-    Sign(Box<NewSignature>, Reply<Signed, SignError>),
+    Sign(Box<(NewSignature, writer::NameEntries)>, Reply<Signed, SignError>),
     Withdraw([u8; 32], Reply<bool, SignError>),
     Moderate(String, Action, Reply<usize, StoreError>),
     Restore(Box<Backup>, Reply<usize, StoreError>),
@@ -224,7 +224,9 @@ impl Store {
 
     /// Records a signature and returns once it is on disk.
     pub async fn sign(&self, new: NewSignature) -> Result<Signed, SignError> {
-        self.ask(|tx| Request::Sign(Box::new(new), tx), SignError::Unavailable).await
+        // Worked out here, on the connection's thread, not on the writer's.
+        let entries = writer::NameEntries::of(new.submission.kind, &new.submission.name);
+        self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Unavailable).await
     }
 
     /// Removes the signature a withdrawal code belongs to, for good.

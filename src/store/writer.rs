@@ -66,6 +66,20 @@ pub(super) fn skeleton_entry(name: &SignatoryName) -> (Vec<u8>, [u8; 16]) {
     (SKELETONS.key(&[], &d), d)
 }
 
+/// A name's bucket keys and digests in the duplicate and look-alike
+/// indexes, worked out once per signature (folding, the UTS #39 skeleton
+/// and two SHA-256s), for its checks and its writes.
+pub(super) struct NameEntries {
+    folded: (Vec<u8>, [u8; 16]),
+    skeleton: (Vec<u8>, [u8; 16]),
+}
+
+impl NameEntries {
+    pub(super) fn of(kind: Kind, name: &SignatoryName) -> NameEntries {
+        NameEntries { folded: folded_entry(kind, name), skeleton: skeleton_entry(name) }
+    }
+}
+
 /// A used form token, scoped by the day after which it can be forgotten
 /// (so expired ones are one range).
 fn token_entry(forget_after: Day, nonce: &[u8; 16]) -> Vec<u8> {
@@ -156,8 +170,12 @@ impl Inner {
 
     /// Adds or removes a record's entries in the name indexes.
     fn index_name(&self, c: &mut Change, r: &Record, add: bool) -> Result<(), StoreError> {
-        let id = r.id.to_be_bytes();
-        for (b, (k, d)) in [(FOLDED, folded_entry(r.kind, &r.name)), (SKELETONS, skeleton_entry(&r.name))] {
+        self.index_entries(c, r.id, NameEntries::of(r.kind, &r.name), add)
+    }
+
+    fn index_entries(&self, c: &mut Change, id: u64, e: NameEntries, add: bool) -> Result<(), StoreError> {
+        let id = id.to_be_bytes();
+        for (b, (k, d)) in [(FOLDED, e.folded), (SKELETONS, e.skeleton)] {
             if add {
                 self.bucket_add(c, b, k, &d, &id)?;
             } else {
@@ -208,9 +226,14 @@ impl Inner {
 
     /// Writes a record with all its index entries and counts.
     fn add(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
+        self.add_with(c, r, NameEntries::of(r.kind, &r.name))
+    }
+
+    /// [`Inner::add`] with the name's entries already worked out.
+    fn add_with(&self, c: &mut Change, r: &Record, entries: NameEntries) -> Result<(), StoreError> {
         let id = r.id.to_be_bytes();
         c.put(key(b'S', &[&id]), &json(r));
-        self.index_name(c, r, true)?;
+        self.index_entries(c, r.id, entries, true)?;
         match r.status {
             Status::Published => {
                 c.count(r.kind, b'p', 1);
@@ -267,15 +290,13 @@ impl Inner {
         &self,
         c: &Change,
         name: &SignatoryName,
-        kind: Kind,
+        e: &NameEntries,
     ) -> Result<(bool, Vec<Flag>), StoreError> {
-        let (k, d) = folded_entry(kind, name);
-        let duplicate = !self.bucket_find(c, FOLDED, &k, &d)?.is_empty();
+        let duplicate = !self.bucket_find(c, FOLDED, &e.folded.0, &e.folded.1)?.is_empty();
         let mut flags = Vec::new();
-        let (k, d) = skeleton_entry(name);
         if duplicate {
             flags.push(Flag::DuplicateName);
-        } else if !self.bucket_find(c, SKELETONS, &k, &d)?.is_empty() {
+        } else if !self.bucket_find(c, SKELETONS, &e.skeleton.0, &e.skeleton.1)?.is_empty() {
             flags.push(Flag::LookAlike);
         }
         flags.extend(flags::intrinsic(name));
@@ -284,7 +305,12 @@ impl Inner {
 
     /// Checks and records a signature into the group's change; every check
     /// comes before the first write.
-    fn sign(&self, change: &mut Change, new: &NewSignature) -> Result<Signed, SignError> {
+    fn sign(
+        &self,
+        change: &mut Change,
+        new: &NewSignature,
+        entries: NameEntries,
+    ) -> Result<Signed, SignError> {
         match self.phase_in(change) {
             Phase::Open => {}
             Phase::Paused => return Err(SignError::Paused),
@@ -297,7 +323,7 @@ impl Inner {
         }
         let s = &new.submission;
         let (duplicate, flags) =
-            self.flags_for(change, &s.name, s.kind).map_err(|_| SignError::Unavailable)?;
+            self.flags_for(change, &s.name, &entries).map_err(|_| SignError::Unavailable)?;
         if duplicate && s.kind != Kind::Individual {
             return Err(SignError::Duplicate);
         }
@@ -323,7 +349,7 @@ impl Inner {
             verified: false,
             day: Day::today(),
         };
-        self.add(change, &record).map_err(|_| SignError::Unavailable)?;
+        self.add_with(change, &record, entries).map_err(|_| SignError::Unavailable)?;
         let hash = &new.withdraw_hash;
         (self.bucket_add(change, TOKENS, token_key, &new.token_nonce, &[]))
             .and_then(|()| {
@@ -688,7 +714,10 @@ impl Inner {
     /// Works out a request's answer, writing what it changes into the group.
     fn answer(&self, group: &mut Change, request: Request) -> Answer {
         match request {
-            Request::Sign(new, tx) => Answer::Sign(self.sign(group, &new), tx),
+            Request::Sign(new, tx) => {
+                let (new, entries) = *new;
+                Answer::Sign(self.sign(group, &new, entries), tx)
+            }
             Request::Withdraw(hash, tx) => Answer::Withdraw(self.withdraw(group, &hash), tx),
             Request::Moderate(who, action, tx) => Answer::Count(self.moderate(group, &who, action), tx),
             Request::Restore(backup, tx) => Answer::Count(self.restore(group, *backup), tx),
@@ -755,6 +784,11 @@ mod tests {
         }
     }
 
+    fn sign(inner: &Inner, group: &mut Change, new: NewSignature) -> Result<Signed, SignError> {
+        let entries = NameEntries::of(new.submission.kind, &new.submission.name);
+        inner.sign(group, &new, entries)
+    }
+
     #[test]
     fn one_group_sees_its_own_writes_before_they_are_applied() {
         let dir = tempfile::tempdir().unwrap();
@@ -763,22 +797,22 @@ mod tests {
                 .unwrap();
         let inner = &store.inner;
         let mut group = Change::default();
-        let first = inner.sign(&mut group, &new_sig("First Person", Kind::Individual, 1)).unwrap();
+        let first = sign(inner, &mut group, new_sig("First Person", Kind::Individual, 1)).unwrap();
         assert_eq!(
-            inner.sign(&mut group, &new_sig("Other Person", Kind::Individual, 1)),
+            sign(inner, &mut group, new_sig("Other Person", Kind::Individual, 1)),
             Err(SignError::TokenUsed)
         );
-        inner.sign(&mut group, &new_sig("Twin Org", Kind::Organization, 2)).unwrap();
+        sign(inner, &mut group, new_sig("Twin Org", Kind::Organization, 2)).unwrap();
         assert_eq!(
-            inner.sign(&mut group, &new_sig("TWIN  org", Kind::Organization, 3)),
+            sign(inner, &mut group, new_sig("TWIN  org", Kind::Organization, 3)),
             Err(SignError::Duplicate)
         );
-        let look_alike = inner.sign(&mut group, &new_sig("Twin 0rg", Kind::Company, 4)).unwrap();
+        let look_alike = sign(inner, &mut group, new_sig("Twin 0rg", Kind::Company, 4)).unwrap();
         assert_eq!(
-            inner.sign(&mut group, &new_sig("Third Org", Kind::Organization, 5)),
+            sign(inner, &mut group, new_sig("Third Org", Kind::Organization, 5)),
             Err(SignError::ReviewQueueFull)
         );
-        let second = inner.sign(&mut group, &new_sig("Second Person", Kind::Individual, 6)).unwrap();
+        let second = sign(inner, &mut group, new_sig("Second Person", Kind::Individual, 6)).unwrap();
         assert_eq!(second.id, first.id + 3, "ids continue within the group");
         assert!(inner.withdraw(&mut group, &[6; 32]).unwrap(), "a signature withdrawn in its own group");
         assert!(inner.record_in(&group, look_alike.id).unwrap().flags.contains(&Flag::LookAlike));
