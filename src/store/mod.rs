@@ -4,10 +4,10 @@
 //! This module owns every invariant over them.
 //!
 //! All changes go through one writer thread (`writer`). It takes whatever
-//! requests are waiting, applies each as one atomic sled batch (so a crash
-//! never leaves a signature without its index entries or count), then makes
-//! them durable together with one `flush` and one `fsync` (group commit),
-//! and only then answers each request. sled 0.34's own `flush` ends in
+//! requests are waiting and applies them together as one atomic sled batch
+//! (so a crash never leaves a signature without its index entries or count),
+//! makes them durable with one `flush` and one `fsync` (group commit), and
+//! only then answers each request. sled 0.34's own `flush` ends in
 //! `sync_file_range`, which reaches neither the device cache nor the file's
 //! metadata, hence the explicit `fsync` of the log file.
 //!
@@ -20,7 +20,7 @@
 //! | key | value | for |
 //! |---|---|---|
 //! | `S id` | record (JSON) | every signature |
-//! | `P kind sortkey 0 id` | – | published and listed, in page order |
+//! | `P kind sortkey 0 id` | public fields (JSON) | published and listed, in page order |
 //! | `Q id`, `R kind id`, `G flag id` | – | pending review: all, by kind, by flag |
 //! | `F kind bucket` | (folded-name digest, id)… | exact duplicates |
 //! | `K bucket` | (skeleton digest, id)… | look-alikes (UTS #39) |
