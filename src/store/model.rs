@@ -71,6 +71,25 @@ pub struct Record {
     pub day: Day,
 }
 
+impl Record {
+    /// A name published and listed with nothing else known about it, as an
+    /// imported list gives it.
+    pub fn imported(id: u64, name: SignatoryName, kind: Kind, day: Day) -> Record {
+        Record {
+            id,
+            name,
+            kind,
+            affiliation: None,
+            country: None,
+            listed: true,
+            status: Status::Published,
+            flags: Vec::new(),
+            verified: false,
+            day,
+        }
+    }
+}
+
 /// What the public may see of a signature: the open-data model that pages,
 /// exports and mirrors share.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

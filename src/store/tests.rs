@@ -261,17 +261,8 @@ fn a_layout_1_store_is_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
     {
         let db = sled::Config::new().path(dir.path()).open().unwrap();
-        let record = |id: u64, name: &str, kind: Kind| Record {
-            id,
-            name: SignatoryName::parse(name).unwrap(),
-            kind,
-            affiliation: None,
-            country: None,
-            listed: true,
-            status: Status::Published,
-            flags: Vec::new(),
-            verified: false,
-            day: Day(20_000),
+        let record = |id: u64, name: &str, kind: Kind| {
+            Record::imported(id, SignatoryName::parse(name).unwrap(), kind, Day(20_000))
         };
         for r in [record(1, "Access Now", Kind::Organization), record(2, "Ada Lovelace", Kind::Individual)] {
             let id = r.id.to_be_bytes();

@@ -503,18 +503,7 @@ impl Inner {
                 continue; // already here: one signatory, not two
             }
             let id = self.next_seq(c, b"Mnext_id")?;
-            let record = Record {
-                id,
-                name,
-                kind,
-                affiliation: None,
-                country: None,
-                listed: true,
-                status: Status::Published,
-                flags: Vec::new(),
-                verified: false,
-                day: Day::today(),
-            };
+            let record = Record::imported(id, name, kind, Day::today());
             self.add(c, &record)?;
             imported += 1;
         }
