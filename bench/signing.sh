@@ -3,7 +3,9 @@
 # unique name; counts durable (acknowledged) signatures/s and the POST
 # latency. Beside it, in the same run and alternated with it, PostgreSQL's
 # single-client synchronous-commit INSERT rate (pgbench), on the same disk.
-# Target: >= 10,000 acknowledged signatures/s.
+# Target: >= 10,000 acknowledged signatures/s. Last, one round of the same
+# exchange without the store's writes (loadgen --replay): the ceiling the
+# HTTP side alone leaves on this machine.
 #
 #   bench/signing.sh       (ROUNDS=3 SECONDS_PER_RUN=20 PG_SECONDS=10 CONNECTIONS=64 LOADGEN_THREADS=1)
 #
@@ -117,6 +119,12 @@ sig_med="$(median "${sig[@]}")"
 printf 'median   undersign  %8.0f signatures/s durable  %8.0f requests/s  p50 %.2f ms  p99 %.2f ms\n' \
     "$sig_med" "$(median "${req[@]}")" "$(median "${p50[@]}")" "$(median "${p99[@]}")"
 echo "target >= 10000 signatures/s: $(awk -v s="$sig_med" 'BEGIN {if (s >= 10000) print "met"; else printf "missed (%.0f%% of it)\n", 100 * s / 10000}')"
+# The same exchange with the store's writes taken out: each connection signs
+# once, then goes on with its used token, which the store refuses after its
+# lookup, writing and syncing nothing (undersign-loadgen --replay).
+result="$("$LOADGEN" --addr "$US_ADDR" --connections "$CONNECTIONS" --threads "$LOADGEN_THREADS" --duration "$SECONDS_PER_RUN" --replay --quiet | tee "$work/loadgen.replay" | grep '^RESULT')"
+printf 'ceiling  undersign  %8.0f GET / + POST /sign exchanges/s without the store'"'"'s writes (--replay: used token, 409)\n' \
+    "$(field answered_per_s "$result")"
 if [ -n "$PG_OK" ]; then
     pg_med="$(median "${pg[@]}")"
     printf 'median   postgres   %8.0f INSERT commits/s\n' "$pg_med"

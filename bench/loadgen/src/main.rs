@@ -9,11 +9,19 @@
 //! ```text
 //! undersign-loadgen --addr 127.0.0.1:8080 [--connections 64] [--threads 1]
 //!                   (--duration SECS | --count N) [--kind individual] [--quiet]
+//!                   [--replay]
 //! ```
 //!
 //! `--duration` runs for a fixed time; `--count` stops after exactly N
 //! acknowledged signatures (used to generate a data dir). The last line of
 //! output is `RESULT key=value ...` for scripts.
+//!
+//! `--replay` (with `--duration`) measures everything but the store's
+//! writes: each connection signs once, then keeps going through the same
+//! `GET /` + `POST /sign` exchange with that used form token and a fresh
+//! name. The server does all of a signature's work up to and including the
+//! store's used-token lookup, then answers 409 without writing or syncing;
+//! those 409s are counted as `answered`.
 //!
 //! ```text
 //! undersign-loadgen startup [--page PATH] -- UNDERSIGN serve --listen 127.0.0.1:0 ...
@@ -44,12 +52,14 @@ struct Args {
     count: Option<u64>,
     kind: String,
     quiet: bool,
+    replay: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: undersign-loadgen --addr HOST:PORT [--connections 64] [--threads 1] \
-         (--duration SECS | --count N) [--kind individual|organization|company] [--quiet]"
+         (--duration SECS | --count N) [--kind individual|organization|company] [--quiet] \
+         [--replay]"
     );
     std::process::exit(2)
 }
@@ -63,6 +73,7 @@ fn parse_args() -> Args {
         count: None,
         kind: "individual".into(),
         quiet: false,
+        replay: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -77,10 +88,12 @@ fn parse_args() -> Args {
             "--count" | "-n" => a.count = Some(value().parse().unwrap_or_else(|_| usage())),
             "--kind" => a.kind = value(),
             "--quiet" | "-q" => a.quiet = true,
+            "--replay" => a.replay = true,
             _ => usage(),
         }
     }
-    if a.duration.is_none() == a.count.is_none() || a.connections == 0 || a.threads == 0 {
+    let bad_replay = a.replay && a.count.is_some();
+    if a.duration.is_none() == a.count.is_none() || a.connections == 0 || a.threads == 0 || bad_replay {
         usage()
     }
     a
@@ -223,6 +236,8 @@ fn family_name(mut n: u64) -> String {
 #[derive(Default)]
 struct Tally {
     acked: u64,
+    /// `--replay`: a used token's 409, the answer that mode asks for.
+    replayed: u64,
     gets: u64,
     posts: u64,
     latencies_us: Vec<u32>,
@@ -232,6 +247,7 @@ struct Tally {
 struct Shared {
     addr: SocketAddr,
     kind: String,
+    replay: bool,
     deadline: Option<Instant>,
     /// In --count mode: signatures still to hand out.
     remaining: Option<AtomicU64>,
@@ -270,6 +286,8 @@ async fn worker(shared: Arc<Shared>) -> Tally {
     let get = format!("GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: undersign-loadgen\r\n\r\n");
     let mut body = String::with_capacity(256);
     let mut consecutive_errors = 0u32;
+    // `--replay`: the token of this connection's one acknowledged signature.
+    let mut used_token: Option<String> = None;
     while shared.keep_going() && shared.take_one() {
         let refuse = |t: &mut Tally, what: String| {
             *t.refused.entry(what).or_default() += 1;
@@ -295,6 +313,7 @@ async fn worker(shared: Arc<Shared>) -> Tally {
             consecutive_errors += 1;
             continue;
         };
+        let token = used_token.clone().unwrap_or(token);
         let n = shared.name_base + shared.next_name.fetch_add(1, Ordering::Relaxed);
         let name = format!("{} {}", FIRST[(n % 16) as usize], family_name(n));
         body.clear();
@@ -317,8 +336,15 @@ async fn worker(shared: Arc<Shared>) -> Tally {
             Ok(a) => {
                 t.posts += 1;
                 if a.status == 200 && find(&conn.buf[a.body], b"Thank you for signing").is_some() {
+                    if shared.replay {
+                        used_token = Some(token);
+                    }
                     t.acked += 1;
                     shared.acked.fetch_add(1, Ordering::Relaxed);
+                    t.latencies_us.push(took.as_micros().min(u32::MAX as u128) as u32);
+                    consecutive_errors = 0;
+                } else if shared.replay && used_token.is_some() && a.status == 409 {
+                    t.replayed += 1;
                     t.latencies_us.push(took.as_micros().min(u32::MAX as u128) as u32);
                     consecutive_errors = 0;
                 } else {
@@ -362,6 +388,7 @@ fn main() {
     let shared = Arc::new(Shared {
         addr: args.addr,
         kind: args.kind.clone(),
+        replay: args.replay,
         deadline: args.duration.map(|d| started + d),
         remaining: args.count.map(AtomicU64::new),
         next_name: AtomicU64::new(0),
@@ -402,6 +429,7 @@ fn main() {
     let mut total = Tally::default();
     for t in tallies {
         total.acked += t.acked;
+        total.replayed += t.replayed;
         total.gets += t.gets;
         total.posts += t.posts;
         total.latencies_us.extend(t.latencies_us);
@@ -421,13 +449,21 @@ fn main() {
          {} GET / + {} POST /sign = {:.0} requests/s",
         args.connections, elapsed, total.acked, sig_s, total.gets, total.posts, req_s
     );
-    println!("POST /sign -> 200 latency: p50 {p50:.2} ms, p90 {p90:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
+    let answered_s = (total.acked + total.replayed) as f64 / elapsed;
+    if args.replay {
+        println!(
+            "replay: {} POST /sign answered 409 (used token, nothing written) = {answered_s:.0} answered/s",
+            total.replayed
+        );
+    }
+    let what = if args.replay { "200 or 409" } else { "200" };
+    println!("POST /sign -> {what} latency: p50 {p50:.2} ms, p90 {p90:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
     for (what, n) in &total.refused {
         println!("not acknowledged: {n} x {what}");
     }
     println!(
         "RESULT sig_per_s={sig_s:.1} req_per_s={req_s:.1} p50_ms={p50:.3} p99_ms={p99:.3} \
-         acked={} errors={errors} seconds={elapsed:.2}",
+         acked={} answered_per_s={answered_s:.1} errors={errors} seconds={elapsed:.2}",
         total.acked
     );
     if args.count.is_some_and(|c| total.acked < c) {
