@@ -457,7 +457,9 @@ fn main() {
         );
     }
     let what = if args.replay { "200 or 409" } else { "200" };
-    println!("POST /sign -> {what} latency: p50 {p50:.2} ms, p90 {p90:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
+    println!(
+        "POST /sign -> {what} latency: p50 {p50:.2} ms, p90 {p90:.2} ms, p99 {p99:.2} ms, max {max:.2} ms"
+    );
     for (what, n) in &total.refused {
         println!("not acknowledged: {n} x {what}");
     }
