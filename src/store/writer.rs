@@ -74,17 +74,26 @@ pub(super) fn skeleton_entry(name: &SignatoryName) -> (Vec<u8>, [u8; 16]) {
     (SKELETONS.key(&[], &d), d)
 }
 
-/// A name's bucket keys and digests in the duplicate and look-alike
-/// indexes, worked out once per signature (folding, the UTS #39 skeleton
-/// and two SHA-256s), for its checks and its writes.
+/// What the store works out from a name alone, once per signature and on
+/// the connection's thread rather than the writer's (the writer is the one
+/// thread every signature queues for): its bucket keys and digests in the
+/// duplicate and look-alike indexes (folding, the UTS #39 skeleton, two
+/// SHA-256s), its sort key in the published order, and its own flags.
 pub(super) struct NameEntries {
     folded: (Vec<u8>, [u8; 16]),
     skeleton: (Vec<u8>, [u8; 16]),
+    sort_key: String,
+    intrinsic: Vec<Flag>,
 }
 
 impl NameEntries {
     pub(super) fn of(kind: Kind, name: &SignatoryName) -> NameEntries {
-        NameEntries { folded: folded_entry(kind, name), skeleton: skeleton_entry(name) }
+        NameEntries {
+            folded: folded_entry(kind, name),
+            skeleton: skeleton_entry(name),
+            sort_key: name.sort_key(kind),
+            intrinsic: flags::intrinsic(name),
+        }
     }
 }
 
@@ -178,16 +187,16 @@ impl Inner {
 
     /// Adds or removes a record's entries in the name indexes.
     fn index_name(&self, c: &mut Change, r: &Record, add: bool) -> Result<(), StoreError> {
-        self.index_entries(c, r.id, NameEntries::of(r.kind, &r.name), add)
+        self.index_entries(c, r.id, &NameEntries::of(r.kind, &r.name), add)
     }
 
-    fn index_entries(&self, c: &mut Change, id: u64, e: NameEntries, add: bool) -> Result<(), StoreError> {
+    fn index_entries(&self, c: &mut Change, id: u64, e: &NameEntries, add: bool) -> Result<(), StoreError> {
         let id = id.to_be_bytes();
-        for (b, (k, d)) in [(FOLDED, e.folded), (SKELETONS, e.skeleton)] {
+        for (b, (k, d)) in [(FOLDED, &e.folded), (SKELETONS, &e.skeleton)] {
             if add {
-                self.bucket_add(c, b, k, &d, &id)?;
+                self.bucket_add(c, b, k.clone(), d, &id)?;
             } else {
-                self.bucket_remove(c, b, k, &d, Some(&id))?;
+                self.bucket_remove(c, b, k.clone(), d, Some(&id))?;
             }
         }
         Ok(())
@@ -227,9 +236,8 @@ impl Inner {
         Ok(next)
     }
 
-    fn published_key(r: &Record) -> Vec<u8> {
-        let sort = r.name.sort_key(r.kind);
-        key(b'P', &[&[r.kind.tag()], sort.as_bytes(), &[0], &r.id.to_be_bytes()])
+    fn published_key(r: &Record, sort_key: &str) -> Vec<u8> {
+        key(b'P', &[&[r.kind.tag()], sort_key.as_bytes(), &[0], &r.id.to_be_bytes()])
     }
 
     /// Writes a record with all its index entries and counts.
@@ -241,7 +249,7 @@ impl Inner {
     fn add_with(&self, c: &mut Change, r: &Record, entries: NameEntries) -> Result<(), StoreError> {
         let id = r.id.to_be_bytes();
         c.put(key(b'S', &[&id]), &json(r));
-        self.index_entries(c, r.id, entries, true)?;
+        self.index_entries(c, r.id, &entries, true)?;
         match r.status {
             Status::Published => {
                 c.count(r.kind, b'p', 1);
@@ -249,7 +257,7 @@ impl Inner {
                     c.count(r.kind, b'l', 1);
                     // The public fields ride in the index, so pages and
                     // exports read one entry per name.
-                    c.put(Self::published_key(r), &json(&PublicSignatory::from(r)));
+                    c.put(Self::published_key(r, &entries.sort_key), &json(&PublicSignatory::from(r)));
                 }
                 c.public = true;
             }
@@ -277,7 +285,7 @@ impl Inner {
                 c.count(r.kind, b'p', -1);
                 if r.listed {
                     c.count(r.kind, b'l', -1);
-                    c.del(Self::published_key(r));
+                    c.del(Self::published_key(r, &r.name.sort_key(r.kind)));
                 }
             }
             Status::Pending => {
@@ -294,12 +302,7 @@ impl Inner {
     }
 
     /// Flags for a name arriving now, against the names already here.
-    fn flags_for(
-        &self,
-        c: &Change,
-        name: &SignatoryName,
-        e: &NameEntries,
-    ) -> Result<(bool, Vec<Flag>), StoreError> {
+    fn flags_for(&self, c: &Change, e: &NameEntries) -> Result<(bool, Vec<Flag>), StoreError> {
         let duplicate = !self.bucket_find(c, FOLDED, &e.folded.0, &e.folded.1)?.is_empty();
         let mut flags = Vec::new();
         if duplicate {
@@ -307,7 +310,7 @@ impl Inner {
         } else if !self.bucket_find(c, SKELETONS, &e.skeleton.0, &e.skeleton.1)?.is_empty() {
             flags.push(Flag::LookAlike);
         }
-        flags.extend(flags::intrinsic(name));
+        flags.extend_from_slice(&e.intrinsic);
         Ok((duplicate, flags))
     }
 
@@ -330,8 +333,7 @@ impl Inner {
             return Err(SignError::TokenUsed);
         }
         let s = &new.submission;
-        let (duplicate, flags) =
-            self.flags_for(change, &s.name, &entries).map_err(|_| SignError::Unavailable)?;
+        let (duplicate, flags) = self.flags_for(change, &entries).map_err(|_| SignError::Unavailable)?;
         if duplicate && s.kind != Kind::Individual {
             return Err(SignError::Duplicate);
         }
