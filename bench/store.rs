@@ -23,18 +23,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use undersign::signatory::{Kind, SignatoryName, Submission};
 use undersign::store::{Day, NewSignature, Options, Store};
+use undersign::tokens::random;
 
 const CONNECTIONS: usize = 64;
 const CACHE_BYTES: u64 = 8 << 20;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn random<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    getrandom::fill(&mut b).expect("OS random source");
-    b
 }
 
 /// A unique, plausible name: letters only, so no name is flagged for review.

@@ -185,14 +185,21 @@ impl Inner {
         Ok(())
     }
 
-    /// Adds or removes a record's entries in the name indexes.
+    /// Adds or removes a record's entries in the name indexes (only the two
+    /// digests: removals and the layout upgrade need no sort key or flags).
     fn index_name(&self, c: &mut Change, r: &Record, add: bool) -> Result<(), StoreError> {
-        self.index_entries(c, r.id, &NameEntries::of(r.kind, &r.name), add)
+        self.index_digests(c, r.id, [&folded_entry(r.kind, &r.name), &skeleton_entry(&r.name)], add)
     }
 
-    fn index_entries(&self, c: &mut Change, id: u64, e: &NameEntries, add: bool) -> Result<(), StoreError> {
+    fn index_digests(
+        &self,
+        c: &mut Change,
+        id: u64,
+        [folded, skeleton]: [&(Vec<u8>, [u8; 16]); 2],
+        add: bool,
+    ) -> Result<(), StoreError> {
         let id = id.to_be_bytes();
-        for (b, (k, d)) in [(FOLDED, &e.folded), (SKELETONS, &e.skeleton)] {
+        for (b, (k, d)) in [(FOLDED, folded), (SKELETONS, skeleton)] {
             if add {
                 self.bucket_add(c, b, k.clone(), d, &id)?;
             } else {
@@ -249,7 +256,7 @@ impl Inner {
     fn add_with(&self, c: &mut Change, r: &Record, entries: NameEntries) -> Result<(), StoreError> {
         let id = r.id.to_be_bytes();
         c.put(key(b'S', &[&id]), &json(r));
-        self.index_entries(c, r.id, &entries, true)?;
+        self.index_digests(c, r.id, [&entries.folded, &entries.skeleton], true)?;
         match r.status {
             Status::Published => {
                 c.count(r.kind, b'p', 1);
