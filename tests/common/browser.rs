@@ -10,7 +10,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long one Chromium run may take before it is killed.
 pub const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(90);
@@ -216,21 +216,15 @@ pub fn run_chromium(chromium: &Path, args: &[String], out: &Path, log: &Path) ->
         .process_group(0)
         .spawn()
         .expect("start chromium");
-    let deadline = Instant::now() + CHROMIUM_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            // The group id is the child's PID (process_group(0)).
-            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
-            let _ = child.wait();
-            panic!(
-                "chromium did not finish within {CHROMIUM_TIMEOUT:?}; its stderr:\n{}",
-                std::fs::read_to_string(log).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let finished = super::wait_at_most(&mut child, CHROMIUM_TIMEOUT, |c| {
+        // The group id is the child's PID (process_group(0)).
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", c.id())]).status();
+    });
+    let Some(status) = finished else {
+        panic!(
+            "chromium did not finish within {CHROMIUM_TIMEOUT:?}; its stderr:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
     };
     assert!(
         status.success(),

@@ -10,7 +10,7 @@ pub mod vnu;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -159,18 +159,9 @@ impl Server {
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-            let deadline = Instant::now() + Duration::from_secs(15);
-            loop {
-                if let Some(status) = child.try_wait().unwrap() {
-                    assert!(status.success(), "undersign exited with {status}: {}", self.output());
-                    break;
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    panic!("undersign did not stop on SIGTERM");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            let stopped = wait_at_most(&mut child, Duration::from_secs(15), |c| drop(c.kill()));
+            let status = stopped.unwrap_or_else(|| panic!("undersign did not stop on SIGTERM"));
+            assert!(status.success(), "undersign exited with {status}: {}", self.output());
         }
     }
 
@@ -310,4 +301,21 @@ pub fn require_tool(available: bool, what: &str) -> bool {
     assert!(!in_ci(), "{what} is required under CI=true but missing");
     eprintln!("skipped: {what} is not installed");
     false
+}
+
+/// Waits for a process at most `limit`. Past it, `stop` ends it (and
+/// whatever it started), it is reaped, and the answer is `None`.
+pub fn wait_at_most(child: &mut Child, limit: Duration, stop: impl FnOnce(&mut Child)) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            stop(child);
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -4,7 +4,7 @@
 use super::Response;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long the one vnu run may take before it is killed.
 pub const VNU_TIMEOUT: Duration = Duration::from_secs(180);
@@ -83,18 +83,8 @@ pub fn assert_valid(jar: &Path, suite: &str, pages: &[(&str, u16, Response)]) {
         .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .expect("start java");
-    let deadline = Instant::now() + VNU_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("vnu did not finish within {VNU_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let finished = super::wait_at_most(&mut child, VNU_TIMEOUT, |c| drop(c.kill()));
+    let Some(status) = finished else { panic!("vnu did not finish within {VNU_TIMEOUT:?}") };
     // vnu writes its messages (and "No errors found") to stderr in text
     // format; keep both streams for the report.
     let report = format!(
