@@ -21,7 +21,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use undersign::signatory::{Kind, SignatoryName, Submission};
+use undersign::domain::{Kind, SignatoryName, Submission};
 use undersign::store::{Day, NewSignature, Options, Store};
 use undersign::tokens::random;
 

@@ -8,7 +8,7 @@
 //! |---|---|
 //! | [`config`] | the typed configuration: defaults, TOML file, command line |
 //! | [`letter`] | the letter's content (Markdown) and the signatory lists to import; the embedded default |
-//! | [`signatory`] | domain types parsed at the edge: [`signatory::SignatoryName`], [`signatory::Kind`], …; folding and sort keys |
+//! | [`signatory`] | domain types parsed at the edge: [`domain::SignatoryName`], [`domain::Kind`], …; folding and sort keys |
 //! | [`flags`] | what makes a name worth a moderator's look: look-alikes (UTS #39 skeletons), mixed scripts, URLs, formula starts |
 //! | [`tokens`] | the server secret: form tokens (HMAC) and withdrawal codes |
 //! | [`limits`] | in-memory signing throttles: site-wide and per Tor circuit |
@@ -68,12 +68,11 @@ macro_rules! message_error {
 
 pub mod admin;
 pub mod config;
-pub mod flags;
+pub mod domain;
 pub mod letter;
 pub mod limits;
 pub mod proxy_protocol;
 pub mod render;
-pub mod signatory;
 pub mod store;
 pub mod tokens;
 pub mod web;
@@ -217,12 +216,12 @@ pub fn import_backup(config: &Config, json: &str) -> Result<usize, Error> {
 /// one per line, as organisers migrating an existing letter need. Names
 /// already here are skipped; a name that does not parse stops the import
 /// before anything is written.
-pub fn import_names(config: &Config, kind: signatory::Kind, text: &str) -> Result<usize, Error> {
+pub fn import_names(config: &Config, kind: domain::Kind, text: &str) -> Result<usize, Error> {
     let names = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| signatory::SignatoryName::parse(l).map_err(|e| Error(format!("line {}: {e}", i + 1))))
+        .map(|(i, l)| domain::SignatoryName::parse(l).map_err(|e| Error(format!("line {}: {e}", i + 1))))
         .collect::<Result<Vec<_>, _>>()?;
     let store = open_store(config)?;
     store.moderate_blocking("command line", store::Action::ImportNames(kind, names)).map_err(err)

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use undersign::config::{Config, ListenAddr};
-use undersign::signatory::Kind;
+use undersign::domain::Kind;
 use undersign::store::RejectReason;
 
 #[derive(Parser)]

@@ -8,10 +8,10 @@
 //! write). It never logs a request.
 
 use crate::config::{Config, ListenAddr};
+use crate::domain::signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
 use crate::limits::{CircuitGuard, CircuitLimits, SiteLimit};
 use crate::proxy_protocol;
 use crate::render::{FormValues, PageCache, Renderer};
-use crate::signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
 use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use bytes::buf::{Buf, Chain};

@@ -7,9 +7,9 @@
 
 pub mod auth;
 
-use crate::flags::Flag;
+use crate::domain::flags::Flag;
+use crate::domain::signatory::{Affiliation, Kind, SignatoryName};
 use crate::render::admin as pages;
-use crate::signatory::{Affiliation, Kind, SignatoryName};
 use crate::store::{Action, Phase, RejectReason};
 use crate::web::{self, App, Body, Form};
 use hyper::body::Incoming;

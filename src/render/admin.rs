@@ -5,8 +5,8 @@
 
 use super::{kind_plural, kind_singular, page};
 use crate::admin::Moderator;
-use crate::flags::Flag;
-use crate::signatory::Kind;
+use crate::domain::flags::Flag;
+use crate::domain::signatory::Kind;
 use crate::store::{AuditEntry, Phase, Record, RejectReason, Status};
 use crate::web::App;
 use maud::{html, Markup};

@@ -11,8 +11,8 @@
 
 pub mod admin;
 
+use crate::domain::signatory::{Field, Kind};
 use crate::letter::Letter;
-use crate::signatory::{Field, Kind};
 use crate::store::{Counts, Phase, PublicSignatory, Status, Store};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

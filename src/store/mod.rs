@@ -35,13 +35,14 @@
 //! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
 mod buckets;
-mod model;
 mod writer;
 
-pub use model::{AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status};
+pub use crate::domain::record::{
+    AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+};
 
-use crate::flags::Flag;
-use crate::signatory::{Affiliation, Kind, SignatoryName, Submission};
+use crate::domain::flags::Flag;
+use crate::domain::signatory::{Affiliation, Kind, SignatoryName, Submission};
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -314,7 +315,7 @@ impl Store {
             .into_iter()
             .flat_map(|k| self.inner.published(k))
             .map(|(_, p)| p)
-            .filter(|p| crate::signatory::fold(&p.name).contains(folded_query))
+            .filter(|p| crate::domain::signatory::fold(&p.name).contains(folded_query))
             .take(limit)
             .collect()
     }
@@ -458,7 +459,7 @@ impl Inner {
     fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for kind in Kind::ALL {
-            let i = model::kind_index(kind);
+            let i = crate::domain::record::kind_index(kind);
             c.published[i] = self.counter(kind, b'p');
             c.listed[i] = self.counter(kind, b'l');
             c.pending[i] = self.counter(kind, b'q');

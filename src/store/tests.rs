@@ -182,7 +182,7 @@ fn retention_purges_private_fields_after_closing() {
     rt().block_on(async {
         let mut quiet = new_sig("Quiet One", Kind::Individual, 1, false);
         quiet.submission.listed = false;
-        quiet.submission.country = crate::signatory::Country::parse("Chile").unwrap();
+        quiet.submission.country = crate::domain::signatory::Country::parse("Chile").unwrap();
         let id = store.sign(quiet).await.unwrap().id;
         store.moderate("m", Action::SetPhase(Phase::Closed { day: Day(0), purged: false })).await.unwrap();
         let before = store.retention();
@@ -268,7 +268,8 @@ fn a_layout_1_store_is_upgraded_in_place() {
             let id = r.id.to_be_bytes();
             db.insert(key(b'S', &[&id]), serde_json::to_vec(&r).unwrap()).unwrap();
             db.insert(key(b'F', &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &id]), &[]).unwrap();
-            db.insert(key(b'K', &[crate::flags::skeleton(&r.name).as_bytes(), &[0], &id]), &[]).unwrap();
+            db.insert(key(b'K', &[crate::domain::flags::skeleton(&r.name).as_bytes(), &[0], &id]), &[])
+                .unwrap();
             db.insert(key(b'W', &[&[r.id as u8; 32]]), &id).unwrap();
             let sort = r.name.sort_key(r.kind);
             let public = serde_json::to_vec(&PublicSignatory::from(&r)).unwrap();

@@ -7,7 +7,7 @@
 
 use super::buckets::{self, Buckets, FOLDED, SKELETONS, TOKENS, WITHDRAWAL};
 use super::*;
-use crate::flags;
+use crate::domain::flags;
 use std::collections::{BTreeMap, HashMap};
 
 /// The key layout this version writes (`Mlayout`).
@@ -771,7 +771,7 @@ impl Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signatory::Submission;
+    use crate::domain::signatory::Submission;
 
     fn new_sig(name: &str, kind: Kind, nonce: u8) -> NewSignature {
         NewSignature {

@@ -3,8 +3,8 @@
 //! record the public (pages, exports, mirrors) may see. Nothing here can
 //! hold anything about a requester, and the finest time is the [`Day`].
 
-use crate::flags::Flag;
-use crate::signatory::{Affiliation, Country, Kind, SignatoryName};
+use crate::domain::flags::Flag;
+use crate::domain::signatory::{Affiliation, Country, Kind, SignatoryName};
 use serde::{Deserialize, Serialize};
 
 /// A calendar day (UTC), the finest time the store keeps.
@@ -124,7 +124,7 @@ pub struct Counts {
     pub pending: [u64; 3],
 }
 
-pub(super) fn kind_index(kind: Kind) -> usize {
+pub(crate) fn kind_index(kind: Kind) -> usize {
     match kind {
         Kind::Organization => 0,
         Kind::Company => 1,

@@ -1,0 +1,13 @@
+//! Plain data, shared by every layer above: what a signatory is
+//! ([`signatory`]: names, kinds and the other form fields, parsed at the
+//! edge), what makes a name worth a moderator's look ([`flags`]), and the
+//! records the store keeps and the public may see ([`record`]). Nothing here
+//! does I/O or knows HTTP, HTML or sled.
+
+pub mod flags;
+pub mod record;
+pub mod signatory;
+
+pub use flags::Flag;
+pub use record::{AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status};
+pub use signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
