@@ -71,6 +71,7 @@ pub mod config;
 pub mod domain;
 pub mod letter;
 pub mod limits;
+pub mod messages;
 pub mod proxy_protocol;
 pub mod render;
 pub mod store;
