@@ -19,7 +19,7 @@ const EMBEDDED_COMPANIES: &str = include_str!("../content/companies.txt");
 const EMBEDDED_INDIVIDUALS: &str = include_str!("../content/individuals.txt");
 
 /// The letter, with every text part already rendered to safe HTML.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Letter {
     pub title: String,
     pub text_html: String,
@@ -38,12 +38,75 @@ pub struct Content {
     pub signatories: Vec<(Kind, Vec<String>)>,
 }
 
-crate::message_error!(LetterError);
+/// What is wrong with a letter's Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LetterProblem {
+    /// A second `# Title` line.
+    TwoTitles,
+    /// No `# Title` line.
+    NoTitle,
+    /// A `##` section this format does not have.
+    UnknownSection(String),
+    /// Nothing under the title.
+    NoText,
+}
+
+impl std::fmt::Display for LetterProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LetterProblem::TwoTitles => f.write_str("more than one `# Title` line"),
+            LetterProblem::NoTitle => f.write_str("no `# Title` line"),
+            LetterProblem::UnknownSection(s) => {
+                write!(f, "unknown section `## {s}` (expected Principles, Sign up or Disclaimer)")
+            }
+            LetterProblem::NoText => f.write_str("the letter has no text under its title"),
+        }
+    }
+}
+
+/// Why the letter or a list could not be loaded.
+#[derive(Debug)]
+pub enum LetterError {
+    /// A file could not be read.
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The letter file does not follow the format.
+    Format {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        problem: LetterProblem,
+    },
+}
+
+impl std::fmt::Display for LetterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LetterError::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            LetterError::Format { path, problem } => write!(f, "{}: {problem}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LetterError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LetterError::Read { source, .. } => Some(source),
+            LetterError::Format { .. } => None,
+        }
+    }
+}
 
 impl Content {
     /// The default: "Secure the Internet" and its 322 signatories.
     pub fn embedded() -> Content {
         Content {
+            // The embedded letter is checked by this module's tests.
+            #[allow(clippy::expect_used, reason = "the embedded letter is a constant that the tests parse")]
             letter: Letter::parse(EMBEDDED_LETTER).expect("the embedded letter parses"),
             signatories: vec![
                 (Kind::Organization, lines(EMBEDDED_ORGANIZATIONS)),
@@ -57,7 +120,7 @@ impl Content {
     /// signatory lists, one name per line. With neither, the embedded default.
     pub fn load(letter: Option<&Path>, signatories: &[(Kind, &Path)]) -> Result<Content, LetterError> {
         let read = |p: &Path| {
-            std::fs::read_to_string(p).map_err(|e| LetterError(format!("cannot read {}: {e}", p.display())))
+            std::fs::read_to_string(p).map_err(|source| LetterError::Read { path: p.to_path_buf(), source })
         };
         if letter.is_none() && signatories.is_empty() {
             return Ok(Content::embedded());
@@ -65,7 +128,7 @@ impl Content {
         let letter = match letter {
             None => Content::embedded().letter,
             Some(path) => Letter::parse(&read(path)?)
-                .map_err(|e| LetterError(format!("{}: {}", path.display(), e.0)))?,
+                .map_err(|problem| LetterError::Format { path: path.to_path_buf(), problem })?,
         };
         let mut lists = Vec::new();
         for (kind, path) in signatories {
@@ -80,13 +143,13 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl Letter {
-    pub fn parse(markdown: &str) -> Result<Letter, LetterError> {
+    pub fn parse(markdown: &str) -> Result<Letter, LetterProblem> {
         let mut title = None;
         let mut sections: Vec<(String, String)> = vec![(String::new(), String::new())];
         for line in markdown.lines() {
             if let Some(t) = line.strip_prefix("# ") {
                 if title.is_some() {
-                    return Err(LetterError("more than one `# Title` line".into()));
+                    return Err(LetterProblem::TwoTitles);
                 }
                 title = Some(t.trim().to_string());
             } else if let Some(h) = line.strip_prefix("## ") {
@@ -96,7 +159,7 @@ impl Letter {
                 body.push('\n');
             }
         }
-        let title = title.ok_or_else(|| LetterError("no `# Title` line".into()))?;
+        let title = title.ok_or(LetterProblem::NoTitle)?;
         let mut letter = Letter {
             title,
             text_html: String::new(),
@@ -115,15 +178,11 @@ impl Letter {
                 }
                 "sign up" | "sign-up" => letter.sign_up_html = to_html(&body),
                 "disclaimer" | "privacy disclaimer" => letter.disclaimer_html = to_html(&body),
-                other => {
-                    return Err(LetterError(format!(
-                        "unknown section `## {other}` (expected Principles, Sign up or Disclaimer)"
-                    )))
-                }
+                other => return Err(LetterProblem::UnknownSection(other.to_string())),
             }
         }
         if letter.text_html.trim().is_empty() {
-            return Err(LetterError("the letter has no text under its title".into()));
+            return Err(LetterProblem::NoText);
         }
         Ok(letter)
     }

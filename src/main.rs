@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use undersign::config::{Config, ListenAddr};
 use undersign::domain::Kind;
-use undersign::store::RejectReason;
+use undersign::domain::RejectReason;
+use undersign::Error;
 
 #[derive(Parser)]
 #[command(name = "undersign", version, about = "Hosts an open letter and collects its signatures.")]
@@ -102,7 +103,7 @@ fn main() -> ExitCode {
             config.proxy_protocol |= proxy_protocol;
             let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
                 Ok(r) => r,
-                Err(e) => return fail(format!("cannot start the runtime: {e}")),
+                Err(e) => return fail(Error::Start(e)),
             };
             runtime.block_on(undersign::serve(config))
         }
@@ -124,7 +125,7 @@ fn main() -> ExitCode {
         Command::Reject { ids, reason } => report_missing(undersign::review(&config, &ids, Some(reason))),
         Command::Export => undersign::export(&config).map(|json| println!("{json}")),
         Command::Import { file, kind } => match std::fs::read_to_string(&file) {
-            Err(e) => Err(undersign::Error(format!("cannot read {}: {e}", file.display()))),
+            Err(e) => Err(Error::Read(file, e)),
             Ok(text) => match kind {
                 Some(kind) => undersign::import_names(&config, kind, &text),
                 None => undersign::import_backup(&config, &text),
@@ -137,11 +138,9 @@ fn main() -> ExitCode {
                 eprint!("Passphrase for {moderator} (shown as you type; at least 12 characters): ");
             }
             match std::io::stdin().read_line(&mut line) {
-                Ok(_) => {
-                    undersign::admin::set_passphrase(&config, &moderator, line.trim_end_matches(['\r', '\n']))
-                        .map(|()| eprintln!("passphrase set for {moderator}"))
-                }
-                Err(e) => Err(undersign::Error(format!("cannot read the passphrase: {e}"))),
+                Ok(_) => undersign::set_passphrase(&config, &moderator, line.trim_end_matches(['\r', '\n']))
+                    .map(|()| eprintln!("passphrase set for {moderator}")),
+                Err(e) => Err(Error::Stdin(e)),
             }
         }
     };
@@ -151,7 +150,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn report_missing(result: Result<Vec<u64>, undersign::Error>) -> Result<(), undersign::Error> {
+fn report_missing(result: Result<Vec<u64>, Error>) -> Result<(), Error> {
     result.map(|missing| {
         for id in missing {
             eprintln!("no pending signature with id {id}");

@@ -54,16 +54,6 @@ impl Flag {
     pub fn parse(s: &str) -> Option<Flag> {
         Flag::ALL.into_iter().find(|f| f.as_str() == s)
     }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Flag::DuplicateName => "the same name has signed before",
-            Flag::LookAlike => "looks like another signatory's name",
-            Flag::MixedScript => "mixes letters of different scripts",
-            Flag::Url => "contains a web address",
-            Flag::FormulaStart => "starts like a spreadsheet formula",
-        }
-    }
 }
 
 /// The confusable skeleton of a name: two names with the same skeleton look

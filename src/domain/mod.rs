@@ -10,4 +10,4 @@ pub mod signatory;
 
 pub use flags::Flag;
 pub use record::{AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status};
-pub use signatory::{Affiliation, Country, Field, FieldError, Kind, SignatoryName, Submission};
+pub use signatory::{Affiliation, Country, Field, FieldError, FieldProblem, Kind, SignatoryName, Submission};

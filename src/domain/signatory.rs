@@ -36,7 +36,7 @@ impl Kind {
             "organization" | "organisation" => Ok(Kind::Organization),
             "company" => Ok(Kind::Company),
             "individual" => Ok(Kind::Individual),
-            _ => Err(FieldError::new(Field::Kind, "choose individual, organisation or company")),
+            _ => Err(FieldError::new(Field::Kind, FieldProblem::UnknownKind)),
         }
     }
 
@@ -72,43 +72,58 @@ impl fmt::Display for Kind {
 /// Which form field a refusal is about, so the page can name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
+    /// `name`
     Name,
+    /// `kind`
     Kind,
+    /// `affiliation`
     Affiliation,
+    /// `country`
     Country,
 }
 
 impl Field {
-    pub fn label(self) -> &'static str {
+    /// The form field's name, which is also its element id on the page.
+    pub fn id(self) -> &'static str {
         match self {
-            Field::Name => "Name",
-            Field::Kind => "Signing as",
-            Field::Affiliation => "Title, employer or city",
-            Field::Country => "Country",
+            Field::Name => "name",
+            Field::Kind => "kind",
+            Field::Affiliation => "affiliation",
+            Field::Country => "country",
         }
     }
 }
 
-/// A refused field and why, in words for the visitor.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What is wrong with a field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldProblem {
+    /// Empty where a value is needed.
+    Required,
+    /// No letter or digit at all.
+    NoLetter,
+    /// Longer than the field allows.
+    TooLong,
+    /// A flood of combining marks on one character.
+    TooManyMarks,
+    /// Not one of the kinds.
+    UnknownKind,
+}
+
+/// A refused field and why; the words are the catalogue's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldError {
+    /// The field.
     pub field: Field,
-    pub reason: &'static str,
+    /// What is wrong with it.
+    pub problem: FieldProblem,
 }
 
 impl FieldError {
-    pub fn new(field: Field, reason: &'static str) -> Self {
-        FieldError { field, reason }
+    /// A refusal of `field`.
+    pub fn new(field: Field, problem: FieldProblem) -> Self {
+        FieldError { field, problem }
     }
 }
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field.label(), self.reason)
-    }
-}
-
-impl std::error::Error for FieldError {}
 
 /// Cleans free text typed into a form: NFC; every run of white space becomes
 /// one space (a lone no-break space stays one: people use it to keep words
@@ -138,7 +153,7 @@ fn clean_text(raw: &str, field: Field, max: usize) -> Result<String, FieldError>
         if is_combining_mark(c) {
             marks_in_row += 1;
             if marks_in_row > MAX_MARKS_PER_CHAR {
-                return Err(FieldError::new(field, "has too many accents stacked on one letter"));
+                return Err(FieldError::new(field, FieldProblem::TooManyMarks));
             }
         } else {
             marks_in_row = 0;
@@ -152,7 +167,7 @@ fn clean_text(raw: &str, field: Field, max: usize) -> Result<String, FieldError>
     // Removing characters can bring marks or Hangul jamo together: recompose.
     let out: String = out.nfc().collect();
     if out.graphemes(true).count() > max {
-        return Err(FieldError::new(field, "is too long"));
+        return Err(FieldError::new(field, FieldProblem::TooLong));
     }
     Ok(out)
 }
@@ -183,10 +198,10 @@ impl SignatoryName {
     pub fn parse(raw: &str) -> Result<SignatoryName, FieldError> {
         let text = clean_text(raw, Field::Name, NAME_MAX_GRAPHEMES)?;
         if text.is_empty() {
-            return Err(FieldError::new(Field::Name, "is required"));
+            return Err(FieldError::new(Field::Name, FieldProblem::Required));
         }
         if !text.chars().any(char::is_alphanumeric) {
-            return Err(FieldError::new(Field::Name, "must contain at least one letter"));
+            return Err(FieldError::new(Field::Name, FieldProblem::NoLetter));
         }
         Ok(SignatoryName(text))
     }
@@ -318,7 +333,7 @@ mod tests {
         let mut n = 0;
         for (kind, names) in &content.signatories {
             for name in names {
-                let parsed = SignatoryName::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let parsed = SignatoryName::parse(name).unwrap_or_else(|e| panic!("{name}: {e:?}"));
                 assert_eq!(parsed.as_str(), name, "{kind} name changed");
                 n += 1;
             }
@@ -388,8 +403,8 @@ mod tests {
 
     #[test]
     fn empty_and_symbol_only_names_are_refused() {
-        assert_eq!(SignatoryName::parse("   ").unwrap_err().reason, "is required");
-        assert_eq!(SignatoryName::parse("\u{202E}\u{200B}").unwrap_err().reason, "is required");
+        assert_eq!(SignatoryName::parse("   ").unwrap_err().problem, FieldProblem::Required);
+        assert_eq!(SignatoryName::parse("\u{202E}\u{200B}").unwrap_err().problem, FieldProblem::Required);
         assert!(SignatoryName::parse("...").is_err());
     }
 
@@ -398,7 +413,7 @@ mod tests {
         let long_ok = "\u{0416}".repeat(NAME_MAX_GRAPHEMES);
         assert!(SignatoryName::parse(&long_ok).is_ok());
         let too_long = "a".repeat(NAME_MAX_GRAPHEMES + 1);
-        assert_eq!(SignatoryName::parse(&too_long).unwrap_err().reason, "is too long");
+        assert_eq!(SignatoryName::parse(&too_long).unwrap_err().problem, FieldProblem::TooLong);
     }
 
     #[test]

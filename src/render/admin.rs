@@ -3,21 +3,31 @@
 //! action on it, the published list, and the audit list. Plain HTML forms,
 //! no JavaScript; every state-changing form carries the session's CSRF token.
 
-use super::{kind_plural, kind_singular, page};
-use crate::admin::Moderator;
-use crate::domain::flags::Flag;
-use crate::domain::signatory::Kind;
-use crate::store::{AuditEntry, Phase, Record, RejectReason, Status};
-use crate::web::App;
+use super::page;
+use crate::domain::{AuditEntry, Flag, Kind, Phase, Record, RejectReason, Status};
+use crate::messages::Catalogue;
+use crate::store::Retention;
 use maud::{html, Markup};
 
-fn frame(app: &App, m: &Moderator, title: &str, main: Markup) -> String {
+/// Who is signed in, on which letter: what every console page shows.
+pub struct Moderator<'a> {
+    /// The letter's title.
+    pub letter: &'a str,
+    /// The moderator's name.
+    pub name: &'a str,
+    /// The session's CSRF token, in every form.
+    pub csrf: &'a str,
+}
+
+const WORDS: Catalogue = Catalogue;
+
+fn frame(m: &Moderator, title: &str, main: Markup) -> String {
     page(
-        &format!("{title} · Moderation · {}", app.renderer.title()),
+        &format!("{title} · Moderation · {}", m.letter),
         html! {
             header.console {
                 p.site {
-                    a href="/" { "Moderation" } " · " (app.renderer.title())
+                    a href="/" { "Moderation" } " · " (m.letter)
                 }
                 nav {
                     a href="/queue" { "Review queue" } " · "
@@ -60,10 +70,11 @@ fn reason_select() -> Markup {
 
 fn flags_cell(flags: &[Flag]) -> Markup {
     html! {
-        @for f in flags { span.flag title=(f.describe()) { (f.as_str()) } " " }
+        @for f in flags { span.flag title=(WORDS.flag_description(*f)) { (f.as_str()) } " " }
     }
 }
 
+/// The sign-in page.
 pub fn login(message: Option<&str>, has_moderators: bool) -> String {
     page(
         "Sign in · Moderation",
@@ -87,12 +98,15 @@ pub fn login(message: Option<&str>, has_moderators: bool) -> String {
     )
 }
 
-pub fn dashboard(app: &App, m: &Moderator) -> String {
-    let counts = app.store.counts();
-    let phase = app.store.phase();
-    let retention = app.store.retention();
+/// The overview: counts, the phase and its switches, and retention.
+pub fn dashboard(
+    m: &Moderator,
+    counts: &crate::domain::Counts,
+    phase: Phase,
+    retention: &Retention,
+    retention_days: u32,
+) -> String {
     frame(
-        app,
         m,
         "Overview",
         html! {
@@ -101,7 +115,7 @@ pub fn dashboard(app: &App, m: &Moderator) -> String {
                 tbody {
                     @for k in Kind::ALL {
                         tr {
-                            td { (kind_plural(k)) }
+                            td { (WORDS.kind_plural(k)) }
                             td { (counts.published(k)) }
                             td { (counts.listed(k)) }
                             td { a href={ "/queue?kind=" (k.as_str()) } { (counts.pending(k)) } }
@@ -133,10 +147,10 @@ pub fn dashboard(app: &App, m: &Moderator) -> String {
             h2 { "Retention" }
             @match (retention.purge_on, retention.purged) {
                 (_, true) => p { "Private fields were purged." },
-                (Some(day), false) => p { "On " strong { (day) } " (" (app.config.retention_days) " days after closing) these are purged for good: "
+                (Some(day), false) => p { "On " strong { (day) } " (" (retention_days) " days after closing) these are purged for good: "
                     (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
                     (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
-                (None, false) => p { (app.config.retention_days) " days after the letter closes, these are purged for good: "
+                (None, false) => p { (retention_days) " days after the letter closes, these are purged for good: "
                     (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
                     (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
             }
@@ -162,8 +176,8 @@ fn queue_link(kind: Option<Kind>, flag: Option<Flag>, before: Option<u64>) -> St
     }
 }
 
+/// A page of the review queue, with bulk actions.
 pub fn queue(
-    app: &App,
     m: &Moderator,
     kind: Option<Kind>,
     flag: Option<Flag>,
@@ -172,7 +186,6 @@ pub fn queue(
 ) -> String {
     let back = queue_link(kind, flag, None);
     frame(
-        app,
         m,
         "Review queue",
         html! {
@@ -180,7 +193,7 @@ pub fn queue(
                 label.inline for="kind" { "Kind " }
                 select #kind name="kind" {
                     option value="" { "all" }
-                    @for k in Kind::ALL { option value=(k.as_str()) selected[kind == Some(k)] { (kind_plural(k)) } }
+                    @for k in Kind::ALL { option value=(k.as_str()) selected[kind == Some(k)] { (WORDS.kind_plural(k)) } }
                 }
                 " "
                 label.inline for="flag" { "Flag " }
@@ -203,7 +216,7 @@ pub fn queue(
                                 tr {
                                     td { input type="checkbox" name="id" value=(r.id) aria-label={ "Select " (r.name) }; }
                                     td { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if !r.listed { " " span.note { "(unlisted)" } } }
-                                    td { (kind_singular(r.kind)) }
+                                    td { (WORDS.kind_singular(r.kind)) }
                                     td dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")) }
                                     td dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("")) }
                                     td { (flags_cell(&r.flags)) }
@@ -228,11 +241,11 @@ pub fn queue(
     )
 }
 
-pub fn signature(app: &App, m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
+/// One signature with every action on it.
+pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
     let back = format!("/signature/{}", r.id);
     let ids = [r.id];
     frame(
-        app,
         m,
         &format!("Signature #{}", r.id),
         html! {
@@ -243,13 +256,13 @@ pub fn signature(app: &App, m: &Moderator, r: &Record, look_alikes: &[Record]) -
                 dt { "Country" } dd dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("—")) }
                 dt { "Shown publicly" } dd { @if r.listed { "yes" } @else { "no (counted only)" } }
                 dt { "State" } dd { @match r.status { Status::Published => "published", Status::Pending => "awaiting review" } }
-                dt { "Flags" } dd { @if r.flags.is_empty() { "none" } @else { @for f in &r.flags { (f.describe()) "; " } } }
+                dt { "Flags" } dd { @if r.flags.is_empty() { "none" } @else { @for f in &r.flags { (WORDS.flag_description(*f)) "; " } } }
                 dt { "Arrived" } dd { (r.day) }
             }
             @if !look_alikes.is_empty() {
                 h2 { "Looks like" }
                 ul { @for o in look_alikes {
-                    li { a dir="auto" href={ "/signature/" (o.id) } { (o.name) } " (" (kind_singular(o.kind)) ", "
+                    li { a dir="auto" href={ "/signature/" (o.id) } { (o.name) } " (" (WORDS.kind_singular(o.kind)) ", "
                         @match o.status { Status::Published => "published", Status::Pending => "awaiting review" } ")" }
                 } }
             }
@@ -286,20 +299,13 @@ pub fn signature(app: &App, m: &Moderator, r: &Record, look_alikes: &[Record]) -
     )
 }
 
-pub fn published(
-    app: &App,
-    m: &Moderator,
-    kind: Kind,
-    page_no: usize,
-    rows: &[Record],
-    page_rows: usize,
-) -> String {
+/// A page of a group's published signatures.
+pub fn published(m: &Moderator, kind: Kind, page_no: usize, rows: &[Record], page_rows: usize) -> String {
     frame(
-        app,
         m,
-        &format!("Published {}", kind_plural(kind).to_lowercase()),
+        &format!("Published {}", WORDS.kind_plural_lower(kind)),
         html! {
-            p { @for k in Kind::ALL { a href={ "/published?kind=" (k.as_str()) } { (kind_plural(k)) } " " } }
+            p { @for k in Kind::ALL { a href={ "/published?kind=" (k.as_str()) } { (WORDS.kind_plural(k)) } " " } }
             @if rows.is_empty() { p { "None on this page." } }
             ul {
                 @for r in rows {
@@ -314,9 +320,9 @@ pub fn published(
     )
 }
 
-pub fn audit(app: &App, m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> String {
+/// A page of the audit list, newest first.
+pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> String {
     frame(
-        app,
         m,
         "Audit",
         html! {

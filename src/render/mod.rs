@@ -1,51 +1,35 @@
-//! Every HTML page the site sends, as maud templates, plus the page cache.
+//! Every HTML page the site sends, as maud templates, and the open-data
+//! exports. Templates take plain values (counts, a phase, lists of
+//! [`PublicSignatory`], records for the console) and return bytes; they know
+//! no HTTP and query nothing, so any [`crate::view::PublicView`] (the store,
+//! a snapshot) can feed them, and they are tested without a store.
 //!
 //! Pages are self-contained: the stylesheet is inline (the HTTP layer allows
 //! exactly it by its hash in the Content-Security-Policy), the favicon is a
 //! `data:` URL, and there are no scripts, images or fonts, so a visitor's
-//! browser makes one request per page. The letter page is rendered once per
-//! change of the published data and kept as bytes split around the form
-//! token, which is spliced in per request.
-//!
-//! The open-data exports (JSON, CSV) are cached the same way.
+//! browser makes one request per page. The letter page carries
+//! [`TOKEN_MARK`] where the form token goes, so it can be cached once per
+//! change and the token spliced in per request.
 
 pub mod admin;
+pub mod export;
 
-use crate::domain::signatory::{Field, Kind};
+use crate::domain::{Counts, Field, Kind, Phase, PublicSignatory, Status};
 use crate::letter::Letter;
-use crate::store::{Counts, Phase, PublicSignatory, Status, Store};
+use crate::messages::Catalogue;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use bytes::Bytes;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// The one stylesheet, inlined in every page.
 const CSS: &str = include_str!("style.css");
 /// Stands in for the form token in the cached letter page.
-const TOKEN_MARK: &str = "\u{1}form-token\u{1}";
+pub const TOKEN_MARK: &str = "\u{1}form-token\u{1}";
 
 /// The hash that the Content-Security-Policy allows the inline style by.
 pub fn style_hash() -> String {
     format!("'sha256-{}'", STANDARD.encode(Sha256::digest(CSS.as_bytes())))
-}
-
-fn kind_plural(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organization => "Organisations",
-        Kind::Company => "Companies",
-        Kind::Individual => "Individuals",
-    }
-}
-
-pub(crate) fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organization => "an organisation",
-        Kind::Company => "a company",
-        Kind::Individual => "an individual",
-    }
 }
 
 /// What the visitor typed, to show the form again after a refusal.
@@ -67,8 +51,21 @@ impl FormValues {
 /// Renders pages; holds the letter and the presentation settings.
 pub struct Renderer {
     letter: Letter,
+    words: Catalogue,
     group_limit: usize,
     page_size: usize,
+}
+
+/// What the letter page shows besides the letter: the counts, the phase,
+/// and the first names of each group (at most the group limit).
+#[derive(Clone, Debug, Default)]
+pub struct LetterView {
+    /// Published, listed and pending per kind.
+    pub counts: Counts,
+    /// Open, paused or closed.
+    pub phase: Phase,
+    /// Per kind with listed names, the first of them in page order.
+    pub groups: Vec<(Kind, Vec<PublicSignatory>)>,
 }
 
 fn page(title: &str, body: Markup) -> String {
@@ -93,7 +90,7 @@ fn page(title: &str, body: Markup) -> String {
 }
 
 /// A list of names; `with_kind` labels each (search results mix kinds).
-fn names_list(signatories: &[PublicSignatory], with_kind: bool) -> Markup {
+fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: bool) -> Markup {
     html! {
         ul.names {
             @for s in signatories {
@@ -102,24 +99,33 @@ fn names_list(signatories: &[PublicSignatory], with_kind: bool) -> Markup {
                     @if s.verified { " " abbr.verified title="verified by the organisers" { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
-                    @if with_kind { " " span.note { "· " (kind_singular(s.kind)) } }
+                    @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
                 }
             }
         }
     }
 }
 
-pub(crate) fn kind_singular(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Organization => "organisation",
-        Kind::Company => "company",
-        Kind::Individual => "individual",
-    }
-}
-
 impl Renderer {
-    pub fn new(letter: Letter, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer { letter, group_limit, page_size }
+    /// Pages for `letter`: `group_limit` names per group on the letter
+    /// page, `page_size` per list page and search.
+    pub fn new(letter: Letter, words: Catalogue, group_limit: usize, page_size: usize) -> Renderer {
+        Renderer { letter, words, group_limit, page_size }
+    }
+
+    /// The letter's content.
+    pub fn letter(&self) -> &Letter {
+        &self.letter
+    }
+
+    /// Names per group on the letter page.
+    pub fn group_limit(&self) -> usize {
+        self.group_limit
+    }
+
+    /// How many list pages a group of `listed` names has (at least one).
+    pub fn pages(&self, listed: u64) -> usize {
+        (listed as usize).div_ceil(self.page_size).max(1)
     }
 
     pub fn title(&self) -> &str {
@@ -171,7 +177,7 @@ impl Renderer {
                     @for kind in [Kind::Individual, Kind::Organization, Kind::Company] {
                         label.choice {
                             input type="radio" name="kind" value=(kind.as_str()) checked[values.kind == kind.as_str()];
-                            " " (kind_label(kind))
+                            " " (self.words.kind_article(kind))
                         }
                     }
                 }
@@ -199,13 +205,13 @@ impl Renderer {
         }
     }
 
-    fn counts_line(counts: &Counts) -> Markup {
+    fn counts_line(&self, counts: &Counts) -> Markup {
         html! {
             p.counts {
                 strong { (counts.total_published()) " signatures" } ": "
                 @for (i, kind) in Kind::ALL.into_iter().enumerate() {
                     @if i > 0 { ", " }
-                    (counts.published(kind)) " " (kind_plural(kind).to_lowercase())
+                    (counts.published(kind)) " " (self.words.kind_plural_lower(kind))
                 }
                 "."
                 @if counts.total_pending() > 0 {
@@ -216,8 +222,8 @@ impl Renderer {
     }
 
     /// The letter page with [`TOKEN_MARK`] where the token goes.
-    fn letter_page(&self, store: &Store) -> String {
-        let counts = store.counts();
+    pub fn letter_page(&self, view: &LetterView) -> String {
+        let counts = &view.counts;
         let l = &self.letter;
         let main = html! {
             article.letter {
@@ -233,10 +239,10 @@ impl Renderer {
                 (PreEscaped(&l.closing_html))
             }
             section #sign {
-                @match store.phase() {
+                @match view.phase {
                     Phase::Open => {
                         h2 { "Sign the letter" }
-                        (Self::counts_line(&counts))
+                        (self.counts_line(counts))
                         (PreEscaped(&l.sign_up_html))
                         p.note { "Individuals are listed at once. Organisations and companies are shown once a moderator has checked them." }
                         (self.sign_form(TOKEN_MARK, &FormValues::blank()))
@@ -244,13 +250,13 @@ impl Renderer {
                     }
                     Phase::Paused => {
                         h2 { "Signing is paused" }
-                        (Self::counts_line(&counts))
+                        (self.counts_line(counts))
                         p.notice role="status" { "The organisers have paused signing for now. Please come back later." }
                     }
                     Phase::Closed { day, .. } => {
                         h2 { "This letter is closed" }
                         p.notice role="status" { "It closed on " (day) " with its final count of " strong { (counts.total_published()) " signatures" } "." }
-                        (Self::counts_line(&counts))
+                        (self.counts_line(counts))
                     }
                 }
             }
@@ -262,13 +268,13 @@ impl Renderer {
                     " "
                     button type="submit" { "Search" }
                 }
-                @for kind in Kind::ALL {
-                    @let listed = counts.listed(kind);
+                @for (kind, names) in &view.groups {
+                    @let listed = counts.listed(*kind);
                     @if listed > 0 {
-                        h3 { (kind_plural(kind)) " (" (listed) ")" }
-                        (names_list(&store.published(kind, 0, self.group_limit), false))
+                        h3 { (self.words.kind_plural(*kind)) " (" (listed) ")" }
+                        (names_list(&self.words, names, false))
                         @if listed as usize > self.group_limit {
-                            p { a href={ "/signatories/" (kind.as_str()) "?page=1" } { "All " (listed) " " (kind_plural(kind).to_lowercase()) } }
+                            p { a href={ "/signatories/" (kind.as_str()) "?page=1" } { "All " (listed) " " (self.words.kind_plural_lower(*kind)) } }
                         }
                     }
                 }
@@ -277,27 +283,23 @@ impl Renderer {
         page(&l.title, html! { (self.header()) main { (main) } (self.footer()) })
     }
 
-    /// One page of a group's list. `None` when the page does not exist.
-    pub fn kind_page(&self, store: &Store, kind: Kind, page_no: usize) -> Option<String> {
-        let listed = store.counts().listed(kind) as usize;
-        let pages = listed.div_ceil(self.page_size).max(1);
-        if page_no == 0 || page_no > pages {
-            return None;
-        }
-        let names = store.published(kind, (page_no - 1) * self.page_size, self.page_size);
-        let title = format!("{} ({listed})", kind_plural(kind));
-        Some(self.frame(
+    /// Page `page_no` (from 1, at most [`Renderer::pages`]) of a group of
+    /// `listed` names, showing `names`.
+    pub fn kind_page(&self, kind: Kind, listed: u64, page_no: usize, names: &[PublicSignatory]) -> String {
+        let pages = self.pages(listed);
+        let title = format!("{} ({listed})", self.words.kind_plural(kind));
+        self.frame(
             &title,
             html! {
                 h1 { (title) }
-                (names_list(&names, false))
+                (names_list(&self.words, names, false))
                 nav.pages {
                     @if page_no > 1 { a rel="prev" href={ "?page=" (page_no - 1) } { "← Previous" } " " }
                     "Page " (page_no) " of " (pages)
                     @if page_no < pages { " " a rel="next" href={ "?page=" (page_no + 1) } { "Next →" } }
                 }
             },
-        ))
+        )
     }
 
     pub fn search_page(&self, query: &str, results: Option<&[PublicSignatory]>) -> String {
@@ -316,13 +318,13 @@ impl Renderer {
                     Some([]) => p { "No published signatory matches " q dir="auto" { (query) } "." }
                     Some(found) => {
                         p { (found.len()) @if found.len() == self.page_size { "+" } " found." }
-                        (names_list(found, true))
+                        (names_list(&self.words, found, true))
                     }
                 }
                 p { "Browse: "
                     @for (i, kind) in Kind::ALL.into_iter().enumerate() {
                         @if i > 0 { ", " }
-                        a href={ "/signatories/" (kind.as_str()) "?page=1" } { (kind_plural(kind).to_lowercase()) }
+                        a href={ "/signatories/" (kind.as_str()) "?page=1" } { (self.words.kind_plural_lower(kind)) }
                     }
                 }
             },
@@ -398,7 +400,7 @@ impl Renderer {
                         " Signatures by "
                         @for (i, k) in review_kinds.iter().enumerate() {
                             @if i > 0 { " and " }
-                            (kind_plural(*k).to_lowercase())
+                            (self.words.kind_plural_lower(*k))
                         }
                         " are seen by a moderator before they are published."
                     }
@@ -446,7 +448,7 @@ impl Renderer {
             html! {
                 h1 { (heading) }
                 p.error role="alert" {
-                    @if let Some(f) = field { strong { (f.label()) } " " }
+                    @if let Some(f) = field { strong { (self.words.field_label(f)) } " " }
                     (reason)
                 }
                 p { "Your entries are kept below; correct them if needed and send the form again." }
@@ -456,162 +458,9 @@ impl Renderer {
     }
 }
 
-/// Bytes of a page rendered for one generation of the published data.
-struct Cached<T> {
-    generation: u64,
-    value: Arc<T>,
-    built: Instant,
-}
-
-/// The letter page split around the form token; no `tail` when there is
-/// no form (signing paused or closed).
-pub struct LetterPage {
-    pub head: Bytes,
-    pub tail: Option<Bytes>,
-}
-
-/// One cached page or export: the latest build, and whether a rebuild is
-/// under way.
-struct Slot<T> {
-    latest: Option<Cached<T>>,
-    rebuilding: bool,
-}
-
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot { latest: None, rebuilding: false }
-    }
-}
-
-/// Cached pages and exports, rebuilt on the first request after a change.
-pub struct PageCache {
-    letter: Mutex<Slot<LetterPage>>,
-    json: Mutex<Slot<Bytes>>,
-    csv: Mutex<Slot<Bytes>>,
-    /// Builds of one page this close together, at most one: under a signing
-    /// load every group changes the page, and rebuilding for each took a
-    /// third of the connection threads' time.
-    min_rebuild: Duration,
-}
-
-/// The value for `generation`, building it if needed. While one request
-/// rebuilds, or within `min_rebuild` of the last build, the others get the
-/// previous build instead of queueing or rebuilding again: under a signing
-/// load the page lags by at most `min_rebuild` plus one build.
-fn cached<T>(
-    slot: &Mutex<Slot<T>>,
-    generation: u64,
-    min_rebuild: Duration,
-    build: impl FnOnce() -> T,
-) -> Arc<T> {
-    let lock = || slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    {
-        let mut s = lock();
-        match &s.latest {
-            Some(c) if c.generation >= generation => return Arc::clone(&c.value),
-            Some(c) if s.rebuilding || c.built.elapsed() < min_rebuild => return Arc::clone(&c.value),
-            _ => s.rebuilding = true,
-        }
-    }
-    let value = Arc::new(build());
-    let mut s = lock();
-    s.rebuilding = false;
-    if s.latest.as_ref().is_none_or(|c| c.generation < generation) {
-        s.latest = Some(Cached { generation, value: Arc::clone(&value), built: Instant::now() });
-    }
-    value
-}
-
-impl PageCache {
-    pub fn new(min_rebuild: Duration) -> PageCache {
-        PageCache { letter: Mutex::default(), json: Mutex::default(), csv: Mutex::default(), min_rebuild }
-    }
-
-    pub fn letter(&self, renderer: &Renderer, store: &Store) -> Arc<LetterPage> {
-        cached(&self.letter, store.generation(), self.min_rebuild, || {
-            let html = renderer.letter_page(store);
-            match html.split_once(TOKEN_MARK) {
-                Some((head, tail)) => LetterPage {
-                    head: Bytes::copy_from_slice(head.as_bytes()),
-                    tail: Some(Bytes::copy_from_slice(tail.as_bytes())),
-                },
-                None => LetterPage { head: Bytes::from(html), tail: None },
-            }
-        })
-    }
-
-    pub fn json(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.json, store.generation(), self.min_rebuild, || Bytes::from(export_json(store)))
-    }
-
-    pub fn csv(&self, store: &Store) -> Arc<Bytes> {
-        cached(&self.csv, store.generation(), self.min_rebuild, || Bytes::from(export_csv(store)))
-    }
-}
-
-/// `{"counts": {...}, "signatories": [...]}` of published, listed names.
-pub fn export_json(store: &Store) -> Vec<u8> {
-    let counts = store.counts();
-    let mut count_map = serde_json::Map::new();
-    for kind in Kind::ALL {
-        count_map.insert(kind.as_str().into(), counts.published(kind).into());
-    }
-    count_map.insert("total".into(), counts.total_published().into());
-    let doc = serde_json::json!({
-        "counts": count_map,
-        "signatories": store.all_published(),
-    });
-    serde_json::to_vec_pretty(&doc).unwrap_or_default()
-}
-
-/// A cell a spreadsheet would read as a formula gets a leading apostrophe.
-fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '|' | '%') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
-
-/// CSV of published, listed names, then the counts per kind.
-pub fn export_csv(store: &Store) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["name", "kind", "affiliation", "country"]);
-    for s in store.all_published() {
-        let _ = w.write_record([
-            csv_cell(&s.name).as_ref(),
-            s.kind.as_str(),
-            csv_cell(s.affiliation.as_deref().unwrap_or("")).as_ref(),
-            csv_cell(s.country.as_deref().unwrap_or("")).as_ref(),
-        ]);
-    }
-    w.into_inner().unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_cache_rebuilds_on_change_but_not_more_often_than_allowed() {
-        let slot = Mutex::new(Slot::default());
-        let now = |min: u64, generation: u64, value: u32| {
-            *cached(&slot, generation, Duration::from_millis(min), || value)
-        };
-        assert_eq!(now(0, 1, 10), 10);
-        assert_eq!(now(0, 1, 11), 10, "same generation: no rebuild");
-        assert_eq!(now(0, 2, 12), 12, "a change rebuilds at once without an interval");
-        assert_eq!(now(60_000, 3, 13), 12, "within the interval: the last build");
-        std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(now(20, 3, 14), 14, "past the interval: rebuilt");
-    }
-
-    #[test]
-    fn csv_cells_cannot_be_formulas() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_cell("-2+3"), "'-2+3");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("Access Now"), "Access Now");
-    }
 
     #[test]
     fn the_style_hash_is_of_the_inlined_css() {
@@ -629,7 +478,60 @@ mod tests {
             country: None,
             verified: false,
         };
-        let out = names_list(&[s], false).into_string();
+        let out = names_list(&Catalogue, &[s], false).into_string();
         assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));
+    }
+
+    fn renderer() -> Renderer {
+        Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 2, 3)
+    }
+
+    fn person(name: &str) -> PublicSignatory {
+        PublicSignatory {
+            name: name.into(),
+            kind: Kind::Individual,
+            affiliation: None,
+            country: None,
+            verified: false,
+        }
+    }
+
+    #[test]
+    fn the_letter_page_shows_what_the_view_holds_and_marks_the_token() {
+        let counts = Counts { published: [0, 0, 3], listed: [0, 0, 3], pending: [1, 0, 0] };
+        let view = LetterView {
+            counts,
+            phase: Phase::Open,
+            groups: vec![(Kind::Individual, vec![person("Ada Lovelace"), person("Alan Turing")])],
+        };
+        let page = renderer().letter_page(&view);
+        assert!(page.contains("3 have signed. Sign the letter ↓"));
+        assert!(page.contains("1 more await review."));
+        assert!(page.contains("Individuals (3)") && page.contains("Alan Turing"));
+        assert!(page.contains("All 3 individuals"), "a longer group links to its list");
+        assert_eq!(page.matches(TOKEN_MARK).count(), 1);
+
+        let closed =
+            LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
+        let page = renderer().letter_page(&closed);
+        assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
+    }
+
+    #[test]
+    fn list_pages_link_both_ways_and_refusals_name_the_field() {
+        let r = renderer();
+        assert_eq!((r.pages(0), r.pages(3), r.pages(7)), (1, 1, 3));
+        let page = r.kind_page(Kind::Individual, 7, 2, &[person("Grace Hopper")]);
+        assert!(page.contains("rel=\"prev\" href=\"?page=1\"") && page.contains("href=\"?page=3\""));
+        assert!(page.contains("Page 2 of 3") && page.contains("Grace Hopper"));
+        let refused = r.sign_refused(
+            "Please check the form",
+            "is required",
+            Some(Field::Name),
+            "tok",
+            &FormValues::blank(),
+        );
+        assert!(refused.contains("<strong>Name</strong> is required"));
+        assert!(refused.contains("value=\"tok\""));
     }
 }

@@ -35,6 +35,7 @@
 //! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
 mod buckets;
+mod view;
 mod writer;
 
 pub use crate::domain::record::{
@@ -74,9 +75,32 @@ pub enum SignError {
     Closed,
     /// The store could not write (disk full, I/O error, shutting down).
     Unavailable,
+    /// The writer stopped (TEMP until the store branch lands).
+    Stopped,
 }
 
-crate::message_error!(StoreError);
+/// TEMP stand-in until the typed store errors land.
+#[derive(Debug)]
+pub enum StoreError {
+    /// TEMP
+    InUse,
+    /// TEMP
+    Message(String),
+}
+
+#[allow(non_snake_case)]
+fn StoreError(s: String) -> StoreError {
+    StoreError::Message(s)
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::InUse => f.write_str("in use"),
+            StoreError::Message(m) => f.write_str(m),
+        }
+    }
+}
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -263,16 +287,8 @@ impl Store {
 
     /// Imports the letter's existing signatories, once in the store's life,
     /// as one change through the writer.
-    pub async fn import_once(&self, lists: &[(Kind, Vec<String>)]) -> Result<usize, StoreError> {
-        let mut parsed = Vec::new();
-        for (kind, names) in lists {
-            let names = names
-                .iter()
-                .map(|raw| SignatoryName::parse(raw).map_err(|e| StoreError(format!("import: `{raw}`: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            parsed.push((*kind, names));
-        }
-        self.moderate("import", Action::ImportFirstStart(parsed)).await
+    pub async fn import_once(&self, lists: &[(Kind, Vec<SignatoryName>)]) -> Result<usize, StoreError> {
+        self.moderate("import", Action::ImportFirstStart(lists.to_vec())).await
     }
 
     /// Bumped each time public data (names, counts, phase) changes.

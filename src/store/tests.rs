@@ -218,7 +218,11 @@ fn approve_survives_reopen() {
 fn import_happens_once_and_keeps_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    let lists = crate::letter::Content::embedded().signatories;
+    let lists: Vec<(Kind, Vec<SignatoryName>)> = crate::letter::Content::embedded()
+        .signatories
+        .into_iter()
+        .map(|(k, names)| (k, names.iter().map(|n| SignatoryName::parse(n).unwrap()).collect()))
+        .collect();
     assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 322);
     assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 0);
     let c = store.counts();

@@ -44,30 +44,64 @@ fn read_moderators(data_dir: &Path) -> HashMap<String, String> {
         .collect()
 }
 
+/// Why a passphrase was not set.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PassphraseError {
+    /// The moderator's name is not one this console accepts.
+    BadName,
+    /// Shorter than [`MIN_PASSPHRASE_CHARS`] or longer than [`MAX_PASSPHRASE_BYTES`].
+    BadLength,
+    /// argon2 refused (it should not).
+    Hash(argon2::password_hash::Error),
+    /// The moderators file could not be written.
+    Write(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for PassphraseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PassphraseError::BadName => {
+                f.write_str("a moderator name is 1 to 40 letters, digits, spaces, '-', '_' or '.'")
+            }
+            PassphraseError::BadLength => {
+                write!(f, "the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters")
+            }
+            PassphraseError::Hash(e) => write!(f, "cannot hash the passphrase: {e}"),
+            PassphraseError::Write(path, e) => write!(f, "{}: {e}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for PassphraseError {}
+
 /// Sets (or replaces) a moderator's passphrase. Works while the server runs:
 /// the file is read at each sign-in.
-pub fn set_passphrase(data_dir: &Path, moderator: &str, passphrase: &str) -> Result<(), String> {
+pub fn set_passphrase(data_dir: &Path, moderator: &str, passphrase: &str) -> Result<(), PassphraseError> {
     if !valid_moderator_name(moderator) {
-        return Err("a moderator name is 1 to 40 letters, digits, spaces, '-', '_' or '.'".into());
+        return Err(PassphraseError::BadName);
     }
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS || passphrase.len() > MAX_PASSPHRASE_BYTES {
-        return Err(format!("the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters"));
+        return Err(PassphraseError::BadLength);
     }
-    let salt = SaltString::encode_b64(&crate::tokens::random::<16>()).map_err(|e| e.to_string())?;
-    let hash = Argon2::default().hash_password(passphrase.as_bytes(), &salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&crate::tokens::random::<16>()).map_err(PassphraseError::Hash)?;
+    let hash =
+        Argon2::default().hash_password(passphrase.as_bytes(), &salt).map_err(PassphraseError::Hash)?;
     let mut all = read_moderators(data_dir);
     all.insert(moderator.to_string(), hash.to_string());
     let mut lines: Vec<String> = all.into_iter().map(|(n, h)| format!("{n}\t{h}\n")).collect();
     lines.sort();
-    std::fs::create_dir_all(data_dir).map_err(|e| e.to_string())?;
     let path = moderators_file(data_dir);
+    std::fs::create_dir_all(data_dir).map_err(|e| PassphraseError::Write(data_dir.to_path_buf(), e))?;
     let tmp = path.with_extension("new");
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    f.write_all(lines.concat().as_bytes()).and_then(|()| f.sync_all()).map_err(|e| e.to_string())?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    let mut f = opts.open(&tmp).map_err(|e| PassphraseError::Write(tmp.clone(), e))?;
+    f.write_all(lines.concat().as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| PassphraseError::Write(tmp.clone(), e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| PassphraseError::Write(path.clone(), e))
 }
 
 pub struct Session {
@@ -124,10 +158,17 @@ impl Auth {
         tokio::time::sleep(self.delay()).await;
         let _turn = self.hashing.acquire().await.ok()?;
         let hash = read_moderators(&self.data_dir).get(moderator).cloned();
-        let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES
-            && hash.as_deref().and_then(|h| PasswordHash::new(h).ok()).is_some_and(|parsed| {
-                Argon2::default().verify_password(passphrase.as_bytes(), &parsed).is_ok()
-            });
+        let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES && {
+            // argon2 takes tens of milliseconds of CPU on purpose: not on a
+            // thread that serves connections.
+            let passphrase = passphrase.to_owned();
+            let check = move || {
+                hash.as_deref().and_then(|h| PasswordHash::new(h).ok()).is_some_and(|parsed| {
+                    Argon2::default().verify_password(passphrase.as_bytes(), &parsed).is_ok()
+                })
+            };
+            tokio::task::spawn_blocking(check).await.unwrap_or(false)
+        };
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if !ok {
             let n = if failures.1.elapsed() > FAILURE_MEMORY { 0 } else { failures.0 };

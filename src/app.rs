@@ -1,0 +1,281 @@
+//! The wiring: from one [`Config`] to a running server, and the offline
+//! commands. It opens the store and the secret, builds the public site and
+//! the console as two routers, binds each to its listener, and stops them
+//! on SIGTERM or SIGINT. Every failure an operator must act on is an
+//! [`Error`] variant with its sentence.
+
+use crate::config::{Config, ListenAddr};
+use crate::console::{self, Console};
+use crate::domain::{FieldError, Kind, RejectReason, SignatoryName, Status};
+use crate::http::{server, Headers, Listener, ServerOptions};
+use crate::letter::{Content, LetterError};
+use crate::limits::CircuitLimits;
+use crate::messages::Catalogue;
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::store::{self, Action, Store, StoreError};
+use crate::tokens;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A failure an operator must act on, printed once to stderr.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The letter or a list to import could not be loaded.
+    Letter(LetterError),
+    /// A name in a list to import does not parse.
+    ImportName {
+        /// Where: a line number, or the name itself.
+        at: String,
+        /// Why.
+        problem: FieldError,
+    },
+    /// The data dir could not be made.
+    DataDir(PathBuf, std::io::Error),
+    /// The server's secret could not be read or made.
+    Secret(std::io::Error),
+    /// The store could not be opened.
+    OpenStore(PathBuf, StoreError),
+    /// The store could not do what was asked.
+    Store(StoreError),
+    /// A listener could not be bound.
+    Listen {
+        /// Where.
+        addr: ListenAddr,
+        /// The console's listener rather than the public one.
+        console: bool,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The signal handlers or the runtime could not be set up.
+    Start(std::io::Error),
+    /// A file given on the command line could not be read.
+    Read(PathBuf, std::io::Error),
+    /// Standard input could not be read.
+    Stdin(std::io::Error),
+    /// The file is not a backup made by `undersign export`.
+    NotABackup(serde_json::Error),
+    /// The backup could not be written out.
+    Export(serde_json::Error),
+    /// A moderator's passphrase was not set.
+    Passphrase(console::auth::PassphraseError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let words = Catalogue;
+        match self {
+            Error::Letter(e) => write!(f, "{e}"),
+            Error::ImportName { at, problem } => write!(
+                f,
+                "{at}: {}: {}",
+                words.field_label(problem.field),
+                words.field_problem(problem.problem)
+            ),
+            Error::DataDir(dir, e) => write!(f, "cannot create {}: {e}", dir.display()),
+            Error::Secret(e) => write!(f, "cannot read or create the server secret: {e}"),
+            Error::OpenStore(dir, StoreError::InUse) => write!(
+                f,
+                "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
+                dir.display()
+            ),
+            Error::OpenStore(dir, e) => write!(f, "cannot open the store in {}: {e}", dir.display()),
+            Error::Store(e) => write!(f, "{e}"),
+            Error::Listen { addr, console: false, source } => write!(f, "cannot listen on {addr}: {source}"),
+            Error::Listen { addr, console: true, source } => {
+                write!(f, "cannot listen on {addr} for the console: {source}")
+            }
+            Error::Start(e) => write!(f, "cannot start: {e}"),
+            Error::Read(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            Error::Stdin(e) => write!(f, "cannot read the passphrase: {e}"),
+            Error::NotABackup(e) => write!(f, "not an undersign backup: {e}"),
+            Error::Export(e) => write!(f, "cannot write the backup: {e}"),
+            Error::Passphrase(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        Error::Store(e)
+    }
+}
+
+/// The letter and lists the configuration points at, or the embedded default.
+pub fn load_content(config: &Config) -> Result<Content, Error> {
+    let lists: Vec<_> = config.import.iter().map(|(k, p)| (*k, p.as_path())).collect();
+    Content::load(config.letter.as_deref(), &lists).map_err(Error::Letter)
+}
+
+fn open_store(config: &Config) -> Result<Store, Error> {
+    let options = store::Options {
+        retention_days: config.retention_days,
+        cache_bytes: config.store_cache_mb << 20,
+        notice: |m| eprintln!("undersign: {m}"),
+    };
+    Store::open(&config.data_dir.join("store"), options)
+        .map_err(|e| Error::OpenStore(config.data_dir.clone(), e))
+}
+
+/// Serves the letter until SIGTERM or SIGINT, then finishes in-flight
+/// requests and returns.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let content = load_content(&config)?;
+    let mut lists = Vec::new();
+    for (kind, names) in &content.signatories {
+        let parsed = names
+            .iter()
+            .map(|raw| {
+                SignatoryName::parse(raw)
+                    .map_err(|problem| Error::ImportName { at: format!("import: `{raw}`"), problem })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        lists.push((*kind, parsed));
+    }
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::DataDir(config.data_dir.clone(), e))?;
+    restrict_permissions(&config.data_dir);
+    let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
+    let store = open_store(&config)?;
+    store.import_once(&lists).await?;
+    let listen = |addr: &ListenAddr, proxy: bool, console: bool| {
+        let addr = addr.clone();
+        async move { Listener::bind(&addr, proxy).await.map_err(|source| Error::Listen { addr, console, source }) }
+    };
+    let listener = listen(&config.listen, config.proxy_protocol, false).await?;
+    let console_listener = match &config.admin_listen {
+        None => None,
+        Some(addr) => Some(listen(addr, false, true).await?),
+    };
+    let stop = shutdown_signals().map_err(Error::Start)?;
+
+    let style = crate::render::style_hash();
+    let renderer =
+        || Renderer::new(content.letter.clone(), Catalogue, config.page_group_limit, config.list_page_size);
+    let circuits = config.proxy_protocol.then(|| {
+        CircuitLimits::new(
+            config.circuit_max_connections,
+            config.circuit_sign_burst,
+            config.circuit_sign_per_minute,
+        )
+    });
+    let public_options = ServerOptions {
+        max_connections: config.max_connections,
+        header_read_timeout: config.header_read_timeout,
+        circuits,
+        headers: Headers::new(&style, config.onion_location.clone()),
+    };
+    let console = console_listener.map(|l| {
+        let router = Console::new(
+            store.clone(),
+            renderer(),
+            &config.data_dir,
+            config.admin_session_idle,
+            config.body_timeout,
+            config.retention_days,
+        );
+        let options = ServerOptions {
+            max_connections: config.max_connections,
+            header_read_timeout: config.header_read_timeout,
+            circuits: None,
+            headers: Headers::new(&style, None),
+        };
+        (l, Arc::new(router), options)
+    });
+    let site = Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer());
+    println!(
+        "undersign: serving “{}” on {}{}{}, data in {}",
+        site.title(),
+        listener.describe(),
+        if config.proxy_protocol { " (PROXY protocol)" } else { "" },
+        console.as_ref().map(|(l, _, _)| format!(", console on {}", l.describe())).unwrap_or_default(),
+        config.data_dir.display()
+    );
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stop.await;
+        let _ = stop_tx.send(true);
+    });
+    let console =
+        console.map(|(l, router, options)| tokio::spawn(server::serve(l, router, options, stop_rx.clone())));
+    server::serve(listener, Arc::new(site), public_options, stop_rx).await;
+    if let Some(console) = console {
+        let _ = console.await;
+    }
+    Ok(())
+}
+
+/// Installs the SIGTERM and SIGINT handlers now (before the start-up line,
+/// so a supervisor's early SIGTERM is never lost) and resolves on either.
+fn shutdown_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    })
+}
+
+/// The data dir holds the secret and the signatures: owner only.
+fn restrict_permissions(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+/// `undersign pending`: signatures waiting for review, oldest first.
+pub fn list_pending(config: &Config) -> Result<Vec<store::Record>, Error> {
+    Ok(open_store(config)?.pending())
+}
+
+/// `undersign approve|reject ID…`: returns the ids that were not pending.
+pub fn review(config: &Config, ids: &[u64], reject: Option<RejectReason>) -> Result<Vec<u64>, Error> {
+    let store = open_store(config)?;
+    let missing: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|id| store.record(*id).is_none_or(|r| r.status != Status::Pending))
+        .collect();
+    let action = match reject {
+        None => Action::Approve(ids.to_vec()),
+        Some(reason) => Action::Reject(ids.to_vec(), reason),
+    };
+    store.moderate_blocking("command line", action)?;
+    Ok(missing)
+}
+
+/// `undersign export`: the full backup, pending signatures included, as JSON.
+pub fn export(config: &Config) -> Result<String, Error> {
+    let backup = open_store(config)?.backup();
+    serde_json::to_string_pretty(&backup).map_err(Error::Export)
+}
+
+/// `undersign import FILE`: restores a backup into an empty data dir.
+pub fn import_backup(config: &Config, json: &str) -> Result<usize, Error> {
+    let backup: store::Backup = serde_json::from_str(json).map_err(Error::NotABackup)?;
+    Ok(open_store(config)?.restore_blocking(backup)?)
+}
+
+/// `undersign import --kind KIND FILE`: publishes a plain list of names,
+/// one per line, as organisers migrating an existing letter need. Names
+/// already here are skipped; a name that does not parse stops the import
+/// before anything is written.
+pub fn import_names(config: &Config, kind: Kind, text: &str) -> Result<usize, Error> {
+    let names = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            SignatoryName::parse(l)
+                .map_err(|problem| Error::ImportName { at: format!("line {}", i + 1), problem })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = open_store(config)?;
+    Ok(store.moderate_blocking("command line", Action::ImportNames(kind, names))?)
+}
+
+/// `undersign admin passphrase`: sets a moderator's passphrase.
+pub fn set_passphrase(config: &Config, moderator: &str, passphrase: &str) -> Result<(), Error> {
+    console::auth::set_passphrase(&config.data_dir, moderator, passphrase).map_err(Error::Passphrase)
+}

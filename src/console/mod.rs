@@ -1,0 +1,330 @@
+//! The moderation console, a [`Router`] of its own served only on its own
+//! listener (`--admin-listen`), so the public address has no admin route at
+//! all. It holds what it needs and nothing of the public site: the store,
+//! the moderators and their sessions ([`auth`]), and the page settings.
+//! Pages are as free of JavaScript as the public ones; state-changing forms
+//! carry the session's CSRF token and answer with a redirect (303) back to
+//! the page they came from. Every action goes through the store, which
+//! records it in the audit list under the moderator's name.
+
+pub mod auth;
+
+use crate::domain::{Affiliation, Day, Flag, Kind, Phase, RejectReason, SignatoryName};
+use crate::http::{self, form, Answer, Form, FormLimits, Reply, Router};
+use crate::limits::CircuitGuard;
+use crate::messages::{Catalogue, Message, MessageId};
+use crate::render::admin::{self as pages, Moderator};
+use crate::render::Renderer;
+use crate::store::{Action, Store};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The session cookie's name.
+const COOKIE: &str = "undersign_session";
+/// Rows per page in the queue, published list and audit list.
+const PAGE_ROWS: usize = 100;
+
+/// Every way the console says no.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No page here.
+    NotFound,
+    /// The address takes only these methods.
+    Method(&'static str),
+    /// The form body could not be read.
+    Form(http::FormError),
+    /// No live session for a form.
+    SignedOut,
+    /// The form's CSRF token is not the session's.
+    Csrf,
+    /// No signature has this id.
+    NoSuchSignature,
+    /// The action cannot be done as asked (what to do instead).
+    NotDone(Message),
+    /// The store did not write the change.
+    NotSaved,
+}
+
+impl Refusal {
+    /// The status and words of the refusal.
+    pub fn answer(&self) -> Answer {
+        use MessageId::*;
+        match self {
+            Refusal::NotFound => Answer::not_found(),
+            Refusal::Method(allow) => Answer::method_not_allowed(allow),
+            Refusal::Form(e) => Answer::from(*e),
+            Refusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
+            Refusal::Csrf => Answer::new(StatusCode::FORBIDDEN, CsrfHeading, Csrf),
+            Refusal::NoSuchSignature => {
+                Answer::new(StatusCode::NOT_FOUND, NoSuchSignatureHeading, NoSuchSignature)
+            }
+            Refusal::NotDone(why) => Answer::new(StatusCode::BAD_REQUEST, NotDoneHeading, why.clone()),
+            Refusal::NotSaved => {
+                Answer::new(StatusCode::SERVICE_UNAVAILABLE, NotSavedHeading, ConsoleNotSaved)
+            }
+        }
+    }
+}
+
+/// The console's state.
+pub struct Console {
+    store: Store,
+    auth: auth::Auth,
+    renderer: Renderer,
+    words: Catalogue,
+    form_limits: FormLimits,
+    retention_days: u32,
+}
+
+/// A signed-in moderator for this request.
+struct Session {
+    name: String,
+    csrf: String,
+    cookie: String,
+}
+
+impl Session {
+    fn frame<'a>(&'a self, letter: &'a str) -> Moderator<'a> {
+        Moderator { letter, name: &self.name, csrf: &self.csrf }
+    }
+}
+
+impl Router for Console {
+    async fn route(self: Arc<Self>, req: Request<Incoming>, _circuit: Option<Arc<CircuitGuard>>) -> Reply {
+        self.handle(req).await
+    }
+}
+
+impl Console {
+    /// The console over `store`, with moderators from `data_dir`.
+    pub fn new(
+        store: Store,
+        renderer: Renderer,
+        data_dir: &std::path::Path,
+        session_idle: Duration,
+        body_timeout: Duration,
+        retention_days: u32,
+    ) -> Console {
+        Console {
+            store,
+            auth: auth::Auth::new(data_dir, session_idle),
+            renderer,
+            words: Catalogue,
+            form_limits: FormLimits { max_body: form::MAX_BODY, timeout: body_timeout },
+            retention_days,
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal) -> Reply {
+        let answer = refusal.answer();
+        let page = self.renderer.error(self.words.get(answer.heading), &self.words.text(&answer.reason));
+        let mut resp = http::html(answer.status, page);
+        answer.apply(&mut resp);
+        resp
+    }
+
+    fn page(&self, body: String) -> Reply {
+        http::html(StatusCode::OK, body)
+    }
+
+    async fn handle(&self, req: Request<Incoming>) -> Reply {
+        let path = req.uri().path().to_owned();
+        let query = req.uri().query().map(str::to_owned);
+        let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
+        if path == "/login" {
+            return match *req.method() {
+                Method::GET | Method::HEAD => self.page(pages::login(None, self.auth.has_moderators())),
+                Method::POST => self.login(req).await,
+                _ => self.refuse(Refusal::Method("GET, HEAD, POST")),
+            };
+        }
+        let session = cookie_value(&req)
+            .and_then(|c| self.auth.session(&c).map(|(name, csrf)| Session { name, csrf, cookie: c }));
+        let Some(s) = session else {
+            return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
+        };
+        let m = s.frame(self.renderer.title());
+        let q = |k: &str| http::query_param(query.as_deref(), k);
+        match (path.as_str(), is_get) {
+            ("/", true) => self.page(pages::dashboard(
+                &m,
+                &self.store.counts(),
+                self.store.phase(),
+                &self.store.retention(),
+                self.retention_days,
+            )),
+            ("/queue", true) => {
+                let kind = q("kind").and_then(|k| Kind::parse(&k).ok());
+                let flag = q("flag").and_then(|f| Flag::parse(&f));
+                let before = q("before").and_then(|b| b.parse().ok());
+                let rows = self.store.pending_page(kind, flag, before, PAGE_ROWS);
+                self.page(pages::queue(&m, kind, flag, &rows, PAGE_ROWS))
+            }
+            ("/published", true) => {
+                let kind = q("kind").and_then(|k| Kind::parse(&k).ok()).unwrap_or(Kind::Organization);
+                let page: usize = q("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+                let rows = self.store.published_records(kind, (page - 1) * PAGE_ROWS, PAGE_ROWS);
+                self.page(pages::published(&m, kind, page, &rows, PAGE_ROWS))
+            }
+            ("/audit", true) => {
+                let before = q("before").and_then(|b| b.parse().ok());
+                self.page(pages::audit(&m, &self.store.audit(before, PAGE_ROWS), PAGE_ROWS))
+            }
+            (p, true) if p.starts_with("/signature/") => {
+                match p["/signature/".len()..].parse().ok().and_then(|id| self.store.record(id)) {
+                    Some(r) => self.page(pages::signature(&m, &r, &self.store.look_alikes(&r))),
+                    None => self.refuse(Refusal::NoSuchSignature),
+                }
+            }
+            ("/action", false) if req.method() == Method::POST => match self.act(&s, req).await {
+                Ok(to) => http::see_other(&to),
+                Err(refusal) => self.refuse(refusal),
+            },
+            ("/logout", false) if req.method() == Method::POST => self.logout(&s, req).await,
+            ("/action" | "/logout", _) => self.refuse(Refusal::Method("POST")),
+            _ => self.refuse(Refusal::NotFound),
+        }
+    }
+
+    async fn login(&self, req: Request<Incoming>) -> Reply {
+        let form = match form::read_form(req, self.form_limits).await {
+            Ok(f) => f,
+            Err(e) => return self.refuse(Refusal::Form(e)),
+        };
+        let name = form.get("moderator").unwrap_or("").trim();
+        let passphrase = form.get("passphrase").unwrap_or("");
+        match self.auth.sign_in(name, passphrase).await {
+            Some(cookie) => {
+                let mut r = http::see_other("/");
+                let value = format!("{COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/");
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    r.headers_mut().insert(header::SET_COOKIE, v);
+                }
+                r
+            }
+            None => http::html(
+                StatusCode::UNAUTHORIZED,
+                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators()),
+            ),
+        }
+    }
+
+    /// Reads a console form and checks its CSRF token.
+    async fn checked_form(&self, s: &Session, req: Request<Incoming>) -> Result<Form, Refusal> {
+        let form = form::read_form(req, self.form_limits).await.map_err(Refusal::Form)?;
+        if !form.get("csrf").is_some_and(|t| auth::same(t, &s.csrf)) {
+            return Err(Refusal::Csrf);
+        }
+        Ok(form)
+    }
+
+    async fn logout(&self, s: &Session, req: Request<Incoming>) -> Reply {
+        if let Err(refusal) = self.checked_form(s, req).await {
+            return self.refuse(refusal);
+        }
+        self.auth.sign_out(&s.cookie);
+        let mut r = http::see_other("/login");
+        r.headers_mut().insert(
+            header::SET_COOKIE,
+            HeaderValue::from_static("undersign_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        );
+        r
+    }
+
+    /// Does a moderator's action; where to go back to.
+    async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, Refusal> {
+        let form = self.checked_form(s, req).await?;
+        let action = parse_action(&form)?;
+        match self.store.moderate(&s.name, action).await {
+            Ok(_) => Ok(safe_return(form.get("return")).to_string()),
+            Err(_) => Err(Refusal::NotSaved),
+        }
+    }
+}
+
+/// The action a console form asks for.
+fn parse_action(form: &Form) -> Result<Action, Refusal> {
+    let not_done = |id: MessageId| Refusal::NotDone(id.into());
+    let ids: Vec<u64> = form.all("id").filter_map(|v| v.parse().ok()).collect();
+    let first = ids.first().copied();
+    Ok(match (form.get("action").unwrap_or(""), first) {
+        ("approve", Some(_)) => Action::Approve(ids),
+        ("reject", Some(_)) => match form.get("reason").and_then(RejectReason::parse) {
+            Some(reason) => Action::Reject(ids, reason),
+            None => return Err(not_done(MessageId::ChooseReason)),
+        },
+        ("edit", Some(id)) => {
+            let name = SignatoryName::parse(form.get("name").unwrap_or("")).map_err(field_refusal)?;
+            let affiliation =
+                Affiliation::parse(form.get("affiliation").unwrap_or("")).map_err(field_refusal)?;
+            Action::Edit { id, name, affiliation }
+        }
+        ("verify", Some(id)) => Action::Verify { id, verified: true },
+        ("unverify", Some(id)) => Action::Verify { id, verified: false },
+        ("unpublish", Some(id)) => Action::Unpublish(id),
+        ("delete", Some(id)) => Action::Delete(id),
+        ("pause", _) => Action::SetPhase(Phase::Paused),
+        ("resume", _) => Action::SetPhase(Phase::Open),
+        ("close", _) if form.get("confirm") == Some("close") => {
+            Action::SetPhase(Phase::Closed { day: Day(0), purged: false })
+        }
+        ("close", _) => return Err(not_done(MessageId::ConfirmClose)),
+        (_, None) => return Err(not_done(MessageId::SelectOne)),
+        _ => return Err(not_done(MessageId::UnknownAction)),
+    })
+}
+
+/// "Name: is too long", as the console says a field error.
+fn field_refusal(e: crate::domain::FieldError) -> Refusal {
+    let words = Catalogue;
+    Refusal::NotDone(Message::with(
+        MessageId::FieldNamed,
+        "field",
+        format!("{}: {}", words.field_label(e.field), words.field_problem(e.problem)),
+    ))
+}
+
+fn cookie_value(req: &Request<Incoming>) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Only paths on this console: a form cannot send a moderator elsewhere.
+fn safe_return(to: Option<&str>) -> &str {
+    match to {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) => p,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_parse_and_refusals_say_what_to_do() {
+        let words = Catalogue;
+        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes())) {
+            Err(r) => words.text(&r.answer().reason).into_owned(),
+            Ok(a) => format!("{a:?}"),
+        };
+        assert_eq!(reason("action=reject&id=3"), "Choose a reason to reject.");
+        assert_eq!(reason("action=approve"), "Select at least one signature.");
+        assert_eq!(reason("action=close"), "To close the letter for good, tick the box that confirms it.");
+        assert_eq!(reason("action=edit&id=1&name=%20"), "Name: is required");
+        assert!(matches!(
+            parse_action(&Form::decode(b"action=reject&id=3&reason=spam")),
+            Ok(Action::Reject(_, RejectReason::Spam))
+        ));
+        assert_eq!(safe_return(Some("//evil.example")), "/");
+    }
+}

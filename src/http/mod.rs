@@ -1,0 +1,225 @@
+//! The plumbing: what every surface shares and nothing about letters.
+//! Response bodies (a page in up to three pieces, written with one vectored
+//! write), the headers every response carries ([`Headers`]), form and query
+//! decoding within limits ([`form`]), and the server: one accept loop over
+//! any [`server::Acceptor`] of byte streams, owning the connection slots,
+//! the per-circuit connection cap, the timeouts and graceful shutdown
+//! ([`server`]). A listener is bound to a [`server::Router`]; this layer
+//! renders no page and never logs a request.
+
+pub mod form;
+pub mod server;
+
+use bytes::buf::{Buf, Chain};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::{Response, StatusCode};
+
+use crate::messages::{Message, MessageId};
+pub use form::{query_param, Form, FormError, FormLimits};
+pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
+
+/// A response body in up to three pieces, written out with one vectored
+/// write and never copied together: the cached letter page around its
+/// per-request form token (the page is 28 KB and served more than anything).
+pub type Pieces = Chain<Chain<Bytes, Bytes>, Bytes>;
+
+/// Every response's body.
+pub type Body = Full<Pieces>;
+
+/// A response.
+pub type Reply = Response<Body>;
+
+/// The three pieces of a body, in order.
+pub fn pieces(head: Bytes, middle: Bytes, tail: Bytes) -> Pieces {
+    head.chain(middle).chain(tail)
+}
+
+/// HTML pages.
+pub const HTML: &str = "text/html; charset=utf-8";
+/// Pages with a form token must not be reused from a cache: a used token
+/// would be refused.
+pub const NO_STORE: &str = "no-store";
+
+/// A response with one body.
+pub fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    body: impl Into<Bytes>,
+) -> Reply {
+    respond_pieces(status, content_type, cache, pieces(body.into(), Bytes::new(), Bytes::new()))
+}
+
+/// A response whose body is written in pieces.
+pub fn respond_pieces(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    body: Pieces,
+) -> Reply {
+    let mut resp = Response::new(Full::new(body));
+    *resp.status_mut() = status;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    resp
+}
+
+/// An HTML page that no cache may keep.
+pub fn html(status: StatusCode, body: String) -> Reply {
+    respond(status, HTML, NO_STORE, body)
+}
+
+/// A 303 to a path of the same site.
+pub fn see_other(to: &str) -> Reply {
+    let mut r = respond(StatusCode::SEE_OTHER, HTML, NO_STORE, "");
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// Sets a header whose value is known to be valid text (`Allow`,
+/// `Retry-After`, …); a value that is not is left out rather than sent broken.
+pub fn set_header(resp: &mut Reply, name: HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().insert(name, v);
+    }
+}
+
+/// The headers every response of a listener carries, built once: a strict
+/// Content-Security-Policy that allows exactly one inline stylesheet by its
+/// hash, no referrer, no framing, no sniffing, every browser feature off,
+/// and `Onion-Location` where configured. hyper sends no `Date` or `Server`.
+#[derive(Clone, Debug)]
+pub struct Headers {
+    common: Vec<(HeaderName, HeaderValue)>,
+    onion_location: Option<String>,
+}
+
+const PERMISSIONS_POLICY: &str = "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), bluetooth=(), browsing-topics=(), camera=(), clipboard-read=(), clipboard-write=(), display-capture=(), document-domain=(), encrypted-media=(), fullscreen=(), gamepad=(), geolocation=(), gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), interest-cohort=(), local-fonts=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-create=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), storage-access=(), sync-xhr=(), usb=(), web-share=(), window-management=(), xr-spatial-tracking=()";
+
+impl Headers {
+    /// `style_hash` is the CSP source of the one inline stylesheet
+    /// (`'sha256-…'`); `onion_location` an `.onion` host checked by the
+    /// configuration, sent as `Onion-Location: http://HOST/path`.
+    pub fn new(style_hash: &str, onion_location: Option<String>) -> Headers {
+        let csp = format!(
+            "default-src 'none'; style-src {style_hash}; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        );
+        let mut common = Vec::new();
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            common.push((header::CONTENT_SECURITY_POLICY, v));
+        }
+        common.extend([
+            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+            (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+            (
+                HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("same-origin"),
+            ),
+            (HeaderName::from_static("permissions-policy"), HeaderValue::from_static(PERMISSIONS_POLICY)),
+        ]);
+        Headers { common, onion_location }
+    }
+
+    /// Adds the headers to a response for `path`.
+    pub fn finish(&self, resp: &mut Reply, path: &str) {
+        let h = resp.headers_mut();
+        for (name, value) in &self.common {
+            h.insert(name.clone(), value.clone());
+        }
+        if let Some(onion) = &self.onion_location {
+            if let Ok(v) = HeaderValue::from_str(&format!("http://{onion}{path}")) {
+                h.insert(HeaderName::from_static("onion-location"), v);
+            }
+        }
+    }
+}
+
+/// A refusal as a router answers it: the status, the page's heading and
+/// reason as message ids, and the headers that go with it. Each router maps
+/// its own refusal enum to one of these in one place and renders the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The status (4xx, or 503 when the server cannot do it now).
+    pub status: StatusCode,
+    /// The page's heading.
+    pub heading: MessageId,
+    /// What went wrong and what to do.
+    pub reason: Message,
+    /// Seconds for `Retry-After`.
+    pub retry_after: Option<u32>,
+    /// Methods for `Allow` (405 only).
+    pub allow: Option<&'static str>,
+}
+
+impl Answer {
+    /// A refusal with a status, heading and reason.
+    pub fn new(status: StatusCode, heading: MessageId, reason: impl Into<Message>) -> Answer {
+        Answer { status, heading, reason: reason.into(), retry_after: None, allow: None }
+    }
+
+    /// The same, asking the client to come back after `seconds`.
+    pub fn retry_after(self, seconds: u32) -> Answer {
+        Answer { retry_after: Some(seconds), ..self }
+    }
+
+    /// 404.
+    pub fn not_found() -> Answer {
+        Answer::new(StatusCode::NOT_FOUND, MessageId::NotFoundHeading, MessageId::NotFound)
+    }
+
+    /// 405, with the methods the address does take.
+    pub fn method_not_allowed(allow: &'static str) -> Answer {
+        Answer {
+            allow: Some(allow),
+            ..Answer::new(StatusCode::METHOD_NOT_ALLOWED, MessageId::MethodHeading, MessageId::Method)
+        }
+    }
+
+    /// Sets the status and the headers that go with the refusal.
+    pub fn apply(&self, resp: &mut Reply) {
+        *resp.status_mut() = self.status;
+        if let Some(s) = self.retry_after {
+            set_header(resp, header::RETRY_AFTER, &s.to_string());
+        }
+        if let Some(allow) = self.allow {
+            resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+    }
+}
+
+impl From<FormError> for Answer {
+    fn from(e: FormError) -> Answer {
+        use MessageId::*;
+        let (status, heading, reason) = match e {
+            FormError::NotAForm => (StatusCode::UNSUPPORTED_MEDIA_TYPE, NotAFormHeading, NotAForm),
+            FormError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, FormTooLargeHeading, FormTooLarge),
+            FormError::TooSlow => (StatusCode::REQUEST_TIMEOUT, FormTooSlowHeading, FormTooSlow),
+            FormError::Incomplete => (StatusCode::BAD_REQUEST, FormIncompleteHeading, FormIncomplete),
+        };
+        Answer::new(status, heading, reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_response_gets_the_policy_and_onion_location_keeps_the_path() {
+        let headers = Headers::new("'sha256-abc='", Some("abc.onion".into()));
+        let mut r = html(StatusCode::OK, "x".into());
+        headers.finish(&mut r, "/privacy");
+        let csp = r.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'none'; style-src 'sha256-abc=';"), "{csp}");
+        assert_eq!(r.headers()["onion-location"], "http://abc.onion/privacy");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+        assert!(r.headers().get(header::DATE).is_none() && r.headers().get(header::SERVER).is_none());
+    }
+}

@@ -1,0 +1,383 @@
+//! The public site: the letter, signing, withdrawal, the lists, search and
+//! the open data, as a [`Router`] over its own state. Reads come from a
+//! [`PublicView`]; signing and withdrawal go to the store. Every refusal is
+//! a [`Refusal`] variant, answered in one place ([`Site::refuse`]).
+
+mod cache;
+mod refusal;
+
+pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
+
+use crate::config::Config;
+use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
+use crate::http::{self, form, Form, FormLimits, Reply, Router, HTML, NO_STORE};
+use crate::limits::{CircuitGuard, SiteLimit};
+use crate::messages::Catalogue;
+use crate::render::export::{self, OpenCounts, OpenData};
+use crate::render::{FormValues, LetterView, Renderer};
+use crate::store::{Day, NewSignature, SignError, Store};
+use crate::tokens::{Secret, TokenError};
+use crate::view::{PublicView, ScanError};
+use bytes::Bytes;
+use cache::PageCache;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, StatusCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// Longest search query, in bytes.
+const MAX_QUERY: usize = 200;
+/// Scans of every published name (search, building an export) at once.
+const SCANS_AT_ONCE: usize = 2;
+
+/// The public site's state.
+pub struct Site {
+    config: Config,
+    view: Arc<dyn PublicView>,
+    store: Store,
+    secret: Secret,
+    renderer: Renderer,
+    words: Catalogue,
+    cache: PageCache,
+    site_limit: SiteLimit,
+    scans: Semaphore,
+    /// A failed scan is told to the operator once, not per request.
+    scan_failure_told: AtomicBool,
+    /// Pages that change only with the configuration, rendered at start-up.
+    privacy: Bytes,
+    withdraw: Bytes,
+}
+
+impl Router for Site {
+    async fn route(self: Arc<Self>, req: Request<Incoming>, circuit: Option<Arc<CircuitGuard>>) -> Reply {
+        let method = req.method().clone();
+        let is_get = method == Method::GET || method == Method::HEAD;
+        let path = req.uri().path();
+        match path {
+            "/" if is_get => self.letter_page(),
+            "/sign" if method == Method::POST => self.sign(circuit.as_deref(), req).await,
+            "/withdraw" if is_get => {
+                http::respond(StatusCode::OK, HTML, "max-age=300", self.withdraw.clone())
+            }
+            "/withdraw" if method == Method::POST => self.withdraw(req).await,
+            "/privacy" if is_get => http::respond(StatusCode::OK, HTML, "max-age=300", self.privacy.clone()),
+            "/signatories" if is_get => {
+                let query = req.uri().query().map(str::to_owned);
+                self.search(query.as_deref()).await
+            }
+            "/signatories.json" if is_get => self.json().await,
+            "/signatories.csv" if is_get => self.csv().await,
+            "/" | "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => {
+                self.refuse(Refusal::Method("GET, HEAD"), None)
+            }
+            "/sign" => self.refuse(Refusal::Method("POST"), None),
+            "/withdraw" => self.refuse(Refusal::Method("GET, HEAD, POST"), None),
+            p if p.starts_with("/signatories/") => {
+                if is_get {
+                    self.kind_page(&p["/signatories/".len()..], req.uri().query())
+                } else {
+                    self.refuse(Refusal::Method("GET, HEAD"), None)
+                }
+            }
+            _ => self.refuse(Refusal::NotFound, None),
+        }
+    }
+}
+
+impl Site {
+    /// The site over `view`, signing into `store`.
+    pub fn new(
+        config: Config,
+        view: Arc<dyn PublicView>,
+        store: Store,
+        secret: Secret,
+        renderer: Renderer,
+    ) -> Site {
+        let privacy = renderer.privacy(&config.review_kinds).into();
+        let withdraw = renderer.withdraw_form(None).into();
+        Site {
+            site_limit: SiteLimit::new(config.sign_burst, config.sign_per_second),
+            cache: PageCache::new(config.page_rebuild_interval),
+            config,
+            view,
+            store,
+            secret,
+            renderer,
+            words: Catalogue,
+            scans: Semaphore::new(SCANS_AT_ONCE),
+            scan_failure_told: AtomicBool::new(false),
+            privacy,
+            withdraw,
+        }
+    }
+
+    /// The letter's title, for the start-up line.
+    pub fn title(&self) -> &str {
+        self.renderer.title()
+    }
+
+    fn form_limits(&self) -> FormLimits {
+        FormLimits { max_body: form::MAX_BODY, timeout: self.config.body_timeout }
+    }
+
+    /// The one place a refusal becomes a page. `values` is what the visitor
+    /// typed, for refusals that show the sign form again.
+    fn refuse(&self, refusal: Refusal, values: Option<&FormValues>) -> Reply {
+        let answer = refusal.answer();
+        let heading = self.words.get(answer.heading);
+        let reason = self.words.text(&answer.reason);
+        let body = match (&refusal, values) {
+            (Refusal::Sign(r), Some(values)) if r.shows_form() => {
+                let token = self.secret.issue_token();
+                self.renderer.sign_refused(heading, &reason, r.field(), &token, values)
+            }
+            (Refusal::Withdraw(r), _) if r.shows_form() => self.renderer.withdraw_form(Some(&reason)),
+            _ => self.renderer.error(heading, &reason),
+        };
+        let mut resp = http::html(answer.status, body);
+        answer.apply(&mut resp);
+        resp
+    }
+
+    fn letter_view(&self) -> LetterView {
+        let counts = self.view.counts();
+        let groups = Kind::ALL
+            .into_iter()
+            .filter(|k| counts.listed(*k) > 0)
+            .map(|k| (k, self.view.published(k, 0, self.renderer.group_limit())))
+            .collect();
+        LetterView { counts, phase: self.view.phase(), groups }
+    }
+
+    fn letter_page(&self) -> Reply {
+        let page =
+            self.cache.letter(self.view.generation(), || self.renderer.letter_page(&self.letter_view()));
+        let Some(tail) = &page.tail else {
+            return http::respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
+        };
+        let token = Bytes::from(self.secret.issue_token());
+        http::respond_pieces(
+            StatusCode::OK,
+            HTML,
+            NO_STORE,
+            http::pieces(page.head.clone(), token, tail.clone()),
+        )
+    }
+
+    fn kind_page(&self, kind: &str, query: Option<&str>) -> Reply {
+        let Ok(kind) = Kind::parse(kind) else {
+            return self.refuse(Refusal::NotFound, None);
+        };
+        let page_no = match http::query_param(query, "page").map(|p| p.parse::<usize>()) {
+            None => 1,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => return self.refuse(Refusal::BadPageNumber, None),
+        };
+        let listed = self.view.counts().listed(kind);
+        if page_no == 0 || page_no > self.renderer.pages(listed) {
+            return self.refuse(Refusal::NoSuchPage, None);
+        }
+        let size = self.renderer.page_size();
+        let names = self.view.published(kind, (page_no - 1) * size, size);
+        http::respond(
+            StatusCode::OK,
+            HTML,
+            "max-age=60",
+            self.renderer.kind_page(kind, listed, page_no, &names),
+        )
+    }
+
+    /// Runs work that scans every published name off the connection
+    /// threads, a few at a time, so a flood of such requests queues here
+    /// instead of starving page serving. A scan that fails is said once to
+    /// the operator, and answered with a 503, never with an empty list.
+    async fn scan<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Site) -> Result<T, ScanError> + Send + 'static,
+    ) -> Result<T, Reply> {
+        let result = match self.scans.acquire().await {
+            Err(_) => Err(ScanError::Interrupted),
+            Ok(_slot) => {
+                let site = Arc::clone(self);
+                tokio::task::spawn_blocking(move || work(&site)).await.unwrap_or(Err(ScanError::Interrupted))
+            }
+        };
+        result.map_err(|e| {
+            if !self.scan_failure_told.swap(true, Ordering::Relaxed) {
+                eprintln!("undersign: {e}; such requests are answered with 503 (said once)");
+            }
+            self.refuse(Refusal::ScanFailed, None)
+        })
+    }
+
+    async fn search(self: &Arc<Self>, query: Option<&str>) -> Reply {
+        let q = http::query_param(query, "q").unwrap_or_default();
+        if q.len() > MAX_QUERY {
+            return self.refuse(Refusal::SearchTooLong, None);
+        }
+        let body = match SignatoryName::parse(&q).ok() {
+            None => self.renderer.search_page(q.trim(), None),
+            Some(name) => {
+                let folded = name.folded();
+                let limit = self.renderer.page_size();
+                match self.scan(move |site| site.view.search(&folded, limit)).await {
+                    Ok(found) => self.renderer.search_page(name.as_str(), Some(&found)),
+                    Err(refused) => return refused,
+                }
+            }
+        };
+        http::respond(StatusCode::OK, HTML, "max-age=60", body)
+    }
+
+    /// Every published, listed name, in page order.
+    fn all_published(&self) -> Result<Vec<crate::domain::PublicSignatory>, ScanError> {
+        let mut all = Vec::new();
+        self.view.each_published(&mut |p| all.push(p))?;
+        Ok(all)
+    }
+
+    async fn json(self: &Arc<Self>) -> Reply {
+        let built = self
+            .scan(|site| {
+                site.cache.json(site.view.generation(), || {
+                    let data = OpenData {
+                        letter: site.renderer.letter().clone(),
+                        phase: site.view.phase(),
+                        counts: OpenCounts::from(&site.view.counts()),
+                        signatories: site.all_published()?,
+                    };
+                    export::json(&data).map(Bytes::from).map_err(|e| ScanError::Unreadable(e.to_string()))
+                })
+            })
+            .await;
+        match built {
+            Ok(body) => http::respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body)),
+            Err(refused) => refused,
+        }
+    }
+
+    async fn csv(self: &Arc<Self>) -> Reply {
+        let built = self
+            .scan(|site| {
+                site.cache.csv(site.view.generation(), || {
+                    let csv = export::csv(&site.all_published()?);
+                    csv.map(Bytes::from).map_err(|e| ScanError::Unreadable(e.to_string()))
+                })
+            })
+            .await;
+        match built {
+            Ok(body) => {
+                let mut r = http::respond(
+                    StatusCode::OK,
+                    "text/csv; charset=utf-8",
+                    "max-age=60",
+                    Bytes::clone(&body),
+                );
+                r.headers_mut().insert(
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
+                );
+                r
+            }
+            Err(refused) => refused,
+        }
+    }
+
+    async fn sign(&self, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
+        let fields = match http::form::read_form(req, self.form_limits()).await {
+            Ok(f) => f,
+            Err(e) => return self.refuse(Refusal::Form(e), None),
+        };
+        let values = form_values(&fields);
+        match self.try_sign(circuit, &fields).await {
+            Ok(page) => http::html(StatusCode::OK, page),
+            Err(refusal) => self.refuse(Refusal::Sign(refusal), Some(&values)),
+        }
+    }
+
+    /// Every check of a signature, in order; the thank-you page once it is
+    /// on disk.
+    async fn try_sign(&self, circuit: Option<&CircuitGuard>, fields: &Form) -> Result<String, SignRefusal> {
+        if fields.get("website").is_some_and(|v| !v.is_empty()) {
+            return Err(SignRefusal::Honeypot);
+        }
+        let token = fields.get("token").unwrap_or("");
+        let token = self
+            .secret
+            .verify_token(token, self.config.min_fill_time, self.config.token_max_age)
+            .map_err(|e| match e {
+                TokenError::Missing | TokenError::Forged => SignRefusal::Forged,
+                TokenError::Expired => SignRefusal::Expired,
+                TokenError::TooFast => SignRefusal::TooFast,
+            })?;
+        let submission = parse_submission(fields).map_err(SignRefusal::Field)?;
+        if circuit.is_some_and(|c| !c.allow_sign()) || !self.site_limit.allow_sign() {
+            return Err(SignRefusal::Throttled);
+        }
+        let code = self.secret.new_withdrawal_code();
+        let name = submission.name.as_str().to_owned();
+        let kind = submission.kind;
+        let new = NewSignature {
+            needs_review: self.config.needs_review(kind),
+            token_nonce: token.nonce,
+            token_forget_after: Day(((token.issued_secs + self.config.token_max_age.as_secs()) / 86_400)
+                as u32
+                + 1),
+            withdraw_hash: self.secret.withdrawal_hash(&code),
+            max_pending: self.config.max_pending,
+            submission,
+        };
+        match self.store.sign(new).await {
+            Ok(signed) => Ok(self.renderer.thank_you(&name, signed.status, signed.listed, &code)),
+            Err(e) => Err(match e {
+                SignError::TokenUsed => SignRefusal::Used,
+                SignError::Duplicate => SignRefusal::Duplicate { kind, name },
+                SignError::ReviewQueueFull => SignRefusal::QueueFull,
+                SignError::Paused => SignRefusal::Paused,
+                SignError::Closed => SignRefusal::Closed,
+                SignError::Unavailable => SignRefusal::NotSaved,
+                SignError::Stopped => SignRefusal::Stopped,
+            }),
+        }
+    }
+
+    async fn withdraw(&self, req: Request<Incoming>) -> Reply {
+        let fields = match http::form::read_form(req, self.form_limits()).await {
+            Ok(f) => f,
+            Err(e) => return self.refuse(Refusal::Form(e), None),
+        };
+        let code = fields.get("code").map(str::trim).unwrap_or("");
+        if code.is_empty() || code.len() > 100 {
+            return self.refuse(Refusal::Withdraw(WithdrawRefusal::CodeMissing), None);
+        }
+        match self.store.withdraw(self.secret.withdrawal_hash(code)).await {
+            Ok(true) => http::html(StatusCode::OK, self.renderer.withdrawn()),
+            Ok(false) => self.refuse(Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
+            Err(_) => self.refuse(Refusal::Withdraw(WithdrawRefusal::Failed), None),
+        }
+    }
+}
+
+fn form_values(form: &Form) -> FormValues {
+    let get = |k: &str| form.get(k).unwrap_or_default().to_string();
+    FormValues {
+        name: get("name"),
+        kind: get("kind"),
+        affiliation: get("affiliation"),
+        country: get("country"),
+        listed: form.has("listed"),
+    }
+}
+
+fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
+    let get = |k: &str| form.get(k).unwrap_or("");
+    Ok(Submission {
+        name: SignatoryName::parse(get("name"))?,
+        kind: Kind::parse(get("kind"))?,
+        affiliation: Affiliation::parse(get("affiliation"))?,
+        country: Country::parse(get("country"))?,
+        listed: form.has("listed"),
+    })
+}

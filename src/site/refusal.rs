@@ -1,0 +1,186 @@
+//! Every way the public site says no, and the one mapping from each to its
+//! status, `Retry-After`, heading and reason.
+
+use crate::domain::{Field, FieldError, Kind};
+use crate::http::{Answer, FormError};
+use crate::messages::{Message, MessageId::*};
+use hyper::StatusCode;
+
+/// A refusal of the public site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No page at this address.
+    NotFound,
+    /// The address takes only these methods.
+    Method(&'static str),
+    /// `?page=` is not a whole number.
+    BadPageNumber,
+    /// The list has fewer pages.
+    NoSuchPage,
+    /// The search query is too long.
+    SearchTooLong,
+    /// A scan of every published name failed.
+    ScanFailed,
+    /// The form body could not be read.
+    Form(FormError),
+    /// A signature was refused.
+    Sign(SignRefusal),
+    /// A withdrawal was refused.
+    Withdraw(WithdrawRefusal),
+}
+
+/// Why a signature was not recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignRefusal {
+    /// The hidden field was filled in.
+    Honeypot,
+    /// The form token is missing or not this server's.
+    Forged,
+    /// The form is older than the token's age.
+    Expired,
+    /// The form came back faster than a person fills it in.
+    TooFast,
+    /// A field does not parse.
+    Field(FieldError),
+    /// The circuit's or the site's signing rate is used up.
+    Throttled,
+    /// This form signed before.
+    Used,
+    /// An organisation or company of this name has signed.
+    Duplicate {
+        /// Its kind.
+        kind: Kind,
+        /// The name as sent.
+        name: String,
+    },
+    /// Too many signatures wait for review.
+    QueueFull,
+    /// Signing is paused.
+    Paused,
+    /// The letter is closed.
+    Closed,
+    /// The store could not write it.
+    NotSaved,
+    /// The store's writer has stopped: no signature can be recorded.
+    Stopped,
+}
+
+/// Why a withdrawal was not done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WithdrawRefusal {
+    /// No code was sent (or one too long to be a code).
+    CodeMissing,
+    /// No signature has this code.
+    CodeUnknown,
+    /// The store could not write.
+    Failed,
+}
+
+impl SignRefusal {
+    /// Whether the page shows the form again, with what was typed.
+    pub fn shows_form(&self) -> bool {
+        !matches!(self, SignRefusal::Used | SignRefusal::Closed)
+    }
+
+    /// The field the refusal is about, named on the page.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            SignRefusal::Field(e) => Some(e.field),
+            SignRefusal::Duplicate { .. } => Some(Field::Name),
+            _ => None,
+        }
+    }
+}
+
+impl WithdrawRefusal {
+    /// Whether the page is the withdrawal form with the reason on it.
+    pub fn shows_form(self) -> bool {
+        self != WithdrawRefusal::Failed
+    }
+}
+
+impl Refusal {
+    /// The status, headers and words of the refusal.
+    pub fn answer(&self) -> Answer {
+        use StatusCode as S;
+        match self {
+            Refusal::NotFound => Answer::not_found(),
+            Refusal::Method(allow) => Answer::method_not_allowed(allow),
+            Refusal::BadPageNumber => Answer::new(S::BAD_REQUEST, BadPageNumberHeading, BadPageNumber),
+            Refusal::NoSuchPage => Answer::new(S::NOT_FOUND, NoSuchPageHeading, NoSuchPage),
+            Refusal::SearchTooLong => Answer::new(S::BAD_REQUEST, SearchTooLongHeading, SearchTooLong),
+            Refusal::ScanFailed => {
+                Answer::new(S::SERVICE_UNAVAILABLE, ScanFailedHeading, ScanFailed).retry_after(60)
+            }
+            Refusal::Form(e) => Answer::from(*e),
+            Refusal::Sign(r) => match r {
+                SignRefusal::Honeypot => Answer::new(S::BAD_REQUEST, HoneypotHeading, Honeypot),
+                SignRefusal::Forged => Answer::new(S::BAD_REQUEST, TokenForgedHeading, TokenForged),
+                SignRefusal::Expired => Answer::new(S::BAD_REQUEST, TokenExpiredHeading, TokenExpired),
+                SignRefusal::TooFast => Answer::new(S::BAD_REQUEST, TooFastHeading, TooFast),
+                SignRefusal::Field(e) => Answer::new(S::BAD_REQUEST, CheckFormHeading, Field(e.problem)),
+                SignRefusal::Throttled => {
+                    Answer::new(S::TOO_MANY_REQUESTS, ThrottledHeading, Throttled).retry_after(60)
+                }
+                SignRefusal::Used => Answer::new(S::CONFLICT, TokenUsedHeading, TokenUsed),
+                SignRefusal::Duplicate { kind, name } => {
+                    let id = match kind {
+                        Kind::Organization => DuplicateOrganization,
+                        Kind::Company => DuplicateCompany,
+                        Kind::Individual => DuplicateIndividual,
+                    };
+                    Answer::new(S::CONFLICT, DuplicateHeading, Message::with(id, "name", name.as_str()))
+                }
+                SignRefusal::QueueFull => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, QueueFullHeading, QueueFull).retry_after(3600)
+                }
+                SignRefusal::Paused => Answer::new(S::SERVICE_UNAVAILABLE, PausedHeading, Paused),
+                SignRefusal::Closed => Answer::new(S::GONE, ClosedHeading, Closed),
+                SignRefusal::NotSaved => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, NotSavedHeading, NotSaved).retry_after(120)
+                }
+                SignRefusal::Stopped => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, SigningStoppedHeading, SigningStopped)
+                }
+            },
+            Refusal::Withdraw(r) => match r {
+                WithdrawRefusal::CodeMissing => {
+                    Answer::new(S::BAD_REQUEST, WithdrawFailedHeading, WithdrawCodeMissing)
+                }
+                WithdrawRefusal::CodeUnknown => {
+                    Answer::new(S::NOT_FOUND, WithdrawFailedHeading, WithdrawCodeUnknown)
+                }
+                WithdrawRefusal::Failed => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, WithdrawFailedHeading, WithdrawFailed)
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FieldProblem;
+    use crate::messages::Catalogue;
+
+    #[test]
+    fn refusals_map_to_their_status_retry_and_words() {
+        let words = Catalogue;
+        let throttled = Refusal::Sign(SignRefusal::Throttled).answer();
+        assert_eq!((throttled.status, throttled.retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)));
+        let stopped = Refusal::Sign(SignRefusal::Stopped).answer();
+        assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(words.get(stopped.heading), "Signing is unavailable");
+        let dup = Refusal::Sign(SignRefusal::Duplicate { kind: Kind::Company, name: "Acme".into() }).answer();
+        assert_eq!(words.text(&dup.reason), "A company named “Acme” has already signed the letter.");
+        let field = SignRefusal::Field(FieldError::new(Field::Name, FieldProblem::TooLong));
+        assert_eq!(
+            (field.field(), words.text(&Refusal::Sign(field).answer().reason)),
+            (Some(Field::Name), "is too long".into())
+        );
+        assert_eq!(Refusal::Method("POST").answer().allow, Some("POST"));
+        assert_eq!(Refusal::ScanFailed.answer().status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!SignRefusal::Used.shows_form() && SignRefusal::Paused.shows_form());
+    }
+}

@@ -1,0 +1,34 @@
+//! The store as the public sees it: [`PublicView`] over the published index.
+
+use super::Store;
+use crate::domain::{Counts, Kind, Phase, PublicSignatory};
+use crate::view::{PublicView, ScanError};
+
+impl PublicView for Store {
+    fn generation(&self) -> u64 {
+        Store::generation(self)
+    }
+
+    fn phase(&self) -> Phase {
+        Store::phase(self)
+    }
+
+    fn counts(&self) -> Counts {
+        Store::counts(self)
+    }
+
+    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
+        Store::published(self, kind, skip, limit)
+    }
+
+    fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        for kind in Kind::ALL {
+            self.inner.published(kind).for_each(|(_, p)| visit(p));
+        }
+        Ok(())
+    }
+
+    fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Store::search(self, folded_query, limit))
+    }
+}
