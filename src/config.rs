@@ -14,7 +14,9 @@ use std::time::Duration;
 /// Where to listen: a TCP address or a Unix socket path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListenAddr {
+    /// A TCP address.
     Tcp(std::net::SocketAddr),
+    /// A Unix socket's path.
     Unix(PathBuf),
 }
 
@@ -43,7 +45,9 @@ impl std::fmt::Display for ListenAddr {
 /// The whole configuration of one server.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The data dir: the store, the secret, the moderators.
     pub data_dir: PathBuf,
+    /// The public listener.
     pub listen: ListenAddr,
     /// Expect a PROXY v1 line (tor's `HiddenServiceExportCircuitID haproxy`)
     /// at the start of every connection on the public listener.
@@ -69,11 +73,15 @@ pub struct Config {
     pub max_pending: u64,
     /// Signing throttle for the whole site: burst and sustained rate.
     pub sign_burst: u32,
+    /// Signatures per second, sustained, site-wide.
     pub sign_per_second: u32,
     /// Signing throttle per Tor circuit (PROXY listeners only).
     pub circuit_sign_burst: u32,
+    /// Signatures per minute, sustained, per circuit.
     pub circuit_sign_per_minute: u32,
+    /// Open connections per Tor circuit, at most.
     pub circuit_max_connections: usize,
+    /// Open connections in all, at most; more wait in the kernel's backlog.
     pub max_connections: usize,
     /// Time to send a request's head; also how long an idle keep-alive
     /// connection stays open.
@@ -139,6 +147,7 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether signatures of `kind` wait for a moderator.
     pub fn needs_review(&self, kind: Kind) -> bool {
         self.review_kinds.contains(&kind)
     }

@@ -21,18 +21,24 @@ const EMBEDDED_INDIVIDUALS: &str = include_str!("../content/individuals.txt");
 /// The letter, with every text part already rendered to safe HTML.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Letter {
+    /// The title, from `# Title`.
     pub title: String,
+    /// The letter's text, up to the first `##` section.
     pub text_html: String,
     /// Each principle as inline HTML (no surrounding paragraph).
     pub principles_html: Vec<String>,
+    /// Text after the principles' list.
     pub closing_html: String,
+    /// The note above the sign form.
     pub sign_up_html: String,
+    /// The disclaimer on the privacy page.
     pub disclaimer_html: String,
 }
 
 /// Everything the site shows that the deployer wrote.
 #[derive(Clone, Debug)]
 pub struct Content {
+    /// The letter.
     pub letter: Letter,
     /// Names to import on first start, per kind, in the order given.
     pub signatories: Vec<(Kind, Vec<String>)>,
@@ -143,6 +149,7 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl Letter {
+    /// Reads the letter's Markdown (format in the module doc).
     pub fn parse(markdown: &str) -> Result<Letter, LetterProblem> {
         let mut title = None;
         let mut sections: Vec<(String, String)> = vec![(String::new(), String::new())];

@@ -18,6 +18,7 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// A full bucket of `burst` tokens, refilled at `per_second`.
     pub fn new(burst: u32, per_second: f64) -> Bucket {
         Bucket { tokens: burst as f64, burst: burst as f64, per_second, last: Instant::now() }
     }
@@ -44,10 +45,12 @@ impl Bucket {
 pub struct SiteLimit(Mutex<Bucket>);
 
 impl SiteLimit {
+    /// A throttle of `burst` signatures, refilled at `per_second`.
     pub fn new(burst: u32, per_second: u32) -> SiteLimit {
         SiteLimit(Mutex::new(Bucket::new(burst, per_second as f64)))
     }
 
+    /// Takes a signature's token if there is one.
     pub fn allow_sign(&self) -> bool {
         self.0.lock().map(|mut b| b.take()).unwrap_or(false)
     }
@@ -73,6 +76,7 @@ pub struct CircuitGuard {
 }
 
 impl CircuitLimits {
+    /// Caps of `max_connections` per circuit and a signing bucket of `sign_burst`, refilled at `sign_per_minute`.
     pub fn new(max_connections: usize, sign_burst: u32, sign_per_minute: u32) -> Arc<Self> {
         Arc::new(CircuitLimits {
             circuits: Mutex::new(HashMap::new()),
@@ -105,6 +109,7 @@ impl CircuitLimits {
 }
 
 impl CircuitGuard {
+    /// Takes a signature's token from this circuit's bucket if there is one.
     pub fn allow_sign(&self) -> bool {
         let mut map = match self.limits.circuits.lock() {
             Ok(m) => m,

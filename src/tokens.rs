@@ -43,16 +43,22 @@ impl std::fmt::Debug for Secret {
 /// Why a form token was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TokenError {
+    /// No token was sent.
     Missing,
+    /// Not made by this server's secret, or changed.
     Forged,
+    /// Older than the maximum age (or from the future).
     Expired,
+    /// Sent back sooner than a person fills the form in.
     TooFast,
 }
 
 /// A token that verified: what the store must record about it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ValidToken {
+    /// The token's random part, recorded so the form signs once.
     pub nonce: [u8; NONCE_LEN],
+    /// When it was issued, in seconds since the epoch.
     pub issued_secs: u64,
 }
 
@@ -60,9 +66,12 @@ fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+/// `N` bytes from the operating system's random source.
 pub fn random<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     // The OS random source failing is not something to serve through.
+    // Without randomness no token or code can be safe: stopping is right.
+    #[allow(clippy::expect_used, reason = "a machine without a random source cannot run this server safely")]
     getrandom::fill(&mut b).expect("the operating system's random source works");
     b
 }
@@ -93,6 +102,7 @@ impl Secret {
 
     fn keyed(key: &[u8; SECRET_LEN]) -> Secret {
         let mac = |domain: &[u8]| {
+            #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
             let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
             mac.update(domain);
             mac
@@ -100,6 +110,7 @@ impl Secret {
         Secret { form_token: mac(b"form-token"), withdrawal_code: mac(b"withdrawal-code") }
     }
 
+    /// A secret from one repeated byte, for tests.
     #[cfg(test)]
     pub fn fixed(byte: u8) -> Secret {
         Secret::keyed(&[byte; SECRET_LEN])
@@ -148,7 +159,7 @@ impl Secret {
         let mut mac = self.form_token.clone();
         mac.update(&bytes[..8 + NONCE_LEN]);
         mac.verify_truncated_left(&bytes[8 + NONCE_LEN..]).map_err(|_| TokenError::Forged)?;
-        let issued = u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"));
+        let issued = u64::from_be_bytes(bytes[..8].try_into().map_err(|_| TokenError::Forged)?);
         let age = now.saturating_sub(issued);
         if issued > now + 60 || age > max_age.as_secs() {
             return Err(TokenError::Expired);
@@ -157,7 +168,7 @@ impl Secret {
             return Err(TokenError::TooFast);
         }
         Ok(ValidToken {
-            nonce: bytes[8..8 + NONCE_LEN].try_into().expect("nonce length"),
+            nonce: bytes[8..8 + NONCE_LEN].try_into().map_err(|_| TokenError::Forged)?,
             issued_secs: issued,
         })
     }

@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 
 /// Sessions at once, at most; signing in past it ends the least recently used.
 const MAX_SESSIONS: usize = 32;
+/// Shortest passphrase accepted, in characters.
 pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// Longest accepted passphrase, so hashing cost stays bounded.
 pub const MAX_PASSPHRASE_BYTES: usize = 1024;
@@ -104,8 +105,11 @@ pub fn set_passphrase(data_dir: &Path, moderator: &str, passphrase: &str) -> Res
     std::fs::rename(&tmp, &path).map_err(|e| PassphraseError::Write(path.clone(), e))
 }
 
+/// A signed-in moderator's session, in memory only.
 pub struct Session {
+    /// Who signed in.
     pub moderator: String,
+    /// The token every form of this session carries.
     pub csrf: String,
     last_seen: Instant,
 }
@@ -124,11 +128,13 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(crate::tokens::random::<32>())
 }
 
+/// Compares two secrets in constant time.
 pub fn same(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 impl Auth {
+    /// Sign-in state for the moderators in `data_dir`; sessions end after `idle` unused.
     pub fn new(data_dir: &Path, idle: Duration) -> Auth {
         Auth {
             data_dir: data_dir.to_path_buf(),
@@ -205,6 +211,7 @@ impl Auth {
         Some((s.moderator.clone(), s.csrf.clone()))
     }
 
+    /// Ends a session.
     pub fn sign_out(&self, cookie: &str) {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner()).remove(cookie);
     }

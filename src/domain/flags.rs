@@ -27,6 +27,7 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// Every flag, in the order the console lists them.
     pub const ALL: [Flag; 5] =
         [Flag::DuplicateName, Flag::LookAlike, Flag::MixedScript, Flag::Url, Flag::FormulaStart];
 
@@ -41,6 +42,7 @@ impl Flag {
         }
     }
 
+    /// The flag's name in URLs and the console.
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::DuplicateName => "duplicate",
@@ -51,6 +53,7 @@ impl Flag {
         }
     }
 
+    /// The flag named `s`.
     pub fn parse(s: &str) -> Option<Flag> {
         Flag::ALL.into_iter().find(|f| f.as_str() == s)
     }

@@ -13,7 +13,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Longest name accepted, in user-perceived characters (graphemes).
 pub const NAME_MAX_GRAPHEMES: usize = 150;
+/// Longest affiliation accepted, in graphemes.
 pub const AFFILIATION_MAX_GRAPHEMES: usize = 200;
+/// Longest country accepted, in graphemes.
 pub const COUNTRY_MAX_GRAPHEMES: usize = 60;
 /// More combining marks than this on one base character is a "Zalgo" flood,
 /// not a script: the deepest real stacks (Vietnamese, Tibetan) stay well below.
@@ -23,14 +25,19 @@ const MAX_MARKS_PER_CHAR: usize = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// An organisation (a group, an NGO).
     Organization,
+    /// A company.
     Company,
+    /// A person.
     Individual,
 }
 
 impl Kind {
+    /// Every kind, in page order.
     pub const ALL: [Kind; 3] = [Kind::Organization, Kind::Company, Kind::Individual];
 
+    /// The kind a form value names.
     pub fn parse(s: &str) -> Result<Kind, FieldError> {
         match s.trim() {
             "organization" | "organisation" => Ok(Kind::Organization),
@@ -58,6 +65,7 @@ impl Kind {
         }
     }
 
+    /// The kind of a storage tag.
     pub fn from_tag(tag: u8) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.tag() == tag)
     }
@@ -195,6 +203,7 @@ fn is_invisible(c: char) -> bool {
 pub struct SignatoryName(String);
 
 impl SignatoryName {
+    /// Cleans and checks a typed name.
     pub fn parse(raw: &str) -> Result<SignatoryName, FieldError> {
         let text = clean_text(raw, Field::Name, NAME_MAX_GRAPHEMES)?;
         if text.is_empty() {
@@ -206,6 +215,7 @@ impl SignatoryName {
         Ok(SignatoryName(text))
     }
 
+    /// The cleaned name.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -292,6 +302,7 @@ macro_rules! optional_text {
                 Ok((!text.is_empty()).then_some($name(text)))
             }
 
+            /// The cleaned text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -315,9 +326,13 @@ optional_text!(
 /// A complete, checked signature as the visitor submitted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submission {
+    /// The name.
     pub name: SignatoryName,
+    /// Who signs.
     pub kind: Kind,
+    /// Title, employer or city, if given.
     pub affiliation: Option<Affiliation>,
+    /// Country, if given.
     pub country: Option<Country>,
     /// Unlisted signatures are counted but the name is never shown or exported.
     pub listed: bool,

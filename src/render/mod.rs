@@ -35,14 +35,20 @@ pub fn style_hash() -> String {
 /// What the visitor typed, to show the form again after a refusal.
 #[derive(Clone, Debug, Default)]
 pub struct FormValues {
+    /// The name typed.
     pub name: String,
+    /// The kind chosen (a form value).
     pub kind: String,
+    /// The affiliation typed.
     pub affiliation: String,
+    /// The country typed.
     pub country: String,
+    /// Whether "show my name" was ticked.
     pub listed: bool,
 }
 
 impl FormValues {
+    /// An empty form: an individual, listed.
     pub fn blank() -> FormValues {
         FormValues { listed: true, kind: Kind::Individual.as_str().into(), ..Default::default() }
     }
@@ -128,10 +134,12 @@ impl Renderer {
         (listed as usize).div_ceil(self.page_size).max(1)
     }
 
+    /// The letter's title.
     pub fn title(&self) -> &str {
         &self.letter.title
     }
 
+    /// Names per list page and at most in search results.
     pub fn page_size(&self) -> usize {
         self.page_size
     }
@@ -302,6 +310,7 @@ impl Renderer {
         )
     }
 
+    /// The search page; `results` is `None` before a search.
     pub fn search_page(&self, query: &str, results: Option<&[PublicSignatory]>) -> String {
         self.frame(
             "Search signatories",
@@ -331,6 +340,7 @@ impl Renderer {
         )
     }
 
+    /// The thank-you page, with the withdrawal code shown once.
     pub fn thank_you(&self, name: &str, status: Status, listed: bool, code: &str) -> String {
         self.frame(
             "Thank you",
@@ -353,6 +363,7 @@ impl Renderer {
         )
     }
 
+    /// The withdrawal form, with a message after a refused try.
     pub fn withdraw_form(&self, message: Option<&str>) -> String {
         self.frame(
             "Withdraw a signature",
@@ -371,6 +382,7 @@ impl Renderer {
         )
     }
 
+    /// A withdrawal done.
     pub fn withdrawn(&self) -> String {
         self.frame(
             "Signature withdrawn",
@@ -382,6 +394,7 @@ impl Renderer {
         )
     }
 
+    /// What is stored and what never is; the letter's disclaimer.
     pub fn privacy(&self, review_kinds: &[Kind]) -> String {
         self.frame(
             "Privacy",
