@@ -212,6 +212,14 @@ impl Listener {
         Ok(Listener { socket, identity })
     }
 
+    /// The TCP address it listens on (a Unix socket has none).
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        match &self.socket {
+            Socket::Tcp(l) => l.local_addr().ok(),
+            Socket::Unix(..) => None,
+        }
+    }
+
     /// Where it listens, for the start-up line.
     pub fn describe(&self) -> String {
         match &self.socket {

@@ -5,6 +5,8 @@
 
 mod cache;
 mod refusal;
+#[cfg(test)]
+mod tests;
 
 pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 

@@ -1,0 +1,111 @@
+//! The site's routes in-process: the real server on 127.0.0.1:0 over a
+//! temporary store, and a public view that can be made to fail.
+
+use super::*;
+use crate::config::ListenAddr;
+use crate::domain::{Counts, Phase, PublicSignatory};
+use crate::http::{server, Headers, Listener, ServerOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A view over nothing whose scans fail, as a broken store's would.
+struct FailingScans;
+
+impl PublicView for FailingScans {
+    fn generation(&self) -> u64 {
+        1
+    }
+    fn phase(&self) -> Phase {
+        Phase::Open
+    }
+    fn counts(&self) -> Counts {
+        Counts::default()
+    }
+    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
+        Vec::new()
+    }
+    fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+    fn search(&self, _: &str, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Err(ScanError::Interrupted)
+    }
+}
+
+/// A running site; dropping it stops the server.
+pub(super) struct Running {
+    addr: std::net::SocketAddr,
+    _stop: tokio::sync::watch::Sender<bool>,
+    pub(super) store: Store,
+    _dir: tempfile::TempDir,
+}
+
+pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let options = crate::store::Options { retention_days: 1, cache_bytes: 1 << 20, notice: |_| {} };
+    let store = Store::open(&dir.path().join("store"), options).unwrap();
+    let mut config = Config::new(dir.path().to_path_buf());
+    config.min_fill_time = std::time::Duration::ZERO;
+    let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
+    let view = view.unwrap_or_else(|| Arc::new(store.clone()));
+    let site = Site::new(config, view, store.clone(), Secret::fixed(3), renderer);
+    let listener = Listener::bind(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()), false).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = ServerOptions {
+        max_connections: 8,
+        header_read_timeout: std::time::Duration::from_secs(5),
+        circuits: None,
+        headers: Headers::new(&crate::render::style_hash(), None),
+    };
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(server::serve(listener, Arc::new(site), options, rx));
+    Running { addr, _stop: stop, store, _dir: dir }
+}
+
+impl Running {
+    /// One request on its own connection; the status and the body.
+    pub(super) async fn request(&self, method: &str, path: &str, form: Option<&str>) -> (u16, String) {
+        let mut s = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        let body = form.unwrap_or("");
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        s.write_all(format!("{head}{body}").as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        let status = out[9..12].parse().unwrap();
+        (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+    }
+
+    /// A fresh form token from the letter page.
+    pub(super) async fn token(&self) -> String {
+        let (_, page) = self.request("GET", "/", None).await;
+        let start = page.find("name=\"token\" value=\"").unwrap() + 20;
+        page[start..start + page[start..].find('"').unwrap()].to_string()
+    }
+}
+
+#[tokio::test]
+async fn a_failed_scan_is_a_503_never_an_empty_list() {
+    let site = start(Some(Arc::new(FailingScans))).await;
+    for path in ["/signatories?q=Ada", "/signatories.json", "/signatories.csv"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}");
+        assert!(body.contains("Not available just now"), "{path}: {body}");
+    }
+    let (status, _) = site.request("GET", "/", None).await;
+    assert_eq!(status, 200, "pages that need no scan still serve");
+}
+
+#[tokio::test]
+async fn a_signature_goes_through_the_routes_to_the_store() {
+    let site = start(None).await;
+    let token = site.token().await;
+    let form = format!("token={token}&name=Ada+Lovelace&kind=individual&listed=yes");
+    let (status, body) = site.request("POST", "/sign", Some(&form)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Your withdrawal code"));
+    assert_eq!(site.store.counts().published(Kind::Individual), 1);
+    let (status, body) = site.request("POST", "/sign", Some(&form)).await;
+    assert_eq!((status, body.contains("Already signed with this form")), (409, true));
+}
