@@ -15,7 +15,8 @@
 //! change once the writer has applied it. [`Store::generation`] tells them
 //! when public data changed so cached pages can be rebuilt.
 //!
-//! Key layout (one prefix byte; big-endian ids, so key order is arrival order):
+//! Key layout (one prefix byte; big-endian ids, so key order is arrival
+//! order). Every prefix and metadata key is named once, in `keys`:
 //!
 //! | key | value | for |
 //! |---|---|---|
@@ -35,6 +36,7 @@
 //! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
 mod buckets;
+mod keys;
 mod writer;
 
 pub use crate::domain::record::{
@@ -171,25 +173,6 @@ struct Inner {
     log: File,
     generation: AtomicU64,
     options: Options,
-}
-
-fn id_at_end(key: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&key[key.len() - 8..]);
-    u64::from_be_bytes(b)
-}
-
-fn key(prefix: u8, parts: &[&[u8]]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
-    k.push(prefix);
-    for p in parts {
-        k.extend_from_slice(p);
-    }
-    k
-}
-
-fn counter_key(kind: Kind, what: u8) -> [u8; 3] {
-    [b'C', kind.tag(), what]
 }
 
 impl Store {
@@ -330,11 +313,7 @@ impl Store {
         before: Option<u64>,
         limit: usize,
     ) -> Vec<Record> {
-        let (prefix, filter_kind) = match (flag, kind) {
-            (Some(f), k) => (vec![b'G', f.tag()], k),
-            (None, Some(k)) => (vec![b'R', k.tag()], None),
-            (None, None) => (vec![b'Q'], None),
-        };
+        let (prefix, check_kind) = keys::pending_index(kind, flag);
         let mut end = prefix.clone();
         end.extend_from_slice(&before.unwrap_or(u64::MAX).to_be_bytes());
         self.inner
@@ -343,8 +322,8 @@ impl Store {
             .keys()
             .rev()
             .filter_map(|k| k.ok())
-            .filter_map(|k| self.inner.record(id_at_end(&k)))
-            .filter(|r| filter_kind.is_none_or(|k| r.kind == k))
+            .filter_map(|k| self.inner.record(keys::id_at_end(&k)))
+            .filter(|r| !check_kind || kind.is_none_or(|k| r.kind == k))
             .take(limit)
             .collect()
     }
@@ -376,13 +355,13 @@ impl Store {
 
     /// The audit list, newest first, `limit` entries before sequence `before`.
     pub fn audit(&self, before: Option<u64>, limit: usize) -> Vec<(u64, AuditEntry)> {
-        let end = key(b'A', &[&before.unwrap_or(u64::MAX).to_be_bytes()]);
+        let end = keys::audit(before.unwrap_or(u64::MAX));
         self.inner
             .db
-            .range(vec![b'A']..end)
+            .range(vec![keys::AUDIT]..end)
             .rev()
             .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((id_at_end(&k), serde_json::from_slice(&v).ok()?)))
+            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
             .take(limit)
             .collect()
     }
@@ -399,7 +378,7 @@ impl Store {
         let signatures = self
             .inner
             .db
-            .scan_prefix([b'S'])
+            .scan_prefix([keys::RECORD])
             .values()
             .filter_map(|v| v.ok())
             .filter_map(|v| serde_json::from_slice(&v).ok())
@@ -434,21 +413,25 @@ impl Inner {
     }
 
     fn record(&self, id: u64) -> Option<Record> {
-        let bytes = self.db.get(key(b'S', &[&id.to_be_bytes()])).ok()??;
+        let bytes = self.db.get(keys::record(id)).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
     /// Published, listed signatures of a kind in page order, with their ids.
     fn published(&self, kind: Kind) -> impl Iterator<Item = (u64, PublicSignatory)> + '_ {
         self.db
-            .scan_prefix([b'P', kind.tag()])
+            .scan_prefix(keys::published_of(kind))
             .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((id_at_end(&k), serde_json::from_slice(&v).ok()?)))
+            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
     }
 
-    fn counter(&self, kind: Kind, what: u8) -> u64 {
+    fn counter(&self, kind: Kind, what: keys::Count) -> u64 {
+        self.counter_at(&keys::counter(kind, what))
+    }
+
+    fn counter_at(&self, key: &[u8]) -> u64 {
         self.db
-            .get(counter_key(kind, what))
+            .get(key)
             .ok()
             .flatten()
             .and_then(|v| v.as_ref().try_into().ok())
@@ -460,16 +443,16 @@ impl Inner {
         let mut c = Counts::default();
         for kind in Kind::ALL {
             let i = crate::domain::record::kind_index(kind);
-            c.published[i] = self.counter(kind, b'p');
-            c.listed[i] = self.counter(kind, b'l');
-            c.pending[i] = self.counter(kind, b'q');
+            c.published[i] = self.counter(kind, keys::Count::Published);
+            c.listed[i] = self.counter(kind, keys::Count::Listed);
+            c.pending[i] = self.counter(kind, keys::Count::Pending);
         }
         c
     }
 
     fn phase(&self) -> Phase {
         self.db
-            .get(b"Mphase")
+            .get(keys::PHASE)
             .ok()
             .flatten()
             .and_then(|v| serde_json::from_slice(&v).ok())
@@ -488,7 +471,7 @@ impl Inner {
         };
         let unlisted_details = self
             .db
-            .scan_prefix([b'S'])
+            .scan_prefix([keys::RECORD])
             .values()
             .filter_map(|v| v.ok())
             .filter_map(|v| serde_json::from_slice::<Record>(&v).ok())

@@ -266,25 +266,26 @@ fn a_layout_1_store_is_upgraded_in_place() {
         };
         for r in [record(1, "Access Now", Kind::Organization), record(2, "Ada Lovelace", Kind::Individual)] {
             let id = r.id.to_be_bytes();
-            db.insert(key(b'S', &[&id]), serde_json::to_vec(&r).unwrap()).unwrap();
-            db.insert(key(b'F', &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &id]), &[]).unwrap();
-            db.insert(key(b'K', &[crate::domain::flags::skeleton(&r.name).as_bytes(), &[0], &id]), &[])
-                .unwrap();
-            db.insert(key(b'W', &[&[r.id as u8; 32]]), &id).unwrap();
+            db.insert(keys::record(r.id), serde_json::to_vec(&r).unwrap()).unwrap();
+            let folded = keys::join(keys::FOLDED, &[&[r.kind.tag()], r.name.folded().as_bytes(), &[0], &id]);
+            db.insert(folded, &[]).unwrap();
+            let skeleton = crate::domain::flags::skeleton(&r.name);
+            db.insert(keys::join(keys::SKELETONS, &[skeleton.as_bytes(), &[0], &id]), &[]).unwrap();
+            db.insert(keys::join(keys::WITHDRAWAL, &[&[r.id as u8; 32]]), &id).unwrap();
             let sort = r.name.sort_key(r.kind);
             let public = serde_json::to_vec(&PublicSignatory::from(&r)).unwrap();
-            db.insert(key(b'P', &[&[r.kind.tag()], sort.as_bytes(), &[0], &id]), public).unwrap();
-            db.insert(counter_key(r.kind, b'p'), &1u64.to_be_bytes()).unwrap();
-            db.insert(counter_key(r.kind, b'l'), &1u64.to_be_bytes()).unwrap();
+            db.insert(keys::published(r.kind, &sort, r.id), public).unwrap();
+            db.insert(keys::counter(r.kind, keys::Count::Published), &1u64.to_be_bytes()).unwrap();
+            db.insert(keys::counter(r.kind, keys::Count::Listed), &1u64.to_be_bytes()).unwrap();
         }
-        db.insert(key(b'T', &[&[9; 16]]), &u32::MAX.to_be_bytes()).unwrap();
+        db.insert(keys::join(keys::TOKENS, &[&[9; 16]]), &u32::MAX.to_be_bytes()).unwrap();
         // More than one upgrade batch of tokens.
         for i in 0..2_500u32 {
             let mut nonce = [0; 16];
             nonce[..4].copy_from_slice(&i.to_be_bytes());
-            db.insert(key(b'T', &[&nonce]), &u32::MAX.to_be_bytes()).unwrap();
+            db.insert(keys::join(keys::TOKENS, &[&nonce]), &u32::MAX.to_be_bytes()).unwrap();
         }
-        db.insert(b"Mnext_id", &3u64.to_be_bytes()).unwrap();
+        db.insert(keys::NEXT_ID, &3u64.to_be_bytes()).unwrap();
         db.flush().unwrap();
     }
     let store = open(&dir);

@@ -6,12 +6,13 @@
 //! log buffer at the start of every batch.
 
 use super::buckets::{self, Buckets, FOLDED, SKELETONS, TOKENS, WITHDRAWAL};
+use super::keys::{self, Count};
 use super::*;
 use crate::domain::flags;
 use std::collections::{BTreeMap, HashMap};
 
-/// The key layout this version writes (`Mlayout`).
-const LAYOUT: u8 = 2;
+/// The key layout this version writes ([`keys::LAYOUT`]).
+const LAYOUT_VERSION: u8 = 2;
 
 /// Items per batch when upgrading the layout.
 const UPGRADE_CHUNK: usize = 2_000;
@@ -43,8 +44,8 @@ struct Change {
 }
 
 impl Change {
-    fn count(&mut self, kind: Kind, what: u8, delta: i64) {
-        *self.counters.entry(counter_key(kind, what)).or_default() += delta;
+    fn count(&mut self, kind: Kind, what: Count, delta: i64) {
+        *self.counters.entry(keys::counter(kind, what)).or_default() += delta;
     }
 
     fn put(&mut self, k: Vec<u8>, v: &[u8]) {
@@ -117,8 +118,7 @@ impl Inner {
             }
         }
         for (k, delta) in change.counters {
-            let kind = Kind::from_tag(k[1]).expect("counter keys carry a kind");
-            let value = self.counter(kind, k[2]).saturating_add_signed(delta);
+            let value = self.counter_at(&k).saturating_add_signed(delta);
             batch.insert(&k[..], &value.to_be_bytes()[..]);
         }
         self.db.apply_batch(batch)?;
@@ -210,12 +210,12 @@ impl Inner {
     }
 
     fn record_in(&self, c: &Change, id: u64) -> Option<Record> {
-        let bytes = self.get_in(c, &key(b'S', &[&id.to_be_bytes()])).ok()??;
+        let bytes = self.get_in(c, &keys::record(id)).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
     fn phase_in(&self, c: &Change) -> Phase {
-        self.get_in(c, b"Mphase")
+        self.get_in(c, keys::PHASE)
             .ok()
             .flatten()
             .and_then(|v| serde_json::from_slice(&v).ok())
@@ -226,8 +226,8 @@ impl Inner {
         Kind::ALL
             .into_iter()
             .map(|k| {
-                let delta = c.counters.get(&counter_key(k, b'q')).copied().unwrap_or(0);
-                self.counter(k, b'q').saturating_add_signed(delta)
+                let delta = c.counters.get(&keys::counter(k, Count::Pending)).copied().unwrap_or(0);
+                self.counter(k, Count::Pending).saturating_add_signed(delta)
             })
             .sum()
     }
@@ -243,10 +243,6 @@ impl Inner {
         Ok(next)
     }
 
-    fn published_key(r: &Record, sort_key: &str) -> Vec<u8> {
-        key(b'P', &[&[r.kind.tag()], sort_key.as_bytes(), &[0], &r.id.to_be_bytes()])
-    }
-
     /// Writes a record with all its index entries and counts.
     fn add(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
         self.add_with(c, r, NameEntries::of(r.kind, &r.name))
@@ -254,26 +250,25 @@ impl Inner {
 
     /// [`Inner::add`] with the name's entries already worked out.
     fn add_with(&self, c: &mut Change, r: &Record, entries: NameEntries) -> Result<(), StoreError> {
-        let id = r.id.to_be_bytes();
-        c.put(key(b'S', &[&id]), &json(r));
+        c.put(keys::record(r.id), &json(r));
         self.index_digests(c, r.id, [&entries.folded, &entries.skeleton], true)?;
         match r.status {
             Status::Published => {
-                c.count(r.kind, b'p', 1);
+                c.count(r.kind, Count::Published, 1);
                 if r.listed {
-                    c.count(r.kind, b'l', 1);
+                    c.count(r.kind, Count::Listed, 1);
                     // The public fields ride in the index, so pages and
                     // exports read one entry per name.
-                    c.put(Self::published_key(r, &entries.sort_key), &json(&PublicSignatory::from(r)));
+                    c.put(keys::published(r.kind, &entries.sort_key, r.id), &json(&PublicSignatory::from(r)));
                 }
                 c.public = true;
             }
             Status::Pending => {
-                c.count(r.kind, b'q', 1);
-                c.put(key(b'Q', &[&id]), &[]);
-                c.put(key(b'R', &[&[r.kind.tag()], &id]), &[]);
+                c.count(r.kind, Count::Pending, 1);
+                c.put(keys::pending(r.id), &[]);
+                c.put(keys::pending_by_kind(r.kind, r.id), &[]);
                 for f in &r.flags {
-                    c.put(key(b'G', &[&[f.tag()], &id]), &[]);
+                    c.put(keys::pending_by_flag(*f, r.id), &[]);
                 }
                 // The page shows how many await review.
                 c.public = true;
@@ -284,23 +279,22 @@ impl Inner {
 
     /// Removes a record and all its index entries and counts.
     fn remove(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
-        let id = r.id.to_be_bytes();
-        c.del(key(b'S', &[&id]));
+        c.del(keys::record(r.id));
         self.index_name(c, r, false)?;
         match r.status {
             Status::Published => {
-                c.count(r.kind, b'p', -1);
+                c.count(r.kind, Count::Published, -1);
                 if r.listed {
-                    c.count(r.kind, b'l', -1);
-                    c.del(Self::published_key(r, &r.name.sort_key(r.kind)));
+                    c.count(r.kind, Count::Listed, -1);
+                    c.del(keys::published(r.kind, &r.name.sort_key(r.kind), r.id));
                 }
             }
             Status::Pending => {
-                c.count(r.kind, b'q', -1);
-                c.del(key(b'Q', &[&id]));
-                c.del(key(b'R', &[&[r.kind.tag()], &id]));
+                c.count(r.kind, Count::Pending, -1);
+                c.del(keys::pending(r.id));
+                c.del(keys::pending_by_kind(r.kind, r.id));
                 for f in &r.flags {
-                    c.del(key(b'G', &[&[f.tag()], &id]));
+                    c.del(keys::pending_by_flag(*f, r.id));
                 }
             }
         }
@@ -353,7 +347,7 @@ impl Inner {
         } else {
             Status::Published
         };
-        let id = self.next_seq(change, b"Mnext_id").map_err(|_| SignError::Unavailable)?;
+        let id = self.next_seq(change, keys::NEXT_ID).map_err(|_| SignError::Unavailable)?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -394,7 +388,7 @@ impl Inner {
         action: &str,
         r: Option<&Record>,
     ) -> Result<(), StoreError> {
-        let seq = self.next_seq(c, b"Maudit_seq")?;
+        let seq = self.next_seq(c, keys::AUDIT_SEQ)?;
         let entry = AuditEntry {
             day: Day::today(),
             moderator: moderator.to_string(),
@@ -402,7 +396,7 @@ impl Inner {
             signature: r.map(|r| r.id),
             name: r.map(|r| r.name.as_str().to_string()),
         };
-        c.put(key(b'A', &[&seq.to_be_bytes()]), &json(&entry));
+        c.put(keys::audit(seq), &json(&entry));
         Ok(())
     }
 
@@ -481,7 +475,7 @@ impl Inner {
                     other => other,
                 };
                 if phase != self.phase_in(c) {
-                    c.put(b"Mphase".to_vec(), &json(&phase));
+                    c.put(keys::PHASE.to_vec(), &json(&phase));
                     let what = match phase {
                         Phase::Open => "opened signing",
                         Phase::Paused => "paused signing",
@@ -494,11 +488,11 @@ impl Inner {
             }
             Action::ImportNames(kind, names) => changed = self.import_names(c, moderator, kind, names)?,
             Action::ImportFirstStart(lists) => {
-                if self.get_in(c, b"Mimported")?.is_none() {
+                if self.get_in(c, keys::IMPORTED)?.is_none() {
                     for (kind, names) in lists {
                         changed += self.import_names(c, moderator, kind, names)?;
                     }
-                    c.put(b"Mimported".to_vec(), &[1]);
+                    c.put(keys::IMPORTED.to_vec(), &[1]);
                 }
             }
         }
@@ -519,7 +513,7 @@ impl Inner {
             if !self.bucket_find(c, FOLDED, &k, &d)?.is_empty() {
                 continue; // already here: one signatory, not two
             }
-            let id = self.next_seq(c, b"Mnext_id")?;
+            let id = self.next_seq(c, keys::NEXT_ID)?;
             let record = Record::imported(id, name, kind, Day::today());
             self.add(c, &record)?;
             imported += 1;
@@ -531,7 +525,7 @@ impl Inner {
     }
 
     fn restore(&self, c: &mut Change, backup: Backup) -> Result<usize, StoreError> {
-        if self.has_prefix(c, vec![b'S']) {
+        if self.has_prefix(c, vec![keys::RECORD]) {
             return Err(StoreError(
                 "the store already holds signatures: restore only into a new data dir".into(),
             ));
@@ -551,9 +545,9 @@ impl Inner {
                 _ => return Err(StoreError(format!("backup: bad withdrawal hash for {id}"))),
             }
         }
-        c.put(b"Mnext_id".to_vec(), &(max_id + 1).to_be_bytes());
-        c.put(b"Mphase".to_vec(), &json(&backup.phase));
-        c.put(b"Mimported".to_vec(), &[1]);
+        c.put(keys::NEXT_ID.to_vec(), &(max_id + 1).to_be_bytes());
+        c.put(keys::PHASE.to_vec(), &json(&backup.phase));
+        c.put(keys::IMPORTED.to_vec(), &[1]);
         Ok(backup.signatures.len())
     }
 
@@ -565,19 +559,19 @@ impl Inner {
             return Ok(false);
         }
         let mut c = Change::default();
-        for prefix in [b'W', b'T'] {
+        for prefix in [WITHDRAWAL.prefix(), TOKENS.prefix()] {
             for k in self.db.scan_prefix([prefix]).keys().filter_map(|k| k.ok()) {
                 c.del(k.to_vec());
             }
         }
-        for v in self.db.scan_prefix([b'S']).values().filter_map(|v| v.ok()) {
+        for v in self.db.scan_prefix([keys::RECORD]).values().filter_map(|v| v.ok()) {
             let Ok(r) = serde_json::from_slice::<Record>(&v) else { continue };
             if !r.listed && (r.affiliation.is_some() || r.country.is_some()) {
                 let new = Record { affiliation: None, country: None, ..r };
-                c.put(key(b'S', &[&new.id.to_be_bytes()]), &json(&new));
+                c.put(keys::record(new.id), &json(&new));
             }
         }
-        c.put(b"Mphase".to_vec(), &json(&Phase::Closed { day, purged: true }));
+        c.put(keys::PHASE.to_vec(), &json(&Phase::Closed { day, purged: true }));
         self.audit(&mut c, "retention", "purged private fields", None)?;
         self.apply(c)?;
         Ok(true)
@@ -587,7 +581,8 @@ impl Inner {
     /// that day, so they are the first `T` keys.
     fn forget_expired_tokens(&self, today: Day) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        for k in self.db.range(vec![b'T']..key(b'T', &[&today.0.to_be_bytes()])).keys().filter_map(|k| k.ok())
+        for k in
+            self.db.range(vec![TOKENS.prefix()]..keys::tokens_before(today)).keys().filter_map(|k| k.ok())
         {
             batch.remove(k);
         }
@@ -606,10 +601,10 @@ impl Inner {
     /// `T` key leaves in the same batch that adds its bucket entry; and
     /// `Mlayout` is written last.
     pub(super) fn upgrade_layout(&self) -> Result<(), StoreError> {
-        if self.db.get(b"Mlayout")?.as_deref() == Some(&[LAYOUT][..]) {
+        if self.db.get(keys::LAYOUT)?.as_deref() == Some(&[LAYOUT_VERSION][..]) {
             return Ok(());
         }
-        if self.db.scan_prefix([b'S']).next().is_some() {
+        if self.db.scan_prefix([keys::RECORD]).next().is_some() {
             (self.options.notice)(
                 "upgrading the store to this version's layout, once (about 13 s per 100,000 signatures)",
             );
@@ -636,11 +631,11 @@ impl Inner {
             c.del(k.to_vec());
             self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &hash), &hash, &id)
         })?;
-        self.upgrade_in_chunks(self.db.scan_prefix([b'S']).values(), |c, v| {
+        self.upgrade_in_chunks(self.db.scan_prefix([keys::RECORD]).values(), |c, v| {
             let r: Record = serde_json::from_slice(&v).map_err(|e| StoreError(format!("store: {e}")))?;
             self.index_name(c, &r, true)
         })?;
-        self.db.insert(b"Mlayout", &[LAYOUT])?;
+        self.db.insert(keys::LAYOUT, &[LAYOUT_VERSION])?;
         self.sync()
     }
 
