@@ -104,15 +104,12 @@ fn open_store(config: &Config) -> Result<Store, Error> {
         cache_bytes: config.store_cache_mb << 20,
         notice: |m| eprintln!("undersign: {m}"),
     };
-    Store::open(&config.data_dir.join("store"), options).map_err(|e| {
-        if e.0.contains("lock") || e.0.contains("WouldBlock") || e.0.contains("temporarily unavailable") {
-            Error(format!(
-                "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
-                config.data_dir.display()
-            ))
-        } else {
-            Error(format!("cannot open the store in {}: {e}", config.data_dir.display()))
-        }
+    Store::open(&config.data_dir.join("store"), options).map_err(|e| match e {
+        store::StoreError::InUse => Error(format!(
+            "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
+            config.data_dir.display()
+        )),
+        e => Error(format!("cannot open the store in {}: {e}", config.data_dir.display())),
     })
 }
 
@@ -125,7 +122,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     restrict_permissions(&config.data_dir);
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(err)?;
     let store = open_store(&config)?;
-    store.import_once(&content.signatories).await.map_err(err)?;
+    let mut lists = Vec::new();
+    for (kind, names) in &content.signatories {
+        let names = names
+            .iter()
+            .map(|raw| domain::SignatoryName::parse(raw).map_err(|e| Error(format!("import: `{raw}`: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        lists.push((*kind, names));
+    }
+    store.import_once(&lists).await.map_err(err)?;
     let listener = web::Listener::bind(&config.listen)
         .await
         .map_err(|e| Error(format!("cannot listen on {}: {e}", config.listen)))?;

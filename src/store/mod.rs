@@ -36,8 +36,11 @@
 //! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
 mod buckets;
+mod error;
 mod keys;
 mod writer;
+
+pub use error::{SignError, StoreError};
 
 pub use crate::domain::record::{
     AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
@@ -46,6 +49,7 @@ pub use crate::domain::record::{
 use crate::domain::flags::Flag;
 use crate::domain::signatory::{Affiliation, Kind, SignatoryName, Submission};
 use std::fs::File;
+use std::io::ErrorKind;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -60,36 +64,6 @@ pub struct Signed {
     pub id: u64,
     pub status: Status,
     pub listed: bool,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum SignError {
-    /// The form token was used before: the form was already submitted.
-    TokenUsed,
-    /// An organisation or company of this name has already signed.
-    Duplicate,
-    /// Too many signatures wait for review; try later.
-    ReviewQueueFull,
-    /// Signing is paused by the organisers.
-    Paused,
-    /// The letter is closed.
-    Closed,
-    /// The store could not write (disk full, I/O error, shutting down).
-    Unavailable,
-}
-
-crate::message_error!(StoreError);
-
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
-        StoreError(format!("store: {e}"))
-    }
-}
-
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError(format!("store: {e}"))
-    }
 }
 
 /// A signing request as the writer sees it: checked input plus the anti-spam
@@ -179,14 +153,19 @@ impl Store {
     /// Opens (or creates) the store under `dir` and starts its writer thread.
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let db = sled::Config::new()
+        let opened = sled::Config::new()
             .path(dir)
             // Small boxes: sled's default page cache is 1 GiB.
             .cache_capacity(options.cache_bytes)
             // The writer flushes (and fsyncs) each group itself; sled's timer
             // would only add writes nobody waits for.
             .flush_every_ms(None)
-            .open()?;
+            .open();
+        let db = match opened {
+            Ok(db) => db,
+            Err(_) if lock_is_taken(&dir.join("db")) => return Err(StoreError::InUse),
+            Err(e) => return Err(e.into()),
+        };
         let log = File::open(dir.join("db"))?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
@@ -222,8 +201,7 @@ impl Store {
     /// Applies a moderator's action, durably, and records it in the audit
     /// list. Returns how many signatures it changed.
     pub async fn moderate(&self, moderator: &str, action: Action) -> Result<usize, StoreError> {
-        let gone = StoreError("the store is shutting down".into());
-        self.ask(|tx| Request::Moderate(moderator.to_string(), action, tx), gone).await
+        self.ask(|tx| Request::Moderate(moderator.to_string(), action, tx), StoreError::Stopped).await
     }
 
     /// [`Store::moderate`] for the offline commands, outside any runtime.
@@ -231,8 +209,8 @@ impl Store {
         let (tx, rx) = oneshot::channel();
         self.requests
             .blocking_send(Request::Moderate(moderator.to_string(), action, tx))
-            .map_err(|_| StoreError("the store is shutting down".into()))?;
-        rx.blocking_recv().unwrap_or_else(|_| Err(StoreError("the store is shutting down".into())))
+            .map_err(|_| StoreError::Stopped)?;
+        rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
     }
 
     /// Restores a backup into an empty store (offline `import`).
@@ -240,22 +218,14 @@ impl Store {
         let (tx, rx) = oneshot::channel();
         self.requests
             .blocking_send(Request::Restore(Box::new(backup), tx))
-            .map_err(|_| StoreError("the store is shutting down".into()))?;
-        rx.blocking_recv().unwrap_or_else(|_| Err(StoreError("the store is shutting down".into())))
+            .map_err(|_| StoreError::Stopped)?;
+        rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
     }
 
     /// Imports the letter's existing signatories, once in the store's life,
     /// as one change through the writer.
-    pub async fn import_once(&self, lists: &[(Kind, Vec<String>)]) -> Result<usize, StoreError> {
-        let mut parsed = Vec::new();
-        for (kind, names) in lists {
-            let names = names
-                .iter()
-                .map(|raw| SignatoryName::parse(raw).map_err(|e| StoreError(format!("import: `{raw}`: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            parsed.push((*kind, names));
-        }
-        self.moderate("import", Action::ImportFirstStart(parsed)).await
+    pub async fn import_once(&self, lists: &[(Kind, Vec<SignatoryName>)]) -> Result<usize, StoreError> {
+        self.moderate("import", Action::ImportFirstStart(lists.to_vec())).await
     }
 
     /// Bumped each time public data (names, counts, phase) changes.
@@ -403,6 +373,15 @@ pub struct Retention {
     pub withdrawal_codes: usize,
     pub used_tokens: usize,
     pub unlisted_details: usize,
+}
+
+/// Whether another process holds sled's lock on its log `file`. sled
+/// reports a taken lock as an `ErrorKind::Other` error that keeps the
+/// cause only as text, so the lock is tried once more here and its own
+/// error kind decides.
+fn lock_is_taken(file: &Path) -> bool {
+    use fs2::FileExt;
+    File::open(file).is_ok_and(|f| f.try_lock_exclusive().is_err_and(|e| e.kind() == ErrorKind::WouldBlock))
 }
 
 impl Inner {

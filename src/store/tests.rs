@@ -218,7 +218,11 @@ fn approve_survives_reopen() {
 fn import_happens_once_and_keeps_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    let lists = crate::letter::Content::embedded().signatories;
+    let lists: Vec<(Kind, Vec<SignatoryName>)> = crate::letter::Content::embedded()
+        .signatories
+        .into_iter()
+        .map(|(kind, names)| (kind, names.iter().map(|n| SignatoryName::parse(n).unwrap()).collect()))
+        .collect();
     assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 322);
     assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 0);
     let c = store.counts();
@@ -316,4 +320,13 @@ fn a_layout_1_store_is_upgraded_in_place() {
 fn sleep_10ms() -> Option<Store> {
     std::thread::sleep(std::time::Duration::from_millis(10));
     None
+}
+
+#[test]
+fn a_store_open_elsewhere_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _store = open(&dir);
+    // flock locks belong to open files, so a second open in this process
+    // meets the lock just as another process would.
+    assert!(matches!(Store::open(dir.path(), OPTIONS), Err(StoreError::InUse)));
 }

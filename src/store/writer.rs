@@ -104,6 +104,7 @@ fn token_entry(forget_after: Day, nonce: &[u8; 16]) -> Vec<u8> {
     TOKENS.key(&forget_after.0.to_be_bytes(), nonce)
 }
 
+#[allow(clippy::expect_used, reason = "the store's types are plain data with string keys")]
 fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("store types serialise")
 }
@@ -526,9 +527,7 @@ impl Inner {
 
     fn restore(&self, c: &mut Change, backup: Backup) -> Result<usize, StoreError> {
         if self.has_prefix(c, vec![keys::RECORD]) {
-            return Err(StoreError(
-                "the store already holds signatures: restore only into a new data dir".into(),
-            ));
+            return Err(StoreError::NotEmpty);
         }
         let mut max_id = 0;
         for r in &backup.signatures {
@@ -542,7 +541,7 @@ impl Inner {
                 Some(b) if b.len() == 32 => {
                     self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &b), &b, &id.to_be_bytes())?
                 }
-                _ => return Err(StoreError(format!("backup: bad withdrawal hash for {id}"))),
+                _ => return Err(StoreError::BadBackup(format!("bad withdrawal hash for {id}"))),
             }
         }
         c.put(keys::NEXT_ID.to_vec(), &(max_id + 1).to_be_bytes());
@@ -632,7 +631,8 @@ impl Inner {
             self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &hash), &hash, &id)
         })?;
         self.upgrade_in_chunks(self.db.scan_prefix([keys::RECORD]).values(), |c, v| {
-            let r: Record = serde_json::from_slice(&v).map_err(|e| StoreError(format!("store: {e}")))?;
+            let r: Record = serde_json::from_slice(&v)
+                .map_err(|e| StoreError::Corrupt(format!("a signature record ({e})")))?;
             self.index_name(c, &r, true)
         })?;
         self.db.insert(keys::LAYOUT, &[LAYOUT_VERSION])?;
@@ -756,9 +756,7 @@ impl Answer {
         match self {
             Answer::Sign(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
             Answer::Withdraw(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
-            Answer::Count(_, tx) => {
-                drop(tx.send(Err(StoreError("the change could not be written to disk".into()))))
-            }
+            Answer::Count(_, tx) => drop(tx.send(Err(StoreError::NotWritten))),
         }
     }
 }
