@@ -134,19 +134,72 @@ pub struct Options {
     pub notice: fn(&str),
 }
 
-/// Handle to the store; cheap to clone, shared by all connections.
+/// Handle to the store; cheap to clone, shared by all connections. When
+/// the last one is dropped, the writer finishes what it was given and the
+/// store is closed, its file lock released, before the drop returns.
 #[derive(Clone)]
 pub struct Store {
+    // Fields drop in order: the writer thread is joined first, so that
+    // this `inner` is the last one and closes the store.
+    writer: Arc<Writer>,
     inner: Arc<Inner>,
+}
+
+/// The writer thread and its queue, one for all handles.
+struct Writer {
+    /// Dropped first: a closed queue ends the writer's loop.
     requests: mpsc::Sender<Request>,
+    /// Then joined, as the thread holds an `Inner` of its own.
+    #[allow(dead_code, reason = "only its drop is used: it joins the thread")]
+    thread: JoinOnDrop,
+}
+
+struct JoinOnDrop(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for JoinOnDrop {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            // An error is a panic, which the panic hook has printed.
+            let _ = thread.join();
+        }
+    }
 }
 
 struct Inner {
     db: sled::Db,
-    /// The sled log file, kept open for the fsync after each flush.
-    log: File,
     generation: AtomicU64,
     options: Options,
+    /// Last, so that it is dropped after `db`.
+    log: LogFile,
+}
+
+/// The sled log file, opened a second time: for the fsync after each
+/// flush, and, when the store closes, to wait until sled has let go of it.
+struct LogFile(File);
+
+impl Drop for LogFile {
+    fn drop(&mut self) {
+        wait_until_released(&self.0);
+    }
+}
+
+/// Returns once no other open file holds the lock on sled's log `file`
+/// (its own lock on it goes when it is closed, after this returns).
+///
+/// sled 0.34 writes its log on a global pool of I/O threads, and each
+/// write task holds the log's buffers, through them the config and the
+/// open file sled locked, until it returns. `flush`, and so the drop of a
+/// `Db`, returns once the write is marked stable, which the task does a
+/// little before it returns (then it updates the segment accounting). So
+/// when a `Db`'s drop returns its file may stay open, and locked, for a
+/// moment longer: opening the store again then failed with "could not
+/// acquire lock". Taking the lock ourselves waits exactly for that.
+///
+/// Should another process open the store in that moment, this waits for
+/// it to close the store again.
+fn wait_until_released(file: &File) {
+    use fs2::FileExt;
+    let _ = file.lock_exclusive();
 }
 
 impl Store {
@@ -166,20 +219,20 @@ impl Store {
             Err(_) if lock_is_taken(&dir.join("db")) => return Err(StoreError::InUse),
             Err(e) => return Err(e.into()),
         };
-        let log = File::open(dir.join("db"))?;
+        let log = LogFile(File::open(dir.join("db"))?);
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
-        let inner = Arc::new(Inner { db, log, generation: AtomicU64::new(1), options });
+        let inner = Arc::new(Inner { db, generation: AtomicU64::new(1), options, log });
         inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
         let writer = Arc::clone(&inner);
-        std::thread::Builder::new().name("store-writer".into()).spawn(move || writer.run(rx))?;
-        Ok(Store { inner, requests: tx })
+        let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || writer.run(rx))?;
+        Ok(Store { writer: Arc::new(Writer { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
     }
 
     async fn ask<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, gone: E) -> Result<T, E> {
         let (tx, rx) = oneshot::channel();
-        if self.requests.send(make(tx)).await.is_err() {
+        if self.writer.requests.send(make(tx)).await.is_err() {
             return Err(gone);
         }
         rx.await.unwrap_or(Err(gone))
@@ -207,7 +260,8 @@ impl Store {
     /// [`Store::moderate`] for the offline commands, outside any runtime.
     pub fn moderate_blocking(&self, moderator: &str, action: Action) -> Result<usize, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.requests
+        self.writer
+            .requests
             .blocking_send(Request::Moderate(moderator.to_string(), action, tx))
             .map_err(|_| StoreError::Stopped)?;
         rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
@@ -216,7 +270,8 @@ impl Store {
     /// Restores a backup into an empty store (offline `import`).
     pub fn restore_blocking(&self, backup: Backup) -> Result<usize, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.requests
+        self.writer
+            .requests
             .blocking_send(Request::Restore(Box::new(backup), tx))
             .map_err(|_| StoreError::Stopped)?;
         rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
@@ -387,7 +442,7 @@ fn lock_is_taken(file: &Path) -> bool {
 impl Inner {
     fn sync(&self) -> Result<(), StoreError> {
         self.db.flush()?;
-        self.log.sync_all()?;
+        self.log.0.sync_all()?;
         Ok(())
     }
 
