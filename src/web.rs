@@ -494,7 +494,7 @@ async fn sign(app: &App, circuit: Option<&CircuitGuard>, req: Request<Incoming>)
             "The letter is closed",
             "This letter no longer takes signatures.",
         ),
-        Err(SignError::Unavailable) => {
+        Err(SignError::Unavailable | SignError::Stopped) => {
             let mut r = refuse(StatusCode::SERVICE_UNAVAILABLE, "Not saved", "Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.", None);
             r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
             r

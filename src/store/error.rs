@@ -18,8 +18,12 @@ pub enum SignError {
     Paused,
     /// The letter is closed.
     Closed,
-    /// The store could not write (disk full, I/O error, shutting down).
+    /// The store could not write (disk full, I/O error); trying again
+    /// later may work.
     Unavailable,
+    /// The store's writer thread stopped: nothing is written until
+    /// undersign restarts.
+    Stopped,
 }
 
 /// Why the store could not open, read or change what was asked.

@@ -51,7 +51,7 @@ use crate::domain::signatory::{Affiliation, Kind, SignatoryName, Submission};
 use std::fs::File;
 use std::io::ErrorKind;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -121,6 +121,9 @@ enum Request {
     Withdraw([u8; 32], Reply<bool, SignError>),
     Moderate(String, Action, Reply<usize, StoreError>),
     Restore(Box<Backup>, Reply<usize, StoreError>),
+    /// Makes the writer thread panic, as a bug in it would.
+    #[cfg(test)]
+    Crash,
 }
 
 /// Store settings that come from the configuration.
@@ -154,6 +157,18 @@ struct Writer {
     thread: JoinOnDrop,
 }
 
+/// Lives on the writer thread's stack: if the thread unwinds (a panic),
+/// the store is marked stopped and the operator told.
+struct WriterWatch<'a>(&'a Inner);
+
+impl Drop for WriterWatch<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.writer_died();
+        }
+    }
+}
+
 struct JoinOnDrop(Option<std::thread::JoinHandle<()>>);
 
 impl Drop for JoinOnDrop {
@@ -169,6 +184,8 @@ struct Inner {
     db: sled::Db,
     generation: AtomicU64,
     options: Options,
+    /// The writer thread died: nothing more is written.
+    writer_stopped: AtomicBool,
     /// Last, so that it is dropped after `db`.
     log: LogFile,
 }
@@ -222,33 +239,73 @@ impl Store {
         let log = LogFile(File::open(dir.join("db"))?);
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
-        let inner = Arc::new(Inner { db, generation: AtomicU64::new(1), options, log });
+        let inner = Arc::new(Inner {
+            db,
+            generation: AtomicU64::new(1),
+            options,
+            writer_stopped: AtomicBool::new(false),
+            log,
+        });
         inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
         let writer = Arc::clone(&inner);
-        let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || writer.run(rx))?;
+        let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || {
+            let _watch = WriterWatch(&writer);
+            writer.run(rx)
+        })?;
         Ok(Store { writer: Arc::new(Writer { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
     }
 
-    async fn ask<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, gone: E) -> Result<T, E> {
-        let (tx, rx) = oneshot::channel();
-        if self.writer.requests.send(make(tx)).await.is_err() {
-            return Err(gone);
+    /// Hands a request to the writer and waits for its answer; `stopped`
+    /// once the writer has died.
+    async fn ask<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, stopped: E) -> Result<T, E> {
+        if !self.inner.writer_is_stopped() {
+            let (tx, rx) = oneshot::channel();
+            if self.writer.requests.send(make(tx)).await.is_ok() {
+                if let Ok(answer) = rx.await {
+                    return answer;
+                }
+            }
+            // Every handle keeps the queue open and the writer answers
+            // every request, so a closed queue or a dropped reply means
+            // the thread died.
+            self.inner.writer_died();
         }
-        rx.await.unwrap_or(Err(gone))
+        Err(stopped)
+    }
+
+    /// [`Store::ask`] outside any runtime.
+    fn ask_blocking<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, stopped: E) -> Result<T, E> {
+        if !self.inner.writer_is_stopped() {
+            let (tx, rx) = oneshot::channel();
+            if self.writer.requests.blocking_send(make(tx)).is_ok() {
+                if let Ok(answer) = rx.blocking_recv() {
+                    return answer;
+                }
+            }
+            self.inner.writer_died();
+        }
+        Err(stopped)
+    }
+
+    /// Makes the writer thread panic; what it was still given goes
+    /// unanswered.
+    #[cfg(test)]
+    fn crash_writer(&self) {
+        let _ = self.writer.requests.blocking_send(Request::Crash);
     }
 
     /// Records a signature and returns once it is on disk.
     pub async fn sign(&self, new: NewSignature) -> Result<Signed, SignError> {
         // Worked out here, on the connection's thread, not on the writer's.
         let entries = writer::NameEntries::of(new.submission.kind, &new.submission.name);
-        self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Unavailable).await
+        self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Stopped).await
     }
 
     /// Removes the signature a withdrawal code belongs to, for good.
     /// `Ok(false)` when no signature has that code.
     pub async fn withdraw(&self, code_hash: [u8; 32]) -> Result<bool, SignError> {
-        self.ask(|tx| Request::Withdraw(code_hash, tx), SignError::Unavailable).await
+        self.ask(|tx| Request::Withdraw(code_hash, tx), SignError::Stopped).await
     }
 
     /// Applies a moderator's action, durably, and records it in the audit
@@ -259,22 +316,12 @@ impl Store {
 
     /// [`Store::moderate`] for the offline commands, outside any runtime.
     pub fn moderate_blocking(&self, moderator: &str, action: Action) -> Result<usize, StoreError> {
-        let (tx, rx) = oneshot::channel();
-        self.writer
-            .requests
-            .blocking_send(Request::Moderate(moderator.to_string(), action, tx))
-            .map_err(|_| StoreError::Stopped)?;
-        rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
+        self.ask_blocking(|tx| Request::Moderate(moderator.to_string(), action, tx), StoreError::Stopped)
     }
 
     /// Restores a backup into an empty store (offline `import`).
     pub fn restore_blocking(&self, backup: Backup) -> Result<usize, StoreError> {
-        let (tx, rx) = oneshot::channel();
-        self.writer
-            .requests
-            .blocking_send(Request::Restore(Box::new(backup), tx))
-            .map_err(|_| StoreError::Stopped)?;
-        rx.blocking_recv().unwrap_or(Err(StoreError::Stopped))
+        self.ask_blocking(|tx| Request::Restore(Box::new(backup), tx), StoreError::Stopped)
     }
 
     /// Imports the letter's existing signatories, once in the store's life,
@@ -440,6 +487,20 @@ fn lock_is_taken(file: &Path) -> bool {
 }
 
 impl Inner {
+    fn writer_is_stopped(&self) -> bool {
+        self.writer_stopped.load(Ordering::Acquire)
+    }
+
+    /// Marks the writer as dead and tells the operator, once: both the
+    /// dying thread and the first caller to find it gone come here.
+    fn writer_died(&self) {
+        if !self.writer_stopped.swap(true, Ordering::AcqRel) {
+            (self.options.notice)(
+                "the store's writer stopped: signing and moderation are unavailable until undersign restarts",
+            );
+        }
+    }
+
     fn sync(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         self.log.0.sync_all()?;

@@ -324,3 +324,39 @@ fn a_store_open_elsewhere_is_in_use() {
     // meets the lock just as another process would.
     assert!(matches!(Store::open(dir.path(), OPTIONS), Err(StoreError::InUse)));
 }
+
+/// A writer thread that dies (a bug, a panic) is told to the operator
+/// once; from then on changes are refused as stopped, while reads go on.
+#[test]
+fn a_dead_writer_is_told_once_and_refuses_changes() {
+    static NOTICES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let options = Options {
+        notice: |m| {
+            assert!(m.contains("writer stopped"), "{m}");
+            NOTICES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        },
+        ..OPTIONS
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), options).unwrap();
+    let id = rt().block_on(store.sign(new_sig("Before Crash", Kind::Individual, 1, false))).unwrap().id;
+    store.crash_writer();
+    rt().block_on(async {
+        for nonce in 2..5 {
+            let refused = store.sign(new_sig("After Crash", Kind::Individual, nonce, false)).await;
+            assert_eq!(refused, Err(SignError::Stopped));
+            assert_eq!(store.withdraw([1; 32]).await, Err(SignError::Stopped));
+            let approve = store.moderate("m", Action::Approve(vec![id])).await;
+            assert!(matches!(approve, Err(StoreError::Stopped)), "{approve:?}");
+        }
+    });
+    let phase = store.moderate_blocking("cli", Action::SetPhase(Phase::Paused));
+    assert!(matches!(phase, Err(StoreError::Stopped)), "{phase:?}");
+    assert_eq!(NOTICES.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(store.record(id).unwrap().name.as_str(), "Before Crash");
+    assert_eq!(store.counts().published(Kind::Individual), 1);
+    assert_eq!(store.published(Kind::Individual, 0, 10).len(), 1);
+    drop(store);
+    // Dropping a store whose writer died still closes it.
+    assert_eq!(open(&dir).counts().published(Kind::Individual), 1);
+}

@@ -722,6 +722,8 @@ impl Inner {
             Request::Withdraw(hash, tx) => Answer::Withdraw(self.withdraw(group, &hash), tx),
             Request::Moderate(who, action, tx) => Answer::Count(self.moderate(group, &who, action), tx),
             Request::Restore(backup, tx) => Answer::Count(self.restore(group, *backup), tx),
+            #[cfg(test)]
+            Request::Crash => panic!("a test crashes the writer"),
         }
     }
 }
