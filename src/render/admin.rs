@@ -328,7 +328,7 @@ pub fn audit(app: &App, m: &Moderator, entries: &[(u64, AuditEntry)], page_rows:
                         tr {
                             td { (e.day) }
                             td { (e.moderator) }
-                            td { (e.action) }
+                            td { (crate::messages::audit_action(&e.action)) }
                             td dir="auto" {
                                 @if let Some(id) = e.signature { "#" (id) " " }
                                 (e.name.as_deref().unwrap_or(""))

@@ -43,7 +43,7 @@ mod writer;
 pub use error::{SignError, StoreError};
 
 pub use crate::domain::record::{
-    AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
 };
 
 use crate::domain::flags::Flag;

@@ -146,12 +146,21 @@ fn moderation_approves_rejects_edits_verifies_and_audits() {
         assert!(published[0].verified);
         let c = store.counts();
         assert_eq!((c.published(Kind::Organization), c.pending(Kind::Company)), (1, 0));
-        let audit: Vec<String> =
-            store.audit(None, 10).into_iter().map(|(_, e)| format!("{} {}", e.moderator, e.action)).collect();
+        let audit: Vec<(String, AuditAction)> =
+            store.audit(None, 10).into_iter().map(|(_, e)| (e.moderator, e.action)).collect();
+        let edited = AuditAction::Edited { previous: "Hivos".into() };
         assert_eq!(
             audit,
-            ["bob verified", "bob edited (was “Hivos”)", "alice rejected (spam)", "alice approved"]
+            [
+                ("bob".into(), AuditAction::Verified),
+                ("bob".into(), edited),
+                ("alice".into(), AuditAction::Rejected(RejectReason::Spam)),
+                ("alice".into(), AuditAction::Approved)
+            ]
         );
+        let words: Vec<String> =
+            store.audit(None, 4).iter().map(|(_, e)| crate::messages::audit_action(&e.action)).collect();
+        assert_eq!(words, ["verified", "edited (was “Hivos”)", "rejected (spam)", "approved"]);
         store.moderate("bob", Action::Unpublish(a)).await.unwrap();
         assert_eq!(store.counts().pending(Kind::Organization), 1);
         store.moderate("bob", Action::Delete(a)).await.unwrap();
@@ -194,6 +203,8 @@ fn retention_purges_private_fields_after_closing() {
         assert_eq!((after.withdrawal_codes, after.used_tokens, after.unlisted_details), (0, 0, 0));
         assert_eq!(store.record(id).unwrap().country, None);
         assert_eq!(store.counts().published(Kind::Individual), 1, "the signature still counts");
+        let (_, last) = store.audit(None, 1).remove(0);
+        assert_eq!((last.moderator.as_str(), last.action), ("retention", AuditAction::Purged));
     });
 }
 

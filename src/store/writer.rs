@@ -386,14 +386,14 @@ impl Inner {
         &self,
         c: &mut Change,
         moderator: &str,
-        action: &str,
+        action: AuditAction,
         r: Option<&Record>,
     ) -> Result<(), StoreError> {
         let seq = self.next_seq(c, keys::AUDIT_SEQ)?;
         let entry = AuditEntry {
             day: Day::today(),
             moderator: moderator.to_string(),
-            action: action.to_string(),
+            action,
             signature: r.map(|r| r.id),
             name: r.map(|r| r.name.as_str().to_string()),
         };
@@ -422,14 +422,14 @@ impl Inner {
                 for r in self.pending_records(c, ids) {
                     let new = Record { status: Status::Published, flags: Vec::new(), ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, "approved", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Approved, Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Reject(ids, reason) => {
                 for r in self.pending_records(c, ids) {
                     self.remove(c, &r)?;
-                    self.audit(c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Rejected(reason), Some(&r))?;
                     changed += 1;
                 }
             }
@@ -437,7 +437,8 @@ impl Inner {
                 if let Some(r) = self.record_in(c, id) {
                     let new = Record { name, affiliation, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, &format!("edited (was “{}”)", r.name), Some(&new))?;
+                    let previous = r.name.as_str().to_string();
+                    self.audit(c, moderator, AuditAction::Edited { previous }, Some(&new))?;
                     changed += 1;
                 }
             }
@@ -447,7 +448,8 @@ impl Inner {
                 {
                     let new = Record { verified, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, if verified { "verified" } else { "unverified" }, Some(&r))?;
+                    let action = if verified { AuditAction::Verified } else { AuditAction::Unverified };
+                    self.audit(c, moderator, action, Some(&r))?;
                     changed += 1;
                 }
             }
@@ -455,14 +457,14 @@ impl Inner {
                 if let Some(r) = self.record_in(c, id).filter(|r| r.status == Status::Published) {
                     let new = Record { status: Status::Pending, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, "unpublished", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Unpublished, Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Delete(id) => {
                 if let Some(r) = self.record_in(c, id) {
                     self.remove(c, &r)?;
-                    self.audit(c, moderator, "deleted", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Deleted, Some(&r))?;
                     changed += 1;
                 }
             }
@@ -478,9 +480,9 @@ impl Inner {
                 if phase != self.phase_in(c) {
                     c.put(keys::PHASE.to_vec(), &json(&phase));
                     let what = match phase {
-                        Phase::Open => "opened signing",
-                        Phase::Paused => "paused signing",
-                        Phase::Closed { .. } => "closed the letter",
+                        Phase::Open => AuditAction::SigningOpened,
+                        Phase::Paused => AuditAction::SigningPaused,
+                        Phase::Closed { .. } => AuditAction::LetterClosed,
                     };
                     self.audit(c, moderator, what, None)?;
                     c.public = true;
@@ -520,7 +522,7 @@ impl Inner {
             imported += 1;
         }
         if imported > 0 {
-            self.audit(c, moderator, &format!("imported {imported} {kind}"), None)?;
+            self.audit(c, moderator, AuditAction::Imported { count: imported, kind }, None)?;
         }
         Ok(imported)
     }
@@ -571,7 +573,7 @@ impl Inner {
             }
         }
         c.put(keys::PHASE.to_vec(), &json(&Phase::Closed { day, purged: true }));
-        self.audit(&mut c, "retention", "purged private fields", None)?;
+        self.audit(&mut c, "retention", AuditAction::Purged, None)?;
         self.apply(c)?;
         Ok(true)
     }
