@@ -236,7 +236,7 @@ impl Store {
             Err(_) if lock_is_taken(&dir.join("db")) => return Err(StoreError::InUse),
             Err(e) => return Err(e.into()),
         };
-        let log = LogFile(File::open(dir.join("db"))?);
+        let log = File::open(dir.join("db"))?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner {
@@ -244,7 +244,9 @@ impl Store {
             generation: AtomicU64::new(1),
             options,
             writer_stopped: AtomicBool::new(false),
-            log,
+            // Made a LogFile only here, behind `db`: a LogFile dropped
+            // while its Db lives would wait for itself.
+            log: LogFile(log),
         });
         inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
