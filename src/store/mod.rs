@@ -133,7 +133,8 @@ pub struct Options {
     pub retention_days: u32,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
-    /// Tells the operator about slow one-time work (a layout upgrade).
+    /// Tells the operator about slow one-time work (a layout upgrade), and
+    /// that the writer stopped, should it ever.
     pub notice: fn(&str),
 }
 
