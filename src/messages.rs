@@ -8,7 +8,7 @@
 //! ([`Message`]); [`Catalogue::text`] turns it into words, with `{name}`
 //! placeholders filled in.
 
-use crate::domain::{Field, FieldProblem, Flag, Kind};
+use crate::domain::{AuditAction, Field, FieldProblem, Flag, Kind};
 use std::borrow::Cow;
 
 /// Every sentence that code (not a template) asks for.
@@ -189,6 +189,27 @@ impl Catalogue {
             Kind::Organization => "an organisation",
             Kind::Company => "a company",
             Kind::Individual => "an individual",
+        }
+    }
+
+    /// The audit list's words for what a moderator did.
+    pub fn audit_action(&self, action: &AuditAction) -> Cow<'static, str> {
+        use AuditAction as A;
+        match action {
+            A::Approved => "approved".into(),
+            A::Rejected(reason) => format!("rejected ({})", reason.as_str()).into(),
+            A::Edited { previous } => format!("edited (was “{previous}”)").into(),
+            A::Verified => "verified".into(),
+            A::Unverified => "unverified".into(),
+            A::Unpublished => "unpublished".into(),
+            A::Deleted => "deleted".into(),
+            A::SigningOpened => "opened signing".into(),
+            A::SigningPaused => "paused signing".into(),
+            A::LetterClosed => "closed the letter".into(),
+            A::Imported { count, kind } => format!("imported {count} {kind}").into(),
+            A::Purged => "purged private fields".into(),
+            // An earlier version's sentence, in its own words.
+            A::Unrecognised(sentence) => sentence.clone().into(),
         }
     }
 

@@ -9,5 +9,7 @@ pub mod record;
 pub mod signatory;
 
 pub use flags::Flag;
-pub use record::{AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status};
+pub use record::{
+    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+};
 pub use signatory::{Affiliation, Country, Field, FieldError, FieldProblem, Kind, SignatoryName, Submission};

@@ -205,9 +205,117 @@ impl RejectReason {
 pub struct AuditEntry {
     pub day: Day,
     pub moderator: String,
-    pub action: String,
+    pub action: AuditAction,
     pub signature: Option<u64>,
     pub name: Option<String>,
+}
+
+/// What an audit entry records: a moderator's action, an import, or the
+/// retention purge. The words for it are `messages::audit_action`'s.
+///
+/// Stored tagged, as `{"what":"rejected","with":"spam"}`. Entries written
+/// before actions were typed hold that version's English sentence instead
+/// (`"rejected (spam)"`); those read back as the same action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+// `remote = "Self"`: the derives become inherent functions, for the two
+// impls below, so that reading can also accept the old sentences.
+#[serde(remote = "Self", tag = "what", content = "with", rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A pending signature was published.
+    Approved,
+    /// A pending signature was refused, and deleted.
+    Rejected(RejectReason),
+    /// The name (or affiliation) was corrected; `previous` is the name before.
+    Edited { previous: String },
+    /// An organisation or company was checked to be who it says.
+    Verified,
+    /// The check was taken back.
+    Unverified,
+    /// A published signature went back to the review queue.
+    Unpublished,
+    /// A signature was removed for good.
+    Deleted,
+    /// Signing was opened again after a pause.
+    SigningOpened,
+    /// Signing was paused.
+    SigningPaused,
+    /// The letter was closed for good.
+    LetterClosed,
+    /// Names were imported as published signatures.
+    Imported { count: usize, kind: Kind },
+    /// The retention purge forgot the private fields.
+    Purged,
+    /// An old entry's sentence that is none of the above, kept as written.
+    Unrecognised(String),
+}
+
+impl AuditAction {
+    /// The action an entry of an earlier version names in its sentence.
+    /// These sentences are a stored format now, frozen: they do not follow
+    /// what `messages` says today.
+    fn from_sentence(s: &str) -> AuditAction {
+        let fixed = match s {
+            "approved" => Some(AuditAction::Approved),
+            "verified" => Some(AuditAction::Verified),
+            "unverified" => Some(AuditAction::Unverified),
+            "unpublished" => Some(AuditAction::Unpublished),
+            "deleted" => Some(AuditAction::Deleted),
+            "opened signing" => Some(AuditAction::SigningOpened),
+            "paused signing" => Some(AuditAction::SigningPaused),
+            "closed the letter" => Some(AuditAction::LetterClosed),
+            "purged private fields" => Some(AuditAction::Purged),
+            _ => None,
+        };
+        let rejected = || {
+            let reason = s.strip_prefix("rejected (")?.strip_suffix(')')?;
+            RejectReason::parse(reason).map(AuditAction::Rejected)
+        };
+        let edited = || {
+            let previous = s.strip_prefix("edited (was “")?.strip_suffix("”)")?;
+            Some(AuditAction::Edited { previous: previous.to_string() })
+        };
+        let imported = || {
+            let (count, kind) = s.strip_prefix("imported ")?.split_once(' ')?;
+            let kind = Kind::ALL.into_iter().find(|k| k.as_str() == kind)?;
+            Some(AuditAction::Imported { count: count.parse().ok()?, kind })
+        };
+        fixed
+            .or_else(rejected)
+            .or_else(edited)
+            .or_else(imported)
+            .unwrap_or_else(|| AuditAction::Unrecognised(s.to_string()))
+    }
+}
+
+impl Serialize for AuditAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        AuditAction::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AuditAction {
+    /// Either form: the tagged value, or an earlier version's sentence.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Either;
+
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = AuditAction;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an audit action, tagged or as an earlier version's sentence")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<AuditAction, E> {
+                Ok(AuditAction::from_sentence(s))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<AuditAction, A::Error> {
+                AuditAction::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+
+        deserializer.deserialize_any(Either)
+    }
 }
 
 #[cfg(test)]
@@ -231,5 +339,77 @@ mod tests {
             verified: false,
         };
         assert!(!serde_json::to_string(&p).unwrap().contains("verified"));
+    }
+
+    /// Every sentence earlier versions stored reads as its action, and the
+    /// console still shows it in the same words.
+    #[test]
+    fn audit_entries_of_earlier_versions_read_as_actions() {
+        let cases = [
+            ("approved", AuditAction::Approved),
+            ("rejected (spam)", AuditAction::Rejected(RejectReason::Spam)),
+            ("rejected (fake)", AuditAction::Rejected(RejectReason::Fake)),
+            ("rejected (duplicate)", AuditAction::Rejected(RejectReason::Duplicate)),
+            ("rejected (offensive)", AuditAction::Rejected(RejectReason::Offensive)),
+            ("rejected (other)", AuditAction::Rejected(RejectReason::Other)),
+            ("edited (was “Hivos”)", AuditAction::Edited { previous: "Hivos".into() }),
+            ("edited (was “A (“B”)”)", AuditAction::Edited { previous: "A (“B”)".into() }),
+            ("verified", AuditAction::Verified),
+            ("unverified", AuditAction::Unverified),
+            ("unpublished", AuditAction::Unpublished),
+            ("deleted", AuditAction::Deleted),
+            ("opened signing", AuditAction::SigningOpened),
+            ("paused signing", AuditAction::SigningPaused),
+            ("closed the letter", AuditAction::LetterClosed),
+            ("imported 322 organization", AuditAction::Imported { count: 322, kind: Kind::Organization }),
+            ("imported 1 company", AuditAction::Imported { count: 1, kind: Kind::Company }),
+            ("imported 7 individual", AuditAction::Imported { count: 7, kind: Kind::Individual }),
+            ("purged private fields", AuditAction::Purged),
+            ("rejected (bored)", AuditAction::Unrecognised("rejected (bored)".into())),
+            ("imported many company", AuditAction::Unrecognised("imported many company".into())),
+            ("renamed the letter", AuditAction::Unrecognised("renamed the letter".into())),
+        ];
+        for (sentence, action) in cases {
+            let old = format!(
+                r#"{{"day":20000,"moderator":"alice","action":{},"signature":3,"name":"Hivos"}}"#,
+                serde_json::to_string(sentence).unwrap()
+            );
+            let entry: AuditEntry = serde_json::from_str(&old).unwrap();
+            assert_eq!(entry.action, action, "{sentence}");
+            assert_eq!(crate::messages::Catalogue.audit_action(&entry.action), sentence);
+        }
+    }
+
+    #[test]
+    fn audit_actions_are_stored_tagged_and_read_back() {
+        let actions = [
+            AuditAction::Approved,
+            AuditAction::Rejected(RejectReason::Offensive),
+            AuditAction::Edited { previous: "approved".into() },
+            AuditAction::Verified,
+            AuditAction::Unverified,
+            AuditAction::Unpublished,
+            AuditAction::Deleted,
+            AuditAction::SigningOpened,
+            AuditAction::SigningPaused,
+            AuditAction::LetterClosed,
+            AuditAction::Imported { count: 322, kind: Kind::Organization },
+            AuditAction::Purged,
+            AuditAction::Unrecognised("renamed the letter".into()),
+        ];
+        for action in actions {
+            let json = serde_json::to_string(&action).unwrap();
+            assert!(json.starts_with(r#"{"what":"#), "{json}");
+            assert_eq!(serde_json::from_str::<AuditAction>(&json).unwrap(), action, "{json}");
+        }
+        assert_eq!(
+            serde_json::to_string(&AuditAction::Rejected(RejectReason::Spam)).unwrap(),
+            r#"{"what":"rejected","with":"spam"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&AuditAction::Imported { count: 3, kind: Kind::Company }).unwrap(),
+            r#"{"what":"imported","with":{"count":3,"kind":"company"}}"#
+        );
+        assert!(serde_json::from_str::<AuditAction>(r#"{"what":"renamed"}"#).is_err());
     }
 }

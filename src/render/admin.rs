@@ -334,7 +334,7 @@ pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> 
                         tr {
                             td { (e.day) }
                             td { (e.moderator) }
-                            td { (e.action) }
+                            td { (WORDS.audit_action(&e.action)) }
                             td dir="auto" {
                                 @if let Some(id) = e.signature { "#" (id) " " }
                                 (e.name.as_deref().unwrap_or(""))

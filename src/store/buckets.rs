@@ -12,6 +12,7 @@
 //! buckets (4,096) saved 3.6 MB more but grew the log to 338 MB instead
 //! of 185 MB, since every change rewrites its whole bucket.
 
+use super::keys;
 use sha2::{Digest, Sha256};
 
 /// Which bucket an entry falls in: 14 bits of its match part.
@@ -25,13 +26,13 @@ pub(super) struct Buckets {
 }
 
 /// Organisations, companies and people by folded name (per kind): ids.
-pub(super) const FOLDED: Buckets = Buckets { prefix: b'F', matched: 16, payload: 8 };
+pub(super) const FOLDED: Buckets = Buckets { prefix: keys::FOLDED, matched: 16, payload: 8 };
 /// Every signature by confusable skeleton (UTS #39): ids.
-pub(super) const SKELETONS: Buckets = Buckets { prefix: b'K', matched: 16, payload: 8 };
+pub(super) const SKELETONS: Buckets = Buckets { prefix: keys::SKELETONS, matched: 16, payload: 8 };
 /// Withdrawal-code hashes: the signature's id.
-pub(super) const WITHDRAWAL: Buckets = Buckets { prefix: b'W', matched: 32, payload: 8 };
+pub(super) const WITHDRAWAL: Buckets = Buckets { prefix: keys::WITHDRAWAL, matched: 32, payload: 8 };
 /// Used form-token nonces, scoped by the day their forms expire.
-pub(super) const TOKENS: Buckets = Buckets { prefix: b'T', matched: 16, payload: 0 };
+pub(super) const TOKENS: Buckets = Buckets { prefix: keys::TOKENS, matched: 16, payload: 0 };
 
 /// A name's match part: 128 bits of SHA-256, so two different names never
 /// share one in practice, even chosen by someone trying.
@@ -126,7 +127,7 @@ mod tests {
         let keys: std::collections::HashSet<Vec<u8>> =
             (0..300_000).map(|i| SKELETONS.key(&[], &digest(&format!("name {i}")))).collect();
         assert_eq!(keys.len(), 16_384);
-        assert!(keys.iter().all(|k| k.len() == 3 && k[0] == b'K'));
-        assert_eq!(TOKENS.key(&7u32.to_be_bytes(), &[0xff; 16]), [b'T', 0, 0, 0, 7, 0x3f, 0xff]);
+        assert!(keys.iter().all(|k| k.len() == 3 && k[0] == keys::SKELETONS));
+        assert_eq!(TOKENS.key(&7u32.to_be_bytes(), &[0xff; 16]), [keys::TOKENS, 0, 0, 0, 7, 0x3f, 0xff]);
     }
 }

@@ -15,7 +15,8 @@
 //! change once the writer has applied it. [`Store::generation`] tells them
 //! when public data changed so cached pages can be rebuilt.
 //!
-//! Key layout (one prefix byte; big-endian ids, so key order is arrival order):
+//! Key layout (one prefix byte; big-endian ids, so key order is arrival
+//! order). Every prefix and metadata key is named once, in `keys`:
 //!
 //! | key | value | for |
 //! |---|---|---|
@@ -35,18 +36,23 @@
 //! token is one lookup. `T` sorts by day, so expired tokens are one range.
 
 mod buckets;
+mod error;
+mod keys;
 mod view;
 mod writer;
 
+pub use error::{SignError, StoreError};
+
 pub use crate::domain::record::{
-    AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
 };
 
 use crate::domain::flags::Flag;
 use crate::domain::signatory::{Affiliation, Kind, SignatoryName, Submission};
 use std::fs::File;
+use std::io::ErrorKind;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -59,59 +65,6 @@ pub struct Signed {
     pub id: u64,
     pub status: Status,
     pub listed: bool,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum SignError {
-    /// The form token was used before: the form was already submitted.
-    TokenUsed,
-    /// An organisation or company of this name has already signed.
-    Duplicate,
-    /// Too many signatures wait for review; try later.
-    ReviewQueueFull,
-    /// Signing is paused by the organisers.
-    Paused,
-    /// The letter is closed.
-    Closed,
-    /// The store could not write (disk full, I/O error, shutting down).
-    Unavailable,
-    /// The writer stopped (TEMP until the store branch lands).
-    Stopped,
-}
-
-/// TEMP stand-in until the typed store errors land.
-#[derive(Debug)]
-pub enum StoreError {
-    /// TEMP
-    InUse,
-    /// TEMP
-    Message(String),
-}
-
-#[allow(non_snake_case)]
-fn StoreError(s: String) -> StoreError {
-    StoreError::Message(s)
-}
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::InUse => f.write_str("in use"),
-            StoreError::Message(m) => f.write_str(m),
-        }
-    }
-}
-
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
-        StoreError(format!("store: {e}"))
-    }
-}
-
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError(format!("store: {e}"))
-    }
 }
 
 /// A signing request as the writer sees it: checked input plus the anti-spam
@@ -169,6 +122,9 @@ enum Request {
     Withdraw([u8; 32], Reply<bool, SignError>),
     Moderate(String, Action, Reply<usize, StoreError>),
     Restore(Box<Backup>, Reply<usize, StoreError>),
+    /// Makes the writer thread panic, as a bug in it would.
+    #[cfg(test)]
+    Crash,
 }
 
 /// Store settings that come from the configuration.
@@ -178,111 +134,198 @@ pub struct Options {
     pub retention_days: u32,
     /// sled's page cache, in bytes.
     pub cache_bytes: u64,
-    /// Tells the operator about slow one-time work (a layout upgrade).
+    /// Tells the operator about slow one-time work (a layout upgrade), and
+    /// that the writer stopped, should it ever.
     pub notice: fn(&str),
 }
 
-/// Handle to the store; cheap to clone, shared by all connections.
+/// Handle to the store; cheap to clone, shared by all connections. When
+/// the last one is dropped, the writer finishes what it was given and the
+/// store is closed, its file lock released, before the drop returns.
 #[derive(Clone)]
 pub struct Store {
+    // Fields drop in order: the writer thread is joined first, so that
+    // this `inner` is the last one and closes the store.
+    writer: Arc<Writer>,
     inner: Arc<Inner>,
+}
+
+/// The writer thread and its queue, one for all handles.
+struct Writer {
+    /// Dropped first: a closed queue ends the writer's loop.
     requests: mpsc::Sender<Request>,
+    /// Then joined, as the thread holds an `Inner` of its own.
+    #[allow(dead_code, reason = "only its drop is used: it joins the thread")]
+    thread: JoinOnDrop,
+}
+
+/// Lives on the writer thread's stack: if the thread unwinds (a panic),
+/// the store is marked stopped and the operator told.
+struct WriterWatch<'a>(&'a Inner);
+
+impl Drop for WriterWatch<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.writer_died();
+        }
+    }
+}
+
+struct JoinOnDrop(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for JoinOnDrop {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            // An error is a panic, which the panic hook has printed.
+            let _ = thread.join();
+        }
+    }
 }
 
 struct Inner {
     db: sled::Db,
-    /// The sled log file, kept open for the fsync after each flush.
-    log: File,
     generation: AtomicU64,
     options: Options,
+    /// The writer thread died: nothing more is written.
+    writer_stopped: AtomicBool,
+    /// Last, so that it is dropped after `db`.
+    log: LogFile,
 }
 
-fn id_at_end(key: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&key[key.len() - 8..]);
-    u64::from_be_bytes(b)
-}
+/// The sled log file, opened a second time: for the fsync after each
+/// flush, and, when the store closes, to wait until sled has let go of it.
+struct LogFile(File);
 
-fn key(prefix: u8, parts: &[&[u8]]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(1 + parts.iter().map(|p| p.len()).sum::<usize>());
-    k.push(prefix);
-    for p in parts {
-        k.extend_from_slice(p);
+impl Drop for LogFile {
+    fn drop(&mut self) {
+        wait_until_released(&self.0);
     }
-    k
 }
 
-fn counter_key(kind: Kind, what: u8) -> [u8; 3] {
-    [b'C', kind.tag(), what]
+/// Returns once no other open file holds the lock on sled's log `file`
+/// (its own lock on it goes when it is closed, after this returns).
+///
+/// sled 0.34 writes its log on a global pool of I/O threads, and each
+/// write task holds the log's buffers, through them the config and the
+/// open file sled locked, until it returns. `flush`, and so the drop of a
+/// `Db`, returns once the write is marked stable, which the task does a
+/// little before it returns (then it updates the segment accounting). So
+/// when a `Db`'s drop returns its file may stay open, and locked, for a
+/// moment longer: opening the store again then failed with "could not
+/// acquire lock". Taking the lock ourselves waits exactly for that.
+///
+/// Should another process open the store in that moment, this waits for
+/// it to close the store again.
+fn wait_until_released(file: &File) {
+    use fs2::FileExt;
+    let _ = file.lock_exclusive();
 }
 
 impl Store {
     /// Opens (or creates) the store under `dir` and starts its writer thread.
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let db = sled::Config::new()
+        let opened = sled::Config::new()
             .path(dir)
             // Small boxes: sled's default page cache is 1 GiB.
             .cache_capacity(options.cache_bytes)
             // The writer flushes (and fsyncs) each group itself; sled's timer
             // would only add writes nobody waits for.
             .flush_every_ms(None)
-            .open()?;
+            .open();
+        let db = match opened {
+            Ok(db) => db,
+            Err(_) if lock_is_taken(&dir.join("db")) => return Err(StoreError::InUse),
+            Err(e) => return Err(e.into()),
+        };
         let log = File::open(dir.join("db"))?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
-        let inner = Arc::new(Inner { db, log, generation: AtomicU64::new(1), options });
+        let inner = Arc::new(Inner {
+            db,
+            generation: AtomicU64::new(1),
+            options,
+            writer_stopped: AtomicBool::new(false),
+            // Made a LogFile only here, behind `db`: a LogFile dropped
+            // while its Db lives would wait for itself.
+            log: LogFile(log),
+        });
         inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
         let writer = Arc::clone(&inner);
-        std::thread::Builder::new().name("store-writer".into()).spawn(move || writer.run(rx))?;
-        Ok(Store { inner, requests: tx })
+        let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || {
+            let _watch = WriterWatch(&writer);
+            writer.run(rx)
+        })?;
+        Ok(Store { writer: Arc::new(Writer { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
     }
 
-    async fn ask<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, gone: E) -> Result<T, E> {
-        let (tx, rx) = oneshot::channel();
-        if self.requests.send(make(tx)).await.is_err() {
-            return Err(gone);
+    /// Hands a request to the writer and waits for its answer; `stopped`
+    /// once the writer has died.
+    async fn ask<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, stopped: E) -> Result<T, E> {
+        if !self.inner.writer_is_stopped() {
+            let (tx, rx) = oneshot::channel();
+            if self.writer.requests.send(make(tx)).await.is_ok() {
+                if let Ok(answer) = rx.await {
+                    return answer;
+                }
+            }
+            // Every handle keeps the queue open and the writer answers
+            // every request, so a closed queue or a dropped reply means
+            // the thread died.
+            self.inner.writer_died();
         }
-        rx.await.unwrap_or(Err(gone))
+        Err(stopped)
+    }
+
+    /// [`Store::ask`] outside any runtime.
+    fn ask_blocking<T, E>(&self, make: impl FnOnce(Reply<T, E>) -> Request, stopped: E) -> Result<T, E> {
+        if !self.inner.writer_is_stopped() {
+            let (tx, rx) = oneshot::channel();
+            if self.writer.requests.blocking_send(make(tx)).is_ok() {
+                if let Ok(answer) = rx.blocking_recv() {
+                    return answer;
+                }
+            }
+            self.inner.writer_died();
+        }
+        Err(stopped)
+    }
+
+    /// Makes the writer thread panic; what it was still given goes
+    /// unanswered.
+    #[cfg(test)]
+    fn crash_writer(&self) {
+        let _ = self.writer.requests.blocking_send(Request::Crash);
     }
 
     /// Records a signature and returns once it is on disk.
     pub async fn sign(&self, new: NewSignature) -> Result<Signed, SignError> {
         // Worked out here, on the connection's thread, not on the writer's.
         let entries = writer::NameEntries::of(new.submission.kind, &new.submission.name);
-        self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Unavailable).await
+        self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Stopped).await
     }
 
     /// Removes the signature a withdrawal code belongs to, for good.
     /// `Ok(false)` when no signature has that code.
     pub async fn withdraw(&self, code_hash: [u8; 32]) -> Result<bool, SignError> {
-        self.ask(|tx| Request::Withdraw(code_hash, tx), SignError::Unavailable).await
+        self.ask(|tx| Request::Withdraw(code_hash, tx), SignError::Stopped).await
     }
 
     /// Applies a moderator's action, durably, and records it in the audit
     /// list. Returns how many signatures it changed.
     pub async fn moderate(&self, moderator: &str, action: Action) -> Result<usize, StoreError> {
-        let gone = StoreError("the store is shutting down".into());
-        self.ask(|tx| Request::Moderate(moderator.to_string(), action, tx), gone).await
+        self.ask(|tx| Request::Moderate(moderator.to_string(), action, tx), StoreError::Stopped).await
     }
 
     /// [`Store::moderate`] for the offline commands, outside any runtime.
     pub fn moderate_blocking(&self, moderator: &str, action: Action) -> Result<usize, StoreError> {
-        let (tx, rx) = oneshot::channel();
-        self.requests
-            .blocking_send(Request::Moderate(moderator.to_string(), action, tx))
-            .map_err(|_| StoreError("the store is shutting down".into()))?;
-        rx.blocking_recv().unwrap_or_else(|_| Err(StoreError("the store is shutting down".into())))
+        self.ask_blocking(|tx| Request::Moderate(moderator.to_string(), action, tx), StoreError::Stopped)
     }
 
     /// Restores a backup into an empty store (offline `import`).
     pub fn restore_blocking(&self, backup: Backup) -> Result<usize, StoreError> {
-        let (tx, rx) = oneshot::channel();
-        self.requests
-            .blocking_send(Request::Restore(Box::new(backup), tx))
-            .map_err(|_| StoreError("the store is shutting down".into()))?;
-        rx.blocking_recv().unwrap_or_else(|_| Err(StoreError("the store is shutting down".into())))
+        self.ask_blocking(|tx| Request::Restore(Box::new(backup), tx), StoreError::Stopped)
     }
 
     /// Imports the letter's existing signatories, once in the store's life,
@@ -346,11 +389,7 @@ impl Store {
         before: Option<u64>,
         limit: usize,
     ) -> Vec<Record> {
-        let (prefix, filter_kind) = match (flag, kind) {
-            (Some(f), k) => (vec![b'G', f.tag()], k),
-            (None, Some(k)) => (vec![b'R', k.tag()], None),
-            (None, None) => (vec![b'Q'], None),
-        };
+        let (prefix, check_kind) = keys::pending_index(kind, flag);
         let mut end = prefix.clone();
         end.extend_from_slice(&before.unwrap_or(u64::MAX).to_be_bytes());
         self.inner
@@ -359,8 +398,8 @@ impl Store {
             .keys()
             .rev()
             .filter_map(|k| k.ok())
-            .filter_map(|k| self.inner.record(id_at_end(&k)))
-            .filter(|r| filter_kind.is_none_or(|k| r.kind == k))
+            .filter_map(|k| self.inner.record(keys::id_at_end(&k)))
+            .filter(|r| !check_kind || kind.is_none_or(|k| r.kind == k))
             .take(limit)
             .collect()
     }
@@ -392,13 +431,13 @@ impl Store {
 
     /// The audit list, newest first, `limit` entries before sequence `before`.
     pub fn audit(&self, before: Option<u64>, limit: usize) -> Vec<(u64, AuditEntry)> {
-        let end = key(b'A', &[&before.unwrap_or(u64::MAX).to_be_bytes()]);
+        let end = keys::audit(before.unwrap_or(u64::MAX));
         self.inner
             .db
-            .range(vec![b'A']..end)
+            .range(vec![keys::AUDIT]..end)
             .rev()
             .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((id_at_end(&k), serde_json::from_slice(&v).ok()?)))
+            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
             .take(limit)
             .collect()
     }
@@ -415,7 +454,7 @@ impl Store {
         let signatures = self
             .inner
             .db
-            .scan_prefix([b'S'])
+            .scan_prefix([keys::RECORD])
             .values()
             .filter_map(|v| v.ok())
             .filter_map(|v| serde_json::from_slice(&v).ok())
@@ -442,29 +481,56 @@ pub struct Retention {
     pub unlisted_details: usize,
 }
 
+/// Whether another process holds sled's lock on its log `file`. sled
+/// reports a taken lock as an `ErrorKind::Other` error that keeps the
+/// cause only as text, so the lock is tried once more here and its own
+/// error kind decides.
+fn lock_is_taken(file: &Path) -> bool {
+    use fs2::FileExt;
+    File::open(file).is_ok_and(|f| f.try_lock_exclusive().is_err_and(|e| e.kind() == ErrorKind::WouldBlock))
+}
+
 impl Inner {
+    fn writer_is_stopped(&self) -> bool {
+        self.writer_stopped.load(Ordering::Acquire)
+    }
+
+    /// Marks the writer as dead and tells the operator, once: both the
+    /// dying thread and the first caller to find it gone come here.
+    fn writer_died(&self) {
+        if !self.writer_stopped.swap(true, Ordering::AcqRel) {
+            (self.options.notice)(
+                "the store's writer stopped: signing and moderation are unavailable until undersign restarts",
+            );
+        }
+    }
+
     fn sync(&self) -> Result<(), StoreError> {
         self.db.flush()?;
-        self.log.sync_all()?;
+        self.log.0.sync_all()?;
         Ok(())
     }
 
     fn record(&self, id: u64) -> Option<Record> {
-        let bytes = self.db.get(key(b'S', &[&id.to_be_bytes()])).ok()??;
+        let bytes = self.db.get(keys::record(id)).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
     /// Published, listed signatures of a kind in page order, with their ids.
     fn published(&self, kind: Kind) -> impl Iterator<Item = (u64, PublicSignatory)> + '_ {
         self.db
-            .scan_prefix([b'P', kind.tag()])
+            .scan_prefix(keys::published_of(kind))
             .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((id_at_end(&k), serde_json::from_slice(&v).ok()?)))
+            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
     }
 
-    fn counter(&self, kind: Kind, what: u8) -> u64 {
+    fn counter(&self, kind: Kind, what: keys::Count) -> u64 {
+        self.counter_at(&keys::counter(kind, what))
+    }
+
+    fn counter_at(&self, key: &[u8]) -> u64 {
         self.db
-            .get(counter_key(kind, what))
+            .get(key)
             .ok()
             .flatten()
             .and_then(|v| v.as_ref().try_into().ok())
@@ -476,16 +542,16 @@ impl Inner {
         let mut c = Counts::default();
         for kind in Kind::ALL {
             let i = crate::domain::record::kind_index(kind);
-            c.published[i] = self.counter(kind, b'p');
-            c.listed[i] = self.counter(kind, b'l');
-            c.pending[i] = self.counter(kind, b'q');
+            c.published[i] = self.counter(kind, keys::Count::Published);
+            c.listed[i] = self.counter(kind, keys::Count::Listed);
+            c.pending[i] = self.counter(kind, keys::Count::Pending);
         }
         c
     }
 
     fn phase(&self) -> Phase {
         self.db
-            .get(b"Mphase")
+            .get(keys::PHASE)
             .ok()
             .flatten()
             .and_then(|v| serde_json::from_slice(&v).ok())
@@ -504,7 +570,7 @@ impl Inner {
         };
         let unlisted_details = self
             .db
-            .scan_prefix([b'S'])
+            .scan_prefix([keys::RECORD])
             .values()
             .filter_map(|v| v.ok())
             .filter_map(|v| serde_json::from_slice::<Record>(&v).ok())

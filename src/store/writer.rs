@@ -6,12 +6,13 @@
 //! log buffer at the start of every batch.
 
 use super::buckets::{self, Buckets, FOLDED, SKELETONS, TOKENS, WITHDRAWAL};
+use super::keys::{self, Count};
 use super::*;
 use crate::domain::flags;
 use std::collections::{BTreeMap, HashMap};
 
-/// The key layout this version writes (`Mlayout`).
-const LAYOUT: u8 = 2;
+/// The key layout this version writes ([`keys::LAYOUT`]).
+const LAYOUT_VERSION: u8 = 2;
 
 /// Items per batch when upgrading the layout.
 const UPGRADE_CHUNK: usize = 2_000;
@@ -43,8 +44,8 @@ struct Change {
 }
 
 impl Change {
-    fn count(&mut self, kind: Kind, what: u8, delta: i64) {
-        *self.counters.entry(counter_key(kind, what)).or_default() += delta;
+    fn count(&mut self, kind: Kind, what: Count, delta: i64) {
+        *self.counters.entry(keys::counter(kind, what)).or_default() += delta;
     }
 
     fn put(&mut self, k: Vec<u8>, v: &[u8]) {
@@ -103,6 +104,7 @@ fn token_entry(forget_after: Day, nonce: &[u8; 16]) -> Vec<u8> {
     TOKENS.key(&forget_after.0.to_be_bytes(), nonce)
 }
 
+#[allow(clippy::expect_used, reason = "the store's types are plain data with string keys")]
 fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("store types serialise")
 }
@@ -117,8 +119,7 @@ impl Inner {
             }
         }
         for (k, delta) in change.counters {
-            let kind = Kind::from_tag(k[1]).expect("counter keys carry a kind");
-            let value = self.counter(kind, k[2]).saturating_add_signed(delta);
+            let value = self.counter_at(&k).saturating_add_signed(delta);
             batch.insert(&k[..], &value.to_be_bytes()[..]);
         }
         self.db.apply_batch(batch)?;
@@ -210,12 +211,12 @@ impl Inner {
     }
 
     fn record_in(&self, c: &Change, id: u64) -> Option<Record> {
-        let bytes = self.get_in(c, &key(b'S', &[&id.to_be_bytes()])).ok()??;
+        let bytes = self.get_in(c, &keys::record(id)).ok()??;
         serde_json::from_slice(&bytes).ok()
     }
 
     fn phase_in(&self, c: &Change) -> Phase {
-        self.get_in(c, b"Mphase")
+        self.get_in(c, keys::PHASE)
             .ok()
             .flatten()
             .and_then(|v| serde_json::from_slice(&v).ok())
@@ -226,8 +227,8 @@ impl Inner {
         Kind::ALL
             .into_iter()
             .map(|k| {
-                let delta = c.counters.get(&counter_key(k, b'q')).copied().unwrap_or(0);
-                self.counter(k, b'q').saturating_add_signed(delta)
+                let delta = c.counters.get(&keys::counter(k, Count::Pending)).copied().unwrap_or(0);
+                self.counter(k, Count::Pending).saturating_add_signed(delta)
             })
             .sum()
     }
@@ -243,10 +244,6 @@ impl Inner {
         Ok(next)
     }
 
-    fn published_key(r: &Record, sort_key: &str) -> Vec<u8> {
-        key(b'P', &[&[r.kind.tag()], sort_key.as_bytes(), &[0], &r.id.to_be_bytes()])
-    }
-
     /// Writes a record with all its index entries and counts.
     fn add(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
         self.add_with(c, r, NameEntries::of(r.kind, &r.name))
@@ -254,26 +251,25 @@ impl Inner {
 
     /// [`Inner::add`] with the name's entries already worked out.
     fn add_with(&self, c: &mut Change, r: &Record, entries: NameEntries) -> Result<(), StoreError> {
-        let id = r.id.to_be_bytes();
-        c.put(key(b'S', &[&id]), &json(r));
+        c.put(keys::record(r.id), &json(r));
         self.index_digests(c, r.id, [&entries.folded, &entries.skeleton], true)?;
         match r.status {
             Status::Published => {
-                c.count(r.kind, b'p', 1);
+                c.count(r.kind, Count::Published, 1);
                 if r.listed {
-                    c.count(r.kind, b'l', 1);
+                    c.count(r.kind, Count::Listed, 1);
                     // The public fields ride in the index, so pages and
                     // exports read one entry per name.
-                    c.put(Self::published_key(r, &entries.sort_key), &json(&PublicSignatory::from(r)));
+                    c.put(keys::published(r.kind, &entries.sort_key, r.id), &json(&PublicSignatory::from(r)));
                 }
                 c.public = true;
             }
             Status::Pending => {
-                c.count(r.kind, b'q', 1);
-                c.put(key(b'Q', &[&id]), &[]);
-                c.put(key(b'R', &[&[r.kind.tag()], &id]), &[]);
+                c.count(r.kind, Count::Pending, 1);
+                c.put(keys::pending(r.id), &[]);
+                c.put(keys::pending_by_kind(r.kind, r.id), &[]);
                 for f in &r.flags {
-                    c.put(key(b'G', &[&[f.tag()], &id]), &[]);
+                    c.put(keys::pending_by_flag(*f, r.id), &[]);
                 }
                 // The page shows how many await review.
                 c.public = true;
@@ -284,23 +280,22 @@ impl Inner {
 
     /// Removes a record and all its index entries and counts.
     fn remove(&self, c: &mut Change, r: &Record) -> Result<(), StoreError> {
-        let id = r.id.to_be_bytes();
-        c.del(key(b'S', &[&id]));
+        c.del(keys::record(r.id));
         self.index_name(c, r, false)?;
         match r.status {
             Status::Published => {
-                c.count(r.kind, b'p', -1);
+                c.count(r.kind, Count::Published, -1);
                 if r.listed {
-                    c.count(r.kind, b'l', -1);
-                    c.del(Self::published_key(r, &r.name.sort_key(r.kind)));
+                    c.count(r.kind, Count::Listed, -1);
+                    c.del(keys::published(r.kind, &r.name.sort_key(r.kind), r.id));
                 }
             }
             Status::Pending => {
-                c.count(r.kind, b'q', -1);
-                c.del(key(b'Q', &[&id]));
-                c.del(key(b'R', &[&[r.kind.tag()], &id]));
+                c.count(r.kind, Count::Pending, -1);
+                c.del(keys::pending(r.id));
+                c.del(keys::pending_by_kind(r.kind, r.id));
                 for f in &r.flags {
-                    c.del(key(b'G', &[&[f.tag()], &id]));
+                    c.del(keys::pending_by_flag(*f, r.id));
                 }
             }
         }
@@ -353,7 +348,7 @@ impl Inner {
         } else {
             Status::Published
         };
-        let id = self.next_seq(change, b"Mnext_id").map_err(|_| SignError::Unavailable)?;
+        let id = self.next_seq(change, keys::NEXT_ID).map_err(|_| SignError::Unavailable)?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -391,18 +386,18 @@ impl Inner {
         &self,
         c: &mut Change,
         moderator: &str,
-        action: &str,
+        action: AuditAction,
         r: Option<&Record>,
     ) -> Result<(), StoreError> {
-        let seq = self.next_seq(c, b"Maudit_seq")?;
+        let seq = self.next_seq(c, keys::AUDIT_SEQ)?;
         let entry = AuditEntry {
             day: Day::today(),
             moderator: moderator.to_string(),
-            action: action.to_string(),
+            action,
             signature: r.map(|r| r.id),
             name: r.map(|r| r.name.as_str().to_string()),
         };
-        c.put(key(b'A', &[&seq.to_be_bytes()]), &json(&entry));
+        c.put(keys::audit(seq), &json(&entry));
         Ok(())
     }
 
@@ -427,14 +422,14 @@ impl Inner {
                 for r in self.pending_records(c, ids) {
                     let new = Record { status: Status::Published, flags: Vec::new(), ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, "approved", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Approved, Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Reject(ids, reason) => {
                 for r in self.pending_records(c, ids) {
                     self.remove(c, &r)?;
-                    self.audit(c, moderator, &format!("rejected ({})", reason.as_str()), Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Rejected(reason), Some(&r))?;
                     changed += 1;
                 }
             }
@@ -442,7 +437,8 @@ impl Inner {
                 if let Some(r) = self.record_in(c, id) {
                     let new = Record { name, affiliation, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, &format!("edited (was “{}”)", r.name), Some(&new))?;
+                    let previous = r.name.as_str().to_string();
+                    self.audit(c, moderator, AuditAction::Edited { previous }, Some(&new))?;
                     changed += 1;
                 }
             }
@@ -452,7 +448,8 @@ impl Inner {
                 {
                     let new = Record { verified, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, if verified { "verified" } else { "unverified" }, Some(&r))?;
+                    let action = if verified { AuditAction::Verified } else { AuditAction::Unverified };
+                    self.audit(c, moderator, action, Some(&r))?;
                     changed += 1;
                 }
             }
@@ -460,14 +457,14 @@ impl Inner {
                 if let Some(r) = self.record_in(c, id).filter(|r| r.status == Status::Published) {
                     let new = Record { status: Status::Pending, ..r.clone() };
                     self.replace(c, &r, &new)?;
-                    self.audit(c, moderator, "unpublished", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Unpublished, Some(&r))?;
                     changed += 1;
                 }
             }
             Action::Delete(id) => {
                 if let Some(r) = self.record_in(c, id) {
                     self.remove(c, &r)?;
-                    self.audit(c, moderator, "deleted", Some(&r))?;
+                    self.audit(c, moderator, AuditAction::Deleted, Some(&r))?;
                     changed += 1;
                 }
             }
@@ -481,11 +478,11 @@ impl Inner {
                     other => other,
                 };
                 if phase != self.phase_in(c) {
-                    c.put(b"Mphase".to_vec(), &json(&phase));
+                    c.put(keys::PHASE.to_vec(), &json(&phase));
                     let what = match phase {
-                        Phase::Open => "opened signing",
-                        Phase::Paused => "paused signing",
-                        Phase::Closed { .. } => "closed the letter",
+                        Phase::Open => AuditAction::SigningOpened,
+                        Phase::Paused => AuditAction::SigningPaused,
+                        Phase::Closed { .. } => AuditAction::LetterClosed,
                     };
                     self.audit(c, moderator, what, None)?;
                     c.public = true;
@@ -494,11 +491,11 @@ impl Inner {
             }
             Action::ImportNames(kind, names) => changed = self.import_names(c, moderator, kind, names)?,
             Action::ImportFirstStart(lists) => {
-                if self.get_in(c, b"Mimported")?.is_none() {
+                if self.get_in(c, keys::IMPORTED)?.is_none() {
                     for (kind, names) in lists {
                         changed += self.import_names(c, moderator, kind, names)?;
                     }
-                    c.put(b"Mimported".to_vec(), &[1]);
+                    c.put(keys::IMPORTED.to_vec(), &[1]);
                 }
             }
         }
@@ -519,22 +516,20 @@ impl Inner {
             if !self.bucket_find(c, FOLDED, &k, &d)?.is_empty() {
                 continue; // already here: one signatory, not two
             }
-            let id = self.next_seq(c, b"Mnext_id")?;
+            let id = self.next_seq(c, keys::NEXT_ID)?;
             let record = Record::imported(id, name, kind, Day::today());
             self.add(c, &record)?;
             imported += 1;
         }
         if imported > 0 {
-            self.audit(c, moderator, &format!("imported {imported} {kind}"), None)?;
+            self.audit(c, moderator, AuditAction::Imported { count: imported, kind }, None)?;
         }
         Ok(imported)
     }
 
     fn restore(&self, c: &mut Change, backup: Backup) -> Result<usize, StoreError> {
-        if self.has_prefix(c, vec![b'S']) {
-            return Err(StoreError(
-                "the store already holds signatures: restore only into a new data dir".into(),
-            ));
+        if self.has_prefix(c, vec![keys::RECORD]) {
+            return Err(StoreError::NotEmpty);
         }
         let mut max_id = 0;
         for r in &backup.signatures {
@@ -548,12 +543,12 @@ impl Inner {
                 Some(b) if b.len() == 32 => {
                     self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &b), &b, &id.to_be_bytes())?
                 }
-                _ => return Err(StoreError(format!("backup: bad withdrawal hash for {id}"))),
+                _ => return Err(StoreError::BadBackup(format!("bad withdrawal hash for {id}"))),
             }
         }
-        c.put(b"Mnext_id".to_vec(), &(max_id + 1).to_be_bytes());
-        c.put(b"Mphase".to_vec(), &json(&backup.phase));
-        c.put(b"Mimported".to_vec(), &[1]);
+        c.put(keys::NEXT_ID.to_vec(), &(max_id + 1).to_be_bytes());
+        c.put(keys::PHASE.to_vec(), &json(&backup.phase));
+        c.put(keys::IMPORTED.to_vec(), &[1]);
         Ok(backup.signatures.len())
     }
 
@@ -565,20 +560,20 @@ impl Inner {
             return Ok(false);
         }
         let mut c = Change::default();
-        for prefix in [b'W', b'T'] {
+        for prefix in [WITHDRAWAL.prefix(), TOKENS.prefix()] {
             for k in self.db.scan_prefix([prefix]).keys().filter_map(|k| k.ok()) {
                 c.del(k.to_vec());
             }
         }
-        for v in self.db.scan_prefix([b'S']).values().filter_map(|v| v.ok()) {
+        for v in self.db.scan_prefix([keys::RECORD]).values().filter_map(|v| v.ok()) {
             let Ok(r) = serde_json::from_slice::<Record>(&v) else { continue };
             if !r.listed && (r.affiliation.is_some() || r.country.is_some()) {
                 let new = Record { affiliation: None, country: None, ..r };
-                c.put(key(b'S', &[&new.id.to_be_bytes()]), &json(&new));
+                c.put(keys::record(new.id), &json(&new));
             }
         }
-        c.put(b"Mphase".to_vec(), &json(&Phase::Closed { day, purged: true }));
-        self.audit(&mut c, "retention", "purged private fields", None)?;
+        c.put(keys::PHASE.to_vec(), &json(&Phase::Closed { day, purged: true }));
+        self.audit(&mut c, "retention", AuditAction::Purged, None)?;
         self.apply(c)?;
         Ok(true)
     }
@@ -587,7 +582,8 @@ impl Inner {
     /// that day, so they are the first `T` keys.
     fn forget_expired_tokens(&self, today: Day) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
-        for k in self.db.range(vec![b'T']..key(b'T', &[&today.0.to_be_bytes()])).keys().filter_map(|k| k.ok())
+        for k in
+            self.db.range(vec![TOKENS.prefix()]..keys::tokens_before(today)).keys().filter_map(|k| k.ok())
         {
             batch.remove(k);
         }
@@ -606,10 +602,10 @@ impl Inner {
     /// `T` key leaves in the same batch that adds its bucket entry; and
     /// `Mlayout` is written last.
     pub(super) fn upgrade_layout(&self) -> Result<(), StoreError> {
-        if self.db.get(b"Mlayout")?.as_deref() == Some(&[LAYOUT][..]) {
+        if self.db.get(keys::LAYOUT)?.as_deref() == Some(&[LAYOUT_VERSION][..]) {
             return Ok(());
         }
-        if self.db.scan_prefix([b'S']).next().is_some() {
+        if self.db.scan_prefix([keys::RECORD]).next().is_some() {
             (self.options.notice)(
                 "upgrading the store to this version's layout, once (about 13 s per 100,000 signatures)",
             );
@@ -636,11 +632,12 @@ impl Inner {
             c.del(k.to_vec());
             self.bucket_add(c, WITHDRAWAL, WITHDRAWAL.key(&[], &hash), &hash, &id)
         })?;
-        self.upgrade_in_chunks(self.db.scan_prefix([b'S']).values(), |c, v| {
-            let r: Record = serde_json::from_slice(&v).map_err(|e| StoreError(format!("store: {e}")))?;
+        self.upgrade_in_chunks(self.db.scan_prefix([keys::RECORD]).values(), |c, v| {
+            let r: Record = serde_json::from_slice(&v)
+                .map_err(|e| StoreError::Corrupt(format!("a signature record ({e})")))?;
             self.index_name(c, &r, true)
         })?;
-        self.db.insert(b"Mlayout", &[LAYOUT])?;
+        self.db.insert(keys::LAYOUT, &[LAYOUT_VERSION])?;
         self.sync()
     }
 
@@ -727,6 +724,8 @@ impl Inner {
             Request::Withdraw(hash, tx) => Answer::Withdraw(self.withdraw(group, &hash), tx),
             Request::Moderate(who, action, tx) => Answer::Count(self.moderate(group, &who, action), tx),
             Request::Restore(backup, tx) => Answer::Count(self.restore(group, *backup), tx),
+            #[cfg(test)]
+            Request::Crash => panic!("a test crashes the writer"),
         }
     }
 }
@@ -761,9 +760,7 @@ impl Answer {
         match self {
             Answer::Sign(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
             Answer::Withdraw(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
-            Answer::Count(_, tx) => {
-                drop(tx.send(Err(StoreError("the change could not be written to disk".into()))))
-            }
+            Answer::Count(_, tx) => drop(tx.send(Err(StoreError::NotWritten))),
         }
     }
 }

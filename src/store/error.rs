@@ -1,0 +1,115 @@
+//! What can go wrong in the store: [`SignError`] for a visitor's signature
+//! or withdrawal (each has its own page), [`StoreError`] for everything an
+//! operator or a moderator must hear about.
+
+use std::fmt;
+use std::io;
+
+/// Why a signature or a withdrawal was not recorded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignError {
+    /// The form token was used before: the form was already submitted.
+    TokenUsed,
+    /// An organisation or company of this name has already signed.
+    Duplicate,
+    /// Too many signatures wait for review; try later.
+    ReviewQueueFull,
+    /// Signing is paused by the organisers.
+    Paused,
+    /// The letter is closed.
+    Closed,
+    /// The store could not write (disk full, I/O error); trying again
+    /// later may work.
+    Unavailable,
+    /// The store's writer thread stopped: nothing is written until
+    /// undersign restarts.
+    Stopped,
+}
+
+/// Why the store could not open, read or change what was asked.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another process has the store open (sled's file lock is taken).
+    InUse,
+    /// Reading or writing the store's files failed.
+    Io(io::Error),
+    /// A stored value does not decode; says which.
+    Corrupt(String),
+    /// sled failed in a way that is neither I/O nor corruption (a bug, or
+    /// an unsupported use).
+    Sled(sled::Error),
+    /// The store's writer thread stopped: nothing is written until
+    /// undersign restarts.
+    Stopped,
+    /// The change did not reach the disk, so it did not happen.
+    NotWritten,
+    /// A backup is restored only into a store without signatures.
+    NotEmpty,
+    /// The backup does not hold what a backup must; says what.
+    BadBackup(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::InUse => f.write_str("the store is in use by another process"),
+            StoreError::Io(e) => write!(f, "store: {e}"),
+            StoreError::Corrupt(what) => write!(f, "store: {what} does not decode; the store may be damaged"),
+            StoreError::Sled(e) => write!(f, "store: {e}"),
+            StoreError::Stopped => {
+                f.write_str("the store's writer stopped: changes are unavailable until undersign restarts")
+            }
+            StoreError::NotWritten => f.write_str("the change could not be written to disk"),
+            StoreError::NotEmpty => {
+                f.write_str("the store already holds signatures: restore only into a new data dir")
+            }
+            StoreError::BadBackup(what) => write!(f, "backup: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io(e) => Some(e),
+            StoreError::Sled(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        match e {
+            sled::Error::Io(e) => StoreError::from(e),
+            sled::Error::Corruption { .. } => StoreError::Corrupt(format!("sled's log ({e})")),
+            other => StoreError::Sled(other),
+        }
+    }
+}
+
+impl From<io::Error> for StoreError {
+    fn from(e: io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn sled_errors_keep_their_kind_and_source() {
+        let io = StoreError::from(sled::Error::Io(io::Error::new(io::ErrorKind::StorageFull, "full")));
+        assert!(matches!(&io, StoreError::Io(e) if e.kind() == io::ErrorKind::StorageFull));
+        assert!(io.source().is_some());
+        let bug = StoreError::from(sled::Error::Unsupported("x".into()));
+        assert!(matches!(bug, StoreError::Sled(sled::Error::Unsupported(_))));
+        assert_eq!(
+            StoreError::BadBackup("bad withdrawal hash for 3".into()).to_string(),
+            "backup: bad withdrawal hash for 3"
+        );
+    }
+}
