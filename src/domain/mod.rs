@@ -10,6 +10,6 @@ pub mod signatory;
 
 pub use flags::Flag;
 pub use record::{
-    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
 };
 pub use signatory::{Affiliation, Country, Field, FieldError, FieldProblem, Kind, SignatoryName, Submission};

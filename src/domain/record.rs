@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub struct Day(pub u32);
 
 impl Day {
+    /// The day it is now, in UTC.
     pub fn today() -> Day {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -21,6 +22,7 @@ impl Day {
         Day((secs / 86_400) as u32)
     }
 
+    /// `days` later.
     pub fn plus(self, days: u32) -> Day {
         Day(self.0.saturating_add(days))
     }
@@ -49,25 +51,37 @@ impl std::fmt::Display for Day {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// Whether a signature is public yet.
 pub enum Status {
+    /// Counted, and shown if listed.
     Published,
+    /// Waiting for a moderator.
     Pending,
 }
 
 /// One signature as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
+    /// Its id, in arrival order.
     pub id: u64,
+    /// The name as signed (or as a moderator edited it).
     pub name: SignatoryName,
+    /// Who signed.
     pub kind: Kind,
+    /// Title, employer or city, if given.
     pub affiliation: Option<Affiliation>,
+    /// Country, if given.
     pub country: Option<Country>,
+    /// Whether the name may be shown; unlisted ones are only counted.
     pub listed: bool,
+    /// Published or waiting for review.
     pub status: Status,
+    /// Why a moderator should look at it.
     pub flags: Vec<Flag>,
     /// A moderator checked that this organisation or company is who it says.
     #[serde(default)]
     pub verified: bool,
+    /// The UTC day it arrived: the finest time kept.
     pub day: Day,
 }
 
@@ -94,9 +108,13 @@ impl Record {
 /// exports and mirrors share.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicSignatory {
+    /// The name.
     pub name: String,
+    /// Who signed.
     pub kind: Kind,
+    /// Title, employer or city, if given.
     pub affiliation: Option<String>,
+    /// Country, if given.
     pub country: Option<String>,
     /// Checked by a moderator (organisations and companies).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -119,8 +137,11 @@ impl From<&Record> for PublicSignatory {
 /// listed, and those waiting for review.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Published, per kind (see [`Counts::published`]).
     pub published: [u64; 3],
+    /// Published and listed, per kind.
     pub listed: [u64; 3],
+    /// Waiting for review, per kind.
     pub pending: [u64; 3],
 }
 
@@ -133,18 +154,23 @@ pub(crate) fn kind_index(kind: Kind) -> usize {
 }
 
 impl Counts {
+    /// Published signatures of a kind, listed or not.
     pub fn published(&self, kind: Kind) -> u64 {
         self.published[kind_index(kind)]
     }
+    /// Published signatures of a kind shown by name.
     pub fn listed(&self, kind: Kind) -> u64 {
         self.listed[kind_index(kind)]
     }
+    /// Signatures of a kind waiting for review.
     pub fn pending(&self, kind: Kind) -> u64 {
         self.pending[kind_index(kind)]
     }
+    /// All published signatures.
     pub fn total_published(&self) -> u64 {
         self.published.iter().sum()
     }
+    /// All signatures waiting for review.
     pub fn total_pending(&self) -> u64 {
         self.pending.iter().sum()
     }
@@ -161,21 +187,32 @@ pub enum Phase {
     Paused,
     /// No more signatures, for good. Private fields are purged
     /// `retention_days` after `day`.
-    Closed { day: Day, purged: bool },
+    Closed {
+        /// The day it closed.
+        day: Day,
+        /// Its private fields were purged.
+        purged: bool,
+    },
 }
 
 /// Why a moderator rejected a signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RejectReason {
+    /// Not who it claims to be.
     Fake,
+    /// Signed already.
     Duplicate,
+    /// Abusive.
     Offensive,
+    /// Advertising or noise.
     Spam,
+    /// Anything else.
     Other,
 }
 
 impl RejectReason {
+    /// Every reason, in the console's order.
     pub const ALL: [RejectReason; 5] = [
         RejectReason::Fake,
         RejectReason::Duplicate,
@@ -184,6 +221,7 @@ impl RejectReason {
         RejectReason::Other,
     ];
 
+    /// The reason's name in forms and the audit list.
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::Fake => "fake",
@@ -194,6 +232,7 @@ impl RejectReason {
         }
     }
 
+    /// The reason named `s`.
     pub fn parse(s: &str) -> Option<RejectReason> {
         RejectReason::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -203,10 +242,15 @@ impl RejectReason {
 /// and the signature, never a visitor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
+    /// The UTC day.
     pub day: Day,
+    /// Who did it (a moderator, `command line`, `import`, `retention`).
     pub moderator: String,
+    /// What was done.
     pub action: AuditAction,
+    /// The signature it was done to, if one.
     pub signature: Option<u64>,
+    /// That signature's name at the time.
     pub name: Option<String>,
 }
 
@@ -226,7 +270,10 @@ pub enum AuditAction {
     /// A pending signature was refused, and deleted.
     Rejected(RejectReason),
     /// The name (or affiliation) was corrected; `previous` is the name before.
-    Edited { previous: String },
+    Edited {
+        /// The name before the edit.
+        previous: String,
+    },
     /// An organisation or company was checked to be who it says.
     Verified,
     /// The check was taken back.
@@ -242,7 +289,12 @@ pub enum AuditAction {
     /// The letter was closed for good.
     LetterClosed,
     /// Names were imported as published signatures.
-    Imported { count: usize, kind: Kind },
+    Imported {
+        /// How many.
+        count: usize,
+        /// Of which kind.
+        kind: Kind,
+    },
     /// The retention purge forgot the private fields.
     Purged,
     /// An old entry's sentence that is none of the above, kept as written.
@@ -316,6 +368,21 @@ impl<'de> Deserialize<'de> for AuditAction {
 
         deserializer.deserialize_any(Either)
     }
+}
+
+/// What the retention purge will remove, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// The day the purge runs; `None` while the letter is open (or purged).
+    pub purge_on: Option<Day>,
+    /// The purge has run.
+    pub purged: bool,
+    /// Withdrawal codes it will forget.
+    pub withdrawal_codes: usize,
+    /// Used form tokens it will forget.
+    pub used_tokens: usize,
+    /// Unlisted signers whose affiliation or country it will forget.
+    pub unlisted_details: usize,
 }
 
 #[cfg(test)]

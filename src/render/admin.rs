@@ -4,9 +4,8 @@
 //! no JavaScript; every state-changing form carries the session's CSRF token.
 
 use super::page;
-use crate::domain::{AuditEntry, Flag, Kind, Phase, Record, RejectReason, Status};
+use crate::domain::{AuditEntry, Counts, Flag, Kind, Phase, Record, RejectReason, Retention, Status};
 use crate::messages::Catalogue;
-use crate::store::Retention;
 use maud::{html, Markup};
 
 /// Who is signed in, on which letter: what every console page shows.
@@ -101,7 +100,7 @@ pub fn login(message: Option<&str>, has_moderators: bool) -> String {
 /// The overview: counts, the phase and its switches, and retention.
 pub fn dashboard(
     m: &Moderator,
-    counts: &crate::domain::Counts,
+    counts: &Counts,
     phase: Phase,
     retention: &Retention,
     retention_days: u32,

@@ -357,6 +357,7 @@ impl Site {
         match self.store.withdraw(self.secret.withdrawal_hash(code)).await {
             Ok(true) => http::html(StatusCode::OK, self.renderer.withdrawn()),
             Ok(false) => self.refuse(Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
+            Err(SignError::Stopped) => self.refuse(Refusal::Withdraw(WithdrawRefusal::Stopped), None),
             Err(_) => self.refuse(Refusal::Withdraw(WithdrawRefusal::Failed), None),
         }
     }

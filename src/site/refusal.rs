@@ -74,6 +74,8 @@ pub enum WithdrawRefusal {
     CodeUnknown,
     /// The store could not write.
     Failed,
+    /// The store's writer has stopped: nothing can be removed.
+    Stopped,
 }
 
 impl SignRefusal {
@@ -95,7 +97,7 @@ impl SignRefusal {
 impl WithdrawRefusal {
     /// Whether the page is the withdrawal form with the reason on it.
     pub fn shows_form(self) -> bool {
-        self != WithdrawRefusal::Failed
+        matches!(self, WithdrawRefusal::CodeMissing | WithdrawRefusal::CodeUnknown)
     }
 }
 
@@ -152,6 +154,9 @@ impl Refusal {
                 }
                 WithdrawRefusal::Failed => {
                     Answer::new(S::SERVICE_UNAVAILABLE, WithdrawFailedHeading, WithdrawFailed)
+                }
+                WithdrawRefusal::Stopped => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, WithdrawStoppedHeading, WithdrawStopped)
                 }
             },
         }

@@ -109,3 +109,20 @@ async fn a_signature_goes_through_the_routes_to_the_store() {
     let (status, body) = site.request("POST", "/sign", Some(&form)).await;
     assert_eq!((status, body.contains("Already signed with this form")), (409, true));
 }
+
+#[tokio::test]
+async fn when_the_writer_dies_signing_answers_503_and_keeps_the_entries() {
+    let site = start(None).await;
+    let token = site.token().await;
+    let store = site.store.clone();
+    tokio::task::spawn_blocking(move || store.crash_writer()).await.unwrap();
+    let form = format!("token={token}&name=Grace+Hopper&kind=individual&listed=yes");
+    let (status, body) = site.request("POST", "/sign", Some(&form)).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("Signing is unavailable"), "{body}");
+    assert!(body.contains("value=\"Grace Hopper\""), "the form comes back with what was typed");
+    let (status, body) = site.request("POST", "/withdraw", Some("code=ABCD-EFGH")).await;
+    assert_eq!((status, body.contains("Withdrawal is unavailable")), (503, true), "{body}");
+    let (status, _) = site.request("GET", "/", None).await;
+    assert_eq!(status, 200, "reading goes on");
+}

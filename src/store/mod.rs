@@ -44,7 +44,7 @@ mod writer;
 pub use error::{SignError, StoreError};
 
 pub use crate::domain::record::{
-    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Status,
+    AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
 };
 
 use crate::domain::flags::Flag;
@@ -62,41 +62,59 @@ const WRITER_QUEUE: usize = 4096;
 /// The outcome of a signature the store accepted and made durable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signed {
+    /// The signature's id.
     pub id: u64,
+    /// Published at once or waiting for review.
     pub status: Status,
+    /// Whether the name will be shown.
     pub listed: bool,
 }
 
 /// A signing request as the writer sees it: checked input plus the anti-spam
 /// facts it must record atomically with the signature.
 pub struct NewSignature {
+    /// What was signed.
     pub submission: Submission,
+    /// Whether its kind waits for a moderator.
     pub needs_review: bool,
     /// The form token's nonce, recorded so the form cannot sign twice.
     pub token_nonce: [u8; 16],
     /// The day after which the token is expired anyway and can be forgotten.
     pub token_forget_after: Day,
+    /// The keyed hash of the withdrawal code shown on the thank-you page.
     pub withdraw_hash: [u8; 32],
+    /// Signatures waiting for review, at most.
     pub max_pending: u64,
 }
 
 /// What a moderator (or an offline command) does.
 #[derive(Clone, Debug)]
 pub enum Action {
+    /// Publish pending signatures.
     Approve(Vec<u64>),
+    /// Remove pending signatures, for a reason.
     Reject(Vec<u64>, RejectReason),
+    /// Change what is shown of a signature.
     Edit {
+        /// The signature.
         id: u64,
+        /// Its new name.
         name: SignatoryName,
+        /// Its new affiliation.
         affiliation: Option<Affiliation>,
     },
+    /// Mark an organisation or company as checked, or not.
     Verify {
+        /// The signature.
         id: u64,
+        /// Marked, or the mark removed.
         verified: bool,
     },
     /// Back from the public list into the review queue.
     Unpublish(u64),
+    /// Remove a signature for good.
     Delete(u64),
+    /// Open, pause or close signing.
     SetPhase(Phase),
     /// Imports names as published signatures (offline `import --kind`).
     ImportNames(Kind, Vec<SignatoryName>),
@@ -108,8 +126,11 @@ pub enum Action {
 /// A backup of everything needed to restore the letter's signatures.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Backup {
+    /// The backup format's version.
     pub format: u32,
+    /// The letter's phase.
     pub phase: Phase,
+    /// Every signature, pending included.
     pub signatures: Vec<Record>,
     /// (signature id, hex of the withdrawal-code hash), so codes keep working.
     pub withdrawal_hashes: Vec<(u64, String)>,
@@ -295,7 +316,7 @@ impl Store {
     /// Makes the writer thread panic; what it was still given goes
     /// unanswered.
     #[cfg(test)]
-    fn crash_writer(&self) {
+    pub(crate) fn crash_writer(&self) {
         let _ = self.writer.requests.blocking_send(Request::Crash);
     }
 
@@ -339,10 +360,12 @@ impl Store {
         self.inner.generation.load(Ordering::Acquire)
     }
 
+    /// Published, listed and pending, per kind.
     pub fn counts(&self) -> Counts {
         self.inner.counts()
     }
 
+    /// Open, paused or closed.
     pub fn phase(&self) -> Phase {
         self.inner.phase()
     }
@@ -411,6 +434,7 @@ impl Store {
         all
     }
 
+    /// One signature, whatever its state.
     pub fn record(&self, id: u64) -> Option<Record> {
         self.inner.record(id)
     }
@@ -469,16 +493,6 @@ impl Store {
             .collect();
         Backup { format: 1, phase: self.phase(), signatures, withdrawal_hashes }
     }
-}
-
-/// What the retention purge will remove, and when.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Retention {
-    pub purge_on: Option<Day>,
-    pub purged: bool,
-    pub withdrawal_codes: usize,
-    pub used_tokens: usize,
-    pub unlisted_details: usize,
 }
 
 /// Whether another process holds sled's lock on its log `file`. sled
