@@ -49,9 +49,9 @@ impl std::fmt::Display for Day {
     }
 }
 
+/// Whether a signature is public yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-/// Whether a signature is public yet.
 pub enum Status {
     /// Counted, and shown if listed.
     Published,
