@@ -8,7 +8,7 @@
 //! Needs tor, curl and openssl; skipped with a reason without them, required
 //! under CI=true. Takes 30 s to 5 min (tor's bootstrap).
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;

@@ -1,8 +1,7 @@
 //! An acknowledged signature survives: a clean restart, and a crash
 //! (SIGKILL) in the middle of a signing load.
 
-mod common;
-use common::Server;
+use crate::common::{self, Server};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
