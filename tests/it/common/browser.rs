@@ -68,13 +68,9 @@ pub struct CountingProxy {
 }
 
 impl CountingProxy {
-    pub fn start(upstream: SocketAddr) -> CountingProxy {
-        CountingProxy::start_injecting(upstream, "")
-    }
-
-    /// Like [`CountingProxy::start`], and also adds `headers` (complete
-    /// `Name: value\r\n` lines) right after each request line it forwards:
-    /// how a test gives a fresh browser profile a session cookie.
+    /// Starts the proxy; it also adds `headers` (complete `Name: value\r\n`
+    /// lines, or none) right after each request line it forwards: how a test
+    /// gives a fresh browser profile a session cookie.
     pub fn start_injecting(upstream: SocketAddr, headers: &str) -> CountingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
