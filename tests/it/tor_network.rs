@@ -120,6 +120,9 @@ fn sign_through_an_onion_service_with_per_circuit_limits() {
             return;
         }
     }
+    // A dozen processes and minutes of bounded waits: no Chromium or vnu
+    // run beside it (dropped last, after the network has stopped).
+    let _heavy = common::heavy::alone();
     let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
     let dir = net.dir.path().to_path_buf();
     let started = network("start", &dir);

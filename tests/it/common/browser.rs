@@ -202,7 +202,9 @@ pub fn visit_with_headers(
 
 /// Runs Chromium in its own process group with stdout to `out`, waits at
 /// most [`CHROMIUM_TIMEOUT`] (then kills the group), and returns stdout.
+/// Holds the machine [shared](super::heavy::shared) while it runs.
 pub fn run_chromium(chromium: &Path, args: &[String], out: &Path, log: &Path) -> String {
+    let _heavy = super::heavy::shared();
     let mut child = Command::new(chromium)
         .args(FLAGS)
         .args(args)

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod console;
+pub mod heavy;
 pub mod vnu;
 
 use std::io::{BufRead, BufReader, Read, Write};
