@@ -100,11 +100,19 @@ cmd_logs() {
 
 port_free() { ! ss -ltnH "sport = :$1" 2>/dev/null | grep -q .; }
 
-# pick_ports N: print the first of N consecutive free ports (random base).
+# pick_ports N: print the first of N consecutive free ports (random base),
+# below the kernel's ephemeral range when it leaves room: the kernel hands
+# ports in that range to every socket that binds port 0 or connects, and the
+# tests running beside this one (threads of the same test binary) open such
+# sockets all the time, so one could take a picked port before tor binds it.
 pick_ports() {
-    local n=$1 try base p ok
+    local n=$1 try base p ok low=20000 span=40000 ephemeral _
+    if read -r ephemeral _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null &&
+        [[ $ephemeral =~ ^[0-9]+$ ]] && ((ephemeral - n - 10000 >= 1000)); then
+        low=10000 span=$((ephemeral - n - 10000))
+    fi
     for ((try = 0; try < 50; try++)); do
-        base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        base=$((low + (RANDOM * 32768 + RANDOM) % span))
         ok=1
         for ((p = base; p < base + n; p++)); do port_free "$p" || { ok=0; break; }; done
         ((ok)) && { echo "$base"; return 0; }

@@ -55,7 +55,8 @@ pub fn require_vnu() -> Option<PathBuf> {
 /// Checks that each page has its expected status and is HTML, saves it as
 /// `{name}.html` under `vnu-{suite}/` in Cargo's target tmp dir (kept for
 /// reading vnu's line numbers), and asserts that one vnu run over all of
-/// them finds no errors, printing vnu's report if it does.
+/// them finds no errors, printing vnu's report if it does. Holds the machine
+/// [shared](super::heavy::shared) while vnu runs.
 pub fn assert_valid(jar: &Path, suite: &str, pages: &[(&str, u16, Response)]) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("vnu-{suite}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -73,6 +74,7 @@ pub fn assert_valid(jar: &Path, suite: &str, pages: &[(&str, u16, Response)]) {
     }
 
     let (out, err) = (dir.join("vnu.out"), dir.join("vnu.err"));
+    let _heavy = super::heavy::shared();
     let mut child = Command::new("java")
         .arg("-jar")
         .arg(jar)

@@ -68,13 +68,9 @@ pub struct CountingProxy {
 }
 
 impl CountingProxy {
-    pub fn start(upstream: SocketAddr) -> CountingProxy {
-        CountingProxy::start_injecting(upstream, "")
-    }
-
-    /// Like [`CountingProxy::start`], and also adds `headers` (complete
-    /// `Name: value\r\n` lines) right after each request line it forwards:
-    /// how a test gives a fresh browser profile a session cookie.
+    /// Starts the proxy; it also adds `headers` (complete `Name: value\r\n`
+    /// lines, or none) right after each request line it forwards: how a test
+    /// gives a fresh browser profile a session cookie.
     pub fn start_injecting(upstream: SocketAddr, headers: &str) -> CountingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
@@ -206,7 +202,9 @@ pub fn visit_with_headers(
 
 /// Runs Chromium in its own process group with stdout to `out`, waits at
 /// most [`CHROMIUM_TIMEOUT`] (then kills the group), and returns stdout.
+/// Holds the machine [shared](super::heavy::shared) while it runs.
 pub fn run_chromium(chromium: &Path, args: &[String], out: &Path, log: &Path) -> String {
+    let _heavy = super::heavy::shared();
     let mut child = Command::new(chromium)
         .args(FLAGS)
         .args(args)

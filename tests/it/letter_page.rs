@@ -2,8 +2,7 @@
 //! seed's order, paginated lists, search, the privacy page, open data, and
 //! the headers that keep a Tor Browser visit to one self-contained request.
 
-mod common;
-use common::Server;
+use crate::common::{self, Server};
 
 #[test]
 fn the_letter_with_its_counts_form_and_signatories() {

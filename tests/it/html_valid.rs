@@ -2,9 +2,8 @@
 //! reports no errors on any public page: each is saved under Cargo's target
 //! tmp dir and vnu checks them all in one JVM start.
 
-mod common;
-use common::vnu::{assert_valid, require_vnu};
-use common::Server;
+use crate::common::vnu::{assert_valid, require_vnu};
+use crate::common::{self, Server};
 
 #[test]
 fn every_public_page_is_valid_html() {

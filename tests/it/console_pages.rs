@@ -6,11 +6,10 @@
 //! A fresh browser profile has no session cookie, so the counting proxy adds
 //! the `Cookie` header to the requests it forwards.
 
-mod common;
-use common::browser::{assert_rendered, require_chromium, visit_with_headers};
-use common::console::{set_passphrase, signed_in, Console, CONSOLE, PASSPHRASE};
-use common::vnu::{assert_valid, require_vnu};
-use common::{Response, Server};
+use crate::common::browser::{assert_rendered, require_chromium, visit_with_headers};
+use crate::common::console::{set_passphrase, signed_in, Console, CONSOLE, PASSPHRASE};
+use crate::common::vnu::{assert_valid, require_vnu};
+use crate::common::{self, Response, Server};
 
 /// Console pages are mostly white space, but a rendered one is still well
 /// above a blank page's screenshot (about 12 KB).

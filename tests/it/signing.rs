@@ -1,8 +1,7 @@
 //! A visitor signs, is thanked, sees their name, and withdraws; and every
 //! way a submission can be refused, each with its page.
 
-mod common;
-use common::Server;
+use crate::common::{self, Server};
 
 #[test]
 fn sign_thank_publish_withdraw() {

@@ -8,7 +8,7 @@
 //! Needs tor, curl and openssl; skipped with a reason without them, required
 //! under CI=true. Takes 30 s to 5 min (tor's bootstrap).
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
@@ -120,6 +120,9 @@ fn sign_through_an_onion_service_with_per_circuit_limits() {
             return;
         }
     }
+    // A dozen processes and minutes of bounded waits: no Chromium or vnu
+    // run beside it (dropped last, after the network has stopped).
+    let _heavy = common::heavy::alone();
     let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
     let dir = net.dir.path().to_path_buf();
     let started = network("start", &dir);

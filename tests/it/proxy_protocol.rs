@@ -2,8 +2,7 @@
 //! starts with a PROXY line carrying the circuit id. Signing is throttled
 //! and connections capped per circuit, and the id is never kept or printed.
 
-mod common;
-use common::Server;
+use crate::common::{self, Server};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;

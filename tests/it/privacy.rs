@@ -2,8 +2,7 @@
 //! forwarded address and referrer appear neither in the data dir nor in the
 //! server's output, which holds only the start-up line.
 
-mod common;
-use common::Server;
+use crate::common::{self, Server};
 
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

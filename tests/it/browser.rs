@@ -6,10 +6,9 @@
 //! Requests are counted by a small TCP proxy inside the test that sits
 //! between Chromium and the server, so the server needs no logging.
 
-mod common;
-use common::Server;
+use crate::common::Server;
 
-use common::browser::{assert_rendered, js_off_profile, require_chromium, run_chromium, visit};
+use crate::common::browser::{assert_rendered, js_off_profile, require_chromium, run_chromium, visit};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;

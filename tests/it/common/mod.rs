@@ -1,10 +1,10 @@
 //! Test harness: starts the real `undersign` binary on 127.0.0.1:0 with a
 //! temporary data dir, and talks plain HTTP/1.1 to it over TCP, so tests see
 //! exactly the bytes a browser would.
-#![allow(dead_code)]
 
 pub mod browser;
 pub mod console;
+pub mod heavy;
 pub mod vnu;
 
 use std::io::{BufRead, BufReader, Read, Write};

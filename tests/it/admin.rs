@@ -2,9 +2,8 @@
 //! queue and every action on it as the public then sees it, look-alike
 //! flags, pausing and closing, retention, and the offline tools.
 
-mod common;
-use common::console::{set_passphrase, signed_in, Console, CONSOLE, PASSPHRASE};
-use common::Server;
+use crate::common::console::{set_passphrase, signed_in, Console, CONSOLE, PASSPHRASE};
+use crate::common::{self, Server};
 use std::process::Command;
 
 #[test]

@@ -1,0 +1,20 @@
+//! The integration tests, as one test binary (`cargo test --test it`), so
+//! the suite links once. Each module is one user story; each test starts
+//! the real `undersign` binary on 127.0.0.1:0 with a temporary data dir
+//! (see `common`).
+//!
+//! Run one story with a filter on its module path, for example
+//! `cargo test --test it signing::`, or one test by its name.
+
+mod common;
+
+mod admin;
+mod browser;
+mod console_pages;
+mod durability;
+mod html_valid;
+mod letter_page;
+mod privacy;
+mod proxy_protocol;
+mod signing;
+mod tor_network;
