@@ -6,7 +6,7 @@
 //! this module does not know is an error, so a typo cannot silently fall back
 //! to a default.
 
-use crate::domain::signatory::Kind;
+use crate::domain::Kind;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

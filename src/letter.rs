@@ -9,7 +9,7 @@
 //! `## Sign up` (a note above the form) and `## Disclaimer` (shown on the
 //! privacy page). Raw HTML in the file is shown as text, never passed on.
 
-use crate::domain::signatory::Kind;
+use crate::domain::Kind;
 use pulldown_cmark::{html, Event, Options, Parser};
 use std::path::Path;
 

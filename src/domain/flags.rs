@@ -5,7 +5,7 @@
 //! would read as a formula. Exact duplicates are found by the store through
 //! the folded name. These are pure functions over a checked name.
 
-use crate::domain::signatory::SignatoryName;
+use super::signatory::SignatoryName;
 use serde::{Deserialize, Serialize};
 use unicode_security::confusable_detection::skeleton as uts39_skeleton;
 use unicode_security::MixedScript;

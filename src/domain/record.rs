@@ -3,8 +3,8 @@
 //! record the public (pages, exports, mirrors) may see. Nothing here can
 //! hold anything about a requester, and the finest time is the [`Day`].
 
-use crate::domain::flags::Flag;
-use crate::domain::signatory::{Affiliation, Country, Kind, SignatoryName};
+use super::flags::Flag;
+use super::signatory::{Affiliation, Country, Kind, SignatoryName};
 use serde::{Deserialize, Serialize};
 
 /// A calendar day (UTC), the finest time the store keeps.

@@ -127,6 +127,11 @@ impl Headers {
         Headers { common, onion_location }
     }
 
+    /// Whether [`Headers::finish`] uses the request's path.
+    pub fn needs_path(&self) -> bool {
+        self.onion_location.is_some()
+    }
+
     /// Adds the headers to a response for `path`.
     pub fn finish(&self, resp: &mut Reply, path: &str) {
         let h = resp.headers_mut();

@@ -118,7 +118,7 @@ pub async fn serve<A: Acceptor, R: Router>(
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let _permit = permit;
-            connection(stream, router, &options, watcher).await
+            connection(stream, router, options, watcher).await
         });
     }
     drop(acceptor);
@@ -129,7 +129,7 @@ pub async fn serve<A: Acceptor, R: Router>(
 async fn connection<Io, R>(
     stream: Accepted<Io>,
     router: Arc<R>,
-    options: &ServerOptions,
+    options: Arc<ServerOptions>,
     watcher: hyper_util::server::graceful::Watcher,
 ) where
     Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -153,22 +153,23 @@ async fn connection<Io, R>(
         },
         _ => None,
     };
-    let headers = options.headers.clone();
+    let header_read_timeout = options.header_read_timeout;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let router = Arc::clone(&router);
         let circuit = circuit.clone();
-        let headers = headers.clone();
+        let options = Arc::clone(&options);
         async move {
-            let path = req.uri().path().to_owned();
+            // Only `Onion-Location` needs the path after the request is gone.
+            let path = options.headers.needs_path().then(|| req.uri().path().to_owned());
             let mut resp = router.route(req, circuit).await;
-            headers.finish(&mut resp, &path);
+            options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
             Ok::<_, Infallible>(resp)
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(options.header_read_timeout)
+        .header_read_timeout(header_read_timeout)
         .auto_date_header(false)
         .max_buf_size(64 * 1024)
         .max_headers(64);

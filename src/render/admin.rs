@@ -350,3 +350,49 @@ pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> 
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AuditAction, Day, SignatoryName};
+
+    const M: Moderator = Moderator { letter: "Secure the Internet", name: "alice", csrf: "c5rf" };
+
+    #[test]
+    fn the_audit_list_says_each_action_in_words() {
+        let entry = |action| AuditEntry {
+            day: Day(20_788),
+            moderator: "alice".into(),
+            action,
+            signature: Some(7),
+            name: Some("Access Now".into()),
+        };
+        let page = audit(
+            &M,
+            &[
+                (2, entry(AuditAction::Rejected(RejectReason::Spam))),
+                (1, entry(AuditAction::Edited { previous: "Acces Now".into() })),
+            ],
+            100,
+        );
+        assert!(page.contains("<td>rejected (spam)</td>") && page.contains("edited (was “Acces Now”)"));
+        assert!(page.contains("2026-12-01") && page.contains("#7 Access Now"));
+        assert!(page.contains("value=\"c5rf\""), "the sign-out form carries the session's token");
+    }
+
+    #[test]
+    fn a_queue_row_shows_its_flags_and_every_form_its_token() {
+        let mut r = Record::imported(
+            9,
+            SignatoryName::parse("Amnesty lnternational").unwrap(),
+            Kind::Organization,
+            Day(1),
+        );
+        r.status = Status::Pending;
+        r.flags = vec![Flag::LookAlike];
+        let page = queue(&M, None, None, &[r], 100);
+        assert!(page.contains("title=\"looks like another signatory's name\""));
+        assert!(page.contains("href=\"/signature/9\""));
+        assert_eq!(page.matches("name=\"csrf\" value=\"c5rf\"").count(), 2, "bulk actions and sign-out");
+    }
+}

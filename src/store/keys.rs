@@ -3,9 +3,8 @@
 //! The layout they make is the table in the store's module doc. It is on
 //! disk, so none of these bytes may change.
 
-use crate::domain::flags::Flag;
 use crate::domain::record::Day;
-use crate::domain::signatory::Kind;
+use crate::domain::{Flag, Kind};
 
 /// `S id`: a signature's record.
 pub(super) const RECORD: u8 = b'S';

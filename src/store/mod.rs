@@ -47,8 +47,7 @@ pub use crate::domain::record::{
     AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
 };
 
-use crate::domain::flags::Flag;
-use crate::domain::signatory::{Affiliation, Kind, SignatoryName, Submission};
+use crate::domain::{Affiliation, Flag, Kind, SignatoryName, Submission};
 use std::fs::File;
 use std::io::ErrorKind;
 use std::path::Path;
