@@ -161,12 +161,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.circuit_sign_per_minute,
         )
     });
-    let public_options = ServerOptions {
+    // The same bounds for both listeners; only the public one has circuits
+    // and Onion-Location.
+    let options = |circuits, onion_location| ServerOptions {
         max_connections: config.max_connections,
         header_read_timeout: config.header_read_timeout,
         circuits,
-        headers: Headers::new(&style, config.onion_location.clone()),
+        headers: Headers::new(&style, onion_location),
     };
+    let public_options = options(circuits, config.onion_location.clone());
     let console = console_listener.map(|l| {
         let router = Console::new(
             store.clone(),
@@ -176,13 +179,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.body_timeout,
             config.retention_days,
         );
-        let options = ServerOptions {
-            max_connections: config.max_connections,
-            header_read_timeout: config.header_read_timeout,
-            circuits: None,
-            headers: Headers::new(&style, None),
-        };
-        (l, Arc::new(router), options)
+        (l, Arc::new(router), options(None, None))
     });
     let site = Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer());
     println!(
