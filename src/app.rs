@@ -244,7 +244,7 @@ pub fn review(config: &Config, ids: &[u64], reject: Option<RejectReason>) -> Res
 
 /// `undersign export`: the full backup, pending signatures included, as JSON.
 pub fn export(config: &Config) -> Result<String, Error> {
-    let backup = open_store(config)?.backup();
+    let backup = open_store(config)?.backup()?;
     serde_json::to_string_pretty(&backup).map_err(Error::Export)
 }
 

@@ -30,14 +30,17 @@ pub enum SignError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// Another process has the store open (sled's file lock is taken).
+    /// Another process has the store open (its lock file is taken).
     InUse,
     /// Reading or writing the store's files failed.
     Io(io::Error),
     /// A stored value does not decode; says which.
     Corrupt(String),
-    /// sled failed in a way that is neither I/O nor corruption (a bug, or
-    /// an unsupported use).
+    /// SQLite failed in a way that is neither I/O nor corruption (a bug,
+    /// or an unsupported use).
+    Sqlite(rusqlite::Error),
+    /// Reading a store of an earlier version (sled) failed in a way that
+    /// is neither I/O nor corruption.
     Sled(sled::Error),
     /// The store's writer thread stopped: nothing is written until
     /// undersign restarts.
@@ -56,7 +59,8 @@ impl fmt::Display for StoreError {
             StoreError::InUse => f.write_str("the store is in use by another process"),
             StoreError::Io(e) => write!(f, "store: {e}"),
             StoreError::Corrupt(what) => write!(f, "store: {what} does not decode; the store may be damaged"),
-            StoreError::Sled(e) => write!(f, "store: {e}"),
+            StoreError::Sqlite(e) => write!(f, "store: {e}"),
+            StoreError::Sled(e) => write!(f, "store (before the upgrade): {e}"),
             StoreError::Stopped => {
                 f.write_str("the store's writer stopped: changes are unavailable until undersign restarts")
             }
@@ -74,6 +78,7 @@ impl std::error::Error for StoreError {
         match self {
             StoreError::Io(e) => Some(e),
             StoreError::Sled(e) => Some(e),
+            StoreError::Sqlite(e) => Some(e),
             _ => None,
         }
     }
@@ -85,6 +90,22 @@ impl From<sled::Error> for StoreError {
             sled::Error::Io(e) => StoreError::from(e),
             sled::Error::Corruption { .. } => StoreError::Corrupt(format!("sled's log ({e})")),
             other => StoreError::Sled(other),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::Io(io::Error::new(io::ErrorKind::StorageFull, e)),
+            Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                StoreError::Io(io::Error::other(e))
+            }
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(format!("the database file ({e})"))
+            }
+            _ => StoreError::Sqlite(e),
         }
     }
 }

@@ -1,43 +1,31 @@
 //! The durable store: every signature, which are published and which wait
 //! for review, the letter's phase, the moderators' audit list, the used
-//! form tokens, the withdrawal-code hashes and the counts, in one sled tree.
-//! This module owns every invariant over them.
+//! form tokens, the withdrawal-code hashes and the counts, in one SQLite
+//! database (`schema` lists its tables). This module owns every invariant
+//! over them.
 //!
 //! All changes go through one writer thread (`writer`). It takes whatever
-//! requests are waiting and applies them together as one atomic sled batch
-//! (so a crash never leaves a signature without its index entries or count),
-//! makes them durable with one `flush` and one `fsync` (group commit), and
-//! only then answers each request. sled 0.34's own `flush` ends in
-//! `sync_file_range`, which reaches neither the device cache nor the file's
-//! metadata, hence the explicit `fsync` of the log file.
+//! requests are waiting and applies them in one transaction, committed
+//! once (group commit); the commit returns after the write-ahead log is
+//! fsynced, and only then is any request answered. A crash never leaves a
+//! signature without its index entries or count: it is all one transaction.
 //!
-//! Readers (pages, exports, the console) read sled directly; they see a
-//! change once the writer has applied it. [`Store::generation`] tells them
-//! when public data changed so cached pages can be rebuilt.
+//! Readers (pages, exports, the console) use connections of their own from
+//! a small pool and see each group once it is committed. Search and page
+//! offsets are answered from indexes (`search`, `order`), so neither costs
+//! more with a million names than with a thousand. [`Store::generation`]
+//! tells the readers when public data changed so cached pages can be
+//! rebuilt.
 //!
-//! Key layout (one prefix byte; big-endian ids, so key order is arrival
-//! order). Every prefix and metadata key is named once, in `keys`:
-//!
-//! | key | value | for |
-//! |---|---|---|
-//! | `S id` | record (JSON) | every signature |
-//! | `P kind sortkey 0 id` | public fields (JSON) | published and listed, in page order |
-//! | `Q id`, `R kind id`, `G flag id` | – | pending review: all, by kind, by flag |
-//! | `F kind bucket` | (folded-name digest, id)… | exact duplicates |
-//! | `K bucket` | (skeleton digest, id)… | look-alikes (UTS #39) |
-//! | `W bucket` | (hash, id)… | withdrawal codes (keyed hash only) |
-//! | `T day bucket` | nonce… | used form tokens, until `day` when their forms expire |
-//! | `A seq` | audit entry (JSON) | moderators' actions |
-//! | `C kind what` | u64 | counters: `p` published, `l` listed, `q` pending |
-//! | `M name` | … | metadata: next ids, phase, import done, layout version |
-//!
-//! `F`, `K`, `W` and `T` are only ever looked up, so their entries share
-//! 16,384 keys per index (`buckets` says why): checking a name, a code or a
-//! token is one lookup. `T` sorts by day, so expired tokens are one range.
+//! Stores written by earlier versions (sled, layouts 1 and 2) are converted
+//! on first start, resumably (`upgrade`).
 
-mod buckets;
 mod error;
-mod keys;
+mod legacy;
+mod order;
+mod schema;
+mod search;
+mod upgrade;
 mod view;
 mod writer;
 
@@ -48,11 +36,12 @@ pub use crate::domain::record::{
 };
 
 use crate::domain::{Affiliation, Flag, Kind, SignatoryName, Submission};
+use rusqlite::{Connection, OptionalExtension};
 use std::fs::File;
 use std::io::ErrorKind;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Requests waiting for the writer, at most; senders wait beyond that.
@@ -152,7 +141,7 @@ enum Request {
 pub struct Options {
     /// Days after the letter closes before private fields are purged.
     pub retention_days: u32,
-    /// sled's page cache, in bytes.
+    /// The writer's page cache, in bytes (each reader has 2 MiB).
     pub cache_bytes: u64,
     /// Tells the operator about slow one-time work (a layout upgrade), and
     /// that the writer stopped, should it ever.
@@ -161,17 +150,17 @@ pub struct Options {
 
 /// Handle to the store; cheap to clone, shared by all connections. When
 /// the last one is dropped, the writer finishes what it was given and the
-/// store is closed, its file lock released, before the drop returns.
+/// store is closed, its lock released, before the drop returns.
 #[derive(Clone)]
 pub struct Store {
     // Fields drop in order: the writer thread is joined first, so that
     // this `inner` is the last one and closes the store.
-    writer: Arc<Writer>,
+    writer: Arc<WriterThread>,
     inner: Arc<Inner>,
 }
 
 /// The writer thread and its queue, one for all handles.
-struct Writer {
+struct WriterThread {
     /// Dropped first: a closed queue ends the writer's loop.
     requests: mpsc::Sender<Request>,
     /// Then joined, as the thread holds an `Inner` of its own.
@@ -202,82 +191,72 @@ impl Drop for JoinOnDrop {
     }
 }
 
+/// Readers' connections kept open, at most; more are opened when more read
+/// at once, and closed after.
+const KEPT_READERS: usize = 4;
+
 struct Inner {
-    db: sled::Db,
+    dir: PathBuf,
+    readers: Mutex<Vec<Connection>>,
     generation: AtomicU64,
     options: Options,
     /// The writer thread died: nothing more is written.
     writer_stopped: AtomicBool,
-    /// Last, so that it is dropped after `db`.
-    log: LogFile,
+    /// Held while the store is open: one process per data dir.
+    #[allow(dead_code, reason = "only held, for its lock")]
+    lock: File,
 }
 
-/// The sled log file, opened a second time: for the fsync after each
-/// flush, and, when the store closes, to wait until sled has let go of it.
-struct LogFile(File);
+/// The name of the lock file in the data dir.
+const LOCK_FILE: &str = "lock";
 
-impl Drop for LogFile {
-    fn drop(&mut self) {
-        wait_until_released(&self.0);
+/// Takes the data dir's lock, or says it is in use.
+fn lock(dir: &Path) -> Result<File, StoreError> {
+    use fs2::FileExt;
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE))?;
+    match file.try_lock_exclusive() {
+        Ok(()) => Ok(file),
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Err(StoreError::InUse),
+        Err(e) => Err(e.into()),
     }
 }
 
-/// Returns once no other open file holds the lock on sled's log `file`
-/// (its own lock on it goes when it is closed, after this returns).
-///
-/// sled 0.34 writes its log on a global pool of I/O threads, and each
-/// write task holds the log's buffers, through them the config and the
-/// open file sled locked, until it returns. `flush`, and so the drop of a
-/// `Db`, returns once the write is marked stable, which the task does a
-/// little before it returns (then it updates the segment accounting). So
-/// when a `Db`'s drop returns its file may stay open, and locked, for a
-/// moment longer: opening the store again then failed with "could not
-/// acquire lock". Taking the lock ourselves waits exactly for that.
-///
-/// Should another process open the store in that moment, this waits for
-/// it to close the store again.
-fn wait_until_released(file: &File) {
-    use fs2::FileExt;
-    let _ = file.lock_exclusive();
-}
-
 impl Store {
-    /// Opens (or creates) the store under `dir` and starts its writer thread.
+    /// Opens (or creates) the store under `dir` and starts its writer
+    /// thread. A store of an earlier version is converted first.
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
-        let opened = sled::Config::new()
-            .path(dir)
-            // Small boxes: sled's default page cache is 1 GiB.
-            .cache_capacity(options.cache_bytes)
-            // The writer flushes (and fsyncs) each group itself; sled's timer
-            // would only add writes nobody waits for.
-            .flush_every_ms(None)
-            .open();
-        let db = match opened {
-            Ok(db) => db,
-            Err(_) if lock_is_taken(&dir.join("db")) => return Err(StoreError::InUse),
-            Err(e) => return Err(e.into()),
-        };
-        let log = File::open(dir.join("db"))?;
+        let lock = lock(dir)?;
+        upgrade::from_sled_if_needed(dir, options)?;
+        let c = schema::open_writer(dir, options.cache_bytes)?;
+        match schema::meta_int(&c, schema::meta::LAYOUT)? {
+            None => schema::set_meta(&c, schema::meta::LAYOUT, schema::LAYOUT)?,
+            Some(schema::LAYOUT) => {}
+            Some(other) => {
+                return Err(StoreError::Corrupt(format!(
+                    "the layout marker ({other}, from a newer version?)"
+                )))
+            }
+        }
+        upgrade::rebuild_if_name_functions_changed(&c, options)?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner {
-            db,
+            dir: dir.to_path_buf(),
+            readers: Mutex::new(Vec::new()),
             generation: AtomicU64::new(1),
             options,
             writer_stopped: AtomicBool::new(false),
-            // Made a LogFile only here, behind `db`: a LogFile dropped
-            // while its Db lives would wait for itself.
-            log: LogFile(log),
+            lock,
         });
-        inner.upgrade_layout()?;
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
-        let writer = Arc::clone(&inner);
+        let writer = writer::Writer { c, inner: Arc::clone(&inner) };
         let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || {
-            let _watch = WriterWatch(&writer);
+            let _watch = WriterWatch(&writer.inner);
             writer.run(rx)
         })?;
-        Ok(Store { writer: Arc::new(Writer { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
+        Ok(Store { writer: Arc::new(WriterThread { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
     }
 
     /// Hands a request to the writer and waits for its answer; `stopped`
@@ -361,44 +340,47 @@ impl Store {
 
     /// Published, listed and pending, per kind.
     pub fn counts(&self) -> Counts {
-        self.inner.counts()
+        self.inner.read(counts).unwrap_or_default()
     }
 
     /// Open, paused or closed.
     pub fn phase(&self) -> Phase {
-        self.inner.phase()
+        self.inner.read(writer::read_phase).unwrap_or_default()
     }
 
     /// Published, listed signatories of a kind in page order.
     pub fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        self.inner.published(kind).skip(skip).take(limit).map(|(_, p)| p).collect()
+        self.published_records(kind, skip, limit).iter().map(PublicSignatory::from).collect()
     }
 
     /// Whole records of a page of published signatures (the console).
     pub fn published_records(&self, kind: Kind, skip: usize, limit: usize) -> Vec<Record> {
-        self.inner
-            .published(kind)
-            .skip(skip)
-            .take(limit)
-            .filter_map(|(id, _)| self.inner.record(id))
-            .collect()
-    }
-
-    /// Every published, listed signatory, grouped by kind in page order.
-    pub fn all_published(&self) -> Vec<PublicSignatory> {
-        Kind::ALL.into_iter().flat_map(|k| self.inner.published(k).map(|(_, p)| p)).collect()
+        self.inner.read(|c| page(c, kind, skip as u64, limit)).unwrap_or_default()
     }
 
     /// Published, listed signatures whose folded name contains the folded
     /// query, in page order, at most `limit`.
-    pub fn search(&self, folded_query: &str, limit: usize) -> Vec<PublicSignatory> {
-        Kind::ALL
-            .into_iter()
-            .flat_map(|k| self.inner.published(k))
-            .map(|(_, p)| p)
-            .filter(|p| crate::domain::signatory::fold(&p.name).contains(folded_query))
-            .take(limit)
-            .collect()
+    pub fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, StoreError> {
+        self.inner.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let found = find(c, folded_query, limit);
+            let _ = c.execute_batch("COMMIT");
+            found
+        })
+    }
+
+    /// Calls `visit` with every published, listed signatory, grouped by
+    /// kind in page order, from one consistent snapshot.
+    pub fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), StoreError> {
+        self.inner.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let walked = walk(c, i64::MIN, &mut |r| {
+                visit(PublicSignatory::from(&r));
+                true
+            });
+            let _ = c.execute_batch("COMMIT");
+            walked
+        })
     }
 
     /// One page of the review queue, newest first: at most `limit` pending
@@ -411,19 +393,40 @@ impl Store {
         before: Option<u64>,
         limit: usize,
     ) -> Vec<Record> {
-        let (prefix, check_kind) = keys::pending_index(kind, flag);
-        let mut end = prefix.clone();
-        end.extend_from_slice(&before.unwrap_or(u64::MAX).to_be_bytes());
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let limit = limit.min(i64::MAX as usize) as i64;
         self.inner
-            .db
-            .range(prefix..end)
-            .keys()
-            .rev()
-            .filter_map(|k| k.ok())
-            .filter_map(|k| self.inner.record(keys::id_at_end(&k)))
-            .filter(|r| !check_kind || kind.is_none_or(|k| r.kind == k))
-            .take(limit)
-            .collect()
+            .read(|c| {
+                let mut out = Vec::new();
+                let mut push = |row: &rusqlite::Row| -> Result<bool, StoreError> {
+                    if let Some(r) = record(c, row.get::<_, i64>(0)? as u64)? {
+                        if kind.is_none_or(|k| r.kind == k) {
+                            out.push(r);
+                        }
+                    }
+                    Ok((out.len() as i64) < limit)
+                };
+                let (sql, key) = match (flag, kind) {
+                    (Some(f), _) => (
+                        "SELECT id FROM pending_flag WHERE flag = ?1 AND id < ?2 ORDER BY id DESC",
+                        i64::from(f.tag()),
+                    ),
+                    (None, Some(k)) => (
+                        "SELECT id FROM pending WHERE kind = ?1 AND id < ?2 ORDER BY kind DESC, id DESC",
+                        crate::domain::record::kind_index(k) as i64,
+                    ),
+                    (None, None) => ("SELECT id FROM pending WHERE ?1 = ?1 AND id < ?2 ORDER BY id DESC", 0),
+                };
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query((key, before))?;
+                while let Some(row) = rows.next()? {
+                    if !push(row)? {
+                        break;
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap_or_default()
     }
 
     /// Every pending signature, oldest first (offline `pending`).
@@ -435,72 +438,181 @@ impl Store {
 
     /// One signature, whatever its state.
     pub fn record(&self, id: u64) -> Option<Record> {
-        self.inner.record(id)
+        self.inner.read(|c| record(c, id)).ok().flatten()
     }
 
     /// Other signatures whose names look like this one's (same confusable
     /// skeleton), for the moderator to compare.
     pub fn look_alikes(&self, r: &Record) -> Vec<Record> {
-        let (k, d) = writer::skeleton_entry(&r.name);
-        let bucket = self.inner.db.get(k).ok().flatten().unwrap_or_default();
-        buckets::SKELETONS
-            .find(&bucket, &d)
-            .map(buckets::id_of)
-            .filter(|id| *id != r.id)
-            .take(20)
-            .filter_map(|id| self.inner.record(id))
-            .collect()
+        let e = writer::NameEntries::of(r.kind, &r.name);
+        let skeleton = crate::domain::flags::skeleton(&r.name);
+        self.inner
+            .read(|c| {
+                let mut stmt =
+                    c.prepare_cached("SELECT rec FROM sig WHERE skel = ?1 AND id != ?2 LIMIT 100")?;
+                let mut rows = stmt.query((e.skel(), r.id as i64))?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let other = writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?;
+                    if crate::domain::flags::skeleton(&other.name) == skeleton && out.len() < 20 {
+                        out.push(other);
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap_or_default()
     }
 
     /// The audit list, newest first, `limit` entries before sequence `before`.
     pub fn audit(&self, before: Option<u64>, limit: usize) -> Vec<(u64, AuditEntry)> {
-        let end = keys::audit(before.unwrap_or(u64::MAX));
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
         self.inner
-            .db
-            .range(vec![keys::AUDIT]..end)
-            .rev()
-            .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
-            .take(limit)
-            .collect()
+            .read(|c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT seq, entry FROM audit WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+                )?;
+                let rows = stmt.query_map((before, limit.min(i64::MAX as usize) as i64), |r| {
+                    Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?))
+                })?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let (seq, entry) = row?;
+                    if let Ok(entry) = serde_json::from_slice(&entry) {
+                        out.push((seq, entry));
+                    }
+                }
+                Ok(out)
+            })
+            .unwrap_or_default()
     }
 
     /// What the retention purge will remove, and on which day (`None` while
     /// the letter is open or already purged).
     pub fn retention(&self) -> Retention {
-        self.inner.retention()
+        let (purge_on, purged) = match self.phase() {
+            Phase::Closed { day, purged } => (Some(day.plus(self.inner.options.retention_days)), purged),
+            _ => (None, false),
+        };
+        let count =
+            |sql: &str| self.inner.read(|c| Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))?)).unwrap_or(0);
+        Retention {
+            purge_on,
+            purged,
+            withdrawal_codes: count("SELECT count(*) FROM withdrawal") as usize,
+            used_tokens: count("SELECT count(*) FROM token") as usize,
+            unlisted_details: count("SELECT sum(details) FROM counts") as usize,
+        }
     }
 
     /// A full backup: every signature (pending included) and the
     /// withdrawal-code hashes.
-    pub fn backup(&self) -> Backup {
-        let signatures = self
-            .inner
-            .db
-            .scan_prefix([keys::RECORD])
-            .values()
-            .filter_map(|v| v.ok())
-            .filter_map(|v| serde_json::from_slice(&v).ok())
-            .collect();
-        let w = buckets::WITHDRAWAL;
-        let withdrawal_hashes = (self.inner.db.scan_prefix([w.prefix()]).values().filter_map(|v| v.ok()))
-            .flat_map(|bucket| {
-                w.entries(&bucket)
-                    .map(|(hash, id)| (buckets::id_of(id), hash.iter().map(|b| format!("{b:02x}")).collect()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        Backup { format: 1, phase: self.phase(), signatures, withdrawal_hashes }
+    pub fn backup(&self) -> Result<Backup, StoreError> {
+        self.inner.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let mut signatures = Vec::new();
+            let mut stmt = c.prepare("SELECT rec FROM sig ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                signatures.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
+            }
+            let mut stmt = c.prepare("SELECT id, hash FROM withdrawal ORDER BY id")?;
+            let hashes = stmt.query_map([], |r| {
+                let hash: Vec<u8> = r.get(1)?;
+                Ok((r.get::<_, i64>(0)? as u64, hash.iter().map(|b| format!("{b:02x}")).collect()))
+            })?;
+            let withdrawal_hashes = hashes.collect::<Result<_, _>>()?;
+            let phase = writer::read_phase(c)?;
+            let _ = c.execute_batch("COMMIT");
+            Ok(Backup { format: 1, phase, signatures, withdrawal_hashes })
+        })
     }
 }
 
-/// Whether another process holds sled's lock on its log `file`. sled
-/// reports a taken lock as an `ErrorKind::Other` error that keeps the
-/// cause only as text, so the lock is tried once more here and its own
-/// error kind decides.
-fn lock_is_taken(file: &Path) -> bool {
-    use fs2::FileExt;
-    File::open(file).is_ok_and(|f| f.try_lock_exclusive().is_err_and(|e| e.kind() == ErrorKind::WouldBlock))
+/// A record by id.
+fn record(c: &Connection, id: u64) -> Result<Option<Record>, StoreError> {
+    let bytes: Option<Vec<u8>> = c
+        .prepare_cached("SELECT rec FROM sig WHERE id = ?1")?
+        .query_row([id as i64], |r| r.get(0))
+        .optional()?;
+    bytes.map(|b| writer::decode_record(&b)).transpose()
+}
+
+fn counts(c: &Connection) -> Result<Counts, StoreError> {
+    let mut out = Counts::default();
+    let mut stmt = c.prepare_cached("SELECT kind, published, listed, pending FROM counts")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let i = row.get::<_, i64>(0)? as usize;
+        if i < 3 {
+            out.published[i] = row.get::<_, i64>(1)?.max(0) as u64;
+            out.listed[i] = row.get::<_, i64>(2)?.max(0) as u64;
+            out.pending[i] = row.get::<_, i64>(3)?.max(0) as u64;
+        }
+    }
+    Ok(out)
+}
+
+/// The records of listed labels from `from` on, in page order, while
+/// `visit` says go on.
+fn walk(c: &Connection, from: i64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord >= ?1 ORDER BY l.ord",
+    )?;
+    let mut rows = stmt.query([from])?;
+    while let Some(row) = rows.next()? {
+        if !visit(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A page of a kind's list: `limit` records from offset `skip`.
+fn page(c: &Connection, kind: Kind, skip: u64, limit: usize) -> Result<Vec<Record>, StoreError> {
+    c.execute_batch("BEGIN")?;
+    let found = (|| {
+        let Some((from, skip)) = order::seek(c, kind, skip)? else { return Ok(Vec::new()) };
+        let (_, end) = order::range(kind);
+        let mut stmt = c.prepare_cached(
+            "SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id
+             WHERE l.ord >= ?1 AND l.ord < ?2 ORDER BY l.ord LIMIT ?3 OFFSET ?4",
+        )?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let mut rows = stmt.query((from, end, limit, skip.min(i64::MAX as u64) as i64))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
+        }
+        Ok(out)
+    })();
+    let _ = c.execute_batch("COMMIT");
+    found
+}
+
+/// Search (see `search`): from the indexes, or by walking the page order.
+fn find(c: &Connection, folded: &str, limit: usize) -> Result<Vec<PublicSignatory>, StoreError> {
+    let mut out = Vec::new();
+    match search::labels(c, folded, limit)? {
+        Some(labels) => {
+            let mut stmt =
+                c.prepare_cached("SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord = ?1")?;
+            for label in labels {
+                if let Some(rec) = stmt.query_row([label], |r| r.get::<_, Vec<u8>>(0)).optional()? {
+                    out.push(PublicSignatory::from(&writer::decode_record(&rec)?));
+                }
+            }
+        }
+        None => walk(c, i64::MIN, &mut |r| {
+            if out.len() >= limit {
+                return false;
+            }
+            if r.name.folded().contains(folded) {
+                out.push(PublicSignatory::from(&r));
+            }
+            out.len() < limit
+        })?,
+    }
+    Ok(out)
 }
 
 impl Inner {
@@ -518,84 +630,22 @@ impl Inner {
         }
     }
 
-    fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        self.log.0.sync_all()?;
-        Ok(())
-    }
-
-    fn record(&self, id: u64) -> Option<Record> {
-        let bytes = self.db.get(keys::record(id)).ok()??;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    /// Published, listed signatures of a kind in page order, with their ids.
-    fn published(&self, kind: Kind) -> impl Iterator<Item = (u64, PublicSignatory)> + '_ {
-        self.db
-            .scan_prefix(keys::published_of(kind))
-            .filter_map(|e| e.ok())
-            .filter_map(|(k, v)| Some((keys::id_at_end(&k), serde_json::from_slice(&v).ok()?)))
-    }
-
-    fn counter(&self, kind: Kind, what: keys::Count) -> u64 {
-        self.counter_at(&keys::counter(kind, what))
-    }
-
-    fn counter_at(&self, key: &[u8]) -> u64 {
-        self.db
-            .get(key)
-            .ok()
-            .flatten()
-            .and_then(|v| v.as_ref().try_into().ok())
-            .map(u64::from_be_bytes)
-            .unwrap_or(0)
-    }
-
-    fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for kind in Kind::ALL {
-            let i = crate::domain::record::kind_index(kind);
-            c.published[i] = self.counter(kind, keys::Count::Published);
-            c.listed[i] = self.counter(kind, keys::Count::Listed);
-            c.pending[i] = self.counter(kind, keys::Count::Pending);
-        }
-        c
-    }
-
-    fn phase(&self) -> Phase {
-        self.db
-            .get(keys::PHASE)
-            .ok()
-            .flatten()
-            .and_then(|v| serde_json::from_slice(&v).ok())
-            .unwrap_or_default()
-    }
-
-    fn retention(&self) -> Retention {
-        let (purge_on, purged) = match self.phase() {
-            Phase::Closed { day, purged } => (Some(day.plus(self.options.retention_days)), purged),
-            _ => (None, false),
+    /// Runs `f` on a reader connection from the pool.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let c = match pooled {
+            Some(c) => c,
+            None => schema::open_reader(&self.dir)?,
         };
-        let count = |b: buckets::Buckets| {
-            let bytes: usize =
-                self.db.scan_prefix([b.prefix()]).values().filter_map(|v| v.ok()).map(|v| v.len()).sum();
-            bytes / b.entry_len()
-        };
-        let unlisted_details = self
-            .db
-            .scan_prefix([keys::RECORD])
-            .values()
-            .filter_map(|v| v.ok())
-            .filter_map(|v| serde_json::from_slice::<Record>(&v).ok())
-            .filter(|r| !r.listed && (r.affiliation.is_some() || r.country.is_some()))
-            .count();
-        Retention {
-            purge_on,
-            purged,
-            withdrawal_codes: count(buckets::WITHDRAWAL),
-            used_tokens: count(buckets::TOKENS),
-            unlisted_details,
+        let result = f(&c);
+        // A connection left inside a transaction by an error is not reused.
+        if c.is_autocommit() {
+            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if pool.len() < KEPT_READERS {
+                pool.push(c);
+            }
         }
+        result
     }
 }
 

@@ -1,4 +1,5 @@
-//! The store as the public sees it: [`PublicView`] over the published index.
+//! The store as the public sees it: [`PublicView`] over the listed names
+//! and their search index.
 
 use super::Store;
 use crate::domain::{Counts, Kind, Phase, PublicSignatory};
@@ -22,13 +23,10 @@ impl PublicView for Store {
     }
 
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
-        for kind in Kind::ALL {
-            self.inner.published(kind).for_each(|(_, p)| visit(p));
-        }
-        Ok(())
+        Store::each_published(self, visit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
 
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {
-        Ok(Store::search(self, folded_query, limit))
+        Store::search(self, folded_query, limit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
 }

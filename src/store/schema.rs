@@ -1,0 +1,128 @@
+//! The store's tables in SQLite, and how each connection is opened. The
+//! schema is the layout on disk: a change to it is a new layout version
+//! with an upgrade in `upgrade`.
+//!
+//! | table | holds | for |
+//! |---|---|---|
+//! | `sig` | every signature: id, record (JSON), name digests, page label | the records; duplicates (`fold`), look-alikes (`skel`) |
+//! | `listed` | page label → id, sort key | published and listed, in page order |
+//! | `bins` | label range → how many | the page a list offset falls on, without counting rows |
+//! | `grams` | FTS5 trigram index of folded names, by page label | search (queries of 3 characters or more) |
+//! | `short_grams` | FTS5 index of 2-character (and non-ASCII 1-character) grams | search (shorter queries) |
+//! | `pending`, `pending_flag` | ids waiting for review, by kind and flag | the review queue |
+//! | `withdrawal` | keyed hash of a withdrawal code → id | withdrawing |
+//! | `token` | (expiry day, nonce) of used form tokens | signing once per form |
+//! | `audit` | moderators' actions | the audit list |
+//! | `counts` | per kind: published, listed, pending, unlisted with details | the page's counts, the review cap |
+//! | `meta` | phase, next ids, import done, layout version | the rest |
+//!
+//! Search and page order both read labels (`order`): integers that sort as
+//! the page does, so FTS5 answers a search in page order and stops at the
+//! limit, however many names match.
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::Path;
+
+/// The layout this version writes; layouts 1 and 2 were sled's (`legacy`).
+pub(super) const LAYOUT: i64 = 3;
+
+/// The database file in the data dir.
+pub(super) const FILE: &str = "signatures.sqlite";
+
+const TABLES: &str = "
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value ANY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sig(
+    id INTEGER PRIMARY KEY,
+    fold INTEGER NOT NULL,
+    skel INTEGER NOT NULL,
+    ord INTEGER,
+    rec BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sig_fold ON sig(fold);
+CREATE INDEX IF NOT EXISTS sig_skel ON sig(skel);
+CREATE TABLE IF NOT EXISTS listed(ord INTEGER PRIMARY KEY, id INTEGER NOT NULL, skey TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bins(bin INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(
+    folded, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS short_grams USING fts5(
+    grams, content = '', contentless_delete = 1, detail = none
+);
+CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS pending_kind ON pending(kind, id);
+CREATE TABLE IF NOT EXISTS pending_flag(flag INTEGER, id INTEGER, PRIMARY KEY(flag, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS withdrawal(hash BLOB PRIMARY KEY, id INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS token(day INTEGER, nonce BLOB, PRIMARY KEY(day, nonce)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS counts(
+    kind INTEGER PRIMARY KEY,
+    published INTEGER NOT NULL DEFAULT 0,
+    listed INTEGER NOT NULL DEFAULT 0,
+    pending INTEGER NOT NULL DEFAULT 0,
+    details INTEGER NOT NULL DEFAULT 0
+);
+INSERT OR IGNORE INTO counts(kind) VALUES (0), (1), (2);
+";
+
+/// Metadata keys.
+pub(super) mod meta {
+    pub const LAYOUT: &str = "layout";
+    pub const PHASE: &str = "phase";
+    pub const NEXT_ID: &str = "next_id";
+    pub const AUDIT_SEQ: &str = "audit_seq";
+    pub const IMPORTED: &str = "imported";
+    /// During an upgrade from sled: the next record id to copy.
+    pub const UPGRADE_NEXT: &str = "upgrade_next";
+    /// During an upgrade from sled: the steps after the records are done.
+    pub const UPGRADE_DONE: &str = "upgrade_done";
+}
+
+fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
+    // The default busy handler fails at once; the writer's checkpoints and
+    // readers' snapshots only ever overlap for a moment.
+    c.busy_timeout(std::time::Duration::from_secs(10))?;
+    c.execute_batch(&format!(
+        "PRAGMA cache_size = -{cache_kib};
+         PRAGMA temp_store = MEMORY;
+         PRAGMA mmap_size = 0;"
+    ))
+}
+
+/// The writer's connection: creates the tables, WAL mode, and a commit
+/// that returns only once the WAL is fsynced (`synchronous = FULL`).
+pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Connection> {
+    let c = Connection::open(dir.join(FILE))?;
+    configure(&c, (cache_bytes / 1024).max(1024))?;
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    c.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = OFF;
+         PRAGMA wal_autocheckpoint = 2000;",
+    )?;
+    c.execute_batch(&format!("BEGIN IMMEDIATE; {TABLES} COMMIT;"))?;
+    Ok(c)
+}
+
+/// A reader's connection: read-only, with a small page cache of its own.
+pub(super) fn open_reader(dir: &Path) -> rusqlite::Result<Connection> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let c = Connection::open_with_flags(dir.join(FILE), flags)?;
+    configure(&c, 2048)?;
+    Ok(c)
+}
+
+/// A metadata value as an integer.
+pub(super) fn meta_int(c: &Connection, key: &str) -> rusqlite::Result<Option<i64>> {
+    c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
+}
+
+/// A metadata value as text.
+pub(super) fn meta_text(c: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    c.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
+}
+
+pub(super) fn set_meta(c: &Connection, key: &str, value: impl rusqlite::ToSql) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?.execute((key, value))?;
+    Ok(())
+}
