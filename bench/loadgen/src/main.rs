@@ -41,9 +41,22 @@
 //!
 //! starts the server itself, takes the time from just before the exec to the
 //! end of the first successful `GET /` (the address comes from the server's
-//! start-up line), reads VmRSS/VmHWM from /proc/PID/status, then fetches
+//! start-up line), reads VmRSS/VmHWM from /proc/PID/status (at the start-up
+//! line, and after that first `GET /`), then fetches
 //! PATH (default `/signatories/individual?page=50`), reads them again, and
 //! stops the server with SIGTERM (its own child, by PID).
+//!
+//! ```text
+//! undersign-loadgen search --addr 127.0.0.1:8080 [--connections 20] [--threads 1]
+//!                   --duration SECS [--query Q]... [--quiet]
+//! ```
+//!
+//! loops `GET /signatories?q=Q` on each connection over the queries (built
+//! in, when none is given: a word of the generated names, a prefix of one,
+//! one that matches nothing, a Cyrillic, a Chinese and an Arabic one), and
+//! prints per query and overall the count of 200 answers and their p50, p99
+//! and max latency; any other answer is listed as not counted, never timed.
+//! One `SEARCH label=... ok=... p50_ms=...` line per query, then `RESULT`.
 //!
 //! Traffic goes only to the address given; the scripts pass 127.0.0.1.
 
@@ -321,7 +334,7 @@ impl Shared {
     fn acknowledged(&self) {
         let done = self.acked.fetch_add(1, Ordering::Relaxed) + 1;
         let Some((every, mark)) = &self.window else { return };
-        if done % every != 0 {
+        if !done.is_multiple_of(*every) {
             return;
         }
         let now = Instant::now();
@@ -479,8 +492,10 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 }
 
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("startup") {
-        return startup();
+    match std::env::args().nth(1).as_deref() {
+        Some("startup") => return startup(),
+        Some("search") => return search(),
+        _ => {}
     }
     let args = parse_args();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -569,7 +584,8 @@ fn main() {
                 }
             })
         };
-        let handles: Vec<_> = conns.into_iter().map(|c| tokio::spawn(worker(Arc::clone(&shared), c))).collect();
+        let handles: Vec<_> =
+            conns.into_iter().map(|c| tokio::spawn(worker(Arc::clone(&shared), c))).collect();
         let mut out = Vec::new();
         for h in handles {
             out.push(h.await.expect("worker panicked"));
@@ -637,6 +653,162 @@ fn main() {
     }
 }
 
+/// The built-in queries of the `search` mode, with their labels: a word of
+/// the generated names, a prefix of one, a query that matches nothing (a
+/// full scan where there is no index), and three non-Latin queries (which
+/// match nothing in generated data either).
+const SEARCHES: [(&str, &str); 6] = [
+    ("word", "Grace"),
+    ("prefix", "Pri"),
+    ("nothing", "Zyxwvq"),
+    ("cyrillic", "Дмитрий"),
+    ("chinese", "王秀英"),
+    ("arabic", "عمر"),
+];
+
+/// `search`: `--connections` (20) connections loop `GET /signatories?q=Q`
+/// over the queries (each connection starting at a different one) for
+/// `--duration`; only 200 answers count, and are timed from the first byte
+/// written to the last byte read.
+fn search() {
+    let mut addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+    let (mut connections, mut threads, mut duration, mut quiet) = (20usize, 1usize, None, false);
+    let mut queries: Vec<(String, String)> = Vec::new();
+    let mut it = std::env::args().skip(2);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--addr" => addr = value().parse().unwrap_or_else(|_| usage()),
+            "--connections" | "-c" => connections = value().parse().unwrap_or_else(|_| usage()),
+            "--threads" | "-t" => threads = value().parse().unwrap_or_else(|_| usage()),
+            "--duration" | "-d" => {
+                duration = Some(Duration::from_secs_f64(value().parse().unwrap_or_else(|_| usage())))
+            }
+            "--query" => queries.push((format!("q{}", queries.len() + 1), value())),
+            "--quiet" | "-q" => quiet = true,
+            _ => usage(),
+        }
+    }
+    let Some(duration) = duration else { usage() };
+    if connections == 0 || threads == 0 {
+        usage()
+    }
+    if queries.is_empty() {
+        queries = SEARCHES.iter().map(|(l, q)| (l.to_string(), q.to_string())).collect();
+    }
+    let requests: Arc<Vec<String>> = Arc::new(
+        queries
+            .iter()
+            .map(|(_, q)| {
+                let mut path = String::from("/signatories?q=");
+                urlencode(q, &mut path);
+                get_request(addr, &path)
+            })
+            .collect(),
+    );
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build().unwrap();
+    let started = Instant::now();
+    let deadline = started + duration;
+    // Per connection: latencies (µs) per query, and refusals by what.
+    type Found = (Vec<Vec<u32>>, BTreeMap<String, u64>);
+    let found: Vec<Found> = rt.block_on(async {
+        let handles: Vec<_> = (0..connections)
+            .map(|c| {
+                let requests = Arc::clone(&requests);
+                tokio::spawn(async move {
+                    let mut conn = new_conn(addr);
+                    let mut lat = vec![Vec::new(); requests.len()];
+                    let mut refused = BTreeMap::new();
+                    let mut i = c % requests.len();
+                    let mut consecutive_errors = 0;
+                    while Instant::now() < deadline && consecutive_errors <= 50 {
+                        let t0 = Instant::now();
+                        match conn.request(requests[i].as_bytes()).await {
+                            Ok(a) if a.status == 200 => {
+                                lat[i].push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                                consecutive_errors = 0;
+                            }
+                            Ok(a) => {
+                                *refused.entry(format!("{} answered {}", i, a.status)).or_default() += 1;
+                                consecutive_errors += 1;
+                            }
+                            Err(e) => {
+                                *refused.entry(format!("{i} error: {e}")).or_default() += 1;
+                                consecutive_errors += 1;
+                                tokio::time::sleep(Duration::from_millis(20)).await;
+                            }
+                        }
+                        i = (i + 1) % requests.len();
+                    }
+                    (lat, refused)
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.expect("searcher panicked"));
+        }
+        out
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut per_query = vec![Vec::new(); queries.len()];
+    let mut refused: BTreeMap<String, u64> = BTreeMap::new();
+    for (lat, r) in found {
+        for (q, l) in lat.into_iter().enumerate() {
+            per_query[q].extend(l);
+        }
+        for (k, v) in r {
+            *refused.entry(k).or_default() += v;
+        }
+    }
+    let errors_of = |q: usize| -> u64 {
+        refused.iter().filter(|(k, _)| k.split(' ').next() == Some(&q.to_string())).map(|(_, v)| v).sum()
+    };
+    let stats = |l: &mut Vec<u32>| {
+        l.sort_unstable();
+        let max = l.last().map_or(f64::NAN, |&m| m as f64 / 1000.0);
+        (l.len(), percentile(l, 0.50), percentile(l, 0.99), max)
+    };
+    let mut all = Vec::new();
+    for (q, l) in per_query.iter_mut().enumerate() {
+        all.extend_from_slice(l);
+        let (n, p50, p99, max) = stats(l);
+        if !quiet {
+            println!(
+                "{:<9} {:<12} {n:>7} x 200  p50 {p50:8.2} ms  p99 {p99:8.2} ms  max {max:8.2} ms  {} not 200",
+                queries[q].0,
+                format!("q={}", queries[q].1.chars().take(24).collect::<String>()),
+                errors_of(q)
+            );
+        }
+        let mut enc = String::new();
+        urlencode(&queries[q].1, &mut enc);
+        println!(
+            "SEARCH label={} q={enc} ok={n} p50_ms={p50:.3} p99_ms={p99:.3} max_ms={max:.3} errors={}",
+            queries[q].0,
+            errors_of(q)
+        );
+    }
+    for (what, n) in &refused {
+        let (q, rest) = what.split_once(' ').unwrap_or(("", what));
+        let label = q.parse::<usize>().ok().and_then(|q| queries.get(q)).map_or("?", |q| q.0.as_str());
+        println!("not counted: {n} x {label} {rest}");
+    }
+    let (n, p50, p99, max) = stats(&mut all);
+    let errors: u64 = refused.values().sum();
+    println!(
+        "{connections} connections, {elapsed:.1} s: {n} searches answered 200 = {:.0}/s; p50 {p50:.2} ms, \
+         p99 {p99:.2} ms, max {max:.2} ms; {errors} not 200",
+        n as f64 / elapsed
+    );
+    println!(
+        "RESULT searches={n} per_s={:.1} p50_ms={p50:.3} p99_ms={p99:.3} max_ms={max:.3} errors={errors} \
+         seconds={elapsed:.2}",
+        n as f64 / elapsed
+    );
+}
+
 /// VmRSS and VmHWM of a process, in KiB.
 fn memory_kib(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -697,6 +869,7 @@ fn startup() {
         std::process::exit(1)
     };
     let line_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (rss_line, hwm_line) = memory_kib(pid);
     // Keep draining stdout so the server never blocks on it.
     std::thread::spawn(move || for _ in out.lines() {});
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -723,7 +896,8 @@ fn startup() {
     match result {
         Ok((first, (rss1, hwm1), (rss2, hwm2))) => {
             println!(
-                "RESULT startup_ms={:.1} startup_line_ms={line_ms:.1} rss_first_kib={rss1} hwm_first_kib={hwm1} \
+                "RESULT startup_ms={:.1} startup_line_ms={line_ms:.1} rss_line_kib={rss_line} \
+                 hwm_line_kib={hwm_line} rss_first_kib={rss1} hwm_first_kib={hwm1} \
                  rss_page_kib={rss2} hwm_page_kib={hwm2}",
                 first.as_secs_f64() * 1000.0
             );
