@@ -82,6 +82,18 @@ sample_rss() {
     STARTED_PIDS+=("$SAMPLER")
 }
 stop_sampler() { stop_pid "$SAMPLER"; }
+# in_background OUT ERR CMD...: runs CMD with its PID recorded, so that the
+# cleanup on exit stops it (a foreground child would hold up a SIGTERM's trap
+# until it ended: minutes for a growth).
+in_background() {
+    local out="$1" err="$2" pid rc=0
+    shift 2
+    "$@" >"$out" 2>"$err" &
+    pid=$!
+    STARTED_PIDS+=("$pid")
+    wait "$pid" || rc=$?
+    return "$rc"
+}
 max_of() { sort -n "$1" | tail -1; }
 
 # ---- The signing path alone, on fresh stores --------------------------------
@@ -147,7 +159,7 @@ for size in "${sizes[@]}"; do
         need=$((size - have))
         echo "growing $have -> $size over HTTP ($CONNECTIONS connections, GET / + POST /sign each)..." >&2
         log="$work/growth.$size"
-        "$LOADGEN" --addr "$US_ADDR" --connections "$CONNECTIONS" --count "$need" --window "$WINDOW" --quiet >"$log"
+        in_background "$log" /dev/stderr "$LOADGEN" --addr "$US_ADDR" --connections "$CONNECTIONS" --count "$need" --window "$WINDOW" --quiet
         stop_pid "$US_PID"
         result="$(grep '^RESULT' "$log")"
         # WINDOW done= counts from this segment's start; add what the store had.
@@ -264,8 +276,10 @@ for size in "${sizes[@]}"; do
 
     # The letter page against nginx serving the same bytes, on this store.
     if [ -z "${NO_LETTER:-}" ]; then
-        out="$(DATA="$data" ROUNDS="$LETTER_ROUNDS" SECONDS_PER_RUN="$LETTER_SECONDS" bash "$BENCH_DIR/letter-page.sh" 2>"$work/letter.$size.err")" ||
+        in_background "$work/letter.$size" "$work/letter.$size.err" \
+            env DATA="$data" ROUNDS="$LETTER_ROUNDS" SECONDS_PER_RUN="$LETTER_SECONDS" bash "$BENCH_DIR/letter-page.sh" ||
             { cat "$work/letter.$size.err" >&2; exit 1; }
+        out="$(cat "$work/letter.$size")"
         echo "letter page at $size:"
         sed 's/^/  /' <<<"$out"
         us_line="$(grep '^median   undersign' <<<"$out")"
