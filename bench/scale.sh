@@ -258,6 +258,12 @@ for size in "${sizes[@]}"; do
     done
     put "search: VmHWM during (MB)" "$size" "$(mb "$(kib_of VmHWM "$US_PID")")"
     put "search: VmRSS sampled max during (MB)" "$size" "$(mb "$(max_of "$work/rss.search")")"
+    # The same with word and prefix queries only (the target's kind), so
+    # their latency is not that of waiting behind full scans for no match.
+    out="$("$LOADGEN" search --addr "$US_ADDR" --connections "$SEARCH_CONNECTIONS" --duration "$SEARCH_SECONDS" \
+        --query Grace --query Pri --query Bebi --query Nadia)"
+    r="$(grep '^RESULT' <<<"$out")"
+    put "search, word + prefix queries only: p50 / p99 (ms)" "$size" "$(field p50_ms "$r") / $(field p99_ms "$r") ($(field errors "$r") not 200)"
 
     # Exports, downloaded in full while VmRSS is sampled.
     for ext in json csv; do
