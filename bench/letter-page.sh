@@ -9,6 +9,8 @@
 # BARE_NGINX=1 to serve the file with nginx's default headers only. Each
 # round also prints each server's CPU time per request (nginx: master and
 # workers), which moves less with the machine's noise than requests/s.
+# DATA=/some/dir/data serves that data dir (e.g. a grown store, as
+# bench/scale.sh does) instead of a fresh one; nothing is signed into it.
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
@@ -23,7 +25,7 @@ done
 build_undersign
 new_temp work
 write_bench_config "$work/config.toml"
-start_undersign "$work/data" "$work/config.toml"
+start_undersign "${DATA:-$work/data}" "$work/config.toml"
 
 # The page exactly as undersign serves it (the token differs per request,
 # its length does not).

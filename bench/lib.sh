@@ -6,8 +6,9 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
-# UNDERSIGN_BIN=/path/to/undersign uses that binary and skips the build.
-UNDERSIGN="${UNDERSIGN_BIN:-$ROOT/target/release/undersign}"
+# UNDERSIGN_BIN=/path/to/undersign uses that binary and skips the build;
+# else it is built where cargo puts it (CARGO_TARGET_DIR, if set).
+UNDERSIGN="${UNDERSIGN_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/undersign}"
 LOADGEN="$BENCH_DIR/loadgen/target/release/undersign-loadgen"
 
 STARTED_PIDS=()
@@ -49,7 +50,9 @@ build_undersign() {
 
 build_loadgen() {
     echo "building the load generator (release)..." >&2
-    cargo build --release --quiet --manifest-path "$BENCH_DIR/loadgen/Cargo.toml"
+    # Its own target dir, whatever CARGO_TARGET_DIR says: $LOADGEN is there.
+    CARGO_TARGET_DIR="$BENCH_DIR/loadgen/target" \
+        cargo build --release --quiet --manifest-path "$BENCH_DIR/loadgen/Cargo.toml"
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on just now.
