@@ -96,7 +96,7 @@ pub struct Config {
     pub admin_session_idle: Duration,
     /// Days after the letter closes before private fields are purged.
     pub retention_days: u32,
-    /// sled's page cache, in MiB: memory against signing throughput.
+    /// The store writer's page cache, in MiB: memory against signing speed.
     pub store_cache_mb: u64,
 }
 

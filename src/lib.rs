@@ -16,7 +16,7 @@
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports; no HTTP, no queries |
 //! | words | [`messages`] | the catalogue: message id → sentence; the only place for a refusal's words |
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
-//! | | [`store`] | sled, the group-commit writer, every invariant over the data, the keys; implements [`view::PublicView`] |
+//! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
 //! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`] | the typed configuration; the letter's content; form tokens and withdrawal codes; signing throttles; tor's PROXY line |
 //!

@@ -2,7 +2,7 @@
 //! ([`signatory`]: names, kinds and the other form fields, parsed at the
 //! edge), what makes a name worth a moderator's look ([`flags`]), and the
 //! records the store keeps and the public may see ([`record`]). Nothing here
-//! does I/O or knows HTTP, HTML or sled.
+//! does I/O or knows HTTP, HTML or the database.
 
 pub mod flags;
 pub mod record;

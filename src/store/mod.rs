@@ -153,10 +153,48 @@ pub struct Options {
 /// store is closed, its lock released, before the drop returns.
 #[derive(Clone)]
 pub struct Store {
-    // Fields drop in order: the writer thread is joined first, so that
-    // this `inner` is the last one and closes the store.
+    // Fields drop in order: the writer thread is joined first, then the
+    // indexer (once it has applied what the writer logged), so that this
+    // `inner` is the last one and closes the store.
     writer: Arc<WriterThread>,
+    #[allow(dead_code, reason = "only its drop is used: it stops the indexer")]
+    indexer: Arc<IndexerThread>,
     inner: Arc<Inner>,
+}
+
+/// The search indexer's thread: asked to finish, then joined, on drop.
+struct IndexerThread {
+    inner: Arc<Inner>,
+    #[allow(dead_code, reason = "only its drop is used: it joins the thread")]
+    thread: JoinOnDrop,
+}
+
+impl Drop for IndexerThread {
+    fn drop(&mut self) {
+        self.inner.index.close();
+    }
+}
+
+/// Lives on the indexer thread's stack: if it stops on an error or a
+/// panic, searches walk the page order instead, and the operator is told.
+struct IndexerWatch<'a>(&'a Inner);
+
+impl IndexerWatch<'_> {
+    fn stopped(&self, why: &str) {
+        if !self.0.index.stopped.swap(true, Ordering::AcqRel) {
+            (self.0.options.notice)(&format!(
+                "the search index stopped ({why}): searches are slower until undersign restarts"
+            ));
+        }
+    }
+}
+
+impl Drop for IndexerWatch<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.stopped("a bug");
+        }
+    }
 }
 
 /// The writer thread and its queue, one for all handles.
@@ -198,6 +236,7 @@ const KEPT_READERS: usize = 4;
 struct Inner {
     dir: PathBuf,
     readers: Mutex<Vec<Connection>>,
+    index: search::Indexer,
     generation: AtomicU64,
     options: Options,
     /// The writer thread died: nothing more is written.
@@ -239,24 +278,39 @@ impl Store {
                 )))
             }
         }
-        upgrade::rebuild_if_name_functions_changed(&c, options)?;
+        upgrade::rebuild_if_name_functions_changed(dir, &c, options)?;
+        let index = search::Indexer::open(dir, &c, options.notice)?;
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner {
             dir: dir.to_path_buf(),
             readers: Mutex::new(Vec::new()),
+            index,
             generation: AtomicU64::new(1),
             options,
             writer_stopped: AtomicBool::new(false),
             lock,
         });
+        let indexing = Arc::clone(&inner);
+        let thread = std::thread::Builder::new().name("search-index".into()).spawn(move || {
+            let inner = indexing;
+            let watch = IndexerWatch(&inner);
+            if let Err(e) = inner.index.run(&inner.dir) {
+                watch.stopped(&e.to_string());
+            }
+        })?;
+        let indexer = Arc::new(IndexerThread { inner: Arc::clone(&inner), thread: JoinOnDrop(Some(thread)) });
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
         let writer = writer::Writer { c, inner: Arc::clone(&inner) };
         let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || {
             let _watch = WriterWatch(&writer.inner);
             writer.run(rx)
         })?;
-        Ok(Store { writer: Arc::new(WriterThread { requests: tx, thread: JoinOnDrop(Some(thread)) }), inner })
+        Ok(Store {
+            writer: Arc::new(WriterThread { requests: tx, thread: JoinOnDrop(Some(thread)) }),
+            indexer,
+            inner,
+        })
     }
 
     /// Hands a request to the writer and waits for its answer; `stopped`
@@ -363,7 +417,7 @@ impl Store {
     pub fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, StoreError> {
         self.inner.read(|c| {
             c.execute_batch("BEGIN")?;
-            let found = find(c, folded_query, limit);
+            let found = find(c, &self.inner.index, folded_query, limit);
             let _ = c.execute_batch("COMMIT");
             found
         })
@@ -590,9 +644,14 @@ fn page(c: &Connection, kind: Kind, skip: u64, limit: usize) -> Result<Vec<Recor
 }
 
 /// Search (see `search`): from the indexes, or by walking the page order.
-fn find(c: &Connection, folded: &str, limit: usize) -> Result<Vec<PublicSignatory>, StoreError> {
+fn find(
+    c: &Connection,
+    index: &search::Indexer,
+    folded: &str,
+    limit: usize,
+) -> Result<Vec<PublicSignatory>, StoreError> {
     let mut out = Vec::new();
-    match search::labels(c, folded, limit)? {
+    match index.labels(c, folded, limit)? {
         Some(labels) => {
             let mut stmt =
                 c.prepare_cached("SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord = ?1")?;

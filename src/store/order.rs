@@ -17,6 +17,10 @@ use super::search;
 use crate::domain::record::kind_index;
 use crate::domain::Kind;
 use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// Changes to the per-bin counts, written once per group.
+pub(super) type BinDeltas = HashMap<i64, i64>;
 
 /// Labels per kind: kind `k` owns `[k << 48, (k + 1) << 48)`.
 const KIND_BITS: u32 = 48;
@@ -163,7 +167,13 @@ fn search_before(
 
 /// A free label for a new listed (kind, sort key, id), relabelling a window
 /// of neighbours when there is no gap.
-pub(super) fn place(c: &Connection, kind: Kind, sort_key: &str, id: u64) -> rusqlite::Result<i64> {
+pub(super) fn place(
+    c: &Connection,
+    bins: &mut BinDeltas,
+    kind: Kind,
+    sort_key: &str,
+    id: u64,
+) -> rusqlite::Result<i64> {
     let (lo, hi) = range(kind);
     let (before, after) = neighbours(c, kind, sort_key, id)?;
     let left = before.as_ref().map_or(lo - 1, |e| e.label);
@@ -172,12 +182,12 @@ pub(super) fn place(c: &Connection, kind: Kind, sort_key: &str, id: u64) -> rusq
         let g = guess(kind, sort_key);
         return Ok(if left < g && g < right { g } else { left + (right - left) / 2 });
     }
-    relabel(c, kind, left, right)
+    relabel(c, bins, kind, left, right)
 }
 
 /// Spreads the labels around the full gap `(left, right)` out and returns
 /// the label left free where the gap was.
-fn relabel(c: &Connection, kind: Kind, left: i64, right: i64) -> rusqlite::Result<i64> {
+fn relabel(c: &Connection, bins: &mut BinDeltas, kind: Kind, left: i64, right: i64) -> rusqlite::Result<i64> {
     let (lo, hi) = range(kind);
     let mut window = FIRST_WINDOW;
     loop {
@@ -204,12 +214,12 @@ fn relabel(c: &Connection, kind: Kind, left: i64, right: i64) -> rusqlite::Resul
             let gap_at = entries.len();
             entries.extend(above);
             for e in &entries {
-                forget(c, e.label)?;
+                forget(c, bins, e.label)?;
             }
             let label_of = |i: usize| start + step / 2 + step * i as i64;
             for (i, e) in entries.iter().enumerate() {
                 let slot = if i < gap_at { i } else { i + 1 };
-                remember(c, label_of(slot), e)?;
+                remember(c, bins, label_of(slot), e)?;
             }
             return Ok(label_of(gap_at));
         }
@@ -218,14 +228,15 @@ fn relabel(c: &Connection, kind: Kind, left: i64, right: i64) -> rusqlite::Resul
 }
 
 /// Takes a listed entry out of the page order and the search indexes.
-pub(super) fn forget(c: &Connection, label: i64) -> rusqlite::Result<()> {
+pub(super) fn forget(c: &Connection, bins: &mut BinDeltas, label: i64) -> rusqlite::Result<()> {
     c.prepare_cached("DELETE FROM listed WHERE ord = ?1")?.execute([label])?;
     search::forget(c, label)?;
-    count_bin(c, label, -1)
+    *bins.entry(bin(label)).or_default() -= 1;
+    Ok(())
 }
 
 /// Puts a relabelled entry back under its new label.
-fn remember(c: &Connection, label: i64, e: &Entry) -> rusqlite::Result<()> {
+fn remember(c: &Connection, bins: &mut BinDeltas, label: i64, e: &Entry) -> rusqlite::Result<()> {
     let id = e.id as i64;
     c.prepare_cached("INSERT INTO listed(ord, id, skey) VALUES (?1, ?2, ?3)")?.execute((
         label,
@@ -240,35 +251,37 @@ fn remember(c: &Connection, label: i64, e: &Entry) -> rusqlite::Result<()> {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
         })?;
     search::remember(c, label, &name)?;
-    count_bin(c, label, 1)
+    *bins.entry(bin(label)).or_default() += 1;
+    Ok(())
 }
 
-/// Adds a new listed entry under a label from [`place`].
+/// Adds a new listed entry under a label from [`place`] (its `sig` row
+/// already carries the label).
 pub(super) fn insert(
     c: &Connection,
+    bins: &mut BinDeltas,
     label: i64,
     id: u64,
     sort_key: &str,
     folded: &str,
 ) -> rusqlite::Result<()> {
-    let id = id as i64;
     c.prepare_cached("INSERT INTO listed(ord, id, skey) VALUES (?1, ?2, ?3)")?
-        .execute((label, id, sort_key))?;
-    c.prepare_cached("UPDATE sig SET ord = ?1 WHERE id = ?2")?.execute((label, id))?;
+        .execute((label, id as i64, sort_key))?;
     search::remember(c, label, folded)?;
-    count_bin(c, label, 1)
+    *bins.entry(bin(label)).or_default() += 1;
+    Ok(())
 }
 
-fn count_bin(c: &Connection, label: i64, delta: i64) -> rusqlite::Result<()> {
-    let b = bin(label);
-    if delta > 0 {
+/// Writes a group's changes to the per-bin counts.
+pub(super) fn count_bins(c: &Connection, bins: &BinDeltas) -> rusqlite::Result<()> {
+    for (&b, &delta) in bins.iter().filter(|(_, d)| **d != 0) {
         c.prepare_cached(
             "INSERT INTO bins(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2",
         )?
         .execute((b, delta))?;
-    } else {
-        c.prepare_cached("UPDATE bins SET n = n + ?2 WHERE bin = ?1")?.execute((b, delta))?;
-        c.prepare_cached("DELETE FROM bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
+        if delta < 0 {
+            c.prepare_cached("DELETE FROM bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
+        }
     }
     Ok(())
 }
@@ -307,8 +320,11 @@ mod tests {
         let rec = serde_json::to_vec(&crate::domain::Record::imported(id, name, kind, crate::domain::Day(1)))
             .unwrap();
         c.execute("INSERT INTO sig(id, fold, skel, rec) VALUES (?1, 0, 0, ?2)", (id as i64, rec)).unwrap();
-        let label = place(c, kind, key, id).unwrap();
-        insert(c, label, id, key, key).unwrap();
+        let mut bins = BinDeltas::new();
+        let label = place(c, &mut bins, kind, key, id).unwrap();
+        c.execute("UPDATE sig SET ord = ?1 WHERE id = ?2", (label, id as i64)).unwrap();
+        insert(c, &mut bins, label, id, key, key).unwrap();
+        count_bins(c, &bins).unwrap();
     }
 
     fn order(c: &Connection) -> Vec<(String, u64)> {

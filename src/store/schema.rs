@@ -7,8 +7,7 @@
 //! | `sig` | every signature: id, record (JSON), name digests, page label | the records; duplicates (`fold`), look-alikes (`skel`) |
 //! | `listed` | page label → id, sort key | published and listed, in page order |
 //! | `bins` | label range → how many | the page a list offset falls on, without counting rows |
-//! | `grams` | FTS5 trigram index of folded names, by page label | search (queries of 3 characters or more) |
-//! | `short_grams` | FTS5 index of 2-character (and non-ASCII 1-character) grams | search (shorter queries) |
+//! | `search_log` | changes of the listed names not yet in the search index | search (`search`; the index is `search.sqlite`) |
 //! | `pending`, `pending_flag` | ids waiting for review, by kind and flag | the review queue |
 //! | `withdrawal` | keyed hash of a withdrawal code → id | withdrawing |
 //! | `token` | (expiry day, nonce) of used form tokens | signing once per form |
@@ -17,8 +16,8 @@
 //! | `meta` | phase, next ids, import done, layout version | the rest |
 //!
 //! Search and page order both read labels (`order`): integers that sort as
-//! the page does, so FTS5 answers a search in page order and stops at the
-//! limit, however many names match.
+//! the page does, so the search index answers in page order and stops at
+//! the limit, however many names match.
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
@@ -42,12 +41,7 @@ CREATE INDEX IF NOT EXISTS sig_fold ON sig(fold);
 CREATE INDEX IF NOT EXISTS sig_skel ON sig(skel);
 CREATE TABLE IF NOT EXISTS listed(ord INTEGER PRIMARY KEY, id INTEGER NOT NULL, skey TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bins(bin INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(
-    folded, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS short_grams USING fts5(
-    grams, content = '', contentless_delete = 1, detail = none
-);
+CREATE TABLE IF NOT EXISTS search_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, label INTEGER NOT NULL, folded TEXT);
 CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS pending_kind ON pending(kind, id);
 CREATE TABLE IF NOT EXISTS pending_flag(flag INTEGER, id INTEGER, PRIMARY KEY(flag, id)) WITHOUT ROWID;
@@ -78,6 +72,8 @@ pub(super) mod meta {
 }
 
 fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
+    // Every statement the store runs stays prepared (rusqlite keeps 16).
+    c.set_prepared_statement_cache_capacity(128);
     // The default busy handler fails at once; the writer's checkpoints and
     // readers' snapshots only ever overlap for a moment.
     c.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -97,7 +93,8 @@ pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Conn
     c.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = OFF;
-         PRAGMA wal_autocheckpoint = 2000;",
+         PRAGMA wal_autocheckpoint = 2000;
+         PRAGMA journal_size_limit = 4194304;",
     )?;
     c.execute_batch(&format!("BEGIN IMMEDIATE; {TABLES} COMMIT;"))?;
     Ok(c)

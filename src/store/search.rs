@@ -1,7 +1,7 @@
 //! Search by substring of the folded name (what `fold` keeps: letters and
 //! digits, lower case, no marks), answered from two FTS5 indexes keyed by
-//! page label, so that matches come in page order and the query stops at
-//! its limit:
+//! page label, so that matches come in page order and a query stops at its
+//! limit however many names match:
 //!
 //! - `grams` (FTS5's trigram tokenizer over the folded name) answers any
 //!   query of three characters or more, exactly: FTS5 matches the query's
@@ -14,11 +14,48 @@
 //!
 //! A query of one ASCII letter or digit has no index: nearly every name
 //! holds each one, so walking the page order finds a page of matches at
-//! once (`Query::Walk`).
+//! once.
+//!
+//! The indexes live in a database of their own (`search.sqlite`), kept by
+//! an indexer thread, so that their cost is off the signing path and on the
+//! other core. The writer appends each change of the listed names to
+//! `search_log` in the main database, in the signature's own transaction;
+//! the indexer applies the log in large batches, records how far it got in
+//! the same transaction, and the writer then drops what was applied. A
+//! search reads the indexes and the log entries not yet applied, so it
+//! sees every committed signature. Should the indexes be lost or damaged,
+//! they are rebuilt from the listed names at start.
 
-use rusqlite::Connection;
-use std::collections::BTreeSet;
+use super::schema;
+use super::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+/// The indexes' database file.
+pub(super) const FILE: &str = "search.sqlite";
+
+/// Log entries applied per indexer transaction, at most.
+const BATCH: i64 = 20_000;
+
+/// Log entries not yet applied beyond which a search walks the page order
+/// instead (the indexer is catching up, after an upgrade or a rebuild).
+const MAX_TAIL: i64 = 20_000;
+
+const TABLES: &str = "
+CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(
+    folded, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS short_grams USING fts5(
+    grams, content = '', contentless_delete = 1, detail = none
+);
+CREATE TABLE IF NOT EXISTS applied(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
+INSERT OR IGNORE INTO applied(one, seq) VALUES (1, 0);
+";
 
 fn token(gram: &str) -> String {
     let mut t = String::with_capacity(1 + 2 * gram.len());
@@ -69,37 +106,285 @@ impl Query {
     }
 }
 
-/// Indexes a listed name under its label.
+/// Logs a listed name under its label (the writer, in its transaction).
 pub(super) fn remember(c: &Connection, label: i64, folded: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("INSERT INTO grams(rowid, folded) VALUES (?1, ?2)")?.execute((label, folded))?;
-    let short = short_tokens(folded);
-    if !short.is_empty() {
-        c.prepare_cached("INSERT INTO short_grams(rowid, grams) VALUES (?1, ?2)")?.execute((label, short))?;
+    c.prepare_cached("INSERT INTO search_log(label, folded) VALUES (?1, ?2)")?.execute((label, folded))?;
+    Ok(())
+}
+
+/// Logs that a label left the list.
+pub(super) fn forget(c: &Connection, label: i64) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO search_log(label, folded) VALUES (?1, NULL)")?.execute([label])?;
+    Ok(())
+}
+
+/// Drops the log entries the indexer has applied (the writer, once per
+/// group).
+pub(super) fn drop_applied(c: &Connection, applied: i64) -> rusqlite::Result<()> {
+    c.prepare_cached("DELETE FROM search_log WHERE seq <= ?1")?.execute([applied])?;
+    Ok(())
+}
+
+/// The indexer: its thread's state, shared with the store.
+pub(super) struct Indexer {
+    dir: PathBuf,
+    /// How far the indexes are, as last committed.
+    pub(super) applied: AtomicI64,
+    /// Set by the writer after a commit that logged something.
+    wake: (Mutex<bool>, Condvar),
+    /// The store is closing: finish and stop.
+    closing: AtomicBool,
+    /// The thread died; searches walk the page order.
+    pub(super) stopped: AtomicBool,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Indexer {
+    /// Opens (or rebuilds) the indexes; the thread is started by [`Indexer::run`].
+    pub(super) fn open(dir: &Path, main: &Connection, notice: fn(&str)) -> Result<Indexer, StoreError> {
+        let c = match open_index(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                notice(&format!("the search index could not be opened ({e}): rebuilding it"));
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(dir.join(format!("{FILE}{suffix}")));
+                }
+                open_index(dir)?
+            }
+        };
+        let applied: i64 = c.query_row("SELECT seq FROM applied", [], |r| r.get(0))?;
+        // The log must go on where the indexes stopped, or they are rebuilt
+        // from the list: after the index file was lost or replaced.
+        if next_logged(main)? > applied + 1 {
+            drop(c);
+            rebuild(dir, main, notice)?;
+        }
+        let c = open_index(dir)?;
+        let applied: i64 = c.query_row("SELECT seq FROM applied", [], |r| r.get(0))?;
+        Ok(Indexer {
+            dir: dir.to_path_buf(),
+            applied: AtomicI64::new(applied),
+            wake: (Mutex::new(false), Condvar::new()),
+            closing: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+            readers: Mutex::new(vec![c]),
+        })
+    }
+
+    /// Tells the thread there is more to apply.
+    pub(super) fn wake(&self) {
+        let (lock, cv) = &self.wake;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_one();
+    }
+
+    /// Asks the thread to finish what is logged and stop.
+    pub(super) fn close(&self) {
+        self.closing.store(true, Ordering::Release);
+        self.wake();
+    }
+
+    /// The thread: apply the log, batch by batch, until the store closes.
+    pub(super) fn run(&self, main_dir: &Path) -> Result<(), StoreError> {
+        let mut index = open_index(&self.dir)?;
+        let main = schema::open_reader(main_dir)?;
+        loop {
+            let applied = self.applied.load(Ordering::Acquire);
+            let entries: Vec<(i64, i64, Option<String>)> = main
+                .prepare_cached(
+                    "SELECT seq, label, folded FROM search_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )?
+                .query_map((applied, BATCH), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            if let Some(&(last, _, _)) = entries.last() {
+                let tx = index.transaction()?;
+                for (_, label, folded) in &entries {
+                    apply(&tx, *label, folded.as_deref())?;
+                }
+                tx.prepare_cached("UPDATE applied SET seq = ?1")?.execute([last])?;
+                tx.commit()?;
+                self.applied.store(last, Ordering::Release);
+                if entries.len() as i64 == BATCH {
+                    continue;
+                }
+            } else if self.closing.load(Ordering::Acquire) {
+                return Ok(());
+            }
+            let (lock, cv) = &self.wake;
+            let mut woken = lock.lock().unwrap_or_else(|p| p.into_inner());
+            if !*woken && !self.closing.load(Ordering::Acquire) {
+                // Applying often keeps the tail searches read short; a
+                // batch per wake-up keeps FTS5's per-commit work rare.
+                woken =
+                    cv.wait_timeout(woken, Duration::from_millis(200)).unwrap_or_else(|p| p.into_inner()).0;
+            }
+            *woken = false;
+            drop(woken);
+            // Let a burst of groups gather into one batch.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Runs `f` on a connection to the indexes.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let c = match pooled {
+            Some(c) => c,
+            None => open_index_reader(&self.dir)?,
+        };
+        let result = f(&c);
+        if c.is_autocommit() {
+            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if pool.len() < 4 {
+                pool.push(c);
+            }
+        }
+        result
+    }
+
+    /// The labels of the first `limit` matches, in page order, as of the
+    /// main database's snapshot `main` (a read transaction is open on it);
+    /// `None` when the query has no index or the indexes are too far behind.
+    pub(super) fn labels(
+        &self,
+        main: &Connection,
+        folded: &str,
+        limit: usize,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let (sql, q) = match Query::of(folded) {
+            Query::Nothing => return Ok(Some(Vec::new())),
+            Query::Walk => return Ok(None),
+            Query::Trigrams(q) => ("SELECT rowid FROM grams WHERE grams MATCH ?1 ORDER BY rowid LIMIT ?2", q),
+            Query::Short(q) => {
+                ("SELECT rowid FROM short_grams WHERE short_grams MATCH ?1 ORDER BY rowid LIMIT ?2", q)
+            }
+        };
+        if self.stopped.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        self.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let found = (|| {
+                let applied: i64 = c.query_row("SELECT seq FROM applied", [], |r| r.get(0))?;
+                // What the indexes do not have yet: the last state of each label.
+                let backlog: i64 = main
+                    .prepare_cached("SELECT count(*) FROM search_log WHERE seq > ?1")?
+                    .query_row([applied], |r| r.get(0))?;
+                if backlog > MAX_TAIL {
+                    return Ok(None);
+                }
+                let mut tail: BTreeMap<i64, Option<String>> = BTreeMap::new();
+                let mut stmt =
+                    main.prepare_cached("SELECT label, folded FROM search_log WHERE seq > ?1 ORDER BY seq")?;
+                let mut rows = stmt.query([applied])?;
+                while let Some(row) = rows.next()? {
+                    tail.insert(row.get(0)?, row.get(1)?);
+                }
+                let mut stmt = c.prepare_cached(sql)?;
+                let indexed = stmt
+                    .query_map((&q, (limit + tail.len()).min(i64::MAX as usize) as i64), |r| {
+                        r.get::<_, i64>(0)
+                    })?;
+                let mut labels = BTreeSet::new();
+                for label in indexed {
+                    let label = label?;
+                    if !tail.contains_key(&label) {
+                        labels.insert(label);
+                    }
+                }
+                for (label, name) in &tail {
+                    if name.as_deref().is_some_and(|n| n.contains(folded)) {
+                        labels.insert(*label);
+                    }
+                }
+                Ok(Some(labels.into_iter().take(limit).collect()))
+            })();
+            let _ = c.execute_batch("COMMIT");
+            found
+        })
+    }
+}
+
+fn apply(c: &Connection, label: i64, folded: Option<&str>) -> rusqlite::Result<()> {
+    c.prepare_cached("DELETE FROM grams WHERE rowid = ?1")?.execute([label])?;
+    c.prepare_cached("DELETE FROM short_grams WHERE rowid = ?1")?.execute([label])?;
+    if let Some(folded) = folded {
+        c.prepare_cached("INSERT INTO grams(rowid, folded) VALUES (?1, ?2)")?.execute((label, folded))?;
+        let short = short_tokens(folded);
+        if !short.is_empty() {
+            c.prepare_cached("INSERT INTO short_grams(rowid, grams) VALUES (?1, ?2)")?
+                .execute((label, short))?;
+        }
     }
     Ok(())
 }
 
-/// Takes a label out of both indexes.
-pub(super) fn forget(c: &Connection, label: i64) -> rusqlite::Result<()> {
-    c.prepare_cached("DELETE FROM grams WHERE rowid = ?1")?.execute([label])?;
-    c.prepare_cached("DELETE FROM short_grams WHERE rowid = ?1")?.execute([label])?;
+fn open_index(dir: &Path) -> rusqlite::Result<Connection> {
+    let c = Connection::open(dir.join(FILE))?;
+    c.set_prepared_statement_cache_capacity(32);
+    c.busy_timeout(Duration::from_secs(10))?;
+    c.pragma_update(None, "journal_mode", "WAL")?;
+    // The log is dropped once applied, so what is applied must be durable.
+    c.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA cache_size = -4096; PRAGMA mmap_size = 0;
+         PRAGMA journal_size_limit = 4194304;",
+    )?;
+    c.execute_batch(&format!("BEGIN IMMEDIATE; {TABLES} COMMIT;"))?;
+    c.query_row("SELECT count(*) FROM applied", [], |r| r.get::<_, i64>(0))?;
+    Ok(c)
+}
+
+fn open_index_reader(dir: &Path) -> rusqlite::Result<Connection> {
+    let c = Connection::open_with_flags(
+        dir.join(FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    c.set_prepared_statement_cache_capacity(32);
+    c.busy_timeout(Duration::from_secs(10))?;
+    c.execute_batch("PRAGMA cache_size = -2048; PRAGMA mmap_size = 0;")?;
+    Ok(c)
+}
+
+/// Makes the indexes anew from the listed names, in batches, and leaves
+/// them applied up to the end of the log as it is now.
+fn rebuild(dir: &Path, main: &Connection, notice: fn(&str)) -> Result<(), StoreError> {
+    let listed: i64 = main.query_row("SELECT count(*) FROM listed", [], |r| r.get(0))?;
+    notice(&format!("building the search index of {listed} names, once"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("{FILE}{suffix}")));
+    }
+    let mut index = open_index(dir)?;
+    let last_logged = next_logged(main)? - 1;
+    let mut after = i64::MIN;
+    loop {
+        let batch: Vec<(i64, Vec<u8>)> = main
+            .prepare_cached(
+                "SELECT l.ord, s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord > ?1 ORDER BY l.ord LIMIT 5000",
+            )?
+            .query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some(&(last, _)) = batch.last() else { break };
+        let tx = index.transaction()?;
+        for (label, rec) in &batch {
+            let name = super::writer::decode_record(rec)?.name.folded();
+            apply(&tx, *label, Some(&name))?;
+        }
+        tx.commit()?;
+        after = last;
+    }
+    index.execute("UPDATE applied SET seq = ?1", [last_logged])?;
     Ok(())
 }
 
-/// The labels of the first `limit` matches, in page order; `None` when the
-/// query has no index ([`Query::Walk`]).
-pub(super) fn labels(c: &Connection, folded: &str, limit: usize) -> rusqlite::Result<Option<Vec<i64>>> {
-    let sql = match Query::of(folded) {
-        Query::Nothing => return Ok(Some(Vec::new())),
-        Query::Walk => return Ok(None),
-        Query::Trigrams(q) => ("SELECT rowid FROM grams WHERE grams MATCH ?1 ORDER BY rowid LIMIT ?2", q),
-        Query::Short(q) => {
-            ("SELECT rowid FROM short_grams WHERE short_grams MATCH ?1 ORDER BY rowid LIMIT ?2", q)
-        }
-    };
-    let mut stmt = c.prepare_cached(sql.0)?;
-    let rows = stmt.query_map((sql.1, limit as i64), |r| r.get(0))?;
-    rows.collect::<Result<Vec<i64>, _>>().map(Some)
+/// The sequence number of the first log entry not yet dropped, or of the
+/// next one when all were (the log's numbers are never reused).
+fn next_logged(main: &Connection) -> rusqlite::Result<i64> {
+    main.query_row(
+        "SELECT coalesce((SELECT min(seq) FROM search_log),
+                         (SELECT seq + 1 FROM sqlite_sequence WHERE name = 'search_log'), 1)",
+        [],
+        |r| r.get(0),
+    )
 }
 
 #[cfg(test)]

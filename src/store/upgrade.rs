@@ -15,6 +15,7 @@
 
 use super::legacy;
 use super::schema::{self, meta};
+use super::search;
 use super::writer::{self, in_transaction, Tx};
 use super::{Options, StoreError};
 use rusqlite::Connection;
@@ -194,7 +195,11 @@ fn move_aside(dir: &Path) -> Result<(), StoreError> {
 
 /// Rebuilds every derived index (name digests, page order, search) when
 /// the functions that compute them have changed since they were written.
-pub(super) fn rebuild_if_name_functions_changed(c: &Connection, options: Options) -> Result<(), StoreError> {
+pub(super) fn rebuild_if_name_functions_changed(
+    dir: &Path,
+    c: &Connection,
+    options: Options,
+) -> Result<(), StoreError> {
     let now = writer::name_functions_fingerprint();
     let stored = schema::meta_int(c, "names")?;
     if stored == Some(now) {
@@ -207,13 +212,14 @@ pub(super) fn rebuild_if_name_functions_changed(c: &Connection, options: Options
         ));
         in_transaction(c, |tx| {
             tx.c.execute_batch(
-                "DELETE FROM listed; DELETE FROM bins;
-                 INSERT INTO grams(grams) VALUES ('delete-all');
-                 INSERT INTO short_grams(short_grams) VALUES ('delete-all');
-                 UPDATE sig SET ord = NULL;",
+                "DELETE FROM listed; DELETE FROM bins; DELETE FROM search_log; UPDATE sig SET ord = NULL;",
             )?;
             Ok(())
         })?;
+        // The search index is made anew from the list once it is rebuilt.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("{}{suffix}", search::FILE)));
+        }
         let mut progress = Progress::new("rebuilding the indexes", total as u64, options.notice);
         let mut after = 0i64;
         let mut done = 0u64;

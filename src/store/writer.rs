@@ -1,13 +1,19 @@
 //! The writer thread: the only code that changes the store. It takes the
-//! requests waiting (up to [`MAX_GROUP`]), applies each inside one SQLite
-//! transaction, each request under a savepoint of its own (a request that
-//! fails is rolled back alone), and commits once: with `synchronous = FULL`
-//! the commit returns after the WAL is fsynced, and only then is any of the
-//! group answered (group commit). Later requests of a group read what the
-//! earlier ones wrote, as the transaction sees its own writes.
+//! requests waiting (up to [`MAX_GROUP`]), applies them inside one SQLite
+//! transaction and commits once: with `synchronous = FULL` the commit
+//! returns after the WAL is fsynced, and only then is any of the group
+//! answered (group commit). Later requests of a group read what the earlier
+//! ones wrote, as the transaction sees its own writes.
+//!
+//! A refusal (a used token, a duplicate) is decided before its request
+//! writes anything; a store error after writes spoils the group, which is
+//! rolled back and answered as not written. What every signature would
+//! otherwise read or update one row at a time (the phase, the next ids, the
+//! counts, the per-bin counts) is kept for the group and written once.
 
-use super::order;
+use super::order::{self, BinDeltas};
 use super::schema::{self, meta};
+use super::search;
 use super::*;
 use crate::domain::flags;
 use rusqlite::{Connection, OptionalExtension};
@@ -101,11 +107,69 @@ pub(super) struct Tx<'a> {
     pub(super) c: &'a Connection,
     /// The change touches what the public sees (pages must be rebuilt).
     pub(super) public: bool,
+    phase: Option<Phase>,
+    next_id: Option<u64>,
+    audit_seq: Option<u64>,
+    /// Waiting for review before the group, once read.
+    pending_before: Option<u64>,
+    /// Per kind: published, listed, pending, unlisted with details.
+    counts: [[i64; 4]; 3],
+    bins: BinDeltas,
 }
 
-impl Tx<'_> {
-    fn phase(&self) -> Result<Phase, StoreError> {
-        read_phase(self.c)
+const PUBLISHED: usize = 0;
+const LISTED: usize = 1;
+const PENDING: usize = 2;
+const DETAILS: usize = 3;
+
+impl<'a> Tx<'a> {
+    pub(super) fn new(c: &'a Connection) -> Tx<'a> {
+        Tx {
+            c,
+            public: false,
+            phase: None,
+            next_id: None,
+            audit_seq: None,
+            pending_before: None,
+            counts: [[0; 4]; 3],
+            bins: BinDeltas::new(),
+        }
+    }
+
+    /// Writes what the group kept to write once; before the commit.
+    pub(super) fn finish(&mut self) -> Result<(), StoreError> {
+        if let Some(next) = self.next_id {
+            schema::set_meta(self.c, meta::NEXT_ID, next as i64)?;
+        }
+        if let Some(next) = self.audit_seq {
+            schema::set_meta(self.c, meta::AUDIT_SEQ, next as i64)?;
+        }
+        for (kind, d) in self.counts.iter().enumerate() {
+            if d.iter().any(|n| *n != 0) {
+                (self.c.prepare_cached(
+                    "UPDATE counts SET published = published + ?2, listed = listed + ?3,
+                     pending = pending + ?4, details = details + ?5 WHERE kind = ?1",
+                )?)
+                .execute((kind as i64, d[PUBLISHED], d[LISTED], d[PENDING], d[DETAILS]))?;
+            }
+        }
+        order::count_bins(self.c, &self.bins)?;
+        Ok(())
+    }
+
+    fn phase(&mut self) -> Result<Phase, StoreError> {
+        if let Some(p) = self.phase {
+            return Ok(p);
+        }
+        let p = read_phase(self.c)?;
+        self.phase = Some(p);
+        Ok(p)
+    }
+
+    fn set_phase(&mut self, phase: Phase) -> Result<(), StoreError> {
+        schema::set_meta(self.c, meta::PHASE, json_text(&phase))?;
+        self.phase = Some(phase);
+        Ok(())
     }
 
     fn record(&self, id: u64) -> Result<Option<Record>, StoreError> {
@@ -115,26 +179,46 @@ impl Tx<'_> {
         bytes.map(|b| decode_record(&b)).transpose()
     }
 
-    fn next_seq(&self, key: &str) -> Result<u64, StoreError> {
-        let next = schema::meta_int(self.c, key)?.unwrap_or(1);
-        schema::set_meta(self.c, key, next + 1)?;
-        Ok(next as u64)
-    }
-
-    fn count(&self, kind: Kind, column: &str, delta: i64) -> Result<(), StoreError> {
-        let sql = match column {
-            "published" => "UPDATE counts SET published = published + ?2 WHERE kind = ?1",
-            "listed" => "UPDATE counts SET listed = listed + ?2 WHERE kind = ?1",
-            "pending" => "UPDATE counts SET pending = pending + ?2 WHERE kind = ?1",
-            _ => "UPDATE counts SET details = details + ?2 WHERE kind = ?1",
+    fn next_id(&mut self) -> Result<u64, StoreError> {
+        let next = match self.next_id {
+            Some(n) => n,
+            None => schema::meta_int(self.c, meta::NEXT_ID)?.unwrap_or(1).max(1) as u64,
         };
-        self.c.prepare_cached(sql)?.execute((kind_code(kind), delta))?;
-        Ok(())
+        self.next_id = Some(next + 1);
+        Ok(next)
     }
 
-    fn pending_total(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.c.prepare_cached("SELECT sum(pending) FROM counts")?.query_row([], |r| r.get(0))?;
-        Ok(n.max(0) as u64)
+    fn next_audit_seq(&mut self) -> Result<u64, StoreError> {
+        let next = match self.audit_seq {
+            Some(n) => n,
+            None => schema::meta_int(self.c, meta::AUDIT_SEQ)?.unwrap_or(1).max(1) as u64,
+        };
+        self.audit_seq = Some(next + 1);
+        Ok(next)
+    }
+
+    /// Sets the next id outright (a restore).
+    fn set_next_id(&mut self, next: u64) {
+        self.next_id = Some(next);
+    }
+
+    fn count(&mut self, kind: Kind, column: usize, delta: i64) {
+        self.counts[kind_code(kind) as usize][column] += delta;
+    }
+
+    fn pending_total(&mut self) -> Result<u64, StoreError> {
+        let before = match self.pending_before {
+            Some(n) => n,
+            None => {
+                let n: i64 =
+                    self.c.prepare_cached("SELECT sum(pending) FROM counts")?.query_row([], |r| r.get(0))?;
+                let n = n.max(0) as u64;
+                self.pending_before = Some(n);
+                n
+            }
+        };
+        let delta: i64 = self.counts.iter().map(|k| k[PENDING]).sum();
+        Ok(before.saturating_add_signed(delta))
     }
 
     /// Whether a signature of this kind with this folded name is here.
@@ -177,30 +261,38 @@ impl Tx<'_> {
             r.id as i64,
         ))?;
         if r.status == Status::Published && r.listed {
-            let label = order::place(self.c, r.kind, &e.sort_key, r.id)?;
-            order::insert(self.c, label, r.id, &e.sort_key, &e.folded)?;
+            let label = order::place(self.c, &mut self.bins, r.kind, &e.sort_key, r.id)?;
+            (self.c.prepare_cached("UPDATE sig SET ord = ?1 WHERE id = ?2")?)
+                .execute((label, r.id as i64))?;
+            order::insert(self.c, &mut self.bins, label, r.id, &e.sort_key, &e.folded)?;
         }
         Ok(())
     }
 
     fn add_with(&mut self, r: &Record, e: &NameEntries) -> Result<(), StoreError> {
         let id = r.id as i64;
-        (self.c.prepare_cached("INSERT INTO sig(id, fold, skel, rec) VALUES (?1, ?2, ?3, ?4)")?)
-            .execute((id, e.fold, e.skel, json(r)))?;
+        let listed = r.status == Status::Published && r.listed;
+        let label = match listed {
+            true => Some(order::place(self.c, &mut self.bins, r.kind, &e.sort_key, r.id)?),
+            false => None,
+        };
+        (self.c.prepare_cached("INSERT INTO sig(id, fold, skel, ord, rec) VALUES (?1, ?2, ?3, ?4, ?5)")?)
+            .execute((id, e.fold, e.skel, label, json(r)))?;
+        if let Some(label) = label {
+            order::insert(self.c, &mut self.bins, label, r.id, &e.sort_key, &e.folded)?;
+        }
         if !r.listed && (r.affiliation.is_some() || r.country.is_some()) {
-            self.count(r.kind, "details", 1)?;
+            self.count(r.kind, DETAILS, 1);
         }
         match r.status {
             Status::Published => {
-                self.count(r.kind, "published", 1)?;
+                self.count(r.kind, PUBLISHED, 1);
                 if r.listed {
-                    self.count(r.kind, "listed", 1)?;
-                    let label = order::place(self.c, r.kind, &e.sort_key, r.id)?;
-                    order::insert(self.c, label, r.id, &e.sort_key, &e.folded)?;
+                    self.count(r.kind, LISTED, 1);
                 }
             }
             Status::Pending => {
-                self.count(r.kind, "pending", 1)?;
+                self.count(r.kind, PENDING, 1);
                 (self.c.prepare_cached("INSERT INTO pending(id, kind) VALUES (?1, ?2)")?)
                     .execute((id, kind_code(r.kind)))?;
                 for f in &r.flags {
@@ -225,20 +317,20 @@ impl Tx<'_> {
             .flatten();
         self.c.prepare_cached("DELETE FROM sig WHERE id = ?1")?.execute([id])?;
         if !r.listed && (r.affiliation.is_some() || r.country.is_some()) {
-            self.count(r.kind, "details", -1)?;
+            self.count(r.kind, DETAILS, -1);
         }
         match r.status {
             Status::Published => {
-                self.count(r.kind, "published", -1)?;
+                self.count(r.kind, PUBLISHED, -1);
                 if r.listed {
-                    self.count(r.kind, "listed", -1)?;
+                    self.count(r.kind, LISTED, -1);
                 }
                 if let Some(label) = label {
-                    order::forget(self.c, label)?;
+                    order::forget(self.c, &mut self.bins, label)?;
                 }
             }
             Status::Pending => {
-                self.count(r.kind, "pending", -1)?;
+                self.count(r.kind, PENDING, -1);
                 self.c.prepare_cached("DELETE FROM pending WHERE id = ?1")?.execute([id])?;
                 for f in &r.flags {
                     (self.c.prepare_cached("DELETE FROM pending_flag WHERE flag = ?1 AND id = ?2")?)
@@ -288,7 +380,7 @@ impl Tx<'_> {
         } else {
             Status::Published
         };
-        let id = self.next_seq(meta::NEXT_ID).map_err(unavailable)?;
+        let id = self.next_id().map_err(unavailable)?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -329,7 +421,7 @@ impl Tx<'_> {
     }
 
     fn audit(&mut self, moderator: &str, action: AuditAction, r: Option<&Record>) -> Result<(), StoreError> {
-        let seq = self.next_seq(meta::AUDIT_SEQ)?;
+        let seq = self.next_audit_seq()?;
         let entry = AuditEntry {
             day: Day::today(),
             moderator: moderator.to_string(),
@@ -423,7 +515,7 @@ impl Tx<'_> {
                     other => other,
                 };
                 if phase != current {
-                    schema::set_meta(self.c, meta::PHASE, json_text(&phase))?;
+                    self.set_phase(phase)?;
                     let what = match phase {
                         Phase::Open => AuditAction::SigningOpened,
                         Phase::Paused => AuditAction::SigningPaused,
@@ -459,7 +551,7 @@ impl Tx<'_> {
             if self.has_name(kind, &NameEntries::of(kind, &name))? {
                 continue; // already here: one signatory, not two
             }
-            let id = self.next_seq(meta::NEXT_ID)?;
+            let id = self.next_id()?;
             self.add(&Record::imported(id, name, kind, Day::today()))?;
             imported += 1;
         }
@@ -489,8 +581,8 @@ impl Tx<'_> {
                 _ => return Err(StoreError::BadBackup(format!("bad withdrawal hash for {id}"))),
             }
         }
-        schema::set_meta(self.c, meta::NEXT_ID, (max_id + 1) as i64)?;
-        schema::set_meta(self.c, meta::PHASE, json_text(&backup.phase))?;
+        self.set_next_id(max_id + 1);
+        self.set_phase(backup.phase)?;
         schema::set_meta(self.c, meta::IMPORTED, 1)?;
         self.public = true;
         Ok(backup.signatures.len())
@@ -521,7 +613,8 @@ impl Tx<'_> {
                 .execute((json(&r), r.id as i64))?;
         }
         self.c.execute("UPDATE counts SET details = 0", [])?;
-        schema::set_meta(self.c, meta::PHASE, json_text(&Phase::Closed { day, purged: true }))?;
+        self.counts.iter_mut().for_each(|k| k[DETAILS] = 0);
+        self.set_phase(Phase::Closed { day, purged: true })?;
         self.audit("retention", AuditAction::Purged, None)?;
         Ok(true)
     }
@@ -544,8 +637,8 @@ pub(super) fn in_transaction<T>(
     f: impl FnOnce(&mut Tx) -> Result<T, StoreError>,
 ) -> Result<(T, bool), StoreError> {
     c.execute_batch("BEGIN IMMEDIATE")?;
-    let mut tx = Tx { c, public: false };
-    match f(&mut tx) {
+    let mut tx = Tx::new(c);
+    match f(&mut tx).and_then(|v| tx.finish().map(|()| v)) {
         Ok(v) => match c.execute_batch("COMMIT") {
             Ok(()) => Ok((v, tx.public)),
             Err(e) => {
@@ -576,12 +669,14 @@ impl Writer {
         });
         if let Ok((true, _)) = purged {
             self.inner.generation.fetch_add(1, Ordering::AcqRel);
+            self.inner.index.wake();
         }
     }
 
     /// The writer loop: take a group, apply it, commit it, answer it.
     pub(super) fn run(&self, mut rx: mpsc::Receiver<Request>) {
         let mut last_daily = Day(0);
+        let mut dropped = 0;
         let mut answers: Vec<Answer> = Vec::with_capacity(MAX_GROUP);
         loop {
             let today = Day::today();
@@ -591,21 +686,34 @@ impl Writer {
             }
             let Some(first) = rx.blocking_recv() else { break }; // every handle is gone
             let begun = self.c.execute_batch("BEGIN IMMEDIATE").is_ok();
-            let mut tx = Tx { c: &self.c, public: false };
+            let mut tx = Tx::new(&self.c);
+            let mut spoiled = !begun;
             let mut next = Some(first);
             while let Some(request) = next.take() {
-                answers.push(if begun { answer(&mut tx, request) } else { unanswered(request) });
+                let answer = if spoiled { unanswered(request) } else { answer(&mut tx, request) };
+                spoiled |= answer.is_store_error();
+                answers.push(answer);
                 if answers.len() < MAX_GROUP {
                     next = rx.try_recv().ok();
                 }
             }
+            // What the search indexer has applied leaves the log with this group.
+            let applied = self.inner.index.applied.load(Ordering::Acquire);
+            if !spoiled && applied > dropped {
+                spoiled |= search::drop_applied(&self.c, applied).is_err();
+            }
             let public = tx.public;
-            let durable = begun && self.c.execute_batch("COMMIT").is_ok();
+            spoiled = spoiled || tx.finish().is_err();
+            let durable = !spoiled && self.c.execute_batch("COMMIT").is_ok();
             if begun && !durable {
                 let _ = self.c.execute_batch("ROLLBACK");
             }
-            if durable && public {
-                self.inner.generation.fetch_add(1, Ordering::AcqRel);
+            if durable {
+                dropped = dropped.max(applied);
+                if public {
+                    self.inner.generation.fetch_add(1, Ordering::AcqRel);
+                    self.inner.index.wake();
+                }
             }
             for answer in answers.drain(..) {
                 if durable {
@@ -618,12 +726,9 @@ impl Writer {
     }
 }
 
-/// Works out a request's answer under a savepoint of its own: a request
-/// that fails leaves nothing behind, and the rest of the group goes on.
+/// Works out a request's answer, writing what it changes into the group.
 fn answer(tx: &mut Tx, request: Request) -> Answer {
-    let saved = tx.c.execute_batch("SAVEPOINT request").is_ok();
-    let public_before = tx.public;
-    let answer = match request {
+    match request {
         Request::Sign(new, reply) => {
             let (new, entries) = *new;
             Answer::Sign(tx.sign(&new, &entries), reply)
@@ -633,20 +738,10 @@ fn answer(tx: &mut Tx, request: Request) -> Answer {
         Request::Restore(backup, reply) => Answer::Count(tx.restore(*backup), reply),
         #[cfg(test)]
         Request::Crash => panic!("a test crashes the writer"),
-    };
-    if !saved {
-        return answer.failed();
     }
-    if answer.is_error() {
-        let _ = tx.c.execute_batch("ROLLBACK TO request; RELEASE request");
-        tx.public = public_before;
-    } else if tx.c.execute_batch("RELEASE request").is_err() {
-        return answer.failed();
-    }
-    answer
 }
 
-/// A request that could not be started (no transaction): it fails.
+/// A request that comes after a store error in its group: it fails.
 fn unanswered(request: Request) -> Answer {
     match request {
         Request::Sign(_, reply) => Answer::Sign(Err(SignError::Unavailable), reply),
@@ -667,8 +762,16 @@ enum Answer {
 }
 
 impl Answer {
-    fn is_error(&self) -> bool {
-        matches!(self, Answer::Count(Err(_), _) | Answer::Sign(Err(_), _) | Answer::Withdraw(Err(_), _))
+    /// An error after which the group's writes cannot be trusted; refusals
+    /// (decided before any write) are not.
+    fn is_store_error(&self) -> bool {
+        matches!(
+            self,
+            Answer::Count(Err(e), _) if !matches!(e, StoreError::NotEmpty)
+        ) || matches!(
+            self,
+            Answer::Sign(Err(SignError::Unavailable), _) | Answer::Withdraw(Err(SignError::Unavailable), _)
+        )
     }
 
     fn send(self) {
@@ -676,15 +779,6 @@ impl Answer {
             Answer::Sign(r, tx) => drop(tx.send(r)),
             Answer::Withdraw(r, tx) => drop(tx.send(r)),
             Answer::Count(r, tx) => drop(tx.send(r)),
-        }
-    }
-
-    /// The answer as a failure, whatever it was.
-    fn failed(self) -> Answer {
-        match self {
-            Answer::Sign(_, tx) => Answer::Sign(Err(SignError::Unavailable), tx),
-            Answer::Withdraw(_, tx) => Answer::Withdraw(Err(SignError::Unavailable), tx),
-            Answer::Count(_, tx) => Answer::Count(Err(StoreError::NotWritten), tx),
         }
     }
 
