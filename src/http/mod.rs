@@ -242,4 +242,18 @@ mod tests {
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
         assert!(r.headers().get(header::DATE).is_none() && r.headers().get(header::SERVER).is_none());
     }
+
+    #[test]
+    fn a_file_response_has_its_length_and_every_header() {
+        let headers = Headers::new("'sha256-abc='", None);
+        let file = std::sync::Arc::new(tempfile::tempfile().unwrap());
+        let mut r = respond_file(StatusCode::OK, "application/json", "max-age=60", file, 1234);
+        headers.finish(&mut r, "/signatories.json");
+        assert_eq!(r.headers()[header::CONTENT_LENGTH], "1234");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "max-age=60");
+        assert!(r.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        assert_eq!(r.headers()[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(hyper::body::Body::size_hint(r.body()).exact(), Some(1234));
+    }
 }
