@@ -10,10 +10,10 @@
 //! | layer | module | owns |
 //! |---|---|---|
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
-//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data, its page cache, its refusals |
+//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
-//! | plumbing | [`http`] | bodies, the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
-//! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports; no HTTP, no queries |
+//! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
+//! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
 //! | words | [`messages`] | the catalogue: message id → sentence; the only place for a refusal's words |
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
@@ -35,6 +35,9 @@
 //!                       -> render thank-you page with the withdrawal code
 //!   a refusal           site::Refusal -> http::Answer (status, Retry-After, message ids)
 //!                       -> messages::Catalogue -> render error page (or the form again)
+//!   GET /signatories.json  on the blocking pool: site's page cache (a file per view generation,
+//!                       built by streaming each_published into DATA/exports), then sent from
+//!                       that open file in 64 KiB chunks
 //! http::Headers         the security headers, on every response
 //! ```
 //!

@@ -1,22 +1,23 @@
 //! The plumbing: what every surface shares and nothing about letters.
 //! Response bodies (a page in up to three pieces, written with one vectored
-//! write), the headers every response carries ([`Headers`]), form and query
+//! write, or a file streamed in bounded chunks: [`Body`]), the headers every response carries ([`Headers`]), form and query
 //! decoding within limits ([`form`]), and the server: one accept loop over
 //! any [`server::Acceptor`] of byte streams, owning the connection slots,
 //! the per-circuit connection cap, the timeouts and graceful shutdown
 //! ([`server`]). A listener is bound to a [`server::Router`]; this layer
 //! renders no page and never logs a request.
 
+mod body;
 pub mod form;
 pub mod server;
 
 use bytes::buf::{Buf, Chain};
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 
 use crate::messages::{Message, MessageId};
+pub use body::{Body, FILE_CHUNK};
 pub use form::{query_param, Form, FormError, FormLimits};
 pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
 
@@ -24,9 +25,6 @@ pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
 /// write and never copied together: the cached letter page around its
 /// per-request form token (the page is 28 KB and served more than anything).
 pub type Pieces = Chain<Chain<Bytes, Bytes>, Bytes>;
-
-/// Every response's body.
-pub type Body = Full<Pieces>;
 
 /// A response.
 pub type Reply = Response<Body>;
@@ -59,7 +57,24 @@ pub fn respond_pieces(
     cache: &'static str,
     body: Pieces,
 ) -> Reply {
-    let mut resp = Response::new(Full::new(body));
+    with_type(Response::new(Body::pieces(body)), status, content_type, cache)
+}
+
+/// A response streaming the first `len` bytes of `file` (see
+/// [`Body::file`]), with its `Content-Length`.
+pub fn respond_file(
+    status: StatusCode,
+    content_type: &'static str,
+    cache: &'static str,
+    file: std::sync::Arc<std::fs::File>,
+    len: u64,
+) -> Reply {
+    let mut resp = with_type(Response::new(Body::file(file, len)), status, content_type, cache);
+    resp.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    resp
+}
+
+fn with_type(mut resp: Reply, status: StatusCode, content_type: &'static str, cache: &'static str) -> Reply {
     *resp.status_mut() = status;
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -226,5 +241,19 @@ mod tests {
         assert_eq!(r.headers()["onion-location"], "http://abc.onion/privacy");
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
         assert!(r.headers().get(header::DATE).is_none() && r.headers().get(header::SERVER).is_none());
+    }
+
+    #[test]
+    fn a_file_response_has_its_length_and_every_header() {
+        let headers = Headers::new("'sha256-abc='", None);
+        let file = std::sync::Arc::new(tempfile::tempfile().unwrap());
+        let mut r = respond_file(StatusCode::OK, "application/json", "max-age=60", file, 1234);
+        headers.finish(&mut r, "/signatories.json");
+        assert_eq!(r.headers()[header::CONTENT_LENGTH], "1234");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "max-age=60");
+        assert!(r.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        assert_eq!(r.headers()[header::REFERRER_POLICY], "no-referrer");
+        assert_eq!(hyper::body::Body::size_hint(r.body()).exact(), Some(1234));
     }
 }

@@ -2,10 +2,15 @@
 //! pages show (the letter, its phase, the counts with how many wait for
 //! review), as JSON, and the names as CSV. A page rendered from the JSON is
 //! the page the origin shows.
+//!
+//! Both are written incrementally into any [`Write`], one signatory at a
+//! time ([`JsonWriter`], [`CsvWriter`]): at a million names the whole
+//! document would not fit the memory the server is allowed.
 
 use crate::domain::{Counts, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
 use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
 
 /// A count per kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,9 +77,79 @@ pub struct OpenData {
     pub signatories: Vec<PublicSignatory>,
 }
 
-/// The JSON export.
-pub fn json(data: &OpenData) -> Result<Vec<u8>, serde_json::Error> {
-    serde_json::to_vec_pretty(data)
+/// Writes the JSON export one signatory at a time, byte for byte what
+/// `serde_json::to_vec_pretty` makes of the whole [`OpenData`].
+pub struct JsonWriter<W: Write> {
+    out: W,
+    /// No signatory written yet: the list closes as `[]`.
+    empty: bool,
+}
+
+/// Where the names go in the pretty document: two levels in.
+const ITEM_INDENT: &[u8] = b"    ";
+
+impl<W: Write> JsonWriter<W> {
+    /// Writes everything up to the list of names: `head`'s letter, phase
+    /// and counts (its own `signatories` must be empty).
+    pub fn start(mut out: W, head: &OpenData) -> io::Result<JsonWriter<W>> {
+        // The head is small: render it whole, and cut it where the list's
+        // closing bracket would be, so its layout is serde's, not ours.
+        let whole = serde_json::to_vec_pretty(head)?;
+        let open = whole
+            .strip_suffix(b"]\n}")
+            .filter(|h| h.ends_with(b"[") && head.signatories.is_empty())
+            .ok_or_else(|| io::Error::other("the export's head does not end in an empty list"))?;
+        out.write_all(open)?;
+        Ok(JsonWriter { out, empty: true })
+    }
+
+    /// The next signatory of the list.
+    pub fn signatory(&mut self, s: &PublicSignatory) -> io::Result<()> {
+        if !self.empty {
+            self.out.write_all(b",")?;
+        }
+        self.empty = false;
+        self.out.write_all(b"\n")?;
+        self.out.write_all(ITEM_INDENT)?;
+        serde_json::to_writer_pretty(Indented(&mut self.out), s)?;
+        Ok(())
+    }
+
+    /// Closes the list and the document; the writer, unflushed.
+    pub fn finish(mut self) -> io::Result<W> {
+        let tail: &[u8] = if self.empty { b"]\n}" } else { b"\n  ]\n}" };
+        self.out.write_all(tail)?;
+        Ok(self.out)
+    }
+}
+
+/// Indents every line after the first by [`ITEM_INDENT`]: a value
+/// pretty-printed alone then reads as one nested in the list. JSON text has
+/// no raw newline inside a string, so every `\n` is a line break.
+struct Indented<W>(W);
+
+impl<W: Write> Write for Indented<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let mut lines = buf.split(|b| *b == b'\n');
+        if let Some(first) = lines.next() {
+            self.0.write_all(first)?;
+        }
+        for line in lines {
+            self.0.write_all(b"\n")?;
+            self.0.write_all(ITEM_INDENT)?;
+            self.0.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// A cell a spreadsheet would read as a formula gets a leading apostrophe.
@@ -85,19 +160,32 @@ fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// CSV of published, listed names.
-pub fn csv(signatories: &[PublicSignatory]) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["name", "kind", "affiliation", "country"])?;
-    for s in signatories {
-        w.write_record([
+/// Writes the CSV of published, listed names one row at a time.
+pub struct CsvWriter<W: Write>(csv::Writer<W>);
+
+impl<W: Write> CsvWriter<W> {
+    /// Writes the header row.
+    pub fn start(out: W) -> io::Result<CsvWriter<W>> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["name", "kind", "affiliation", "country"])?;
+        Ok(CsvWriter(w))
+    }
+
+    /// The next signatory's row.
+    pub fn signatory(&mut self, s: &PublicSignatory) -> io::Result<()> {
+        self.0.write_record([
             csv_cell(&s.name).as_ref(),
             s.kind.as_str(),
             csv_cell(s.affiliation.as_deref().unwrap_or("")).as_ref(),
             csv_cell(s.country.as_deref().unwrap_or("")).as_ref(),
         ])?;
+        Ok(())
     }
-    w.into_inner().map_err(|e| e.into_error().into())
+
+    /// Writes out what the CSV writer holds; the writer, unflushed.
+    pub fn finish(self) -> io::Result<W> {
+        self.0.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 #[cfg(test)]
@@ -121,7 +209,7 @@ mod tests {
             counts: OpenCounts::from(&counts),
             signatories: Vec::new(),
         };
-        let value: serde_json::Value = serde_json::from_slice(&json(&data).unwrap()).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&streamed(&data).0).unwrap();
         assert_eq!(value["counts"]["organization"], 2);
         assert_eq!(value["counts"]["total"], 8);
         assert_eq!(value["counts"]["listed"]["individual"], 4);
@@ -130,5 +218,84 @@ mod tests {
         assert_eq!(value["letter"]["title"], data.letter.title.as_str());
         let back: OpenData = serde_json::from_value(value).unwrap();
         assert_eq!(back.counts, data.counts);
+    }
+
+    /// The exports as they were built before they streamed: the whole
+    /// document at once.
+    fn whole(data: &OpenData) -> (Vec<u8>, Vec<u8>) {
+        let json = serde_json::to_vec_pretty(data).unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["name", "kind", "affiliation", "country"]).unwrap();
+        for s in &data.signatories {
+            w.write_record([
+                csv_cell(&s.name).as_ref(),
+                s.kind.as_str(),
+                csv_cell(s.affiliation.as_deref().unwrap_or("")).as_ref(),
+                csv_cell(s.country.as_deref().unwrap_or("")).as_ref(),
+            ])
+            .unwrap();
+        }
+        (json, w.into_inner().unwrap())
+    }
+
+    fn streamed(data: &OpenData) -> (Vec<u8>, Vec<u8>) {
+        let head = OpenData { signatories: Vec::new(), ..data.clone() };
+        let mut json = JsonWriter::start(Vec::new(), &head).unwrap();
+        let mut csv = CsvWriter::start(Vec::new()).unwrap();
+        for s in &data.signatories {
+            json.signatory(s).unwrap();
+            csv.signatory(s).unwrap();
+        }
+        (json.finish().unwrap(), csv.finish().unwrap())
+    }
+
+    #[test]
+    fn streamed_exports_are_the_bytes_of_the_whole_documents() {
+        let person =
+            |name: &str, kind, affiliation: Option<&str>, country: Option<&str>, verified| PublicSignatory {
+                name: name.into(),
+                kind,
+                affiliation: affiliation.map(Into::into),
+                country: country.map(Into::into),
+                verified,
+            };
+        let all = vec![
+            person("Access Now", Kind::Organization, None, Some("Worldwide"), true),
+            person("=HYPERLINK(\"x\")", Kind::Company, Some("+1 \"Org\"\nline"), None, false),
+            person("Zoë Ünïcode 名前", Kind::Individual, Some("Café, Paris"), Some("France"), false),
+            person("Ada Lovelace", Kind::Individual, None, None, false),
+        ];
+        let counts = Counts { published: [1, 1, 2], listed: [1, 1, 2], pending: [0, 3, 1] };
+        for (phase, signatories) in
+            [(Phase::Open, all.clone()), (Phase::Paused, all[..1].to_vec()), (Phase::Open, vec![])]
+        {
+            let data = OpenData {
+                letter: crate::letter::Content::embedded().letter,
+                phase,
+                counts: OpenCounts::from(&counts),
+                signatories,
+            };
+            let (json, csv) = streamed(&data);
+            let (old_json, old_csv) = whole(&data);
+            assert_eq!(String::from_utf8(json).unwrap(), String::from_utf8(old_json).unwrap());
+            assert_eq!(String::from_utf8(csv).unwrap(), String::from_utf8(old_csv).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_head_that_already_has_names_is_refused() {
+        let data = OpenData {
+            letter: crate::letter::Content::embedded().letter,
+            phase: Phase::Open,
+            counts: OpenCounts::from(&Counts::default()),
+            signatories: vec![PublicSignatory {
+                name: "Ada".into(),
+                kind: Kind::Individual,
+                affiliation: None,
+                country: None,
+                verified: false,
+            }],
+        };
+        assert!(JsonWriter::start(Vec::new(), &data).is_err());
     }
 }

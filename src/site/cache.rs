@@ -1,13 +1,15 @@
-//! The public site's page cache: the letter page and the exports, built
-//! once per generation of the public view and kept as bytes. While one
-//! request rebuilds, or within `min_rebuild` of the last build, the others
-//! get the previous build instead of queueing or rebuilding again.
+//! The public site's page cache: the letter page, kept as bytes, and the
+//! exports, kept as files ([`ExportFile`]), each built once per generation
+//! of the public view. While one request rebuilds, or within `min_rebuild`
+//! of the last build, the others get the previous build instead of
+//! queueing or rebuilding again.
 
+use super::exports::{ExportFile, Format};
 use bytes::Bytes;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Bytes of a page rendered for one generation of the public view.
+/// A page or export built for one generation of the public view.
 struct Cached<T> {
     generation: u64,
     value: Arc<T>,
@@ -36,15 +38,54 @@ impl<T> Default for Slot<T> {
     }
 }
 
+/// A slot, and the signal that its rebuild ended.
+struct Shelf<T> {
+    slot: Mutex<Slot<T>>,
+    rebuilt: Condvar,
+}
+
+impl<T> Default for Shelf<T> {
+    fn default() -> Self {
+        Shelf { slot: Mutex::default(), rebuilt: Condvar::new() }
+    }
+}
+
+impl<T> Shelf<T> {
+    fn lock(&self) -> MutexGuard<'_, Slot<T>> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Whether a request that finds nothing built yet while another builds
+/// waits for that build (exports: one build at a time, on the blocking
+/// pool) or builds too (the letter page: cheap, and built on the
+/// connection threads, which must not block).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum First {
+    Wait,
+    BuildToo,
+}
+
 /// Cached pages and exports, rebuilt on the first request after a change.
 pub struct PageCache {
-    letter: Mutex<Slot<LetterPage>>,
-    json: Mutex<Slot<Bytes>>,
-    csv: Mutex<Slot<Bytes>>,
+    letter: Shelf<LetterPage>,
+    json: Shelf<ExportFile>,
+    csv: Shelf<ExportFile>,
     /// Builds of one page this close together, at most one: under a signing
     /// load every group changes the page, and rebuilding for each took a
     /// third of the connection threads' time.
     min_rebuild: Duration,
+}
+
+/// Ends a rebuild however the build ends, a panic included: otherwise the
+/// slot would stay "rebuilding" and never be rebuilt again.
+struct Rebuilding<'a, T>(&'a Shelf<T>);
+
+impl<T> Drop for Rebuilding<'_, T> {
+    fn drop(&mut self) {
+        self.0.lock().rebuilding = false;
+        self.0.rebuilt.notify_all();
+    }
 }
 
 /// The value for `generation`, building it if needed. While one request
@@ -53,40 +94,52 @@ pub struct PageCache {
 /// load the page lags by at most `min_rebuild` plus one build. A build that
 /// fails is not kept: its error is answered and the next request tries again.
 fn cached<T, E>(
-    slot: &Mutex<Slot<T>>,
+    shelf: &Shelf<T>,
     generation: u64,
     min_rebuild: Duration,
+    first: First,
     build: impl FnOnce() -> Result<T, E>,
 ) -> Result<Arc<T>, E> {
-    let lock = || slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     {
-        let mut s = lock();
-        match &s.latest {
-            Some(c) if c.generation >= generation => return Ok(Arc::clone(&c.value)),
-            Some(c) if s.rebuilding || c.built.elapsed() < min_rebuild => return Ok(Arc::clone(&c.value)),
-            _ => s.rebuilding = true,
+        let mut s = shelf.lock();
+        loop {
+            match &s.latest {
+                Some(c) if c.generation >= generation => return Ok(Arc::clone(&c.value)),
+                Some(c) if s.rebuilding || c.built.elapsed() < min_rebuild => {
+                    return Ok(Arc::clone(&c.value))
+                }
+                None if s.rebuilding && first == First::Wait => {
+                    s = shelf.rebuilt.wait(s).unwrap_or_else(PoisonError::into_inner);
+                }
+                _ => break,
+            }
+        }
+        s.rebuilding = true;
+    }
+    let rebuilding = Rebuilding(shelf);
+    let built = build();
+    let mut s = shelf.lock();
+    let value = built.map(Arc::new);
+    if let Ok(value) = &value {
+        if s.latest.as_ref().is_none_or(|c| c.generation < generation) {
+            s.latest = Some(Cached { generation, value: Arc::clone(value), built: Instant::now() });
         }
     }
-    let built = build();
-    let mut s = lock();
-    s.rebuilding = false;
-    let value = Arc::new(built?);
-    if s.latest.as_ref().is_none_or(|c| c.generation < generation) {
-        s.latest = Some(Cached { generation, value: Arc::clone(&value), built: Instant::now() });
-    }
-    Ok(value)
+    drop(s);
+    drop(rebuilding);
+    value
 }
 
 impl PageCache {
     /// A cache that rebuilds a page at most every `min_rebuild`.
     pub fn new(min_rebuild: Duration) -> PageCache {
-        PageCache { letter: Mutex::default(), json: Mutex::default(), csv: Mutex::default(), min_rebuild }
+        PageCache { letter: Shelf::default(), json: Shelf::default(), csv: Shelf::default(), min_rebuild }
     }
 
     /// The letter page for `generation`; `build` renders it with the
     /// token mark, where the page is split.
     pub fn letter(&self, generation: u64, build: impl FnOnce() -> String) -> Arc<LetterPage> {
-        let page = cached(&self.letter, generation, self.min_rebuild, || {
+        let page = cached(&self.letter, generation, self.min_rebuild, First::BuildToo, || {
             let html = build();
             Ok::<_, std::convert::Infallible>(match html.split_once(crate::render::TOKEN_MARK) {
                 Some((head, tail)) => LetterPage {
@@ -102,30 +155,33 @@ impl PageCache {
         }
     }
 
-    /// The JSON export for `generation`.
-    pub fn json<E>(
+    /// The export for `generation`. Blocks while another request builds
+    /// it for the first time: call it on the blocking pool.
+    pub fn export<E>(
         &self,
+        format: Format,
         generation: u64,
-        build: impl FnOnce() -> Result<Bytes, E>,
-    ) -> Result<Arc<Bytes>, E> {
-        cached(&self.json, generation, self.min_rebuild, build)
-    }
-
-    /// The CSV export for `generation`.
-    pub fn csv<E>(&self, generation: u64, build: impl FnOnce() -> Result<Bytes, E>) -> Result<Arc<Bytes>, E> {
-        cached(&self.csv, generation, self.min_rebuild, build)
+        build: impl FnOnce() -> Result<ExportFile, E>,
+    ) -> Result<Arc<ExportFile>, E> {
+        let shelf = match format {
+            Format::Json => &self.json,
+            Format::Csv => &self.csv,
+        };
+        cached(shelf, generation, self.min_rebuild, First::Wait, build)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
 
     #[test]
     fn a_cache_rebuilds_on_change_but_not_more_often_than_allowed() {
-        let slot = Mutex::new(Slot::default());
+        let shelf = Shelf::default();
         let now = |min: u64, generation: u64, value: u32| {
-            *cached(&slot, generation, Duration::from_millis(min), || Ok::<_, ()>(value)).unwrap()
+            *cached(&shelf, generation, Duration::from_millis(min), First::BuildToo, || Ok::<_, ()>(value))
+                .unwrap()
         };
         assert_eq!(now(0, 1, 10), 10);
         assert_eq!(now(0, 1, 11), 10, "same generation: no rebuild");
@@ -137,12 +193,66 @@ mod tests {
 
     #[test]
     fn a_failed_build_is_answered_and_not_kept() {
-        let slot: Mutex<Slot<u32>> = Mutex::new(Slot::default());
-        assert_eq!(cached(&slot, 1, Duration::ZERO, || Err("scan failed")).unwrap_err(), "scan failed");
-        assert_eq!(
-            *cached(&slot, 1, Duration::ZERO, || Ok::<_, ()>(7)).unwrap(),
-            7,
-            "the next request builds"
-        );
+        let shelf: Shelf<u32> = Shelf::default();
+        let failed = cached(&shelf, 1, Duration::ZERO, First::Wait, || Err("scan failed"));
+        assert_eq!(failed.unwrap_err(), "scan failed");
+        let next = cached(&shelf, 1, Duration::ZERO, First::Wait, || Ok::<_, ()>(7));
+        assert_eq!(*next.unwrap(), 7, "the next request builds");
+    }
+
+    #[test]
+    fn a_build_that_panics_leaves_the_slot_to_the_next_request() {
+        let shelf: Shelf<u32> = Shelf::default();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cached(&shelf, 1, Duration::ZERO, First::Wait, || -> Result<u32, ()> { panic!("build") })
+        }));
+        assert!(panicked.is_err());
+        let next = cached(&shelf, 1, Duration::ZERO, First::Wait, || Ok::<_, ()>(8));
+        assert_eq!(*next.unwrap(), 8, "not stuck rebuilding, no one left waiting");
+    }
+
+    #[test]
+    fn while_one_rebuilds_the_others_get_the_previous_build_or_wait_for_the_first() {
+        let shelf: &Shelf<u32> = &Shelf::default();
+        let (building_tx, building) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel::<()>();
+        std::thread::scope(|scope| {
+            // The first build is held until released; a second request
+            // waits for it rather than building too.
+            let first = scope.spawn(move || {
+                cached(shelf, 1, Duration::ZERO, First::Wait, || {
+                    building_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok::<_, ()>(1)
+                })
+            });
+            building.recv().unwrap();
+            let waiter = scope.spawn(move || {
+                cached(shelf, 1, Duration::ZERO, First::Wait, || -> Result<u32, ()> {
+                    panic!("a second build of the same export")
+                })
+            });
+            release.send(()).unwrap();
+            assert_eq!(*first.join().unwrap().unwrap(), 1);
+            assert_eq!(*waiter.join().unwrap().unwrap(), 1, "the first build's value");
+        });
+        std::thread::scope(|scope| {
+            let (building_tx, building) = mpsc::channel();
+            let (release, release_rx) = mpsc::channel::<()>();
+            let rebuild = scope.spawn(move || {
+                cached(shelf, 2, Duration::ZERO, First::Wait, || {
+                    building_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok::<_, ()>(2)
+                })
+            });
+            building.recv().unwrap();
+            let other = cached(shelf, 2, Duration::ZERO, First::Wait, || -> Result<u32, ()> {
+                panic!("a second build while one runs")
+            });
+            assert_eq!(*other.unwrap(), 1, "the previous build, at once");
+            release.send(()).unwrap();
+            assert_eq!(*rebuild.join().unwrap().unwrap(), 2);
+        });
     }
 }

@@ -4,6 +4,7 @@
 //! a [`Refusal`] variant, answered in one place ([`Site::refuse`]).
 
 mod cache;
+mod exports;
 mod refusal;
 #[cfg(test)]
 mod tests;
@@ -15,13 +16,13 @@ use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submi
 use crate::http::{self, form, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
 use crate::messages::Catalogue;
-use crate::render::export::{self, OpenCounts, OpenData};
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use cache::PageCache;
+use exports::{Exports, Format};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
@@ -43,6 +44,7 @@ pub struct Site {
     renderer: Renderer,
     words: Catalogue,
     cache: PageCache,
+    exports: Exports,
     site_limit: SiteLimit,
     scans: Semaphore,
     /// A failed scan is told to the operator once, not per request.
@@ -69,8 +71,8 @@ impl Router for Site {
                 let query = req.uri().query().map(str::to_owned);
                 self.search(query.as_deref()).await
             }
-            "/signatories.json" if is_get => self.json().await,
-            "/signatories.csv" if is_get => self.csv().await,
+            "/signatories.json" if is_get => self.export(Format::Json).await,
+            "/signatories.csv" if is_get => self.export(Format::Csv).await,
             "/" | "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => {
                 self.refuse(Refusal::Method("GET, HEAD"), None)
             }
@@ -99,7 +101,12 @@ impl Site {
     ) -> Site {
         let privacy = renderer.privacy(&config.review_kinds).into();
         let withdraw = renderer.withdraw_form(None).into();
+        let exports = Exports::new(&config.data_dir);
+        if let Err(e) = exports.clear() {
+            eprintln!("undersign: {e}; they are replaced when first asked for");
+        }
         Site {
+            exports,
             site_limit: SiteLimit::new(config.sign_burst, config.sign_per_second),
             cache: PageCache::new(config.page_rebuild_interval),
             config,
@@ -195,23 +202,32 @@ impl Site {
     /// threads, a few at a time, so a flood of such requests queues here
     /// instead of starving page serving. A scan that fails is said once to
     /// the operator, and answered with a 503, never with an empty list.
-    async fn scan<T: Send + 'static>(
+    async fn scan<T, E>(
         self: &Arc<Self>,
-        work: impl FnOnce(&Site) -> Result<T, ScanError> + Send + 'static,
-    ) -> Result<T, Reply> {
+        work: impl FnOnce(&Site) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, Reply>
+    where
+        T: Send + 'static,
+        E: std::fmt::Display + From<ScanError> + Send + 'static,
+    {
         let result = match self.scans.acquire().await {
-            Err(_) => Err(ScanError::Interrupted),
+            Err(_) => Err(ScanError::Interrupted.into()),
             Ok(_slot) => {
                 let site = Arc::clone(self);
-                tokio::task::spawn_blocking(move || work(&site)).await.unwrap_or(Err(ScanError::Interrupted))
+                tokio::task::spawn_blocking(move || work(&site))
+                    .await
+                    .unwrap_or_else(|_| Err(ScanError::Interrupted.into()))
             }
         };
-        result.map_err(|e| {
-            if !self.scan_failure_told.swap(true, Ordering::Relaxed) {
-                eprintln!("undersign: {e}; such requests are answered with 503 (said once)");
-            }
-            self.refuse(Refusal::ScanFailed, None)
-        })
+        result.map_err(|e| self.scan_failed(&e))
+    }
+
+    /// The answer to a scan, or an export, that failed.
+    fn scan_failed(&self, e: &dyn std::fmt::Display) -> Reply {
+        if !self.scan_failure_told.swap(true, Ordering::Relaxed) {
+            eprintln!("undersign: {e}; such requests are answered with 503 (said once)");
+        }
+        self.refuse(Refusal::ScanFailed, None)
     }
 
     async fn search(self: &Arc<Self>, query: Option<&str>) -> Reply {
@@ -233,58 +249,32 @@ impl Site {
         http::respond(StatusCode::OK, HTML, "max-age=60", body)
     }
 
-    /// Every published, listed name, in page order.
-    fn all_published(&self) -> Result<Vec<crate::domain::PublicSignatory>, ScanError> {
-        let mut all = Vec::new();
-        self.view.each_published(&mut |p| all.push(p))?;
-        Ok(all)
-    }
-
-    async fn json(self: &Arc<Self>) -> Reply {
+    /// An export, streamed from the file of its latest build.
+    async fn export(self: &Arc<Self>, format: Format) -> Reply {
         let built = self
-            .scan(|site| {
-                site.cache.json(site.view.generation(), || {
-                    let data = OpenData {
-                        letter: site.renderer.letter().clone(),
-                        phase: site.view.phase(),
-                        counts: OpenCounts::from(&site.view.counts()),
-                        signatories: site.all_published()?,
-                    };
-                    export::json(&data).map(Bytes::from).map_err(|e| ScanError::Unreadable(e.to_string()))
+            .scan(move |site| {
+                site.cache.export(format, site.view.generation(), || {
+                    site.exports.build(format, site.view.as_ref(), site.renderer.letter())
                 })
             })
             .await;
-        match built {
-            Ok(body) => http::respond(StatusCode::OK, "application/json", "max-age=60", Bytes::clone(&body)),
-            Err(refused) => refused,
+        let file = match built {
+            Ok(file) => file,
+            Err(refused) => return refused,
+        };
+        let content_type = match format {
+            Format::Json => "application/json",
+            Format::Csv => "text/csv; charset=utf-8",
+        };
+        let mut r =
+            http::respond_file(StatusCode::OK, content_type, "max-age=60", Arc::clone(&file.file), file.len);
+        if format == Format::Csv {
+            r.headers_mut().insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
+            );
         }
-    }
-
-    async fn csv(self: &Arc<Self>) -> Reply {
-        let built = self
-            .scan(|site| {
-                site.cache.csv(site.view.generation(), || {
-                    let csv = export::csv(&site.all_published()?);
-                    csv.map(Bytes::from).map_err(|e| ScanError::Unreadable(e.to_string()))
-                })
-            })
-            .await;
-        match built {
-            Ok(body) => {
-                let mut r = http::respond(
-                    StatusCode::OK,
-                    "text/csv; charset=utf-8",
-                    "max-age=60",
-                    Bytes::clone(&body),
-                );
-                r.headers_mut().insert(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
-                );
-                r
-            }
-            Err(refused) => refused,
-        }
+        r
     }
 
     async fn sign(&self, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {

@@ -5,6 +5,7 @@ use super::*;
 use crate::config::ListenAddr;
 use crate::domain::{Counts, Phase, PublicSignatory};
 use crate::http::{server, Headers, Listener, ServerOptions};
+use std::sync::atomic::AtomicU64;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A view over nothing whose scans fail, as a broken store's would.
@@ -31,6 +32,53 @@ impl PublicView for FailingScans {
     }
 }
 
+/// A view of two names whose scans can be made to fail after the first,
+/// as a store that breaks part way would.
+struct Flaky {
+    fail: AtomicBool,
+    generation: AtomicU64,
+}
+
+impl Flaky {
+    fn set(&self, fail: bool) {
+        self.fail.store(fail, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl PublicView for Flaky {
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+    fn phase(&self) -> Phase {
+        Phase::Open
+    }
+    fn counts(&self) -> Counts {
+        Counts { published: [0, 0, 2], listed: [0, 0, 2], pending: [0, 0, 0] }
+    }
+    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
+        Vec::new()
+    }
+    fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        let person = |name: &str| PublicSignatory {
+            name: name.into(),
+            kind: Kind::Individual,
+            affiliation: None,
+            country: None,
+            verified: false,
+        };
+        visit(person("Ada Lovelace"));
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(ScanError::Unreadable("test".into()));
+        }
+        visit(person("Grace Hopper"));
+        Ok(())
+    }
+    fn search(&self, _: &str, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
+    }
+}
+
 /// A running site; dropping it stops the server.
 pub(super) struct Running {
     addr: std::net::SocketAddr,
@@ -45,6 +93,8 @@ pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
     let store = Store::open(&dir.path().join("store"), options).unwrap();
     let mut config = Config::new(dir.path().to_path_buf());
     config.min_fill_time = std::time::Duration::ZERO;
+    // Tests read their own writes at once: no rebuild interval.
+    config.page_rebuild_interval = std::time::Duration::ZERO;
     let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
     let view = view.unwrap_or_else(|| Arc::new(store.clone()));
     let site = Site::new(config, view, store.clone(), Secret::fixed(3), renderer);
@@ -95,6 +145,58 @@ async fn a_failed_scan_is_a_503_never_an_empty_list() {
     }
     let (status, _) = site.request("GET", "/", None).await;
     assert_eq!(status, 200, "pages that need no scan still serve");
+}
+
+#[tokio::test]
+async fn a_failed_export_build_is_a_503_and_leaves_the_last_file_as_it_was() {
+    let view = Arc::new(Flaky { fail: AtomicBool::new(true), generation: AtomicU64::new(1) });
+    let site = start(Some(Arc::clone(&view) as Arc<dyn PublicView>)).await;
+    let dir = site._dir.path().join("exports");
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| d.map(|e| e.unwrap().file_name().into_string().unwrap()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    for path in ["/signatories.json", "/signatories.csv"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(body.contains("Not available just now"), "{path}: {body}");
+    }
+    assert!(files().is_empty(), "nothing of a failed build is left: {:?}", files());
+
+    view.set(false);
+    let (status, csv) = site.request("GET", "/signatories.csv", None).await;
+    assert_eq!(
+        (status, csv.as_str()),
+        (200, "name,kind,affiliation,country\nAda Lovelace,individual,,\nGrace Hopper,individual,,\n")
+    );
+    let (status, json) = site.request("GET", "/signatories.json", None).await;
+    assert_eq!(status, 200);
+    assert!(json.contains("Grace Hopper"));
+
+    view.set(true);
+    let (status, _) = site.request("GET", "/signatories.json", None).await;
+    assert_eq!(status, 503, "a failed rebuild is not kept");
+    assert_eq!(files(), ["signatories.csv", "signatories.json"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("signatories.json")).unwrap(),
+        json,
+        "the last file stays whole"
+    );
+}
+
+#[tokio::test]
+async fn an_export_that_cannot_be_written_is_a_503() {
+    let site = start(None).await;
+    // Where the directory would go, a file: no export can be written.
+    std::fs::write(site._dir.path().join("exports"), "in the way").unwrap();
+    let (status, body) = site.request("GET", "/signatories.json", None).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("Not available just now"), "{body}");
+    let (status, _) = site.request("GET", "/", None).await;
+    assert_eq!(status, 200, "pages go on");
 }
 
 #[tokio::test]

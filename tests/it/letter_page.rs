@@ -184,6 +184,72 @@ fn open_data_lists_published_names_and_counts() {
     assert!(csv.body.contains("Plain Name,individual,'+1 Org,'@home"), "{}", csv.body);
 }
 
+/// A different name per number up to 8,000, of letters only: `Signer Bcd`.
+fn many_names(n: usize) -> String {
+    const LETTERS: &[u8] = b"bcdfghjklmnpqrstvwxz";
+    let word = |mut i: usize| {
+        let mut w = String::new();
+        for _ in 0..3 {
+            w.push(char::from(LETTERS[i % LETTERS.len()]));
+            i /= LETTERS.len();
+        }
+        let mut w: Vec<char> = w.chars().collect();
+        w[0] = w[0].to_ascii_uppercase();
+        w.into_iter().collect::<String>()
+    };
+    (0..n).map(|i| format!("Signer {}\n", word(i))).collect()
+}
+
+#[test]
+fn a_large_export_streams_whole_and_parses() {
+    let n = 4000;
+    let server = Server::start_with_files(
+        "min_fill_seconds = 0\n[import]\nindividuals = \"people.txt\"\n",
+        &[("people.txt", &many_names(n))],
+    );
+    let r = server.get("/signatories.json");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-length"), Some(r.body.len().to_string().as_str()));
+    assert!(r.body.len() > 4 * 64 * 1024, "more than a few chunks: {}", r.body.len());
+    let json: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(json["counts"]["individual"], n);
+    let list = json["signatories"].as_array().unwrap();
+    assert_eq!(list.len(), n);
+    assert_eq!(list[0]["name"], "Signer Bbb");
+    assert_eq!(list[n - 1]["name"], many_names(n).lines().last().unwrap());
+    assert!(r.body.ends_with("\n  ]\n}"));
+
+    let csv = server.get("/signatories.csv");
+    assert_eq!(csv.header("content-length"), Some(csv.body.len().to_string().as_str()));
+    assert_eq!(csv.body.lines().count(), n + 1);
+
+    let head = server.request(b"HEAD /signatories.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), r.header("content-length"));
+
+    // The exports are files of the data dir's own, owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = server.data.join("exports");
+    assert_eq!(std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["signatories.csv", "signatories.json"]);
+    assert_eq!(std::fs::read_to_string(dir.join("signatories.json")).unwrap(), r.body);
+}
+
+#[test]
+fn exports_of_a_previous_run_are_not_kept() {
+    let server = Server::start();
+    assert_eq!(server.get("/signatories.json").status, 200);
+    let stale = server.data.join("exports").join("signatories.json");
+    std::fs::write(&stale, "stale").unwrap();
+    let server = server.restart();
+    assert!(!stale.exists(), "removed at start");
+    assert_eq!(server.json()["counts"]["total"], 322);
+}
+
 #[test]
 fn a_deployers_own_letter_and_lists() {
     let letter = "# Keep Libraries Open\n\nWe ask the council to keep every branch open.\n\n## Principles\n\n- Open on Sundays\n- Free to all\n\nThank you.\n\n## Sign up\n\nLibrary users welcome.\n\n## Disclaimer\n\nWe share nothing.\n";
