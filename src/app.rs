@@ -7,7 +7,7 @@
 use crate::config::{Config, ListenAddr};
 use crate::console::{self, Console};
 use crate::domain::{FieldError, Kind, RejectReason, SignatoryName, Status};
-use crate::http::{server, Headers, Listener, ServerOptions};
+use crate::http::{server, FormLimits, Headers, Listener, ServerOptions};
 use crate::letter::{Content, LetterError};
 use crate::limits::CircuitLimits;
 use crate::messages::Catalogue;
@@ -176,7 +176,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             renderer(),
             &config.data_dir,
             config.admin_session_idle,
-            config.body_timeout,
+            FormLimits::new(config.body_timeout),
             config.retention_days,
         );
         (l, Arc::new(router), options(None, None))

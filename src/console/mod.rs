@@ -34,6 +34,8 @@ pub enum Refusal {
     NotFound,
     /// The address takes only these methods.
     Method(&'static str),
+    /// The request's head is ambiguous.
+    Request(http::RequestError),
     /// The form body could not be read.
     Form(http::FormError),
     /// No live session for a form.
@@ -55,6 +57,7 @@ impl Refusal {
         match self {
             Refusal::NotFound => Answer::not_found(),
             Refusal::Method(allow) => Answer::method_not_allowed(allow),
+            Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
             Refusal::Csrf => Answer::new(StatusCode::FORBIDDEN, CsrfHeading, Csrf),
@@ -96,6 +99,10 @@ impl Router for Console {
     async fn route(self: Arc<Self>, req: Request<Incoming>, _circuit: Option<Arc<CircuitGuard>>) -> Reply {
         self.handle(req).await
     }
+
+    fn refuse_request(&self, error: http::RequestError) -> Reply {
+        self.refuse(Refusal::Request(error))
+    }
 }
 
 impl Console {
@@ -105,7 +112,7 @@ impl Console {
         renderer: Renderer,
         data_dir: &std::path::Path,
         session_idle: Duration,
-        body_timeout: Duration,
+        form_limits: FormLimits,
         retention_days: u32,
     ) -> Console {
         Console {
@@ -113,7 +120,8 @@ impl Console {
             auth: auth::Auth::new(data_dir, session_idle),
             renderer,
             words: Catalogue,
-            form_limits: FormLimits { max_body: form::MAX_BODY, timeout: body_timeout },
+            // Checkbox lists of signatures are the console's only lists.
+            form_limits: form_limits.repeatable(&["id"]),
             retention_days,
         }
     }
@@ -313,7 +321,7 @@ mod tests {
     #[test]
     fn actions_parse_and_refusals_say_what_to_do() {
         let words = Catalogue;
-        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes())) {
+        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap()) {
             Err(r) => words.text(&r.answer().reason).into_owned(),
             Ok(a) => format!("{a:?}"),
         };
@@ -322,7 +330,7 @@ mod tests {
         assert_eq!(reason("action=close"), "To close the letter for good, tick the box that confirms it.");
         assert_eq!(reason("action=edit&id=1&name=%20"), "Name: is required");
         assert!(matches!(
-            parse_action(&Form::decode(b"action=reject&id=3&reason=spam")),
+            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap()),
             Ok(Action::Reject(_, RejectReason::Spam))
         ));
         assert_eq!(safe_return(Some("//evil.example")), "/");

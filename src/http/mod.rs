@@ -8,6 +8,7 @@
 //! renders no page and never logs a request.
 
 pub mod form;
+pub mod request;
 pub mod server;
 
 use bytes::buf::{Buf, Chain};
@@ -18,6 +19,7 @@ use hyper::{Response, StatusCode};
 
 use crate::messages::{Message, MessageId};
 pub use form::{query_param, Form, FormError, FormLimits};
+pub use request::RequestError;
 pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
 
 /// A response body in up to three pieces, written out with one vectored
@@ -207,6 +209,8 @@ impl From<FormError> for Answer {
             FormError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, FormTooLargeHeading, FormTooLarge),
             FormError::TooSlow => (StatusCode::REQUEST_TIMEOUT, FormTooSlowHeading, FormTooSlow),
             FormError::Incomplete => (StatusCode::BAD_REQUEST, FormIncompleteHeading, FormIncomplete),
+            FormError::Repeated => (StatusCode::BAD_REQUEST, FormAmbiguousHeading, FormRepeated),
+            FormError::NotUtf8 => (StatusCode::BAD_REQUEST, FormAmbiguousHeading, FormNotText),
         };
         Answer::new(status, heading, reason)
     }

@@ -11,11 +11,13 @@
 //! directly (an onion acceptor's rendezvous circuit). Nothing else about a
 //! stream is looked at or kept.
 
+use super::request::{self, RequestError};
 use super::{Headers, Reply};
 use crate::config::ListenAddr;
 use crate::limits::{CircuitGuard, CircuitLimits};
 use crate::proxy_protocol::{self, CircuitId};
 use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONNECTION};
 use hyper::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
@@ -74,6 +76,10 @@ pub trait Router: Send + Sync + 'static {
         req: Request<Incoming>,
         circuit: Option<Arc<CircuitGuard>>,
     ) -> impl Future<Output = Reply> + Send;
+
+    /// The router's page for a request refused before routing
+    /// ([`request::check`]).
+    fn refuse_request(&self, error: RequestError) -> Reply;
 }
 
 /// The bounds one listener serves under.
@@ -161,7 +167,16 @@ async fn connection<Io, R>(
         async move {
             // Only `Onion-Location` needs the path after the request is gone.
             let path = options.headers.needs_path().then(|| req.uri().path().to_owned());
-            let mut resp = router.route(req, circuit).await;
+            let mut resp = match request::check(&req) {
+                Ok(()) => router.route(req, circuit).await,
+                Err(e) => {
+                    // What follows an ambiguous head on the stream is not
+                    // trusted: answer, then close.
+                    let mut resp = router.refuse_request(e);
+                    resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+                    resp
+                }
+            };
             options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
             Ok::<_, Infallible>(resp)
         }

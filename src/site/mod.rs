@@ -12,7 +12,7 @@ pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
-use crate::http::{self, form, Form, FormLimits, Reply, Router, HTML, NO_STORE};
+use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
 use crate::messages::Catalogue;
 use crate::render::export::{self, OpenCounts, OpenData};
@@ -86,6 +86,10 @@ impl Router for Site {
             _ => self.refuse(Refusal::NotFound, None),
         }
     }
+
+    fn refuse_request(&self, error: http::RequestError) -> Reply {
+        self.refuse(Refusal::Request(error), None)
+    }
 }
 
 impl Site {
@@ -121,7 +125,7 @@ impl Site {
     }
 
     fn form_limits(&self) -> FormLimits {
-        FormLimits { max_body: form::MAX_BODY, timeout: self.config.body_timeout }
+        FormLimits::new(self.config.body_timeout)
     }
 
     /// The one place a refusal becomes a page. `values` is what the visitor

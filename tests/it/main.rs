@@ -9,6 +9,7 @@
 mod common;
 
 mod admin;
+mod bad_input;
 mod browser;
 mod console_pages;
 mod durability;
