@@ -136,7 +136,10 @@ fn look_alikes_are_flagged_in_the_queue() {
         ("Amn\u{0435}sty International", "organization"),
         ("Acc\u{0435}ss Now", "company"),
         ("Electronic Frontier Foundati0n", "organization"),
+        ("Amnesty Internati0nal", "individual"),
+        ("Acc3ss N0w", "individual"),
         ("Visit www.spam.example now", "individual"),
+        ("evil.example.com", "individual"),
         ("=cmd|' /C calc'!A0", "individual"),
         ("Jo Plain", "individual"),
     ] {
@@ -144,8 +147,21 @@ fn look_alikes_are_flagged_in_the_queue() {
         assert_eq!(r.status, 200, "{name}");
     }
     let look_alikes = console.get("/queue?flag=look-alike").body;
-    for name in ["Amnesty lnternational", "Amn\u{0435}sty International", "Acc\u{0435}ss Now"] {
+    for name in [
+        "Amnesty lnternational",
+        "Amn\u{0435}sty International",
+        "Acc\u{0435}ss Now",
+        "Electronic Frontier Foundati0n",
+        "Amnesty Internati0nal",
+        "Acc3ss N0w",
+    ] {
         assert!(look_alikes.contains(name), "{name} flagged as a look-alike");
+    }
+    // Digits for letters and a bare domain hold even an individual.
+    assert!(console.get("/queue?kind=individual").body.contains("evil.example.com"));
+    let published = server.published_names();
+    for held in ["Amnesty Internati0nal", "Acc3ss N0w", "evil.example.com"] {
+        assert!(!published.contains(&held.to_string()), "{held} waits for review");
     }
     assert!(!look_alikes.contains("Jo Plain"));
     assert!(console.get("/queue?flag=mixed-script").body.contains("Amn\u{0435}sty International"));
