@@ -24,6 +24,8 @@ use std::time::Duration;
 
 /// The session cookie's name.
 const COOKIE: &str = "undersign_session";
+/// The sign-in form's CSRF cookie ([`auth::login_token`]).
+const LOGIN_COOKIE: &str = "undersign_login";
 /// Rows per page in the queue, published list and audit list.
 const PAGE_ROWS: usize = 100;
 
@@ -144,12 +146,12 @@ impl Console {
         let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
         if path == "/login" {
             return match *req.method() {
-                Method::GET | Method::HEAD => self.page(pages::login(None, self.auth.has_moderators())),
+                Method::GET | Method::HEAD => self.login_page(),
                 Method::POST => self.login(req).await,
                 _ => self.refuse(Refusal::Method("GET, HEAD, POST")),
             };
         }
-        let session = cookie_value(&req)
+        let session = cookie_value(&req, COOKIE)
             .and_then(|c| self.auth.session(&c).map(|(name, csrf)| Session { name, csrf, cookie: c }));
         let Some(s) = session else {
             return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
@@ -197,11 +199,27 @@ impl Console {
         }
     }
 
+    /// The sign-in form, with a fresh CSRF token in the form and its cookie.
+    fn login_page(&self) -> Reply {
+        let token = auth::login_token();
+        let mut r = self.page(pages::login(None, self.auth.has_moderators(), &token));
+        let value = format!("{LOGIN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/login");
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            r.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        r
+    }
+
     async fn login(&self, req: Request<Incoming>) -> Reply {
+        let cookie = cookie_value(&req, LOGIN_COOKIE);
         let form = match form::read_form(req, self.form_limits).await {
             Ok(f) => f,
             Err(e) => return self.refuse(Refusal::Form(e)),
         };
+        let token = form.get("csrf").unwrap_or("");
+        if token.is_empty() || !cookie.is_some_and(|c| auth::same(&c, token)) {
+            return self.refuse(Refusal::Csrf);
+        }
         let name = form.get("moderator").unwrap_or("").trim();
         let passphrase = form.get("passphrase").unwrap_or("");
         match self.auth.sign_in(name, passphrase).await {
@@ -215,7 +233,7 @@ impl Console {
             }
             None => http::html(
                 StatusCode::UNAUTHORIZED,
-                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators()),
+                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators(), token),
             ),
         }
     }
@@ -295,14 +313,14 @@ fn field_refusal(e: crate::domain::FieldError) -> Refusal {
     ))
 }
 
-fn cookie_value(req: &Request<Incoming>) -> Option<String> {
+fn cookie_value(req: &Request<Incoming>, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
