@@ -7,7 +7,8 @@
 use crate::config::{Config, ListenAddr};
 use crate::console::{self, Console};
 use crate::domain::{FieldError, Kind, RejectReason, SignatoryName, Status};
-use crate::http::{server, FormLimits, Headers, Listener, ServerOptions};
+use crate::http::server::{self, MinRate};
+use crate::http::{FormLimits, Headers, Listener, ServerOptions};
 use crate::letter::{Content, LetterError};
 use crate::limits::CircuitLimits;
 use crate::messages::Catalogue;
@@ -178,6 +179,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let options = |circuits, onion_location| ServerOptions {
         max_connections: config.max_connections,
         header_read_timeout: config.header_read_timeout,
+        min_rate: MinRate::of(&config),
+        write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&style, onion_location),
     };
@@ -188,7 +191,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             renderer(),
             &config.data_dir,
             config.admin_session_idle,
-            FormLimits::new(config.body_timeout),
+            FormLimits::of(&config),
             config.retention_days,
         );
         (l, Arc::new(router), options(None, None))

@@ -103,6 +103,13 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Time to send a request's body.
     pub body_timeout: Duration,
+    /// Time a request's head or body may take before [`Config::request_min_rate`] applies.
+    pub request_grace: Duration,
+    /// Bytes per second a head or body must average once the grace period
+    /// has passed; a slower one is closed (head) or refused with 408 (body).
+    pub request_min_rate: u32,
+    /// A connection whose answer makes no progress this long is closed.
+    pub write_stall: Duration,
     /// Adds `Onion-Location: http://<this>/path` to every response.
     pub onion_location: Option<String>,
     /// The moderation console's own listener; off when `None`.
@@ -142,6 +149,9 @@ impl Config {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            request_grace: Duration::from_secs(5),
+            request_min_rate: 100,
+            write_stall: Duration::from_secs(20),
             onion_location: None,
             admin_listen: None,
             admin_listen_public: false,
@@ -195,6 +205,9 @@ struct RawConfig {
     max_connections: Option<usize>,
     header_read_timeout_seconds: Option<u64>,
     body_timeout_seconds: Option<u64>,
+    request_grace_seconds: Option<u64>,
+    request_min_bytes_per_second: Option<u32>,
+    write_stall_seconds: Option<u64>,
     onion_location: Option<String>,
     admin_listen: Option<String>,
     admin_listen_public: Option<bool>,
@@ -292,6 +305,15 @@ impl RawConfig {
         if let Some(v) = self.body_timeout_seconds {
             c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
         }
+        if let Some(v) = self.request_grace_seconds {
+            c.request_grace = Duration::from_secs(v);
+        }
+        if let Some(v) = self.request_min_bytes_per_second {
+            c.request_min_rate = positive("request_min_bytes_per_second", v)?;
+        }
+        if let Some(v) = self.write_stall_seconds {
+            c.write_stall = Duration::from_secs(positive("write_stall_seconds", v)?);
+        }
         if let Some(l) = self.admin_listen {
             c.admin_listen = Some(l.parse()?);
         }
@@ -377,6 +399,8 @@ mod tests {
         assert!(load("review = [\"government\"]\n").is_err());
         assert!(load("onion_location = \"example.com\"\n").is_err());
         assert!(load("max_connections = 0\n").is_err());
+        assert!(load("write_stall_seconds = 0\n").unwrap_err().contains("write_stall_seconds"));
+        assert!(load("request_min_bytes_per_second = 0\n").is_err());
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
     }
 }

@@ -9,12 +9,14 @@
 //! would publish a name with U+FFFD in it; "the first value wins" would let
 //! a repeated field mean one thing to a check and another to a reader.
 
-use bytes::Bytes;
+use super::server::MinRate;
+use crate::config::Config;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header;
 use hyper::Request;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// Largest request body accepted (a signature is a few hundred bytes).
 pub const MAX_BODY: usize = 16 * 1024;
@@ -26,14 +28,21 @@ pub struct FormLimits {
     pub max_body: usize,
     /// Time to receive the whole body.
     pub timeout: Duration,
+    /// The rate the body must keep up after its grace period.
+    pub min_rate: MinRate,
     /// Fields that are lists (checkboxes); any other field sent twice is refused.
     pub repeatable: &'static [&'static str],
 }
 
 impl FormLimits {
-    /// [`MAX_BODY`] within `timeout`, no field repeatable.
-    pub fn new(timeout: Duration) -> FormLimits {
-        FormLimits { max_body: MAX_BODY, timeout, repeatable: &[] }
+    /// [`MAX_BODY`] within the configured time and rate, no field repeatable.
+    pub fn of(config: &Config) -> FormLimits {
+        FormLimits {
+            max_body: MAX_BODY,
+            timeout: config.body_timeout,
+            min_rate: MinRate::of(config),
+            repeatable: &[],
+        }
     }
 
     /// The same, with these fields allowed to repeat.
@@ -112,15 +121,28 @@ pub async fn read_form(req: Request<Incoming>, limits: FormLimits) -> Result<For
     if declared.is_some_and(|n| n > limits.max_body as u64) {
         return Err(FormError::TooLarge);
     }
-    let body = Limited::new(req.into_body(), limits.max_body);
-    let bytes: Bytes = match tokio::time::timeout(limits.timeout, body.collect()).await {
-        Err(_) => return Err(FormError::TooSlow),
-        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return Err(FormError::TooLarge)
+    let mut body = Limited::new(req.into_body(), limits.max_body);
+    let start = Instant::now();
+    let mut bytes = Vec::new();
+    // Each frame must come before the whole-body deadline and before the
+    // rate's: a body trickling a byte a second is refused after the grace
+    // period, not after the whole timeout.
+    loop {
+        let deadline = (start + limits.timeout).min(limits.min_rate.deadline(start, bytes.len()));
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(FormError::TooSlow),
+            Ok(None) => break,
+            Ok(Some(Err(e))) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+                return Err(FormError::TooLarge)
+            }
+            Ok(Some(Err(_))) => return Err(FormError::Incomplete),
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    bytes.extend_from_slice(data);
+                }
+            }
         }
-        Ok(Err(_)) => return Err(FormError::Incomplete),
-        Ok(Ok(c)) => c.to_bytes(),
-    };
+    }
     Form::decode(&bytes, limits.repeatable)
 }
 

@@ -125,7 +125,7 @@ impl Site {
     }
 
     fn form_limits(&self) -> FormLimits {
-        FormLimits::new(self.config.body_timeout)
+        FormLimits::of(&self.config)
     }
 
     /// The one place a refusal becomes a page. `values` is what the visitor

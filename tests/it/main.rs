@@ -18,4 +18,5 @@ mod letter_page;
 mod privacy;
 mod proxy_protocol;
 mod signing;
+mod slow_clients;
 mod tor_network;
