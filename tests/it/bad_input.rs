@@ -147,3 +147,142 @@ fn an_oversized_header_line_is_a_431() {
     assert_eq!(r.status, 414);
     assert_eq!(server.get("/").status, 200, "and the server serves on");
 }
+
+/// The status lines of every answer in `bytes`.
+fn statuses(bytes: &[u8]) -> Vec<u16> {
+    let text = String::from_utf8_lossy(bytes);
+    text.match_indices("HTTP/1.1 ")
+        .filter_map(|(i, _)| text[i + 9..].get(..3)?.parse().ok())
+        .filter(|s| (100..600).contains(s))
+        .collect()
+}
+
+#[test]
+fn the_battery_gets_a_4xx_or_a_close_never_a_5xx_or_a_second_answer() {
+    // Most cases leave the connection open after their answer: a short
+    // idle timeout closes it, and `raw` returns.
+    let server = Server::start_with("min_fill_seconds = 0\nheader_read_timeout_seconds = 1\n");
+    let smuggled = "GET /smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let post = |extra: &str, body: &str| {
+        format!("POST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n{extra}\r\n{body}")
+    };
+    let mut cases: Vec<(String, Vec<u8>)> = vec![
+        ("garbage request line".into(), b"HELLO\r\n\r\n".to_vec()),
+        ("no version".into(), b"GET /\r\nHost: localhost\r\n\r\n".to_vec()),
+        ("HTTP/2 preface".into(), b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec()),
+        ("HTTP/9".into(), b"GET / HTTP/9.9\r\nHost: localhost\r\n\r\n".to_vec()),
+        ("space in target".into(), b"GET /a b HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec()),
+        ("NUL in path".into(), b"GET /\0 HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec()),
+        ("raw UTF-8 junk in path".into(), b"GET /\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec()),
+        ("NUL in header".into(), b"GET / HTTP/1.1\r\nHost: localhost\r\nX: a\0b\r\n\r\n".to_vec()),
+        ("header without colon".into(), b"GET / HTTP/1.1\r\nHost: localhost\r\nNoColon\r\n\r\n".to_vec()),
+        ("space before colon".into(), b"GET / HTTP/1.1\r\nHost : localhost\r\n\r\n".to_vec()),
+        ("folded header".into(), b"GET / HTTP/1.1\r\nHost: localhost\r\nX: a\r\n b\r\n\r\n".to_vec()),
+        (
+            "header flood".into(),
+            format!("GET / HTTP/1.1\r\nHost: localhost\r\n{}\r\n", "X-F: 1\r\n".repeat(200)).into_bytes(),
+        ),
+        (
+            "overlong percent-encoding".into(),
+            b"GET /%C0%AE%C0%AE/ HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec(),
+        ),
+        ("traversal".into(), b"GET /../../etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec()),
+        (
+            "encoded traversal".into(),
+            b"GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec(),
+        ),
+        (
+            "invalid UTF-8 in query".into(),
+            b"GET /signatories?q=%FF HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec(),
+        ),
+        (
+            "huge page number".into(),
+            b"GET /signatories/individual?page=99999999999999999999 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                .to_vec(),
+        ),
+        (
+            "two Content-Lengths".into(),
+            post("Content-Length: 3\r\nContent-Length: 4\r\n", "a=bc").into_bytes(),
+        ),
+        ("negative Content-Length".into(), post("Content-Length: -1\r\n", "a").into_bytes()),
+        (
+            "oversized Content-Length".into(),
+            post("Content-Length: 99999999999999999999\r\n", "a").into_bytes(),
+        ),
+        ("Content-Length too big to read".into(), post("Content-Length: 1000000\r\n", "a").into_bytes()),
+        (
+            "CL then TE".into(),
+            post("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", &format!("0\r\n\r\n{smuggled}"))
+                .into_bytes(),
+        ),
+        (
+            "TE then CL".into(),
+            post("Transfer-Encoding: chunked\r\nContent-Length: 4\r\n", &format!("0\r\n\r\n{smuggled}"))
+                .into_bytes(),
+        ),
+        (
+            "obfuscated TE".into(),
+            post("Transfer-Encoding: xchunked\r\n", &format!("0\r\n\r\n{smuggled}")).into_bytes(),
+        ),
+        (
+            "TE with a space".into(),
+            post("Transfer-Encoding : chunked\r\n", &format!("0\r\n\r\n{smuggled}")).into_bytes(),
+        ),
+        (
+            "TE twice".into(),
+            post("Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n", "0\r\n\r\n").into_bytes(),
+        ),
+        (
+            "chunk size overflow".into(),
+            post("Transfer-Encoding: chunked\r\n", "FFFFFFFFFFFFFFFFFF\r\na\r\n0\r\n\r\n").into_bytes(),
+        ),
+        (
+            "bad chunk size".into(),
+            post("Transfer-Encoding: chunked\r\n", "zz\r\na\r\n0\r\n\r\n").into_bytes(),
+        ),
+        ("duplicate form fields".into(), post("Content-Length: 13\r\n", "name=a&name=b").into_bytes()),
+        ("empty values".into(), post("Content-Length: 25\r\n", "token=&name=&kind=&listed").into_bytes()),
+        ("empty body".into(), post("Content-Length: 0\r\n", "").into_bytes()),
+        ("huge value".into(), {
+            let body = format!("name={}", "a".repeat(20_000));
+            post(&format!("Content-Length: {}\r\n", body.len()), &body).into_bytes()
+        }),
+        ("no Host".into(), b"GET / HTTP/1.1\r\n\r\n".to_vec()),
+        ("two Hosts".into(), b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n".to_vec()),
+    ];
+    for method in ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO"] {
+        cases.push((
+            format!("{method} /"),
+            format!("{method} / HTTP/1.1\r\nHost: localhost\r\n\r\n").into_bytes(),
+        ));
+        cases.push((
+            format!("{method} /sign"),
+            format!("{method} /sign HTTP/1.1\r\nHost: localhost\r\n\r\n").into_bytes(),
+        ));
+    }
+    cases.push((
+        "CONNECT authority".into(),
+        b"CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n".to_vec(),
+    ));
+    cases.push(("OPTIONS *".into(), b"OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec()));
+    // Eight at a time, so the idle timeouts overlap.
+    std::thread::scope(|scope| {
+        for chunk in cases.chunks(cases.len().div_ceil(8)) {
+            let server = &server;
+            scope.spawn(move || {
+                for (what, bytes) in chunk {
+                    let out = raw(server, bytes);
+                    let text = String::from_utf8_lossy(&out);
+                    let got = statuses(&out);
+                    assert!(got.len() <= 1, "{what}: more than one answer {got:?}: {text}");
+                    if let Some(status) = got.first() {
+                        assert!((400..500).contains(status), "{what}: {status}: {text}");
+                    }
+                    assert!(!text.contains("smuggled"), "{what}: {text}");
+                }
+            });
+        }
+    });
+    assert_eq!(server.get("/").status, 200, "and the server serves on");
+    assert!(!server.output().contains("panicked"), "{}", server.output());
+}
