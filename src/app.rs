@@ -7,7 +7,8 @@
 use crate::config::{Config, ListenAddr};
 use crate::console::{self, Console};
 use crate::domain::{FieldError, Kind, RejectReason, SignatoryName, Status};
-use crate::http::{server, Headers, Listener, ServerOptions};
+use crate::http::server::{self, MinRate};
+use crate::http::{FormLimits, Headers, Listener, ServerOptions};
 use crate::letter::{Content, LetterError};
 use crate::limits::CircuitLimits;
 use crate::messages::Catalogue;
@@ -48,6 +49,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The console would listen where other machines can reach it, and the
+    /// operator did not say so (`admin_listen_public`).
+    ConsolePublic(ListenAddr),
     /// The signal handlers or the runtime could not be set up.
     Start(std::io::Error),
     /// A file given on the command line could not be read.
@@ -86,6 +90,10 @@ impl std::fmt::Display for Error {
             Error::Listen { addr, console: true, source } => {
                 write!(f, "cannot listen on {addr} for the console: {source}")
             }
+            Error::ConsolePublic(addr) => write!(
+                f,
+                "refusing to serve the moderation console on {addr}: other machines could reach it. Give it a loopback address (127.0.0.1:PORT) or unix:/path and reach it through SSH or an onion service with client authorisation, or set `admin_listen_public = true` in the config if that is what you mean"
+            ),
             Error::Start(e) => write!(f, "cannot start: {e}"),
             Error::Read(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             Error::Stdin(e) => write!(f, "cannot read the passphrase: {e}"),
@@ -123,6 +131,11 @@ fn open_store(config: &Config) -> Result<Store, Error> {
 /// Serves the letter until SIGTERM or SIGINT, then finishes in-flight
 /// requests and returns.
 pub async fn serve(config: Config) -> Result<(), Error> {
+    // Before anything is opened: a mistake here must not start at all.
+    if let Some(addr) = config.admin_listen.as_ref().filter(|a| !a.is_local() && !config.admin_listen_public)
+    {
+        return Err(Error::ConsolePublic(addr.clone()));
+    }
     let content = load_content(&config)?;
     let mut lists = Vec::new();
     for (kind, names) in &content.signatories {
@@ -166,6 +179,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let options = |circuits, onion_location| ServerOptions {
         max_connections: config.max_connections,
         header_read_timeout: config.header_read_timeout,
+        min_rate: MinRate::of(&config),
+        write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&style, onion_location),
     };
@@ -176,7 +191,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             renderer(),
             &config.data_dir,
             config.admin_session_idle,
-            config.body_timeout,
+            FormLimits::of(&config),
             config.retention_days,
         );
         (l, Arc::new(router), options(None, None))

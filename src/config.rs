@@ -33,6 +33,21 @@ impl std::str::FromStr for ListenAddr {
     }
 }
 
+impl ListenAddr {
+    /// Whether only this machine can connect: loopback TCP or a Unix socket.
+    pub fn is_local(&self) -> bool {
+        match self {
+            ListenAddr::Unix(_) => true,
+            ListenAddr::Tcp(a) => match a.ip() {
+                std::net::IpAddr::V4(ip) => ip.is_loopback(),
+                std::net::IpAddr::V6(ip) => {
+                    ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+                }
+            },
+        }
+    }
+}
+
 impl std::fmt::Display for ListenAddr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -88,10 +103,20 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Time to send a request's body.
     pub body_timeout: Duration,
+    /// Time a request's head or body may take before [`Config::request_min_rate`] applies.
+    pub request_grace: Duration,
+    /// Bytes per second a head or body must average once the grace period
+    /// has passed; a slower one is closed (head) or refused with 408 (body).
+    pub request_min_rate: u32,
+    /// A connection whose answer makes no progress this long is closed.
+    pub write_stall: Duration,
     /// Adds `Onion-Location: http://<this>/path` to every response.
     pub onion_location: Option<String>,
     /// The moderation console's own listener; off when `None`.
     pub admin_listen: Option<ListenAddr>,
+    /// Allow the console on an address other machines can reach; without
+    /// it only loopback and Unix sockets are accepted.
+    pub admin_listen_public: bool,
     /// A console session ends after this long without a request.
     pub admin_session_idle: Duration,
     /// Days after the letter closes before private fields are purged.
@@ -124,8 +149,12 @@ impl Config {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            request_grace: Duration::from_secs(5),
+            request_min_rate: 100,
+            write_stall: Duration::from_secs(20),
             onion_location: None,
             admin_listen: None,
+            admin_listen_public: false,
             admin_session_idle: Duration::from_secs(2 * 3600),
             retention_days: 90,
             store_cache_mb: 8,
@@ -176,8 +205,12 @@ struct RawConfig {
     max_connections: Option<usize>,
     header_read_timeout_seconds: Option<u64>,
     body_timeout_seconds: Option<u64>,
+    request_grace_seconds: Option<u64>,
+    request_min_bytes_per_second: Option<u32>,
+    write_stall_seconds: Option<u64>,
     onion_location: Option<String>,
     admin_listen: Option<String>,
+    admin_listen_public: Option<bool>,
     admin_session_idle_minutes: Option<f64>,
     retention_days: Option<u32>,
     store_cache_mb: Option<u64>,
@@ -272,8 +305,20 @@ impl RawConfig {
         if let Some(v) = self.body_timeout_seconds {
             c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
         }
+        if let Some(v) = self.request_grace_seconds {
+            c.request_grace = Duration::from_secs(v);
+        }
+        if let Some(v) = self.request_min_bytes_per_second {
+            c.request_min_rate = positive("request_min_bytes_per_second", v)?;
+        }
+        if let Some(v) = self.write_stall_seconds {
+            c.write_stall = Duration::from_secs(positive("write_stall_seconds", v)?);
+        }
         if let Some(l) = self.admin_listen {
             c.admin_listen = Some(l.parse()?);
+        }
+        if let Some(p) = self.admin_listen_public {
+            c.admin_listen_public = p;
         }
         if let Some(v) = self.admin_session_idle_minutes {
             // A fraction of a minute is allowed (tests use seconds).
@@ -318,6 +363,24 @@ mod tests {
         let c = Config::new("d".into());
         assert_eq!(c.listen, "127.0.0.1:8080".parse().unwrap());
         assert!(c.needs_review(Kind::Organization) && !c.needs_review(Kind::Individual));
+        assert!(!c.admin_listen_public);
+    }
+
+    #[test]
+    fn only_loopback_and_unix_sockets_are_local() {
+        for local in
+            ["127.0.0.1:8081", "127.8.9.1:1", "[::1]:8081", "[::ffff:127.0.0.1]:1", "unix:/run/a.sock"]
+        {
+            assert!(local.parse::<ListenAddr>().unwrap().is_local(), "{local}");
+        }
+        for public in ["0.0.0.0:8081", "[::]:8081", "192.168.1.2:80", "[fe80::1]:80", "[::ffff:10.0.0.1]:1"] {
+            assert!(!public.parse::<ListenAddr>().unwrap().is_local(), "{public}");
+        }
+        assert!(
+            load("admin_listen = \"0.0.0.0:8081\"\nadmin_listen_public = true\n")
+                .unwrap()
+                .admin_listen_public
+        );
     }
 
     #[test]
@@ -336,6 +399,8 @@ mod tests {
         assert!(load("review = [\"government\"]\n").is_err());
         assert!(load("onion_location = \"example.com\"\n").is_err());
         assert!(load("max_connections = 0\n").is_err());
+        assert!(load("write_stall_seconds = 0\n").unwrap_err().contains("write_stall_seconds"));
+        assert!(load("request_min_bytes_per_second = 0\n").is_err());
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
     }
 }

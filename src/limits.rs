@@ -1,12 +1,14 @@
 //! In-memory throttles for signing: one token bucket for the whole site and,
 //! behind tor with `HiddenServiceExportCircuitID`, one small bucket and a
-//! connection cap per Tor circuit. A circuit id lives here only while the
-//! circuit has an open connection; it is never stored or printed, and its
-//! entry is dropped with the circuit's last connection.
+//! connection cap per Tor circuit. A circuit id lives here, in memory only,
+//! while the circuit has an open connection and after its last one closes
+//! until its bucket would be full again (90 s by default), so a client
+//! cannot reset its limit by reconnecting; at most [`MAX_IDLE_CIRCUITS`]
+//! such idle circuits are kept. It is never stored or printed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A classic token bucket: `burst` tokens, refilled at `per_second`.
 #[derive(Debug)]
@@ -59,14 +61,31 @@ impl SiteLimit {
 struct CircuitEntry {
     connections: usize,
     signing: Bucket,
+    /// When its last connection closed; `None` while one is open.
+    idle_since: Option<Instant>,
 }
+
+/// The circuits, and those without an open connection oldest first, so the
+/// ones to forget are found without a scan.
+#[derive(Default)]
+struct Circuits {
+    map: HashMap<u32, CircuitEntry>,
+    idle: BTreeSet<(Instant, u32)>,
+}
+
+/// Circuits remembered after their last connection, at most: a few hundred
+/// KiB. Past it the longest idle is forgotten first.
+const MAX_IDLE_CIRCUITS: usize = 10_000;
 
 /// Per-circuit connection counts and signing buckets.
 pub struct CircuitLimits {
-    circuits: Mutex<HashMap<u32, CircuitEntry>>,
+    circuits: Mutex<Circuits>,
     max_connections: usize,
     sign_burst: u32,
     sign_per_minute: u32,
+    /// How long a bucket takes to fill up again: past it, a circuit without
+    /// connections is no different from a new one and is forgotten.
+    refill: Duration,
 }
 
 /// Held by a connection for its lifetime; releases the circuit's slot.
@@ -78,64 +97,94 @@ pub struct CircuitGuard {
 impl CircuitLimits {
     /// Caps of `max_connections` per circuit and a signing bucket of `sign_burst`, refilled at `sign_per_minute`.
     pub fn new(max_connections: usize, sign_burst: u32, sign_per_minute: u32) -> Arc<Self> {
+        let refill = Duration::from_secs_f64(60.0 * sign_burst as f64 / sign_per_minute.max(1) as f64);
         Arc::new(CircuitLimits {
-            circuits: Mutex::new(HashMap::new()),
+            circuits: Mutex::new(Circuits::default()),
             max_connections,
             sign_burst,
             sign_per_minute,
+            refill,
         })
     }
 
     /// Registers a connection on `circuit`; `None` when that circuit already
     /// has its maximum of open connections.
     pub fn connect(self: &Arc<Self>, circuit: u32) -> Option<CircuitGuard> {
-        let mut map = self.circuits.lock().ok()?;
+        let now = Instant::now();
+        let mut c = self.circuits.lock().ok()?;
+        self.forget_idle(&mut c, now);
+        let Circuits { map, idle } = &mut *c;
         let entry = map.entry(circuit).or_insert_with(|| CircuitEntry {
             connections: 0,
             signing: Bucket::new(self.sign_burst, self.sign_per_minute as f64 / 60.0),
+            idle_since: None,
         });
         if entry.connections >= self.max_connections {
             return None;
+        }
+        if let Some(since) = entry.idle_since.take() {
+            idle.remove(&(since, circuit));
         }
         entry.connections += 1;
         Some(CircuitGuard { limits: Arc::clone(self), circuit })
     }
 
-    /// Circuits currently tracked: they must not outlive their connections.
+    /// Forgets circuits idle long enough for their bucket to be full again.
+    fn forget_idle(&self, c: &mut Circuits, now: Instant) {
+        while let Some(&(since, circuit)) = c.idle.first() {
+            if now.saturating_duration_since(since) < self.refill {
+                break;
+            }
+            c.idle.pop_first();
+            c.map.remove(&circuit);
+        }
+    }
+
+    fn release(&self, circuit: u32, now: Instant) {
+        let Ok(mut c) = self.circuits.lock() else { return };
+        let Some(e) = c.map.get_mut(&circuit) else { return };
+        e.connections = e.connections.saturating_sub(1);
+        if e.connections > 0 {
+            return;
+        }
+        // Kept, so that reconnecting does not refill the bucket.
+        e.idle_since = Some(now);
+        c.idle.insert((now, circuit));
+        if c.idle.len() > MAX_IDLE_CIRCUITS {
+            if let Some((_, oldest)) = c.idle.pop_first() {
+                c.map.remove(&oldest);
+            }
+        }
+        self.forget_idle(&mut c, now);
+    }
+
+    /// Circuits currently tracked, with or without connections.
     #[cfg(test)]
     fn tracked(&self) -> usize {
-        self.circuits.lock().map(|m| m.len()).unwrap_or(0)
+        self.circuits.lock().map(|c| c.map.len()).unwrap_or(0)
     }
 }
 
 impl CircuitGuard {
     /// Takes a signature's token from this circuit's bucket if there is one.
     pub fn allow_sign(&self) -> bool {
-        let mut map = match self.limits.circuits.lock() {
-            Ok(m) => m,
+        let mut c = match self.limits.circuits.lock() {
+            Ok(c) => c,
             Err(_) => return false,
         };
-        map.get_mut(&self.circuit).is_some_and(|e| e.signing.take())
+        c.map.get_mut(&self.circuit).is_some_and(|e| e.signing.take())
     }
 }
 
 impl Drop for CircuitGuard {
     fn drop(&mut self) {
-        if let Ok(mut map) = self.limits.circuits.lock() {
-            if let Some(e) = map.get_mut(&self.circuit) {
-                e.connections -= 1;
-                if e.connections == 0 {
-                    map.remove(&self.circuit);
-                }
-            }
-        }
+        self.limits.release(self.circuit, Instant::now());
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn bucket_allows_a_burst_then_refills() {
@@ -148,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn circuits_are_throttled_independently_and_forgotten() {
+    fn circuits_are_throttled_independently_and_remembered_until_refilled() {
         let limits = CircuitLimits::new(2, 1, 1);
         let a = limits.connect(7).unwrap();
         let b = limits.connect(8).unwrap();
@@ -159,6 +208,27 @@ mod tests {
         assert!(limits.connect(7).is_none(), "third connection on one circuit");
         assert_eq!(limits.tracked(), 2);
         drop((a, a2, b));
-        assert_eq!(limits.tracked(), 0);
+        assert_eq!(limits.tracked(), 2, "kept after the last connection");
+        let again = limits.connect(7).unwrap();
+        assert!(!again.allow_sign(), "reconnecting does not refill the bucket");
+        drop(again);
+        let later = Instant::now() + limits.refill;
+        let mut c = limits.circuits.lock().unwrap();
+        limits.forget_idle(&mut c, later);
+        assert_eq!(c.map.len() + c.idle.len(), 0, "forgotten once the buckets are full again");
+    }
+
+    #[test]
+    fn idle_circuits_are_bounded() {
+        let limits = CircuitLimits::new(1, 1, 1);
+        for circuit in 0..(MAX_IDLE_CIRCUITS as u32 + 10) {
+            drop(limits.connect(circuit).unwrap());
+        }
+        assert_eq!(limits.tracked(), MAX_IDLE_CIRCUITS);
+        let held = limits.connect(1_000_000).unwrap();
+        assert_eq!(limits.tracked(), MAX_IDLE_CIRCUITS + 1, "circuits with connections are not evicted");
+        drop(held);
+        assert_eq!(limits.tracked(), MAX_IDLE_CIRCUITS);
+        assert!(limits.connect(0).unwrap().allow_sign(), "the oldest idle were forgotten first");
     }
 }

@@ -128,6 +128,13 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(crate::tokens::random::<32>())
 }
 
+/// A sign-in form's CSRF token, sent both in the form and in a cookie of
+/// its own: another site can make a browser post the form, but cannot read
+/// or set the cookie, so it cannot sign a moderator into its own account.
+pub fn login_token() -> String {
+    random_token()
+}
+
 /// Compares two secrets in constant time.
 pub fn same(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()

@@ -24,6 +24,8 @@ use std::time::Duration;
 
 /// The session cookie's name.
 const COOKIE: &str = "undersign_session";
+/// The sign-in form's CSRF cookie ([`auth::login_token`]).
+const LOGIN_COOKIE: &str = "undersign_login";
 /// Rows per page in the queue, published list and audit list.
 const PAGE_ROWS: usize = 100;
 
@@ -34,6 +36,8 @@ pub enum Refusal {
     NotFound,
     /// The address takes only these methods.
     Method(&'static str),
+    /// The request's head is ambiguous.
+    Request(http::RequestError),
     /// The form body could not be read.
     Form(http::FormError),
     /// No live session for a form.
@@ -55,6 +59,7 @@ impl Refusal {
         match self {
             Refusal::NotFound => Answer::not_found(),
             Refusal::Method(allow) => Answer::method_not_allowed(allow),
+            Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
             Refusal::Csrf => Answer::new(StatusCode::FORBIDDEN, CsrfHeading, Csrf),
@@ -96,6 +101,10 @@ impl Router for Console {
     async fn route(self: Arc<Self>, req: Request<Incoming>, _circuit: Option<Arc<CircuitGuard>>) -> Reply {
         self.handle(req).await
     }
+
+    fn refuse_request(&self, error: http::RequestError) -> Reply {
+        self.refuse(Refusal::Request(error))
+    }
 }
 
 impl Console {
@@ -105,7 +114,7 @@ impl Console {
         renderer: Renderer,
         data_dir: &std::path::Path,
         session_idle: Duration,
-        body_timeout: Duration,
+        form_limits: FormLimits,
         retention_days: u32,
     ) -> Console {
         Console {
@@ -113,7 +122,8 @@ impl Console {
             auth: auth::Auth::new(data_dir, session_idle),
             renderer,
             words: Catalogue,
-            form_limits: FormLimits { max_body: form::MAX_BODY, timeout: body_timeout },
+            // Checkbox lists of signatures are the console's only lists.
+            form_limits: form_limits.repeatable(&["id"]),
             retention_days,
         }
     }
@@ -136,12 +146,12 @@ impl Console {
         let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
         if path == "/login" {
             return match *req.method() {
-                Method::GET | Method::HEAD => self.page(pages::login(None, self.auth.has_moderators())),
+                Method::GET | Method::HEAD => self.login_page(),
                 Method::POST => self.login(req).await,
                 _ => self.refuse(Refusal::Method("GET, HEAD, POST")),
             };
         }
-        let session = cookie_value(&req)
+        let session = cookie_value(&req, COOKIE)
             .and_then(|c| self.auth.session(&c).map(|(name, csrf)| Session { name, csrf, cookie: c }));
         let Some(s) = session else {
             return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
@@ -189,11 +199,27 @@ impl Console {
         }
     }
 
+    /// The sign-in form, with a fresh CSRF token in the form and its cookie.
+    fn login_page(&self) -> Reply {
+        let token = auth::login_token();
+        let mut r = self.page(pages::login(None, self.auth.has_moderators(), &token));
+        let value = format!("{LOGIN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/login");
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            r.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        r
+    }
+
     async fn login(&self, req: Request<Incoming>) -> Reply {
+        let cookie = cookie_value(&req, LOGIN_COOKIE);
         let form = match form::read_form(req, self.form_limits).await {
             Ok(f) => f,
             Err(e) => return self.refuse(Refusal::Form(e)),
         };
+        let token = form.get("csrf").unwrap_or("");
+        if token.is_empty() || !cookie.is_some_and(|c| auth::same(&c, token)) {
+            return self.refuse(Refusal::Csrf);
+        }
         let name = form.get("moderator").unwrap_or("").trim();
         let passphrase = form.get("passphrase").unwrap_or("");
         match self.auth.sign_in(name, passphrase).await {
@@ -207,7 +233,7 @@ impl Console {
             }
             None => http::html(
                 StatusCode::UNAUTHORIZED,
-                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators()),
+                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators(), token),
             ),
         }
     }
@@ -287,14 +313,14 @@ fn field_refusal(e: crate::domain::FieldError) -> Refusal {
     ))
 }
 
-fn cookie_value(req: &Request<Incoming>) -> Option<String> {
+fn cookie_value(req: &Request<Incoming>, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
@@ -313,7 +339,7 @@ mod tests {
     #[test]
     fn actions_parse_and_refusals_say_what_to_do() {
         let words = Catalogue;
-        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes())) {
+        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap()) {
             Err(r) => words.text(&r.answer().reason).into_owned(),
             Ok(a) => format!("{a:?}"),
         };
@@ -322,7 +348,7 @@ mod tests {
         assert_eq!(reason("action=close"), "To close the letter for good, tick the box that confirms it.");
         assert_eq!(reason("action=edit&id=1&name=%20"), "Name: is required");
         assert!(matches!(
-            parse_action(&Form::decode(b"action=reject&id=3&reason=spam")),
+            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap()),
             Ok(Action::Reject(_, RejectReason::Spam))
         ));
         assert_eq!(safe_return(Some("//evil.example")), "/");

@@ -9,6 +9,7 @@
 
 mod body;
 pub mod form;
+pub mod request;
 pub mod server;
 
 use bytes::buf::{Buf, Chain};
@@ -19,6 +20,7 @@ use hyper::{Response, StatusCode};
 use crate::messages::{Message, MessageId};
 pub use body::{Body, FILE_CHUNK};
 pub use form::{query_param, Form, FormError, FormLimits};
+pub use request::RequestError;
 pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
 
 /// A response body in up to three pieces, written out with one vectored
@@ -222,6 +224,8 @@ impl From<FormError> for Answer {
             FormError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, FormTooLargeHeading, FormTooLarge),
             FormError::TooSlow => (StatusCode::REQUEST_TIMEOUT, FormTooSlowHeading, FormTooSlow),
             FormError::Incomplete => (StatusCode::BAD_REQUEST, FormIncompleteHeading, FormIncomplete),
+            FormError::Repeated => (StatusCode::BAD_REQUEST, FormAmbiguousHeading, FormRepeated),
+            FormError::NotUtf8 => (StatusCode::BAD_REQUEST, FormAmbiguousHeading, FormNotText),
         };
         Answer::new(status, heading, reason)
     }

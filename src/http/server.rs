@@ -1,33 +1,46 @@
 //! The server: one accept loop over any [`Acceptor`] of byte streams (a TCP
 //! listener, a Unix socket, later an onion service), bound to one
-//! [`Router`]. It owns the connection slots (a permit before `accept`, so
-//! excess clients wait in the kernel's backlog, not in memory), each
-//! stream's circuit identity and the per-circuit connection cap, the
-//! header-read and whole-connection timeouts, the headers every response
-//! carries, and graceful shutdown.
+//! [`Router`]. It owns the connection slots, each stream's circuit identity
+//! and the per-circuit connection cap, the timeouts, the headers every
+//! response carries, and graceful shutdown.
+//!
+//! Slow and idle clients cannot starve others. When every slot is taken,
+//! the oldest connection that is not answering a request (one that has not
+//! finished its first head, then one idle between requests) is closed to
+//! make room; only when all are answering do newcomers wait, in the
+//! kernel's backlog (one accepted stream at most waits in memory). A
+//! request's head must keep up a minimum rate after a grace period
+//! ([`MinRate`]; the form reader holds bodies to the same rate), and a
+//! connection whose answer makes no progress for [`ServerOptions::write_stall`]
+//! is closed, so a client that stops reading cannot hold its slot.
 //!
 //! A stream's circuit is given by the acceptor: read from tor's PROXY line
 //! on a listener configured for it ([`Identity::ProxyLine`]), or known
 //! directly (an onion acceptor's rendezvous circuit). Nothing else about a
 //! stream is looked at or kept.
 
-use super::{Headers, Reply};
-use crate::config::ListenAddr;
+use super::request::{self, RequestError};
+use super::{Body, Headers, Reply};
+use crate::config::{Config, ListenAddr};
 use crate::limits::{CircuitGuard, CircuitLimits};
 use crate::proxy_protocol::{self, CircuitId};
 use hyper::body::Incoming;
-use hyper::Request;
+use hyper::header::{HeaderValue, CONNECTION};
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore, TryAcquireError};
+use tokio::time::{Instant, Sleep};
 
 /// A connection is closed after this long whatever it does, so a client
 /// that stops reading cannot hold a slot for ever.
@@ -74,6 +87,10 @@ pub trait Router: Send + Sync + 'static {
         req: Request<Incoming>,
         circuit: Option<Arc<CircuitGuard>>,
     ) -> impl Future<Output = Reply> + Send;
+
+    /// The router's page for a request refused before routing
+    /// ([`request::check`]).
+    fn refuse_request(&self, error: RequestError) -> Reply;
 }
 
 /// The bounds one listener serves under.
@@ -82,11 +99,171 @@ pub struct ServerOptions {
     pub max_connections: usize,
     /// Time to send a request's head; also how long an idle connection stays.
     pub header_read_timeout: Duration,
+    /// The rate a request's head must keep up after its grace period.
+    pub min_rate: MinRate,
+    /// A connection whose answer makes no progress this long is closed.
+    pub write_stall: Duration,
     /// Per-circuit connection cap (and the signing buckets the router uses);
     /// `None` when streams carry no circuit.
     pub circuits: Option<Arc<CircuitLimits>>,
     /// Added to every response.
     pub headers: Headers,
+}
+
+/// A minimum data rate after a grace period, as Apache's `mod_reqtimeout`:
+/// what has arrived by a moment must be at least the rate times the time
+/// past the grace period.
+#[derive(Clone, Copy, Debug)]
+pub struct MinRate {
+    /// Time before the rate applies.
+    pub grace: Duration,
+    /// Bytes per second, averaged from the first byte.
+    pub bytes_per_second: u32,
+}
+
+impl MinRate {
+    /// The configured rate.
+    pub fn of(config: &Config) -> MinRate {
+        MinRate { grace: config.request_grace, bytes_per_second: config.request_min_rate }
+    }
+
+    /// When `bytes` received since `start` stop being enough.
+    pub fn deadline(&self, start: Instant, bytes: usize) -> Instant {
+        let earned = Duration::from_secs_f64(bytes as f64 / f64::from(self.bytes_per_second.max(1)));
+        start + self.grace + earned.min(Duration::from_secs(24 * 3600))
+    }
+}
+
+/// Where a connection is, as far as making room goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Between requests (or before the first): since when, and whether it
+    /// has been answered before.
+    Waiting { since: Instant, served: bool },
+    /// A request's head is arriving: since its first byte, and how much.
+    Head { since: Instant, bytes: usize, served: bool },
+    /// A request is being answered: never closed to make room.
+    Busy,
+    /// Chosen to make room: it closes, and no request starts on it.
+    Evicted,
+}
+
+/// One open connection's entry in the [`Table`].
+struct Slot {
+    accepted: Instant,
+    phase: Mutex<Phase>,
+    evict: Notify,
+}
+
+impl Slot {
+    fn phase(&self) -> Phase {
+        self.phase.lock().map(|p| *p).unwrap_or(Phase::Evicted)
+    }
+
+    fn set(&self, to: Phase) {
+        if let Ok(mut p) = self.phase.lock() {
+            if *p != Phase::Evicted {
+                *p = to;
+            }
+        }
+    }
+
+    /// A request's head is whole: it is being answered, unless the
+    /// connection was chosen to make room first.
+    fn begin(&self) -> bool {
+        let Ok(mut p) = self.phase.lock() else { return false };
+        if *p == Phase::Evicted {
+            return false;
+        }
+        *p = Phase::Busy;
+        true
+    }
+
+    /// Bytes of a head arrived; the head's deadline, if one is arriving.
+    fn read(&self, n: usize, rate: &MinRate) -> Option<Instant> {
+        let mut p = self.phase.lock().ok()?;
+        *p = match *p {
+            Phase::Waiting { served, .. } if n > 0 => Phase::Head { since: Instant::now(), bytes: n, served },
+            Phase::Head { since, bytes, served } => Phase::Head { since, bytes: bytes + n, served },
+            other => other,
+        };
+        match *p {
+            Phase::Head { since, bytes, .. } => Some(rate.deadline(since, bytes)),
+            _ => None,
+        }
+    }
+}
+
+/// Every open connection of a listener, so that when all slots are taken
+/// the oldest one not answering a request can be closed to make room (as
+/// nginx reuses idle keep-alive connections), and slowloris at any number
+/// of connections cannot keep a visitor out. Bounded by the slots.
+#[derive(Default)]
+struct Table {
+    slots: Mutex<HashMap<u64, Arc<Slot>>>,
+    next: AtomicU64,
+    /// Told when a connection stops answering: it may now make room.
+    idle: Notify,
+}
+
+impl Table {
+    fn open(self: &Arc<Self>) -> (Arc<Slot>, Registered) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        let slot = Arc::new(Slot {
+            accepted: now,
+            phase: Mutex::new(Phase::Waiting { since: now, served: false }),
+            evict: Notify::new(),
+        });
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.insert(id, Arc::clone(&slot));
+        }
+        (slot, Registered { table: Arc::clone(self), id })
+    }
+
+    /// Closes the connection that most deserves it: first one that has
+    /// never finished a request, oldest first; then one idle between
+    /// requests, longest idle first. False when every one is answering.
+    fn evict_one(&self) -> bool {
+        let Ok(slots) = self.slots.lock() else { return false };
+        let candidate = slots
+            .values()
+            .filter_map(|s| match s.phase() {
+                Phase::Waiting { served: false, .. } | Phase::Head { served: false, .. } => {
+                    Some(((false, s.accepted), s))
+                }
+                Phase::Waiting { since, served: true } | Phase::Head { since, served: true, .. } => {
+                    Some(((true, since), s))
+                }
+                Phase::Busy | Phase::Evicted => None,
+            })
+            .min_by_key(|(key, _)| *key)
+            .map(|(_, s)| Arc::clone(s));
+        drop(slots);
+        let Some(slot) = candidate else { return false };
+        if let Ok(mut p) = slot.phase.lock() {
+            if *p == Phase::Busy {
+                return false; // it began a request meanwhile
+            }
+            *p = Phase::Evicted;
+        }
+        slot.evict.notify_one();
+        true
+    }
+}
+
+/// Removes a connection from its table when it ends.
+struct Registered {
+    table: Arc<Table>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut slots) = self.table.slots.lock() {
+            slots.remove(&self.id);
+        }
+    }
 }
 
 /// Serves until `shutdown` turns true, then lets connections finish their
@@ -99,12 +276,9 @@ pub async fn serve<A: Acceptor, R: Router>(
 ) {
     let options = Arc::new(options);
     let slots = Arc::new(Semaphore::new(options.max_connections));
+    let table = Arc::new(Table::default());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    loop {
-        let permit = tokio::select! {
-            p = Arc::clone(&slots).acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-            _ = shutdown.changed() => break,
-        };
+    'serving: loop {
         let accepted = tokio::select! {
             a = acceptor.accept() => a,
             _ = shutdown.changed() => break,
@@ -113,12 +287,40 @@ pub async fn serve<A: Acceptor, R: Router>(
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
+        // One accepted stream at most waits here for a slot; the rest wait
+        // in the kernel's backlog.
+        let permit = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(p) => p,
+            Err(TryAcquireError::Closed) => break,
+            Err(TryAcquireError::NoPermits) => {
+                let mut evicted = false;
+                loop {
+                    let became_idle = table.idle.notified();
+                    evicted = evicted || table.evict_one();
+                    tokio::select! {
+                        p = Arc::clone(&slots).acquire_owned() => match p {
+                            Ok(p) => break p,
+                            Err(_) => break 'serving,
+                        },
+                        // Every connection was answering: try again once one is not.
+                        _ = became_idle, if !evicted => {}
+                        _ = shutdown.changed() => break 'serving,
+                    }
+                }
+            }
+        };
         let router = Arc::clone(&router);
         let options = Arc::clone(&options);
         let watcher = graceful.watcher();
+        let (slot, registered) = table.open();
+        let table = Arc::clone(&table);
         tokio::spawn(async move {
             let _permit = permit;
-            connection(stream, router, options, watcher).await
+            let _registered = registered;
+            tokio::select! {
+                _ = connection(stream, router, options, watcher, Arc::clone(&slot), table) => {}
+                _ = slot.evict.notified() => {}
+            }
         });
     }
     drop(acceptor);
@@ -131,11 +333,14 @@ async fn connection<Io, R>(
     router: Arc<R>,
     options: Arc<ServerOptions>,
     watcher: hyper_util::server::graceful::Watcher,
+    slot: Arc<Slot>,
+    table: Arc<Table>,
 ) where
     Io: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     R: Router,
 {
-    let Accepted { mut io, identity } = stream;
+    let Accepted { io, identity } = stream;
+    let mut io = Watched::new(io, Arc::clone(&slot), &options);
     let circuit_id = match identity {
         Identity::None => None,
         Identity::Circuit(id) => Some(id),
@@ -143,6 +348,8 @@ async fn connection<Io, R>(
             let line =
                 tokio::time::timeout(options.header_read_timeout, proxy_protocol::read_header(&mut io));
             let Ok(Ok(id)) = line.await else { return };
+            // The PROXY line is not the head: the head's rate starts after it.
+            slot.set(Phase::Waiting { since: Instant::now(), served: false });
             Some(id)
         }
     };
@@ -158,12 +365,27 @@ async fn connection<Io, R>(
         let router = Arc::clone(&router);
         let circuit = circuit.clone();
         let options = Arc::clone(&options);
+        let answering = Answering { slot: Arc::clone(&slot), table: Arc::clone(&table) };
         async move {
+            if !answering.slot.begin() {
+                // Closed to make room an instant ago: the connection is
+                // going, and this request is never started.
+                return Ok(Response::new(Tracked { body: Body::default(), _answering: answering }));
+            }
             // Only `Onion-Location` needs the path after the request is gone.
             let path = options.headers.needs_path().then(|| req.uri().path().to_owned());
-            let mut resp = router.route(req, circuit).await;
+            let mut resp = match request::check(&req) {
+                Ok(()) => router.route(req, circuit).await,
+                Err(e) => {
+                    // What follows an ambiguous head on the stream is not
+                    // trusted: answer, then close.
+                    let mut resp = router.refuse_request(e);
+                    resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+                    resp
+                }
+            };
             options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
-            Ok::<_, Infallible>(resp)
+            Ok::<_, Infallible>(resp.map(|body| Tracked { body, _answering: answering }))
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -175,6 +397,168 @@ async fn connection<Io, R>(
         .max_headers(64);
     let conn = builder.serve_connection(TokioIo::new(io), service);
     let _ = tokio::time::timeout(CONNECTION_MAX, watcher.watch(conn)).await;
+}
+
+/// Held by a response's body: when hyper has taken all of it (or dropped
+/// it), the connection is no longer answering and may make room.
+struct Answering {
+    slot: Arc<Slot>,
+    table: Arc<Table>,
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.slot.set(Phase::Waiting { since: Instant::now(), served: true });
+        self.table.idle.notify_one();
+    }
+}
+
+/// A response body that tells the connection's slot when it is done.
+struct Tracked {
+    body: Body,
+    _answering: Answering,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = <Body as hyper::body::Body>::Data;
+    type Error = <Body as hyper::body::Body>::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// A stream held to the head's minimum rate and the write-progress timeout.
+/// Bodies are held to their rate by the form reader, idle connections by
+/// hyper's header timeout.
+struct Watched<Io> {
+    io: Io,
+    slot: Arc<Slot>,
+    rate: MinRate,
+    write_stall: Duration,
+    read_timer: Option<Pin<Box<Sleep>>>,
+    write_timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<Io> Watched<Io> {
+    fn new(io: Io, slot: Arc<Slot>, options: &ServerOptions) -> Watched<Io> {
+        Watched {
+            io,
+            slot,
+            rate: options.min_rate,
+            write_stall: options.write_stall,
+            read_timer: None,
+            write_timer: None,
+        }
+    }
+
+    /// Pending on a write: an error once nothing has moved for the stall time.
+    fn stalled(&mut self, cx: &mut Context<'_>) -> bool {
+        let stall = self.write_stall;
+        let timer = self.write_timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(stall)));
+        timer.as_mut().poll(cx).is_ready()
+    }
+
+    fn wrote<T>(&mut self, done: Poll<io::Result<T>>, progress: impl Fn(&T) -> bool) -> Poll<io::Result<T>> {
+        match done {
+            Poll::Ready(Ok(n)) => {
+                if progress(&n) {
+                    self.write_timer = None;
+                }
+                Poll::Ready(Ok(n))
+            }
+            other => other,
+        }
+    }
+}
+
+fn timed_out(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, what)
+}
+
+impl<Io: AsyncRead + Unpin> AsyncRead for Watched<Io> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                let n = buf.filled().len() - before;
+                if n > 0 {
+                    this.read_timer = None;
+                    this.slot.read(n, &this.rate);
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => {
+                // Only a head on its way is held to the rate.
+                if let Some(deadline) = this.slot.read(0, &this.rate) {
+                    let timer =
+                        this.read_timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                    if timer.deadline() != deadline {
+                        timer.as_mut().reset(deadline);
+                    }
+                    if timer.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Err(timed_out("request head slower than the minimum rate")));
+                    }
+                }
+                Poll::Pending
+            }
+            other => other,
+        }
+    }
+}
+
+impl<Io: AsyncWrite + Unpin> AsyncWrite for Watched<Io> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_write(cx, buf) {
+            Poll::Pending if this.stalled(cx) => Poll::Ready(Err(timed_out("answer not read"))),
+            done => this.wrote(done, |n| *n > 0),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_write_vectored(cx, bufs) {
+            Poll::Pending if this.stalled(cx) => Poll::Ready(Err(timed_out("answer not read"))),
+            done => this.wrote(done, |n| *n > 0),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_flush(cx) {
+            Poll::Pending if this.stalled(cx) => Poll::Ready(Err(timed_out("answer not read"))),
+            done => this.wrote(done, |_| true),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_shutdown(cx) {
+            Poll::Pending if this.stalled(cx) => Poll::Ready(Err(timed_out("answer not read"))),
+            done => this.wrote(done, |_| true),
+        }
+    }
 }
 
 /// A bound TCP or Unix listening socket.

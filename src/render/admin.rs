@@ -74,7 +74,7 @@ fn flags_cell(flags: &[Flag]) -> Markup {
 }
 
 /// The sign-in page.
-pub fn login(message: Option<&str>, has_moderators: bool) -> String {
+pub fn login(message: Option<&str>, has_moderators: bool, csrf: &str) -> String {
     page(
         "Sign in · Moderation",
         html! {
@@ -86,6 +86,7 @@ pub fn login(message: Option<&str>, has_moderators: bool) -> String {
                         code { "undersign admin passphrase --moderator NAME" } "." }
                 }
                 form method="post" action="/login" {
+                    input type="hidden" name="csrf" value=(csrf);
                     p { label for="moderator" { "Moderator" }
                         input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username"; }
                     p { label for="passphrase" { "Passphrase" }

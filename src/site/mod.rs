@@ -12,8 +12,8 @@ mod tests;
 pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
-use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
-use crate::http::{self, form, Form, FormLimits, Reply, Router, HTML, NO_STORE};
+use crate::domain::{flags, Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
+use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
 use crate::messages::Catalogue;
 use crate::render::{FormValues, LetterView, Renderer};
@@ -88,6 +88,10 @@ impl Router for Site {
             _ => self.refuse(Refusal::NotFound, None),
         }
     }
+
+    fn refuse_request(&self, error: http::RequestError) -> Reply {
+        self.refuse(Refusal::Request(error), None)
+    }
 }
 
 impl Site {
@@ -128,7 +132,7 @@ impl Site {
     }
 
     fn form_limits(&self) -> FormLimits {
-        FormLimits { max_body: form::MAX_BODY, timeout: self.config.body_timeout }
+        FormLimits::of(&self.config)
     }
 
     /// The one place a refusal becomes a page. `values` is what the visitor
@@ -312,7 +316,10 @@ impl Site {
         let name = submission.name.as_str().to_owned();
         let kind = submission.kind;
         let new = NewSignature {
-            needs_review: self.config.needs_review(kind),
+            // A flag the store does not work out from the name alone
+            // (an individual named like a domain) holds it too.
+            needs_review: self.config.needs_review(kind)
+                || !flags::intrinsic_as(kind, &submission.name).is_empty(),
             token_nonce: token.nonce,
             token_forget_after: Day(((token.issued_secs + self.config.token_max_age.as_secs()) / 86_400)
                 as u32

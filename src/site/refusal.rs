@@ -2,7 +2,7 @@
 //! status, `Retry-After`, heading and reason.
 
 use crate::domain::{Field, FieldError, Kind};
-use crate::http::{Answer, FormError};
+use crate::http::{Answer, FormError, RequestError};
 use crate::messages::{Message, MessageId::*};
 use hyper::StatusCode;
 
@@ -21,6 +21,8 @@ pub enum Refusal {
     SearchTooLong,
     /// A scan of every published name failed.
     ScanFailed,
+    /// The request's head is ambiguous.
+    Request(RequestError),
     /// The form body could not be read.
     Form(FormError),
     /// A signature was refused.
@@ -114,6 +116,7 @@ impl Refusal {
             Refusal::ScanFailed => {
                 Answer::new(S::SERVICE_UNAVAILABLE, ScanFailedHeading, ScanFailed).retry_after(60)
             }
+            Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::Sign(r) => match r {
                 SignRefusal::Honeypot => Answer::new(S::BAD_REQUEST, HoneypotHeading, Honeypot),

@@ -97,12 +97,14 @@ pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
     config.page_rebuild_interval = std::time::Duration::ZERO;
     let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
     let view = view.unwrap_or_else(|| Arc::new(store.clone()));
-    let site = Site::new(config, view, store.clone(), Secret::fixed(3), renderer);
+    let site = Site::new(config.clone(), view, store.clone(), Secret::fixed(3), renderer);
     let listener = Listener::bind(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()), false).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = ServerOptions {
         max_connections: 8,
         header_read_timeout: std::time::Duration::from_secs(5),
+        min_rate: server::MinRate::of(&config),
+        write_stall: std::time::Duration::from_secs(5),
         circuits: None,
         headers: Headers::new(&crate::render::style_hash(), None),
     };

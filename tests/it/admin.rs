@@ -136,7 +136,10 @@ fn look_alikes_are_flagged_in_the_queue() {
         ("Amn\u{0435}sty International", "organization"),
         ("Acc\u{0435}ss Now", "company"),
         ("Electronic Frontier Foundati0n", "organization"),
+        ("Amnesty Internati0nal", "individual"),
+        ("Acc3ss N0w", "individual"),
         ("Visit www.spam.example now", "individual"),
+        ("evil.example.com", "individual"),
         ("=cmd|' /C calc'!A0", "individual"),
         ("Jo Plain", "individual"),
     ] {
@@ -144,8 +147,21 @@ fn look_alikes_are_flagged_in_the_queue() {
         assert_eq!(r.status, 200, "{name}");
     }
     let look_alikes = console.get("/queue?flag=look-alike").body;
-    for name in ["Amnesty lnternational", "Amn\u{0435}sty International", "Acc\u{0435}ss Now"] {
+    for name in [
+        "Amnesty lnternational",
+        "Amn\u{0435}sty International",
+        "Acc\u{0435}ss Now",
+        "Electronic Frontier Foundati0n",
+        "Amnesty Internati0nal",
+        "Acc3ss N0w",
+    ] {
         assert!(look_alikes.contains(name), "{name} flagged as a look-alike");
+    }
+    // Digits for letters and a bare domain hold even an individual.
+    assert!(console.get("/queue?kind=individual").body.contains("evil.example.com"));
+    let published = server.published_names();
+    for held in ["Amnesty Internati0nal", "Acc3ss N0w", "evil.example.com"] {
+        assert!(!published.contains(&held.to_string()), "{held} waits for review");
     }
     assert!(!look_alikes.contains("Jo Plain"));
     assert!(console.get("/queue?flag=mixed-script").body.contains("Amn\u{0435}sty International"));
@@ -261,4 +277,71 @@ fn offline_tools_work_on_a_stopped_server_and_point_to_the_console_otherwise() {
     let moved = Server::spawn(&data, &config);
     assert_eq!(moved.json()["counts"]["total"], 324);
     assert!(moved.get("/").body.contains(">Migrated Person Two<"));
+}
+
+#[test]
+fn signing_out_needs_the_sessions_csrf_token() {
+    let server = Server::start_with(CONSOLE);
+    let console = signed_in(&server);
+    for fields in [vec![], vec![("csrf", "forged")]] {
+        let r = console.post("/logout", &fields);
+        assert_eq!(r.status, 403, "{fields:?}");
+        assert!(r.body.contains("did not come from your current session"));
+        assert!(r.header("set-cookie").is_none());
+        assert_eq!(console.get("/").status, 200, "a forged sign-out leaves the session alone");
+    }
+    let csrf = console.csrf();
+    assert_eq!(console.post("/logout", &[("csrf", &csrf)]).status, 303);
+}
+
+#[test]
+fn the_console_refuses_a_public_address_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public.toml");
+    std::fs::write(&public, "admin_listen = \"0.0.0.0:0\"\n").unwrap();
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, "").unwrap();
+    for (config, extra) in [(&public, None), (&plain, Some("[::]:0"))] {
+        let mut cmd = Command::new(common::binary());
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"]).arg(dir.path().join("data"));
+        cmd.arg("--config").arg(config);
+        if let Some(addr) = extra {
+            cmd.args(["--admin-listen", addr]);
+        }
+        let mut child = cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = common::wait_at_most(&mut child, std::time::Duration::from_secs(20), |c| drop(c.kill()))
+            .expect("undersign refuses at once instead of serving");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{stderr}");
+        assert!(stderr.contains("refusing to serve the moderation console on"), "{stderr}");
+        assert!(stderr.contains("admin_listen_public = true"), "{stderr}");
+    }
+}
+
+#[test]
+fn signing_in_needs_the_forms_csrf_token() {
+    let server = Server::start_with(CONSOLE);
+    set_passphrase(&server, "alice", PASSPHRASE);
+    let console = Console::new(&server);
+    let form = console.get("/login");
+    let cookie = form.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("undersign_login=") && cookie.contains("SameSite=Strict"), "{cookie}");
+    // As another site would post it: the right passphrase, but no token,
+    // or a token without the form's cookie.
+    for fields in [
+        vec![("moderator", "alice"), ("passphrase", PASSPHRASE)],
+        vec![("csrf", "guessed"), ("moderator", "alice"), ("passphrase", PASSPHRASE)],
+    ] {
+        let r = console.post("/login", &fields);
+        assert_eq!(r.status, 403, "{fields:?}");
+        assert!(r.body.contains("did not come from your current session"));
+        assert!(r.header("set-cookie").is_none(), "no session");
+    }
+    assert_eq!(Console::new(&server).sign_in("alice", PASSPHRASE).status, 303, "from the form itself");
 }

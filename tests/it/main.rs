@@ -9,6 +9,7 @@
 mod common;
 
 mod admin;
+mod bad_input;
 mod browser;
 mod console_pages;
 mod durability;
@@ -17,4 +18,5 @@ mod letter_page;
 mod privacy;
 mod proxy_protocol;
 mod signing;
+mod slow_clients;
 mod tor_network;

@@ -91,11 +91,23 @@ fn circuits_are_throttled_independently() {
     assert_eq!(sign_on(&server, 0x2b, "Circuit B One").status, 200, "another circuit is not slowed");
     let names = get_on(&server, 0x2c, "/signatories.json").body;
     assert!(names.contains("\"Circuit B One\"") && !names.contains("Circuit A Three"));
-    // Once the circuit's last connection closes, nothing about it is kept,
-    // its bucket included.
+    // Closing the circuit's last connection does not refill its bucket.
     drop(_held);
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(sign_on(&server, 0x2a, "Circuit A Four").status, 200);
+    assert_eq!(sign_on(&server, 0x2a, "Circuit A Four").status, 429);
+}
+
+#[test]
+fn reconnecting_for_every_request_does_not_reset_the_limit() {
+    let server = Server::start_with(BEHIND_TOR);
+    // Each request on its own connection: the circuit has none open between.
+    assert_eq!(sign_on(&server, 0x77, "Reconnecting One").status, 200);
+    assert_eq!(sign_on(&server, 0x77, "Reconnecting Two").status, 200);
+    for attempt in ["Reconnecting Three", "Reconnecting Four"] {
+        assert_eq!(sign_on(&server, 0x77, attempt).status, 429, "{attempt}");
+    }
+    let names = get_on(&server, 0x78, "/signatories.json").body;
+    assert!(names.contains("\"Reconnecting Two\"") && !names.contains("Reconnecting Three"), "{names}");
 }
 
 #[test]

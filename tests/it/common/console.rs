@@ -65,8 +65,24 @@ impl Console {
         )
     }
 
+    /// Opens the sign-in form as a browser would, then sends it with its
+    /// CSRF token and cookie.
     pub fn sign_in(&mut self, moderator: &str, passphrase: &str) -> Response {
-        let r = self.post("/login", &[("moderator", moderator), ("passphrase", passphrase)]);
+        let form = super::request(self.addr, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let login_cookie = form.header("set-cookie").expect("a sign-in cookie").split(';').next().unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let start = form.body.find(marker).expect("a CSRF token in the sign-in form") + marker.len();
+        let csrf = &form.body[start..start + form.body[start..].find('"').unwrap()];
+        let fields = [("csrf", csrf), ("moderator", moderator), ("passphrase", passphrase)];
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let r = super::request(
+            self.addr,
+            format!(
+                "POST /login HTTP/1.1\r\nHost: x\r\nCookie: {login_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
         if let Some(set) = r.header("set-cookie") {
             let value = set.split(';').next().unwrap().split_once('=').unwrap().1;
             self.cookie = Some(value.to_string());

@@ -1,0 +1,166 @@
+//! Slow and idle clients cannot take the site down: slowloris at twice the
+//! connection cap, bodies trickled a byte at a time and clients that stop
+//! reading their answers are closed or pushed out, and a visitor who comes
+//! meanwhile is answered. Everything goes to 127.0.0.1, in bounded numbers;
+//! the only times asserted are generous bounds on an answer.
+
+use crate::common::{self, Server};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// Open file descriptors of the server process.
+fn fds(server: &Server) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", server.pid())).map(|d| d.count()).unwrap_or(0)
+}
+
+/// One request on a new connection, answered within `within` or `None`.
+fn answered(server: &Server, raw: &[u8], within: Duration) -> Option<common::Response> {
+    let mut s = TcpStream::connect(server.addr).ok()?;
+    s.set_read_timeout(Some(within)).unwrap();
+    s.write_all(raw).ok()?;
+    let mut bytes = Vec::new();
+    let _ = s.read_to_end(&mut bytes);
+    bytes.windows(4).any(|w| w == b"\r\n\r\n").then(|| common::parse_response(&bytes))
+}
+
+/// A visitor: reads the letter, then signs it, each answered within 5 s.
+fn visitor_signs(server: &Server, name: &str) {
+    let five = Duration::from_secs(5);
+    let page = answered(server, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", five)
+        .expect("GET / answered within 5 s");
+    assert_eq!(page.status, 200);
+    let body = common::sign_body(&page.form_token(), name);
+    let post = format!(
+        "POST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let signed = answered(server, post.as_bytes(), five).expect("POST /sign answered within 5 s");
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert!(signed.body.contains(name));
+}
+
+/// Whether the server closes this connection before `limit`: a read sees
+/// the end or a reset, or `between` (run after each byte read) a failed write.
+fn closed_within(
+    s: &mut TcpStream,
+    limit: Duration,
+    mut between: impl FnMut(&mut TcpStream) -> bool,
+) -> bool {
+    s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let deadline = Instant::now() + limit;
+    let mut byte = [0u8; 1];
+    while Instant::now() < deadline {
+        match s.read(&mut byte) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return true,
+        }
+        if !between(s) {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn slowloris_at_twice_the_cap_does_not_keep_visitors_out() {
+    // Long timeouts: only making room can let the visitor in.
+    let server = Server::start_with(
+        "min_fill_seconds = 0\nmax_connections = 16\nheader_read_timeout_seconds = 120\nrequest_grace_seconds = 120\n",
+    );
+    let idle_fds = fds(&server);
+    let mut attackers: Vec<TcpStream> = (0..32)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: a").unwrap();
+            s
+        })
+        .collect();
+    visitor_signs(&server, "Past Slowloris");
+    visitor_signs(&server, "Past Slowloris Again");
+    let during = fds(&server);
+    assert!(during <= idle_fds + 16 + 1, "{during} fds open, {idle_fds} idle: beyond the connection cap");
+    // The attack goes on: a byte more on each connection still open.
+    for s in &mut attackers {
+        let _ = s.write_all(b"a");
+    }
+    visitor_signs(&server, "Past Slowloris Thrice");
+    drop(attackers);
+}
+
+#[test]
+fn a_head_slower_than_the_minimum_rate_is_closed() {
+    let server = Server::start_with(
+        "min_fill_seconds = 0\nheader_read_timeout_seconds = 120\nrequest_grace_seconds = 1\nrequest_min_bytes_per_second = 100\n",
+    );
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    // A byte every 100 ms: 10 bytes a second, far under 100.
+    let closed = closed_within(&mut s, Duration::from_secs(20), |s| s.write_all(b"X").is_ok());
+    assert!(closed, "a slowloris head was still open after 20 s");
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn slow_bodies_are_refused_and_visitors_get_in() {
+    let server = Server::start_with(
+        "min_fill_seconds = 0\nmax_connections = 8\nbody_timeout_seconds = 120\nrequest_grace_seconds = 1\nrequest_min_bytes_per_second = 100\n",
+    );
+    let mut trickling: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            s.write_all(b"POST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nname=S").unwrap();
+            s
+        })
+        .collect();
+    visitor_signs(&server, "Past Slow Bodies");
+    // What the slow sender sees: a page saying the form was too slow.
+    let first = &mut trickling[0];
+    first.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut bytes = Vec::new();
+    let _ = first.read_to_end(&mut bytes);
+    let r = common::parse_response(&bytes);
+    assert_eq!(r.status, 408);
+    assert!(r.body.contains("Form too slow"), "{}", r.body);
+    assert!(!server.published_names().iter().any(|n| n == "S"));
+}
+
+/// A client that pipelines many requests and then reads the answers a byte
+/// at a time; true when the server closed it within `limit`. It sends a
+/// request more after each byte: once the server has closed, that fails,
+/// which the reader sees at once rather than after the megabytes already
+/// in its buffer.
+fn slow_reader(server: &Server, limit: Duration) -> std::thread::JoinHandle<bool> {
+    const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.write_all(&REQUEST.repeat(1000)).unwrap();
+    std::thread::spawn(move || {
+        closed_within(&mut s, limit, |s| {
+            std::thread::sleep(Duration::from_millis(50));
+            s.write_all(REQUEST).is_ok()
+        })
+    })
+}
+
+#[test]
+fn a_client_that_stops_reading_is_closed() {
+    let server = Server::start_with(
+        "min_fill_seconds = 0\nwrite_stall_seconds = 1\nheader_read_timeout_seconds = 120\n",
+    );
+    assert!(slow_reader(&server, Duration::from_secs(60)).join().unwrap(), "still open after 60 s");
+}
+
+#[test]
+fn slow_readers_at_twice_the_cap_do_not_keep_visitors_out() {
+    let server = Server::start_with(
+        "min_fill_seconds = 0\nmax_connections = 4\nwrite_stall_seconds = 2\nheader_read_timeout_seconds = 120\n",
+    );
+    let readers: Vec<_> = (0..8).map(|_| slow_reader(&server, Duration::from_secs(60))).collect();
+    visitor_signs(&server, "Past Slow Readers");
+    for r in readers {
+        assert!(r.join().unwrap(), "a slow reader was still open after 60 s");
+    }
+    visitor_signs(&server, "After Slow Readers");
+}
