@@ -370,7 +370,14 @@ async fn connection<Io, R>(
             if !answering.slot.begin() {
                 // Closed to make room an instant ago: the connection is
                 // going, and this request is never started.
-                return Ok(Response::new(Tracked { body: Body::default(), _answering: answering }));
+                return Ok(Response::new(Tracked {
+                    body: Body::pieces(super::pieces(
+                        Default::default(),
+                        Default::default(),
+                        Default::default(),
+                    )),
+                    _answering: answering,
+                }));
             }
             // Only `Onion-Location` needs the path after the request is gone.
             let path = options.headers.needs_path().then(|| req.uri().path().to_owned());

@@ -65,7 +65,7 @@ impl NameEntries {
             folded,
             skeleton,
             sort_key: name.sort_key(kind),
-            intrinsic: flags::intrinsic(name),
+            intrinsic: flags::intrinsic_as(kind, name),
         }
     }
 }
