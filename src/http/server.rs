@@ -369,15 +369,19 @@ async fn connection<Io, R>(
         async move {
             if !answering.slot.begin() {
                 // Closed to make room an instant ago: the connection is
-                // going, and this request is never started.
-                return Ok(Response::new(Tracked {
+                // going, and this request is never started. Say so, as a
+                // server too busy would, rather than answer an empty 200.
+                let mut resp = Response::new(Tracked {
                     body: Body::pieces(super::pieces(
                         Default::default(),
                         Default::default(),
                         Default::default(),
                     )),
                     _answering: answering,
-                }));
+                });
+                *resp.status_mut() = hyper::StatusCode::SERVICE_UNAVAILABLE;
+                resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+                return Ok(resp);
             }
             // Only `Onion-Location` needs the path after the request is gone.
             let path = options.headers.needs_path().then(|| req.uri().path().to_owned());

@@ -9,7 +9,8 @@
 //! of neighbours are spread out again (an order-maintenance list), doubling
 //! the window until it has room. A relabel touches only that window.
 //!
-//! `bins` counts the labels per 2^16-wide range, so the name at offset N of
+//! `bins` counts the labels per 2^24-wide range (about a three-byte sort-key
+//! prefix), so the name at offset N of
 //! a kind is found by summing a few thousand counts and skipping within one
 //! range, not by walking N rows.
 
@@ -25,7 +26,7 @@ pub(super) type BinDeltas = HashMap<i64, i64>;
 /// Labels per kind: kind `k` owns `[k << 48, (k + 1) << 48)`.
 const KIND_BITS: u32 = 48;
 /// Labels per bin.
-const BIN_BITS: u32 = 16;
+const BIN_BITS: u32 = 24;
 /// Labels moved in one relabel, at most, before the next doubling.
 const FIRST_WINDOW: usize = 8;
 

@@ -93,10 +93,34 @@ pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Conn
     c.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = OFF;
-         PRAGMA wal_autocheckpoint = 2000;
+         PRAGMA wal_autocheckpoint = 16384;
          PRAGMA journal_size_limit = 4194304;",
     )?;
     c.execute_batch(&format!("BEGIN IMMEDIATE; {TABLES} COMMIT;"))?;
+    Ok(c)
+}
+
+/// The write-ahead log's size at which the checkpointer (the search
+/// indexer's thread) copies it into the database. The writer checkpoints
+/// only as a backstop, at 64 MiB (`wal_autocheckpoint`): a checkpoint in
+/// the writer's commit held up every signature of its group.
+pub(super) const CHECKPOINT_AT: u64 = 4 << 20;
+
+/// Copies the write-ahead log into the database, as far as readers allow,
+/// without waiting for anyone, when it has grown past [`CHECKPOINT_AT`].
+pub(super) fn checkpoint_if_due(dir: &Path, c: &Connection) -> rusqlite::Result<()> {
+    let wal = std::fs::metadata(dir.join(format!("{FILE}-wal"))).map_or(0, |m| m.len());
+    if wal > CHECKPOINT_AT {
+        c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+    }
+    Ok(())
+}
+
+/// A connection for checkpoints only.
+pub(super) fn open_checkpointer(dir: &Path) -> rusqlite::Result<Connection> {
+    let c = Connection::open(dir.join(FILE))?;
+    c.busy_timeout(std::time::Duration::from_secs(1))?;
+    c.execute_batch("PRAGMA cache_size = -256; PRAGMA mmap_size = 0;")?;
     Ok(c)
 }
 

@@ -125,7 +125,9 @@ pub(super) fn drop_applied(c: &Connection, applied: i64) -> rusqlite::Result<()>
     Ok(())
 }
 
-/// The indexer: its thread's state, shared with the store.
+/// The indexer: its thread's state, shared with the store. The same thread
+/// checkpoints the main database's write-ahead log (`schema`), off the
+/// writer's path.
 pub(super) struct Indexer {
     dir: PathBuf,
     /// How far the indexes are, as last committed.
@@ -188,7 +190,11 @@ impl Indexer {
     pub(super) fn run(&self, main_dir: &Path) -> Result<(), StoreError> {
         let mut index = open_index(&self.dir)?;
         let main = schema::open_reader(main_dir)?;
+        let checkpoints = schema::open_checkpointer(main_dir)?;
         loop {
+            // A checkpoint that could not run (another was running) is
+            // tried again on the next turn; the writer's own is the backstop.
+            let _ = schema::checkpoint_if_due(main_dir, &checkpoints);
             let applied = self.applied.load(Ordering::Acquire);
             let entries: Vec<(i64, i64, Option<String>)> = main
                 .prepare_cached(

@@ -116,14 +116,25 @@ fn slow_bodies_are_refused_and_visitors_get_in() {
         })
         .collect();
     visitor_signs(&server, "Past Slow Bodies");
-    // What the slow sender sees: a page saying the form was too slow.
-    let first = &mut trickling[0];
-    first.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut bytes = Vec::new();
-    let _ = first.read_to_end(&mut bytes);
-    let r = common::parse_response(&bytes);
-    assert_eq!(r.status, 408);
-    assert!(r.body.contains("Form too slow"), "{}", r.body);
+    // What a slow sender sees: a page saying the form was too slow, or,
+    // for one closed to make room before its form was read, a clean close.
+    let mut told = 0;
+    for s in &mut trickling {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut bytes = Vec::new();
+        let _ = s.read_to_end(&mut bytes);
+        if bytes.is_empty() {
+            continue;
+        }
+        let r = common::parse_response(&bytes);
+        if r.status == 503 {
+            continue; // closed to make room as its form was about to be read
+        }
+        assert_eq!(r.status, 408, "{:?}", String::from_utf8_lossy(&bytes[..bytes.len().min(600)]));
+        assert!(r.body.contains("Form too slow"), "{}", r.body);
+        told += 1;
+    }
+    assert!(told > 0, "no slow sender was told why");
     assert!(!server.published_names().iter().any(|n| n == "S"));
 }
 
