@@ -129,8 +129,8 @@ impl MinRate {
 
     /// When `bytes` received since `start` stop being enough.
     pub fn deadline(&self, start: Instant, bytes: usize) -> Instant {
-        let earned = Duration::from_secs_f64(bytes as f64 / f64::from(self.bytes_per_second.max(1)));
-        start + self.grace + earned.min(Duration::from_secs(24 * 3600))
+        let micros = (bytes as u64).saturating_mul(1_000_000) / u64::from(self.bytes_per_second.max(1));
+        start + self.grace + Duration::from_micros(micros).min(Duration::from_secs(24 * 3600))
     }
 }
 
@@ -180,14 +180,20 @@ impl Slot {
     }
 
     /// Bytes of a head arrived; the head's deadline, if one is arriving.
-    fn read(&self, n: usize, rate: &MinRate) -> Option<Instant> {
-        let mut p = self.phase.lock().ok()?;
-        *p = match *p {
-            Phase::Waiting { served, .. } if n > 0 => Phase::Head { since: Instant::now(), bytes: n, served },
-            Phase::Head { since, bytes, served } => Phase::Head { since, bytes: bytes + n, served },
-            other => other,
-        };
-        match *p {
+    fn read(&self, n: usize) {
+        if let Ok(mut p) = self.phase.lock() {
+            *p = match *p {
+                Phase::Waiting { served, .. } => Phase::Head { since: Instant::now(), bytes: n, served },
+                Phase::Head { since, bytes, served } => Phase::Head { since, bytes: bytes + n, served },
+                other => other,
+            };
+        }
+    }
+
+    /// The deadline of the head on its way, if one is: asked only when a
+    /// read waits, so a head read at once costs no clock or timer.
+    fn deadline(&self, rate: &MinRate) -> Option<Instant> {
+        match *self.phase.lock().ok()? {
             Phase::Head { since, bytes, .. } => Some(rate.deadline(since, bytes)),
             _ => None,
         }
@@ -507,13 +513,13 @@ impl<Io: AsyncRead + Unpin> AsyncRead for Watched<Io> {
                 let n = buf.filled().len() - before;
                 if n > 0 {
                     this.read_timer = None;
-                    this.slot.read(n, &this.rate);
+                    this.slot.read(n);
                 }
                 Poll::Ready(Ok(()))
             }
             Poll::Pending => {
                 // Only a head on its way is held to the rate.
-                if let Some(deadline) = this.slot.read(0, &this.rate) {
+                if let Some(deadline) = this.slot.deadline(&this.rate) {
                     let timer =
                         this.read_timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
                     if timer.deadline() != deadline {

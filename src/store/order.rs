@@ -9,10 +9,12 @@
 //! of neighbours are spread out again (an order-maintenance list), doubling
 //! the window until it has room. A relabel touches only that window.
 //!
-//! `bins` counts the labels per 2^24-wide range (about a three-byte sort-key
-//! prefix), so the name at offset N of
-//! a kind is found by summing a few thousand counts and skipping within one
-//! range, not by walking N rows.
+//! Two levels of counts find the name at offset N of a kind without walking
+//! N rows: `coarse_bins` counts the labels per 2^32-wide range, `bins` per
+//! 2^16-wide range. A seek sums the coarse counts of the kind (at most
+//! 2^16), then the fine counts inside one coarse range (at most 2^16), then
+//! skips fewer than 2^16 rows: bounded however the labels crowd (after
+//! relabels near the end of a kind, say).
 
 use super::search;
 use crate::domain::record::kind_index;
@@ -25,8 +27,10 @@ pub(super) type BinDeltas = HashMap<i64, i64>;
 
 /// Labels per kind: kind `k` owns `[k << 48, (k + 1) << 48)`.
 const KIND_BITS: u32 = 48;
-/// Labels per bin.
-const BIN_BITS: u32 = 24;
+/// Labels per fine bin.
+const BIN_BITS: u32 = 16;
+/// Fine bins per coarse bin.
+const COARSE_BITS: u32 = 16;
 /// Labels moved in one relabel, at most, before the next doubling.
 const FIRST_WINDOW: usize = 8;
 
@@ -273,15 +277,26 @@ pub(super) fn insert(
     Ok(())
 }
 
-/// Writes a group's changes to the per-bin counts.
+/// Writes a group's changes to the per-bin counts, both levels.
 pub(super) fn count_bins(c: &Connection, bins: &BinDeltas) -> rusqlite::Result<()> {
+    let mut coarse = BinDeltas::new();
     for (&b, &delta) in bins.iter().filter(|(_, d)| **d != 0) {
+        *coarse.entry(b >> COARSE_BITS).or_default() += delta;
         c.prepare_cached(
             "INSERT INTO bins(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2",
         )?
         .execute((b, delta))?;
         if delta < 0 {
             c.prepare_cached("DELETE FROM bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
+        }
+    }
+    for (&b, &delta) in coarse.iter().filter(|(_, d)| **d != 0) {
+        c.prepare_cached(
+            "INSERT INTO coarse_bins(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2",
+        )?
+        .execute((b, delta))?;
+        if delta < 0 {
+            c.prepare_cached("DELETE FROM coarse_bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
         }
     }
     Ok(())
@@ -291,14 +306,37 @@ pub(super) fn count_bins(c: &Connection, bins: &BinDeltas) -> rusqlite::Result<(
 /// and how many entries to skip from there.
 pub(super) fn seek(c: &Connection, kind: Kind, offset: u64) -> rusqlite::Result<Option<(i64, u64)>> {
     let (lo, hi) = range(kind);
+    let coarse = (bin(lo) >> COARSE_BITS, bin(hi) >> COARSE_BITS);
+    let Some((at, offset)) = within(
+        c,
+        "SELECT bin, n FROM coarse_bins WHERE bin >= ?1 AND bin < ?2 ORDER BY bin",
+        coarse,
+        offset,
+    )?
+    else {
+        return Ok(None);
+    };
+    let fine = (at << COARSE_BITS, (at + 1) << COARSE_BITS);
+    let found = within(c, "SELECT bin, n FROM bins WHERE bin >= ?1 AND bin < ?2 ORDER BY bin", fine, offset)?;
+    Ok(found.map(|(b, skip)| (bin_start(b), skip)))
+}
+
+/// The bin in `[from, to)` where `offset` falls, by the counts `sql` reads,
+/// and the offset within it.
+fn within(
+    c: &Connection,
+    sql: &str,
+    (from, to): (i64, i64),
+    offset: u64,
+) -> rusqlite::Result<Option<(i64, u64)>> {
     let mut passed = 0u64;
-    let mut stmt = c.prepare_cached("SELECT bin, n FROM bins WHERE bin >= ?1 AND bin < ?2 ORDER BY bin")?;
-    let mut rows = stmt.query((bin(lo), bin(hi)))?;
+    let mut stmt = c.prepare_cached(sql)?;
+    let mut rows = stmt.query((from, to))?;
     while let Some(row) = rows.next()? {
         let (b, n): (i64, i64) = (row.get(0)?, row.get(1)?);
         let n = n.max(0) as u64;
         if passed + n > offset {
-            return Ok(Some((bin_start(b), offset - passed)));
+            return Ok(Some((b, offset - passed)));
         }
         passed += n;
     }

@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `sig` | every signature: id, record (JSON), name digests, page label | the records; duplicates (`fold`), look-alikes (`skel`) |
 //! | `listed` | page label → id, sort key | published and listed, in page order |
-//! | `bins` | label range → how many | the page a list offset falls on, without counting rows |
+//! | `bins`, `coarse_bins` | label range → how many, at two widths | the page a list offset falls on, without counting rows |
 //! | `search_log` | changes of the listed names not yet in the search index | search (`search`; the index is `search.sqlite`) |
 //! | `pending`, `pending_flag` | ids waiting for review, by kind and flag | the review queue |
 //! | `withdrawal` | keyed hash of a withdrawal code → id | withdrawing |
@@ -41,6 +41,7 @@ CREATE INDEX IF NOT EXISTS sig_fold ON sig(fold);
 CREATE INDEX IF NOT EXISTS sig_skel ON sig(skel);
 CREATE TABLE IF NOT EXISTS listed(ord INTEGER PRIMARY KEY, id INTEGER NOT NULL, skey TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS bins(bin INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS coarse_bins(bin INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS search_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, label INTEGER NOT NULL, folded TEXT);
 CREATE TABLE IF NOT EXISTS pending(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS pending_kind ON pending(kind, id);

@@ -212,7 +212,8 @@ pub(super) fn rebuild_if_name_functions_changed(
         ));
         in_transaction(c, |tx| {
             tx.c.execute_batch(
-                "DELETE FROM listed; DELETE FROM bins; DELETE FROM search_log; UPDATE sig SET ord = NULL;",
+                "DELETE FROM listed; DELETE FROM bins; DELETE FROM coarse_bins; DELETE FROM search_log;
+                 UPDATE sig SET ord = NULL;",
             )?;
             Ok(())
         })?;
