@@ -246,6 +246,19 @@ struct Inner {
     lock: File,
 }
 
+impl Drop for Inner {
+    /// The last handle is gone and both threads are joined: copy the
+    /// write-ahead log into the database and empty it, so that a stopped
+    /// store is one file (SQLite does this itself only when the last
+    /// connection to close can write, and readers close last).
+    fn drop(&mut self) {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        if let Ok(c) = schema::open_checkpointer(&self.dir) {
+            let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
 /// The name of the lock file in the data dir.
 const LOCK_FILE: &str = "lock";
 

@@ -280,23 +280,22 @@ pub(super) fn insert(
 /// Writes a group's changes to the per-bin counts, both levels.
 pub(super) fn count_bins(c: &Connection, bins: &BinDeltas) -> rusqlite::Result<()> {
     let mut coarse = BinDeltas::new();
-    for (&b, &delta) in bins.iter().filter(|(_, d)| **d != 0) {
+    for (&b, &delta) in bins {
         *coarse.entry(b >> COARSE_BITS).or_default() += delta;
-        c.prepare_cached(
-            "INSERT INTO bins(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2",
-        )?
-        .execute((b, delta))?;
-        if delta < 0 {
-            c.prepare_cached("DELETE FROM bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
-        }
     }
-    for (&b, &delta) in coarse.iter().filter(|(_, d)| **d != 0) {
-        c.prepare_cached(
-            "INSERT INTO coarse_bins(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2",
-        )?
-        .execute((b, delta))?;
+    add_counts(c, "bins", bins)?;
+    add_counts(c, "coarse_bins", &coarse)
+}
+
+/// Adds `deltas` to the counts of `table`, dropping the bins left empty.
+fn add_counts(c: &Connection, table: &str, deltas: &BinDeltas) -> rusqlite::Result<()> {
+    let add =
+        format!("INSERT INTO {table}(bin, n) VALUES (?1, ?2) ON CONFLICT(bin) DO UPDATE SET n = n + ?2");
+    let drop_empty = format!("DELETE FROM {table} WHERE bin = ?1 AND n <= 0");
+    for (&b, &delta) in deltas.iter().filter(|(_, d)| **d != 0) {
+        c.prepare_cached(&add)?.execute((b, delta))?;
         if delta < 0 {
-            c.prepare_cached("DELETE FROM coarse_bins WHERE bin = ?1 AND n <= 0")?.execute([b])?;
+            c.prepare_cached(&drop_empty)?.execute([b])?;
         }
     }
     Ok(())

@@ -180,21 +180,11 @@ impl<'a> Tx<'a> {
     }
 
     fn next_id(&mut self) -> Result<u64, StoreError> {
-        let next = match self.next_id {
-            Some(n) => n,
-            None => schema::meta_int(self.c, meta::NEXT_ID)?.unwrap_or(1).max(1) as u64,
-        };
-        self.next_id = Some(next + 1);
-        Ok(next)
+        take_next(self.c, &mut self.next_id, meta::NEXT_ID)
     }
 
     fn next_audit_seq(&mut self) -> Result<u64, StoreError> {
-        let next = match self.audit_seq {
-            Some(n) => n,
-            None => schema::meta_int(self.c, meta::AUDIT_SEQ)?.unwrap_or(1).max(1) as u64,
-        };
-        self.audit_seq = Some(next + 1);
-        Ok(next)
+        take_next(self.c, &mut self.audit_seq, meta::AUDIT_SEQ)
     }
 
     /// Sets the next id outright (a restore).
@@ -618,6 +608,17 @@ impl<'a> Tx<'a> {
         self.audit("retention", AuditAction::Purged, None)?;
         Ok(true)
     }
+}
+
+/// The next number of a sequence kept for the group in `kept` (read from
+/// the metadata `key` the first time), and the one after it kept.
+fn take_next(c: &Connection, kept: &mut Option<u64>, key: &str) -> Result<u64, StoreError> {
+    let next = match *kept {
+        Some(n) => n,
+        None => schema::meta_int(c, key)?.unwrap_or(1).max(1) as u64,
+    };
+    *kept = Some(next + 1);
+    Ok(next)
 }
 
 /// The letter's phase as stored.
