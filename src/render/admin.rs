@@ -154,6 +154,9 @@ pub fn dashboard(
                     (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
                     (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
             }
+            @if !retention.purged {
+                p { "The names of rejected and deleted signatures leave the audit list then too; what was done, why and on which day stay." }
+            }
         },
     )
 }

@@ -197,10 +197,13 @@ fn retention_purges_private_fields_after_closing() {
         quiet.submission.listed = false;
         quiet.submission.country = crate::domain::signatory::Country::parse("Chile").unwrap();
         ids.push(store.sign(quiet).await.unwrap().id);
+        let refused = store.sign(new_sig("Refused Org", Kind::Organization, 2, true)).await.unwrap().id;
+        store.moderate("m", Action::Reject(vec![refused], RejectReason::Fake)).await.unwrap();
+        assert_eq!(store.audit(None, 1)[0].1.name.as_deref(), Some("Refused Org"));
         store.moderate("m", Action::SetPhase(Phase::Closed { day: Day(0), purged: false })).await.unwrap();
         let before = store.retention();
         assert_eq!(before.purge_on, Some(Day::today()));
-        assert_eq!((before.withdrawal_codes, before.used_tokens, before.unlisted_details), (1, 1, 1));
+        assert_eq!((before.withdrawal_codes, before.used_tokens, before.unlisted_details), (2, 2, 1));
     });
     // The writer's daily work runs when it starts, before any request.
     drop(store);
@@ -214,8 +217,11 @@ fn retention_purges_private_fields_after_closing() {
         assert_eq!((after.withdrawal_codes, after.used_tokens, after.unlisted_details), (0, 0, 0));
         assert_eq!(store.record(ids[0]).unwrap().country, None);
         assert_eq!(store.counts().published(Kind::Individual), 1, "the signature still counts");
-        let (_, last) = store.audit(None, 1).remove(0);
-        assert_eq!((last.moderator.as_str(), last.action), ("retention", AuditAction::Purged));
+        let audit = store.audit(None, 10);
+        assert_eq!((audit[0].1.moderator.as_str(), &audit[0].1.action), ("retention", &AuditAction::Purged));
+        let rejected = audit.iter().find(|(_, e)| matches!(e.action, AuditAction::Rejected(_))).unwrap();
+        assert_eq!(rejected.1.action, AuditAction::Rejected(RejectReason::Fake), "the reason stays");
+        assert_eq!((rejected.1.name.as_deref(), rejected.1.signature), (None, None), "the name goes");
     });
 }
 

@@ -604,6 +604,29 @@ impl<'a> Tx<'a> {
         }
         self.c.execute("UPDATE counts SET details = 0", [])?;
         self.counts.iter_mut().for_each(|k| k[DETAILS] = 0);
+        // Signatures refused or removed are not the letter's: their names
+        // go too; the action, its reason and the day stay.
+        let mut refused = Vec::new();
+        {
+            let mut stmt = self.c.prepare("SELECT seq, entry FROM audit")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let Ok(entry) = serde_json::from_slice::<AuditEntry>(&row.get::<_, Vec<u8>>(1)?) else {
+                    continue;
+                };
+                if matches!(entry.action, AuditAction::Rejected(_) | AuditAction::Deleted)
+                    && (entry.name.is_some() || entry.signature.is_some())
+                {
+                    refused
+                        .push((row.get::<_, i64>(0)?, AuditEntry { name: None, signature: None, ..entry }));
+                }
+            }
+        }
+        for (seq, entry) in refused {
+            self.c
+                .prepare_cached("UPDATE audit SET entry = ?1 WHERE seq = ?2")?
+                .execute((json(&entry), seq))?;
+        }
         self.set_phase(Phase::Closed { day, purged: true })?;
         self.audit("retention", AuditAction::Purged, None)?;
         Ok(true)
