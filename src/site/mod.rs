@@ -12,7 +12,7 @@ mod tests;
 pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
-use crate::domain::{flags, Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
+use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
 use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
 use crate::messages::Catalogue;
@@ -316,10 +316,8 @@ impl Site {
         let name = submission.name.as_str().to_owned();
         let kind = submission.kind;
         let new = NewSignature {
-            // A flag the store does not work out from the name alone
-            // (an individual named like a domain) holds it too.
-            needs_review: self.config.needs_review(kind)
-                || !flags::intrinsic_as(kind, &submission.name).is_empty(),
+            // The store holds a flagged name for review by itself.
+            needs_review: self.config.needs_review(kind),
             token_nonce: token.nonce,
             token_forget_after: Day(((token.issued_secs + self.config.token_max_age.as_secs()) / 86_400)
                 as u32

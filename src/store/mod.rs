@@ -428,25 +428,19 @@ impl Store {
     /// Published, listed signatures whose folded name contains the folded
     /// query, in page order, at most `limit`.
     pub fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, StoreError> {
-        self.inner.read(|c| {
-            c.execute_batch("BEGIN")?;
-            let found = find(c, &self.inner.index, folded_query, limit);
-            let _ = c.execute_batch("COMMIT");
-            found
-        })
+        self.inner.read(|c| schema::snapshot(c, || find(c, &self.inner.index, folded_query, limit)))
     }
 
     /// Calls `visit` with every published, listed signatory, grouped by
     /// kind in page order, from one consistent snapshot.
     pub fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), StoreError> {
         self.inner.read(|c| {
-            c.execute_batch("BEGIN")?;
-            let walked = walk(c, i64::MIN, &mut |r| {
-                visit(PublicSignatory::from(&r));
-                true
-            });
-            let _ = c.execute_batch("COMMIT");
-            walked
+            schema::snapshot(c, || {
+                walk(c, i64::MIN, &mut |r| {
+                    visit(PublicSignatory::from(&r));
+                    true
+                })
+            })
         })
     }
 
@@ -575,22 +569,22 @@ impl Store {
     /// withdrawal-code hashes.
     pub fn backup(&self) -> Result<Backup, StoreError> {
         self.inner.read(|c| {
-            c.execute_batch("BEGIN")?;
-            let mut signatures = Vec::new();
-            let mut stmt = c.prepare("SELECT rec FROM sig ORDER BY id")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                signatures.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
-            }
-            let mut stmt = c.prepare("SELECT id, hash FROM withdrawal ORDER BY id")?;
-            let hashes = stmt.query_map([], |r| {
-                let hash: Vec<u8> = r.get(1)?;
-                Ok((r.get::<_, i64>(0)? as u64, hash.iter().map(|b| format!("{b:02x}")).collect()))
-            })?;
-            let withdrawal_hashes = hashes.collect::<Result<_, _>>()?;
-            let phase = writer::read_phase(c)?;
-            let _ = c.execute_batch("COMMIT");
-            Ok(Backup { format: 1, phase, signatures, withdrawal_hashes })
+            schema::snapshot(c, || {
+                let mut signatures = Vec::new();
+                let mut stmt = c.prepare("SELECT rec FROM sig ORDER BY id")?;
+                let mut rows = stmt.query([])?;
+                while let Some(row) = rows.next()? {
+                    signatures.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
+                }
+                let mut stmt = c.prepare("SELECT id, hash FROM withdrawal ORDER BY id")?;
+                let hashes = stmt.query_map([], |r| {
+                    let hash: Vec<u8> = r.get(1)?;
+                    Ok((r.get::<_, i64>(0)? as u64, hash.iter().map(|b| format!("{b:02x}")).collect()))
+                })?;
+                let withdrawal_hashes = hashes.collect::<Result<_, _>>()?;
+                let phase = writer::read_phase(c)?;
+                Ok(Backup { format: 1, phase, signatures, withdrawal_hashes })
+            })
         })
     }
 }
@@ -636,8 +630,7 @@ fn walk(c: &Connection, from: i64, visit: &mut dyn FnMut(Record) -> bool) -> Res
 
 /// A page of a kind's list: `limit` records from offset `skip`.
 fn page(c: &Connection, kind: Kind, skip: u64, limit: usize) -> Result<Vec<Record>, StoreError> {
-    c.execute_batch("BEGIN")?;
-    let found = (|| {
+    schema::snapshot(c, || {
         let Some((from, skip)) = order::seek(c, kind, skip)? else { return Ok(Vec::new()) };
         let (_, end) = order::range(kind);
         let mut stmt = c.prepare_cached(
@@ -651,9 +644,7 @@ fn page(c: &Connection, kind: Kind, skip: u64, limit: usize) -> Result<Vec<Recor
             out.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
         }
         Ok(out)
-    })();
-    let _ = c.execute_batch("COMMIT");
-    found
+    })
 }
 
 /// Search (see `search`): from the indexes, or by walking the page order.

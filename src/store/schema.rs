@@ -66,6 +66,9 @@ pub(super) mod meta {
     pub const NEXT_ID: &str = "next_id";
     pub const AUDIT_SEQ: &str = "audit_seq";
     pub const IMPORTED: &str = "imported";
+    /// The fingerprint of the name functions the derived indexes were
+    /// computed with.
+    pub const NAMES: &str = "names";
     /// During an upgrade from sled: the next record id to copy.
     pub const UPGRADE_NEXT: &str = "upgrade_next";
     /// During an upgrade from sled: the steps after the records are done.
@@ -132,6 +135,20 @@ pub(super) fn open_reader(dir: &Path) -> rusqlite::Result<Connection> {
     let c = Connection::open_with_flags(dir.join(FILE), flags)?;
     configure(&c, 2048)?;
     Ok(c)
+}
+
+/// Runs `f` inside one read transaction, so everything it reads comes
+/// from one snapshot; the transaction ends whether `f` succeeds or not.
+pub(super) fn snapshot<T, E: From<rusqlite::Error>>(
+    c: &Connection,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    c.execute_batch("BEGIN")?;
+    let result = f();
+    // Ending a read-only transaction cannot lose anything; a connection
+    // left inside one is not put back in its pool.
+    let _ = c.execute_batch("COMMIT");
+    result
 }
 
 /// A metadata value as an integer.

@@ -269,8 +269,7 @@ impl Indexer {
             return Ok(None);
         }
         self.read(|c| {
-            c.execute_batch("BEGIN")?;
-            let found = (|| {
+            schema::snapshot(c, || {
                 let applied: i64 = c.query_row("SELECT seq FROM applied", [], |r| r.get(0))?;
                 // What the indexes do not have yet: the last state of each label.
                 let backlog: i64 = main
@@ -304,9 +303,7 @@ impl Indexer {
                     }
                 }
                 Ok(Some(labels.into_iter().take(limit).collect()))
-            })();
-            let _ = c.execute_batch("COMMIT");
-            found
+            })
         })
     }
 }

@@ -131,7 +131,7 @@ fn copy(c: &Connection, db: &sled::Db, options: Options) -> Result<(), StoreErro
         copy_meta(legacy::NEXT_ID, meta::NEXT_ID, false)?;
         copy_meta(legacy::AUDIT_SEQ, meta::AUDIT_SEQ, false)?;
         copy_meta(legacy::IMPORTED, meta::IMPORTED, false)?;
-        schema::set_meta(tx.c, "names", writer::name_functions_fingerprint())?;
+        schema::set_meta(tx.c, meta::NAMES, writer::name_functions_fingerprint())?;
         schema::set_meta(tx.c, meta::LAYOUT, schema::LAYOUT)?;
         schema::set_meta(tx.c, meta::UPGRADE_DONE, 1)?;
         Ok(())
@@ -201,7 +201,7 @@ pub(super) fn rebuild_if_name_functions_changed(
     options: Options,
 ) -> Result<(), StoreError> {
     let now = writer::name_functions_fingerprint();
-    let stored = schema::meta_int(c, "names")?;
+    let stored = schema::meta_int(c, meta::NAMES)?;
     if stored == Some(now) {
         return Ok(());
     }
@@ -241,6 +241,6 @@ pub(super) fn rebuild_if_name_functions_changed(
             progress.at(done);
         }
     }
-    schema::set_meta(c, "names", now)?;
+    schema::set_meta(c, meta::NAMES, now)?;
     Ok(())
 }

@@ -173,10 +173,7 @@ impl<'a> Tx<'a> {
     }
 
     fn record(&self, id: u64) -> Result<Option<Record>, StoreError> {
-        let bytes: Option<Vec<u8>> = (self.c.prepare_cached("SELECT rec FROM sig WHERE id = ?1")?)
-            .query_row([id as i64], |r| r.get(0))
-            .optional()?;
-        bytes.map(|b| decode_record(&b)).transpose()
+        super::record(self.c, id)
     }
 
     fn next_id(&mut self) -> Result<u64, StoreError> {
