@@ -308,7 +308,7 @@ impl Store {
         let thread = std::thread::Builder::new().name("search-index".into()).spawn(move || {
             let inner = indexing;
             let watch = IndexerWatch(&inner);
-            if let Err(e) = inner.index.run(&inner.dir) {
+            if let Err(e) = inner.index.run(&inner.dir, inner.options.notice) {
                 watch.stopped(&e.to_string());
             }
         })?;

@@ -125,6 +125,24 @@ pub(super) fn drop_applied(c: &Connection, applied: i64) -> rusqlite::Result<()>
     Ok(())
 }
 
+/// How long the indexer waits before it tries a failed write again.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// Applies one batch of the log to the indexes, and records how far.
+fn apply_batch(
+    index: &mut Connection,
+    entries: &[(i64, i64, Option<String>)],
+    last: i64,
+) -> Result<(), StoreError> {
+    let tx = index.transaction()?;
+    for (_, label, folded) in entries {
+        apply(&tx, *label, folded.as_deref())?;
+    }
+    tx.prepare_cached("UPDATE applied SET seq = ?1")?.execute([last])?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// The indexer: its thread's state, shared with the store. The same thread
 /// checkpoints the main database's write-ahead log (`schema`), off the
 /// writer's path.
@@ -187,10 +205,15 @@ impl Indexer {
     }
 
     /// The thread: apply the log, batch by batch, until the store closes.
-    pub(super) fn run(&self, main_dir: &Path) -> Result<(), StoreError> {
+    /// A write that fails for want of space (or any I/O error) is tried
+    /// again every [`RETRY`], as the writer's are; meanwhile searches read
+    /// the log that is not yet applied. The operator hears of it once when
+    /// it starts and once when it ends.
+    pub(super) fn run(&self, main_dir: &Path, notice: fn(&str)) -> Result<(), StoreError> {
         let mut index = open_index(&self.dir)?;
         let main = schema::open_reader(main_dir)?;
         let checkpoints = schema::open_checkpointer(main_dir)?;
+        let mut failing = false;
         loop {
             // A checkpoint that could not run (another was running) is
             // tried again on the next turn; the writer's own is the backstop.
@@ -203,15 +226,29 @@ impl Indexer {
                 .query_map((applied, BATCH), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<Result<_, _>>()?;
             if let Some(&(last, _, _)) = entries.last() {
-                let tx = index.transaction()?;
-                for (_, label, folded) in &entries {
-                    apply(&tx, *label, folded.as_deref())?;
-                }
-                tx.prepare_cached("UPDATE applied SET seq = ?1")?.execute([last])?;
-                tx.commit()?;
-                self.applied.store(last, Ordering::Release);
-                if entries.len() as i64 == BATCH {
-                    continue;
+                match apply_batch(&mut index, &entries, last) {
+                    Ok(()) => {
+                        if std::mem::take(&mut failing) {
+                            notice("the search index writes again");
+                        }
+                        self.applied.store(last, Ordering::Release);
+                        if entries.len() as i64 == BATCH {
+                            continue;
+                        }
+                    }
+                    Err(StoreError::Io(e)) if !self.closing.load(Ordering::Acquire) => {
+                        if !std::mem::replace(&mut failing, true) {
+                            notice(&format!(
+                                "the search index cannot write ({e}): searches are slower until it can, \
+                                 and it goes on by itself"
+                            ));
+                        }
+                        std::thread::sleep(RETRY);
+                        continue;
+                    }
+                    // Closing: what is not applied stays logged for the next start.
+                    Err(StoreError::Io(_)) => return Ok(()),
+                    Err(e) => return Err(e),
                 }
             } else if self.closing.load(Ordering::Acquire) {
                 return Ok(());

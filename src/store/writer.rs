@@ -115,6 +115,9 @@ pub(super) struct Tx<'a> {
     /// Per kind: published, listed, pending, unlisted with details.
     counts: [[i64; 4]; 3],
     bins: BinDeltas,
+    /// The first store error under a signature or withdrawal, which their
+    /// answers carry only as "unavailable": what the operator is told.
+    failure: Option<StoreError>,
 }
 
 const PUBLISHED: usize = 0;
@@ -133,7 +136,15 @@ impl<'a> Tx<'a> {
             pending_before: None,
             counts: [[0; 4]; 3],
             bins: BinDeltas::new(),
+            failure: None,
         }
+    }
+
+    /// A store error met while signing or withdrawing: kept, and answered
+    /// as unavailable.
+    fn failed(&mut self, e: StoreError) -> SignError {
+        self.failure.get_or_insert(e);
+        SignError::Unavailable
     }
 
     /// Writes what the group kept to write once; before the commit.
@@ -332,8 +343,7 @@ impl<'a> Tx<'a> {
     /// Checks and records a signature; every check comes before the first
     /// write.
     fn sign(&mut self, new: &NewSignature, e: &NameEntries) -> Result<Signed, SignError> {
-        let unavailable = |_: StoreError| SignError::Unavailable;
-        match self.phase().map_err(unavailable)? {
+        match self.phase().map_err(|e| self.failed(e))? {
             Phase::Open => {}
             Phase::Paused => return Err(SignError::Paused),
             Phase::Closed { .. } => return Err(SignError::Closed),
@@ -343,31 +353,31 @@ impl<'a> Tx<'a> {
             let mut stmt = self.c.prepare_cached("SELECT 1 FROM token WHERE day = ?1 AND nonce = ?2")?;
             Ok(stmt.exists((day, &new.token_nonce[..]))?)
         })();
-        if used.map_err(unavailable)? {
+        if used.map_err(|e| self.failed(e))? {
             return Err(SignError::TokenUsed);
         }
         let s = &new.submission;
-        let duplicate = self.has_name(s.kind, e).map_err(unavailable)?;
+        let duplicate = self.has_name(s.kind, e).map_err(|e| self.failed(e))?;
         if duplicate && s.kind != Kind::Individual {
             return Err(SignError::Duplicate);
         }
         let mut flags = Vec::new();
         if duplicate {
             flags.push(Flag::DuplicateName);
-        } else if self.has_skeleton(e).map_err(unavailable)? {
+        } else if self.has_skeleton(e).map_err(|e| self.failed(e))? {
             flags.push(Flag::LookAlike);
         }
         flags.extend_from_slice(&e.intrinsic);
         // People share names, and any flag deserves a look: hold for review.
         let status = if new.needs_review || !flags.is_empty() {
-            if self.pending_total().map_err(unavailable)? >= new.max_pending {
+            if self.pending_total().map_err(|e| self.failed(e))? >= new.max_pending {
                 return Err(SignError::ReviewQueueFull);
             }
             Status::Pending
         } else {
             Status::Published
         };
-        let id = self.next_id().map_err(unavailable)?;
+        let id = self.next_id().map_err(|e| self.failed(e))?;
         let record = Record {
             id,
             name: s.name.clone(),
@@ -380,7 +390,7 @@ impl<'a> Tx<'a> {
             verified: false,
             day: Day::today(),
         };
-        self.add_with(&record, e).map_err(unavailable)?;
+        self.add_with(&record, e).map_err(|e| self.failed(e))?;
         (|| -> Result<(), StoreError> {
             (self.c.prepare_cached("INSERT INTO token(day, nonce) VALUES (?1, ?2)")?)
                 .execute((day, &new.token_nonce[..]))?;
@@ -388,7 +398,7 @@ impl<'a> Tx<'a> {
                 .execute((&new.withdraw_hash[..], id as i64))?;
             Ok(())
         })()
-        .map_err(unavailable)?;
+        .map_err(|e| self.failed(e))?;
         Ok(Signed { id, status, listed: s.listed })
     }
 
@@ -404,7 +414,7 @@ impl<'a> Tx<'a> {
             }
             Ok(true)
         })()
-        .map_err(|_| SignError::Unavailable)
+        .map_err(|e| self.failed(e))
     }
 
     fn audit(&mut self, moderator: &str, action: AuditAction, r: Option<&Record>) -> Result<(), StoreError> {
@@ -699,6 +709,7 @@ impl Writer {
         let mut last_daily = Day(0);
         let mut dropped = 0;
         let mut answers: Vec<Answer> = Vec::with_capacity(MAX_GROUP);
+        let mut health = Health::default();
         loop {
             let today = Day::today();
             if today != last_daily {
@@ -706,13 +717,16 @@ impl Writer {
                 last_daily = today;
             }
             let Some(first) = rx.blocking_recv() else { break }; // every handle is gone
-            let begun = self.c.execute_batch("BEGIN IMMEDIATE").is_ok();
+            let begun = self.c.execute_batch("BEGIN IMMEDIATE");
             let mut tx = Tx::new(&self.c);
-            let mut spoiled = !begun;
+            // What went wrong in this group, for the operator.
+            let mut failure = begun.as_ref().err().map(|e| e.to_string());
             let mut next = Some(first);
             while let Some(request) = next.take() {
-                let answer = if spoiled { unanswered(request) } else { answer(&mut tx, request) };
-                spoiled |= answer.is_store_error();
+                let answer = if failure.is_some() { unanswered(request) } else { answer(&mut tx, request) };
+                if failure.is_none() && answer.is_store_error() {
+                    failure = Some(answer.why(&mut tx));
+                }
                 answers.push(answer);
                 if answers.len() < MAX_GROUP {
                     next = rx.try_recv().ok();
@@ -720,15 +734,21 @@ impl Writer {
             }
             // What the search indexer has applied leaves the log with this group.
             let applied = self.inner.index.applied.load(Ordering::Acquire);
-            if !spoiled && applied > dropped {
-                spoiled |= search::drop_applied(&self.c, applied).is_err();
+            if failure.is_none() && applied > dropped {
+                failure = search::drop_applied(&self.c, applied).err().map(|e| e.to_string());
             }
             let public = tx.public;
-            spoiled = spoiled || tx.finish().is_err();
-            let durable = !spoiled && self.c.execute_batch("COMMIT").is_ok();
-            if begun && !durable {
+            if failure.is_none() {
+                failure = tx.finish().err().map(|e| e.to_string());
+            }
+            if failure.is_none() {
+                failure = self.c.execute_batch("COMMIT").err().map(|e| e.to_string());
+            }
+            let durable = failure.is_none();
+            if begun.is_ok() && !durable {
                 let _ = self.c.execute_batch("ROLLBACK");
             }
+            health.after_group(failure.as_deref(), self.inner.options.notice);
             if durable {
                 dropped = dropped.max(applied);
                 if public {
@@ -742,6 +762,34 @@ impl Writer {
                 } else {
                     answer.fail()
                 }
+            }
+        }
+    }
+}
+
+/// Whether writes are failing, so that the operator hears once when they
+/// start failing and once when they work again, not once per signature.
+#[derive(Default)]
+struct Health {
+    /// Groups that failed in a row.
+    failing: u64,
+}
+
+impl Health {
+    fn after_group(&mut self, failure: Option<&str>, notice: fn(&str)) {
+        match (failure, self.failing) {
+            (Some(why), 0) => {
+                notice(&format!(
+                    "the store cannot write ({why}): signing answers 503 until it can, \
+                     and resumes by itself"
+                ));
+                self.failing = 1;
+            }
+            (Some(_), _) => self.failing += 1,
+            (None, 0) => {}
+            (None, failed) => {
+                notice(&format!("the store writes again, after {failed} failed attempts: signing resumed"));
+                self.failing = 0;
             }
         }
     }
@@ -793,6 +841,15 @@ impl Answer {
             self,
             Answer::Sign(Err(SignError::Unavailable), _) | Answer::Withdraw(Err(SignError::Unavailable), _)
         )
+    }
+
+    /// What the operator is told of a store error (see [`Answer::is_store_error`]).
+    fn why(&self, tx: &mut Tx) -> String {
+        match (self, tx.failure.take()) {
+            (Answer::Count(Err(e), _), _) => e.to_string(),
+            (_, Some(e)) => e.to_string(),
+            (_, None) => "a write failed".to_string(),
+        }
     }
 
     fn send(self) {

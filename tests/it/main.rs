@@ -12,6 +12,7 @@ mod admin;
 mod bad_input;
 mod browser;
 mod console_pages;
+mod disk_full;
 mod durability;
 mod html_valid;
 mod letter_page;
