@@ -26,7 +26,7 @@ use exports::{Exports, Format};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -34,6 +34,10 @@ use tokio::sync::Semaphore;
 const MAX_QUERY: usize = 200;
 /// Scans of every published name (search, building an export) at once.
 const SCANS_AT_ONCE: usize = 2;
+/// Scans that may wait for one of those, and for how long: a flood of
+/// them is answered "busy" at once instead of holding connection slots.
+const SCANS_WAITING: usize = 16;
+const SCAN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The public site's state.
 pub struct Site {
@@ -47,6 +51,8 @@ pub struct Site {
     exports: Exports,
     site_limit: SiteLimit,
     scans: Semaphore,
+    /// Scans waiting for a slot, at most [`SCANS_WAITING`].
+    scans_waiting: AtomicUsize,
     /// A failed scan is told to the operator once, not per request.
     scan_failure_told: AtomicBool,
     /// Pages that change only with the configuration, rendered at start-up.
@@ -120,6 +126,7 @@ impl Site {
             renderer,
             words: Catalogue,
             scans: Semaphore::new(SCANS_AT_ONCE),
+            scans_waiting: AtomicUsize::new(0),
             scan_failure_told: AtomicBool::new(false),
             privacy,
             withdraw,
@@ -204,7 +211,8 @@ impl Site {
 
     /// Runs work that scans every published name off the connection
     /// threads, a few at a time, so a flood of such requests queues here
-    /// instead of starving page serving. A scan that fails is said once to
+    /// instead of starving page serving; past [`SCANS_WAITING`] waiting,
+    /// or after [`SCAN_WAIT`], the answer is a "busy" page. A scan that fails is said once to
     /// the operator, and answered with a 503, never with an empty list.
     async fn scan<T, E>(
         self: &Arc<Self>,
@@ -214,7 +222,23 @@ impl Site {
         T: Send + 'static,
         E: std::fmt::Display + From<ScanError> + Send + 'static,
     {
-        let result = match self.scans.acquire().await {
+        let slot = match self.scans.try_acquire() {
+            Ok(slot) => Ok(slot),
+            Err(_) => {
+                // Counted out on drop too: the visitor may leave while waiting.
+                let waiting = Waiting::join(&self.scans_waiting);
+                if waiting.ahead >= SCANS_WAITING {
+                    return Err(self.refuse(Refusal::Busy, None));
+                }
+                let waited = tokio::time::timeout(SCAN_WAIT, self.scans.acquire()).await;
+                drop(waiting);
+                match waited {
+                    Err(_) => return Err(self.refuse(Refusal::Busy, None)),
+                    Ok(slot) => slot,
+                }
+            }
+        };
+        let result = match slot {
             Err(_) => Err(ScanError::Interrupted.into()),
             Ok(_slot) => {
                 let site = Arc::clone(self);
@@ -378,4 +402,23 @@ fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
         country: Country::parse(get("country"))?,
         listed: form.has("listed"),
     })
+}
+
+/// One scan counted as waiting while this lives.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many waited before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(count: &'a AtomicUsize) -> Waiting<'a> {
+        Waiting { ahead: count.fetch_add(1, Ordering::AcqRel), count }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
+    }
 }

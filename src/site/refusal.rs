@@ -21,6 +21,9 @@ pub enum Refusal {
     SearchTooLong,
     /// A scan of every published name failed.
     ScanFailed,
+    /// Too many searches and exports wait already, or this one waited too
+    /// long: the site is busy with them.
+    Busy,
     /// The request's head is ambiguous.
     Request(RequestError),
     /// The form body could not be read.
@@ -116,6 +119,7 @@ impl Refusal {
             Refusal::ScanFailed => {
                 Answer::new(S::SERVICE_UNAVAILABLE, ScanFailedHeading, ScanFailed).retry_after(60)
             }
+            Refusal::Busy => Answer::new(S::SERVICE_UNAVAILABLE, BusyHeading, Busy).retry_after(10),
             Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::Sign(r) => match r {

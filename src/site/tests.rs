@@ -79,6 +79,31 @@ impl PublicView for Flaky {
     }
 }
 
+/// A view whose searches take a while, as at a busy moment.
+struct SlowSearch;
+
+impl PublicView for SlowSearch {
+    fn generation(&self) -> u64 {
+        1
+    }
+    fn phase(&self) -> Phase {
+        Phase::Open
+    }
+    fn counts(&self) -> Counts {
+        Counts::default()
+    }
+    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
+        Vec::new()
+    }
+    fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        Ok(())
+    }
+    fn search(&self, _: &str, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        Ok(Vec::new())
+    }
+}
+
 /// A running site; dropping it stops the server.
 pub(super) struct Running {
     addr: std::net::SocketAddr,
@@ -88,6 +113,10 @@ pub(super) struct Running {
 }
 
 pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
+    start_with_slots(view, 8).await
+}
+
+pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_connections: usize) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let options = crate::store::Options { retention_days: 1, cache_bytes: 1 << 20, notice: |_| {} };
     let store = Store::open(&dir.path().join("store"), options).unwrap();
@@ -101,7 +130,7 @@ pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
     let listener = Listener::bind(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()), false).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = ServerOptions {
-        max_connections: 8,
+        max_connections,
         header_read_timeout: std::time::Duration::from_secs(5),
         min_rate: server::MinRate::of(&config),
         write_stall: std::time::Duration::from_secs(5),
@@ -229,4 +258,34 @@ async fn when_the_writer_dies_signing_answers_503_and_keeps_the_entries() {
     assert_eq!((status, body.contains("Withdrawal is unavailable")), (503, true), "{body}");
     let (status, _) = site.request("GET", "/", None).await;
     assert_eq!(status, 200, "reading goes on");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_searches_is_told_the_site_is_busy_and_the_rest_are_answered() {
+    let site = Arc::new(start_with_slots(Some(Arc::new(SlowSearch)), 64).await);
+    let flood: Vec<_> = (0..40)
+        .map(|_| {
+            let site = Arc::clone(&site);
+            tokio::spawn(async move { site.request("GET", "/signatories?q=Ada", None).await })
+        })
+        .collect();
+    let (mut answered, mut busy) = (0, 0);
+    for one in flood {
+        match one.await.unwrap() {
+            (200, _) => answered += 1,
+            (503, body) => {
+                assert!(body.contains("Busy just now"), "{body}");
+                assert!(body.contains("Signing is not affected"), "{body}");
+                busy += 1;
+            }
+            (status, body) => panic!("{status}: {body}"),
+        }
+    }
+    // At most two running and sixteen waiting: the rest are told at once.
+    assert!(busy >= 1 && answered >= SCANS_AT_ONCE, "{answered} answered, {busy} busy");
+    assert_eq!(answered + busy, 40);
+    // None is left counted as waiting.
+    assert_eq!(site.request("GET", "/signatories?q=Ada", None).await.0, 200);
+    // Pages that need no scan were never in the queue.
+    assert_eq!(site.request("GET", "/", None).await.0, 200);
 }
