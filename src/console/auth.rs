@@ -10,6 +10,7 @@ use base64::Engine;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
@@ -22,6 +23,9 @@ pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// Longest accepted passphrase, so hashing cost stays bounded.
 pub const MAX_PASSPHRASE_BYTES: usize = 1024;
 const MAX_DELAY: Duration = Duration::from_secs(8);
+/// Sign-ins that may wait for their turn; past that many, a try is refused
+/// at once rather than holding a connection.
+const MAX_WAITING: usize = 8;
 /// Wrong passphrases further apart than this do not add up.
 const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
 
@@ -122,6 +126,27 @@ pub struct Auth {
     failures: Mutex<(u32, Instant)>,
     /// One passphrase check at a time: argon2 is meant to be expensive.
     hashing: Semaphore,
+    /// Sign-ins waiting for [`Auth::hashing`].
+    waiting: AtomicUsize,
+}
+
+/// Why a sign-in did not give a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// The name and passphrase do not match.
+    Wrong,
+    /// Too many tries wait already; none was checked.
+    Busy,
+}
+
+/// One sign-in counted as waiting while this lives (a dropped connection
+/// drops it too).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 fn random_token() -> String {
@@ -149,6 +174,7 @@ impl Auth {
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new((0, Instant::now())),
             hashing: Semaphore::new(1),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -166,10 +192,17 @@ impl Auth {
     }
 
     /// Checks a passphrase; on success returns a new session's cookie value.
-    /// Every wrong try makes the next one wait longer, whoever tries.
-    pub async fn sign_in(&self, moderator: &str, passphrase: &str) -> Option<String> {
+    /// Every wrong try makes the next one wait longer, whoever tries, and
+    /// tries sent at once wait in turn: the wait is taken with the turn, so
+    /// a hundred parallel tries are checked no faster than one after another.
+    pub async fn sign_in(&self, moderator: &str, passphrase: &str) -> Result<String, SignInRefused> {
+        let waiting = Waiting(&self.waiting);
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
+            return Err(SignInRefused::Busy);
+        }
+        let _turn = self.hashing.acquire().await.map_err(|_| SignInRefused::Busy)?;
+        drop(waiting);
         tokio::time::sleep(self.delay()).await;
-        let _turn = self.hashing.acquire().await.ok()?;
         let hash = read_moderators(&self.data_dir).get(moderator).cloned();
         let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES && {
             // argon2 takes tens of milliseconds of CPU on purpose: not on a
@@ -186,7 +219,7 @@ impl Auth {
         if !ok {
             let n = if failures.1.elapsed() > FAILURE_MEMORY { 0 } else { failures.0 };
             *failures = (n.saturating_add(1), Instant::now());
-            return None;
+            return Err(SignInRefused::Wrong);
         }
         *failures = (0, Instant::now());
         drop(failures);
@@ -202,7 +235,7 @@ impl Auth {
             cookie.clone(),
             Session { moderator: moderator.to_string(), csrf: random_token(), last_seen: Instant::now() },
         );
-        Some(cookie)
+        Ok(cookie)
     }
 
     /// The session a cookie belongs to, if it is live; touching it.
@@ -227,6 +260,7 @@ impl Auth {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[tokio::test]
     async fn passphrases_sessions_and_the_brake() {
@@ -238,9 +272,9 @@ mod tests {
         assert!(file.starts_with("alice\t$argon2id$") && !file.contains("correct horse"));
 
         let auth = Auth::new(dir.path(), Duration::from_secs(60));
-        assert!(auth.sign_in("alice", "wrong passphrase!").await.is_none());
+        assert!(auth.sign_in("alice", "wrong passphrase!").await == Err(SignInRefused::Wrong));
         assert!(auth.delay() >= Duration::from_millis(250));
-        assert!(auth.sign_in("mallory", "correct horse battery").await.is_none());
+        assert!(auth.sign_in("mallory", "correct horse battery").await == Err(SignInRefused::Wrong));
         assert!(auth.delay() >= Duration::from_millis(500));
         let cookie = auth.sign_in("alice", "correct horse battery").await.unwrap();
         assert_eq!(auth.delay(), Duration::ZERO);
@@ -249,6 +283,42 @@ mod tests {
         assert!(csrf.len() > 30);
         auth.sign_out(&cookie);
         assert!(auth.session(&cookie).is_none());
+    }
+
+    /// Tries sent at once are checked one after another, each after the
+    /// wait the tries before it earned; past those waiting, refused at once.
+    /// An unknown moderator costs no hashing, so the clock can be paused.
+    #[tokio::test(start_paused = true)]
+    async fn a_hundred_tries_at_once_wait_their_turns_or_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "alice", "correct horse battery").unwrap();
+        let auth = Arc::new(Auth::new(dir.path(), Duration::from_secs(60)));
+        let start = tokio::time::Instant::now();
+        let tries: Vec<_> = (0..100)
+            .map(|_| {
+                let auth = Arc::clone(&auth);
+                tokio::spawn(async move {
+                    let refused = auth.sign_in("mallory", "a wrong passphrase").await.unwrap_err();
+                    (refused, start.elapsed())
+                })
+            })
+            .collect();
+        let mut checked = Vec::new();
+        let mut busy = 0;
+        for t in tries {
+            match t.await.unwrap() {
+                (SignInRefused::Wrong, at) => checked.push(at),
+                (SignInRefused::Busy, at) => {
+                    assert!(at < Duration::from_millis(1), "a refusal for being busy comes at once");
+                    busy += 1;
+                }
+            }
+        }
+        assert_eq!((checked.len(), busy), (1 + MAX_WAITING, 100 - 1 - MAX_WAITING));
+        checked.sort();
+        // 0, then 0.25, 0.5, 1, 2, 4, 8, 8, 8 s after each other.
+        assert!(checked[8] >= Duration::from_millis(31_750), "{checked:?}");
+        assert!(auth.delay() == MAX_DELAY);
     }
 
     #[tokio::test]

@@ -223,7 +223,7 @@ impl Console {
         let name = form.get("moderator").unwrap_or("").trim();
         let passphrase = form.get("passphrase").unwrap_or("");
         match self.auth.sign_in(name, passphrase).await {
-            Some(cookie) => {
+            Ok(cookie) => {
                 let mut r = http::see_other("/");
                 let value = format!("{COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/");
                 if let Ok(v) = HeaderValue::from_str(&value) {
@@ -231,10 +231,20 @@ impl Console {
                 }
                 r
             }
-            None => http::html(
-                StatusCode::UNAUTHORIZED,
-                pages::login(Some(self.words.get(MessageId::BadLogin)), self.auth.has_moderators(), token),
-            ),
+            Err(refused) => {
+                let (status, why) = match refused {
+                    auth::SignInRefused::Wrong => (StatusCode::UNAUTHORIZED, MessageId::BadLogin),
+                    auth::SignInRefused::Busy => (StatusCode::TOO_MANY_REQUESTS, MessageId::SignInBusy),
+                };
+                let mut r = http::html(
+                    status,
+                    pages::login(Some(self.words.get(why)), self.auth.has_moderators(), token),
+                );
+                if refused == auth::SignInRefused::Busy {
+                    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                }
+                r
+            }
         }
     }
 

@@ -345,3 +345,88 @@ fn signing_in_needs_the_forms_csrf_token() {
     }
     assert_eq!(Console::new(&server).sign_in("alice", PASSPHRASE).status, 303, "from the form itself");
 }
+
+#[test]
+fn a_session_cookie_from_another_server_is_refused() {
+    let a = Server::start_with(CONSOLE);
+    let b = Server::start_with(CONSOLE);
+    set_passphrase(&b, "alice", PASSPHRASE);
+    let at_a = signed_in(&a);
+    let csrf = at_a.csrf();
+    let mut at_b = Console::new(&b);
+    at_b.cookie = at_a.cookie.clone();
+    let r = at_b.get("/queue");
+    assert_eq!((r.status, r.header("location")), (303, Some("/login")), "A's session means nothing to B");
+    let r = at_b.post("/action", &[("csrf", &csrf), ("action", "pause"), ("return", "/queue")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("Your session has ended"), "{}", r.body);
+    // Nor to A itself once it restarts: sessions live in memory only.
+    let csrf = at_a.csrf();
+    let a = a.restart();
+    let mut again = Console::new(&a);
+    again.cookie = at_a.cookie.clone();
+    assert_eq!(again.get("/queue").status, 303);
+    assert_eq!(again.post("/action", &[("csrf", &csrf), ("action", "pause")]).status, 403);
+    assert!(!a.get("/").body.contains("Signing is paused"), "the old session paused nothing");
+}
+
+#[test]
+fn a_hundred_wrong_passphrases_at_once_do_not_slow_the_public_site() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let server = Server::start_with(CONSOLE);
+    set_passphrase(&server, "alice", PASSPHRASE);
+    let admin = server.admin.unwrap();
+    // One sign-in form, sent a hundred times at once.
+    let form = common::request(admin, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let cookie = form.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let marker = "name=\"csrf\" value=\"";
+    let start = form.body.find(marker).unwrap() + marker.len();
+    let csrf = form.body[start..start + form.body[start..].find('"').unwrap()].to_string();
+    let body = format!("csrf={csrf}&moderator=alice&passphrase=not+the+passphrase+at+all");
+    let raw = format!(
+        "POST /login HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let attempts: Vec<_> = (0..100)
+        .map(|_| {
+            let raw = raw.clone();
+            std::thread::spawn(move || {
+                let mut s = std::net::TcpStream::connect(admin).unwrap();
+                // Those that wait their turn may wait half a minute: not for this test.
+                s.set_read_timeout(Some(Duration::from_secs(4))).unwrap();
+                s.write_all(raw.as_bytes()).unwrap();
+                let mut out = Vec::new();
+                let _ = s.read_to_end(&mut out);
+                (!out.is_empty()).then(|| common::parse_response(&out))
+            })
+        })
+        .collect();
+    let mut slowest = Duration::ZERO;
+    for _ in 0..40 {
+        let asked = Instant::now();
+        assert_eq!(server.get("/").status, 200);
+        slowest = slowest.max(asked.elapsed());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (mut busy, mut wrong, mut waiting) = (0, 0, 0);
+    for a in attempts {
+        match a.join().unwrap() {
+            Some(r) if r.status == 429 => {
+                assert!(r.body.contains("Too many sign-in attempts"), "{}", r.body);
+                assert!(r.header("retry-after").is_some());
+                busy += 1;
+            }
+            Some(r) => {
+                assert_eq!(r.status, 401, "{}", r.body);
+                wrong += 1;
+            }
+            None => waiting += 1,
+        }
+    }
+    eprintln!("100 sign-ins at once: {busy} refused at once, {wrong} checked, {waiting} still waiting; slowest GET / {slowest:?}");
+    // One checked at once and eight waiting their turns; the rest refused.
+    assert!(busy >= 80, "{busy} refused at once, {wrong} checked, {waiting} waiting");
+    assert!(wrong <= 9, "the brake held: {wrong} checked within 4 s");
+    assert!(slowest < Duration::from_secs(2), "GET / took {slowest:?} during the attempts");
+}
