@@ -18,7 +18,7 @@
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`] | the typed configuration; the letter's content; form tokens and withdrawal codes; signing throttles; tor's PROXY line |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration; the letter's content; form tokens and withdrawal codes; signing throttles; tor's PROXY line; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!
@@ -50,7 +50,8 @@
 //! Nothing here logs a request; the only output is the start-up line and
 //! operator-facing errors.
 
-#![forbid(unsafe_code)]
+// Deny, not forbid: `memory` makes the crate's one foreign call.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -61,6 +62,7 @@ pub mod domain;
 pub mod http;
 pub mod letter;
 pub mod limits;
+pub mod memory;
 pub mod messages;
 pub mod proxy_protocol;
 pub mod render;

@@ -33,7 +33,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -210,7 +210,13 @@ struct Table {
     next: AtomicU64,
     /// Told when a connection stops answering: it may now make room.
     idle: Notify,
+    /// The most connections open at once since memory was last given back.
+    peak: AtomicUsize,
 }
+
+/// Open connections after which, once most have gone, the memory they
+/// freed is given back ([`crate::memory`]): a flood, not everyday traffic.
+const FLOOD: usize = 64;
 
 impl Table {
     fn open(self: &Arc<Self>) -> (Arc<Slot>, Registered) {
@@ -223,6 +229,7 @@ impl Table {
         });
         if let Ok(mut slots) = self.slots.lock() {
             slots.insert(id, Arc::clone(&slot));
+            self.peak.fetch_max(slots.len(), Ordering::Relaxed);
         }
         (slot, Registered { table: Arc::clone(self), id })
     }
@@ -266,8 +273,15 @@ struct Registered {
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        if let Ok(mut slots) = self.table.slots.lock() {
-            slots.remove(&self.id);
+        let Ok(mut slots) = self.table.slots.lock() else { return };
+        slots.remove(&self.id);
+        let (open, peak) = (slots.len(), self.table.peak.load(Ordering::Relaxed));
+        if peak >= FLOOD && open <= peak / 8 {
+            self.table.peak.store(open, Ordering::Relaxed);
+            drop(slots);
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                drop(runtime.spawn_blocking(crate::memory::release_freed));
+            }
         }
     }
 }

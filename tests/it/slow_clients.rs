@@ -183,3 +183,76 @@ fn slow_readers_at_twice_the_cap_do_not_keep_visitors_out() {
     }
     visitor_signs(&server, "After Slow Readers");
 }
+
+/// Resident memory of the server process, in KiB.
+fn rss_kib(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn memory_a_flood_of_slow_bodies_took_is_given_back() {
+    let _heavy = common::heavy::shared();
+    let server = Server::start_with("min_fill_seconds = 0\nbody_timeout_seconds = 120\n");
+    for _ in 0..10 {
+        assert_eq!(server.get("/").status, 200);
+        assert_eq!(server.get("/signatories/individual").status, 200);
+    }
+    let idle = rss_kib(&server);
+    let mut flood: Vec<TcpStream> = (0..600)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            s.write_all(b"POST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 16000\r\n\r\nname=").unwrap();
+            s
+        })
+        .collect();
+    let mut peak = idle;
+    for _ in 0..10 {
+        for s in &mut flood {
+            let _ = s.write_all(&[b'a'; 400]);
+        }
+        peak = peak.max(rss_kib(&server));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(flood);
+    // The server sees them go as it next reads; then it gives memory back.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut after = rss_kib(&server);
+    while after > idle + (peak - idle) / 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        after = rss_kib(&server);
+    }
+    eprintln!("slow bodies: {idle} KiB idle, {peak} KiB at the peak, {after} KiB after");
+    assert!(peak > idle + 4096, "the flood did not take memory ({idle} → {peak} KiB): it tests nothing");
+    assert!(after <= idle + (peak - idle) / 3, "{idle} KiB idle, {peak} KiB at the peak, {after} KiB after");
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_low_open_file_limit_lowers_the_connection_cap_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // A hard limit of 300 (only lowering needs no privilege), then undersign.
+    let serve = format!(
+        "ulimit -n 300 && exec '{}' serve --listen 127.0.0.1:0 --data '{}'",
+        common::binary(),
+        dir.path().join("data").display()
+    );
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &serve])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.contains(
+            "the open-file limit is 300, too low for max_connections = 1024: serving at most 172 at once"
+        ),
+        "{first}"
+    );
+}
