@@ -118,6 +118,30 @@ pub fn load_content(config: &Config) -> Result<Content, Error> {
     Content::load(config.letter.as_deref(), &lists).map_err(Error::Letter)
 }
 
+/// Files the process keeps open besides connections: the store's
+/// databases, their logs and readers, exports, listeners, with room.
+const FILES_BESIDES_CONNECTIONS: u64 = 128;
+
+/// Raises the open-file limit to what `max_connections` on each listener
+/// needs, as far as the hard limit allows (the usual soft limit, 1024,
+/// is less than the default cap needs). Where it cannot, fewer connections
+/// are served at once, and the operator is told: otherwise a flood would
+/// end in failed accepts and a store that cannot open a file.
+fn connections_within_file_limit(max_connections: usize, console: bool) -> usize {
+    let listeners: u64 = if console { 2 } else { 1 };
+    let needed = (max_connections as u64).saturating_mul(listeners).saturating_add(FILES_BESIDES_CONNECTIONS);
+    let Ok(limit) = rlimit::increase_nofile_limit(needed) else { return max_connections };
+    if limit >= needed {
+        return max_connections;
+    }
+    let fitting = (limit.saturating_sub(FILES_BESIDES_CONNECTIONS) / listeners).max(1) as usize;
+    eprintln!(
+        "undersign: the open-file limit is {limit}, too low for max_connections = {max_connections}: \
+         serving at most {fitting} at once (raise the hard limit, e.g. LimitNOFILE in the service unit)"
+    );
+    fitting
+}
+
 fn open_store(config: &Config) -> Result<Store, Error> {
     let options = store::Options {
         retention_days: config.retention_days,
@@ -174,10 +198,11 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.circuit_sign_per_minute,
         )
     });
+    let max_connections = connections_within_file_limit(config.max_connections, console_listener.is_some());
     // The same bounds for both listeners; only the public one has circuits
     // and Onion-Location.
     let options = |circuits, onion_location| ServerOptions {
-        max_connections: config.max_connections,
+        max_connections,
         header_read_timeout: config.header_read_timeout,
         min_rate: MinRate::of(&config),
         write_stall: config.write_stall,
