@@ -36,7 +36,7 @@ const MAX_QUERY: usize = 200;
 const SCANS_AT_ONCE: usize = 2;
 /// Scans that may wait for one of those, and for how long: a flood of
 /// them is answered "busy" at once instead of holding connection slots.
-const SCANS_WAITING: usize = 16;
+const SCANS_WAITING: usize = 64;
 const SCAN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The public site's state.
