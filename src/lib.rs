@@ -18,7 +18,7 @@
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration; the letter's content; form tokens and withdrawal codes; signing throttles; tor's PROXY line; giving freed memory back after a flood |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration; the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!

@@ -1,14 +1,72 @@
-//! In-memory throttles for signing: one token bucket for the whole site and,
-//! behind tor with `HiddenServiceExportCircuitID`, one small bucket and a
-//! connection cap per Tor circuit. A circuit id lives here, in memory only,
+//! In-memory throttles: a [`Queue`] for expensive work (a few at once, a
+//! bounded number waiting), and for signing one token bucket for the whole
+//! site and, behind tor with `HiddenServiceExportCircuitID`, one small
+//! bucket and a connection cap per Tor circuit. A circuit id lives here, in memory only,
 //! while the circuit has an open connection and after its last one closes
 //! until its bucket would be full again (90 s by default), so a client
 //! cannot reset its limit by reconnecting; at most [`MAX_IDLE_CIRCUITS`]
 //! such idle circuits are kept. It is never stored or printed.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Expensive work (a scan, a passphrase check): `at_once` run, at most
+/// `waiting` more wait their turn, each for at most `patience`; anyone
+/// beyond is turned away at once, so a flood holds no connections.
+pub struct Queue {
+    turns: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    patience: Duration,
+}
+
+/// Why [`Queue::enter`] gave no turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Full;
+
+impl Queue {
+    /// `at_once` turns, `waiting` waiters, each waiting at most `patience`.
+    pub fn new(at_once: usize, waiting: usize, patience: Duration) -> Queue {
+        Queue {
+            turns: Arc::new(Semaphore::new(at_once)),
+            waiting: AtomicUsize::new(0),
+            max_waiting: waiting,
+            patience,
+        }
+    }
+
+    /// A turn, held until the permit is dropped (it can go with the work
+    /// to another thread, so work whose visitor left still counts until it
+    /// ends); [`Full`] when too many wait already or the wait ran out.
+    pub async fn enter(&self) -> Result<OwnedSemaphorePermit, Full> {
+        if let Ok(turn) = Arc::clone(&self.turns).try_acquire_owned() {
+            return Ok(turn);
+        }
+        // Counted out on drop too: the visitor may leave while waiting.
+        let waiter = Waiter(&self.waiting);
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            return Err(Full);
+        }
+        let turn = tokio::time::timeout(self.patience, Arc::clone(&self.turns).acquire_owned()).await;
+        drop(waiter);
+        match turn {
+            Ok(Ok(turn)) => Ok(turn),
+            _ => Err(Full),
+        }
+    }
+}
+
+/// One waiter counted while this lives.
+struct Waiter<'a>(&'a AtomicUsize);
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// A classic token bucket: `burst` tokens, refilled at `per_second`.
 #[derive(Debug)]
@@ -185,6 +243,42 @@ impl Drop for CircuitGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_queue_runs_some_lets_some_wait_and_turns_the_rest_away() {
+        let queue = Arc::new(Queue::new(1, 1, Duration::from_secs(5)));
+        let first = queue.enter().await.unwrap();
+        let waiting = tokio::spawn({
+            let queue = Arc::clone(&queue);
+            async move { queue.enter().await.map(drop) }
+        });
+        tokio::task::yield_now().await;
+        assert_eq!(queue.enter().await.unwrap_err(), Full, "one waits already");
+        drop(first);
+        assert_eq!(waiting.await.unwrap(), Ok(()), "the waiting one had its turn");
+        // A turn held longer than a waiter's patience: it is turned away.
+        let held = queue.enter().await.unwrap();
+        let started = tokio::time::Instant::now();
+        assert_eq!(queue.enter().await.unwrap_err(), Full);
+        assert_eq!(started.elapsed(), Duration::from_secs(5));
+        drop(held);
+        // A waiter that leaves is no longer counted.
+        let held = queue.enter().await.unwrap();
+        let gone = tokio::spawn({
+            let queue = Arc::clone(&queue);
+            async move { queue.enter().await.map(drop) }
+        });
+        tokio::task::yield_now().await;
+        gone.abort();
+        let _ = gone.await;
+        let next = tokio::spawn({
+            let queue = Arc::clone(&queue);
+            async move { queue.enter().await.map(drop) }
+        });
+        tokio::task::yield_now().await;
+        drop(held);
+        assert_eq!(next.await.unwrap(), Ok(()));
+    }
 
     #[test]
     fn bucket_allows_a_burst_then_refills() {

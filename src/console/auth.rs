@@ -3,6 +3,7 @@
 //! stored or printed), sessions held in memory only, a CSRF token per
 //! session, and a sign-in that slows down after wrong passphrases.
 
+use crate::limits::Queue;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,11 +11,9 @@ use base64::Engine;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
 
 /// Sessions at once, at most; signing in past it ends the least recently used.
 const MAX_SESSIONS: usize = 32;
@@ -124,10 +123,9 @@ pub struct Auth {
     idle: Duration,
     sessions: Mutex<HashMap<String, Session>>,
     failures: Mutex<(u32, Instant)>,
-    /// One passphrase check at a time: argon2 is meant to be expensive.
-    hashing: Semaphore,
-    /// Sign-ins waiting for [`Auth::hashing`].
-    waiting: AtomicUsize,
+    /// One passphrase check at a time (argon2 is meant to be expensive),
+    /// [`MAX_WAITING`] more waiting their turn.
+    hashing: Queue,
 }
 
 /// Why a sign-in did not give a session.
@@ -137,16 +135,6 @@ pub enum SignInRefused {
     Wrong,
     /// Too many tries wait already; none was checked.
     Busy,
-}
-
-/// One sign-in counted as waiting while this lives (a dropped connection
-/// drops it too).
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 fn random_token() -> String {
@@ -173,8 +161,12 @@ impl Auth {
             idle,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new((0, Instant::now())),
-            hashing: Semaphore::new(1),
-            waiting: AtomicUsize::new(0),
+            // Longer than the longest wait a turn can take ([`MAX_DELAY`]) for each waiting.
+            hashing: Queue::new(
+                1,
+                MAX_WAITING,
+                MAX_DELAY * (MAX_WAITING as u32 + 1) + Duration::from_secs(60),
+            ),
         }
     }
 
@@ -196,12 +188,7 @@ impl Auth {
     /// tries sent at once wait in turn: the wait is taken with the turn, so
     /// a hundred parallel tries are checked no faster than one after another.
     pub async fn sign_in(&self, moderator: &str, passphrase: &str) -> Result<String, SignInRefused> {
-        let waiting = Waiting(&self.waiting);
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING {
-            return Err(SignInRefused::Busy);
-        }
-        let _turn = self.hashing.acquire().await.map_err(|_| SignInRefused::Busy)?;
-        drop(waiting);
+        let _turn = self.hashing.enter().await.map_err(|_| SignInRefused::Busy)?;
         tokio::time::sleep(self.delay()).await;
         let hash = read_moderators(&self.data_dir).get(moderator).cloned();
         let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES && {

@@ -14,7 +14,7 @@ pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
 use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
-use crate::limits::{CircuitGuard, SiteLimit};
+use crate::limits::{CircuitGuard, Queue, SiteLimit};
 use crate::messages::Catalogue;
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::store::{Day, NewSignature, SignError, Store};
@@ -26,9 +26,8 @@ use exports::{Exports, Format};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// Longest search query, in bytes.
 const MAX_QUERY: usize = 200;
@@ -50,9 +49,7 @@ pub struct Site {
     cache: PageCache,
     exports: Exports,
     site_limit: SiteLimit,
-    scans: Semaphore,
-    /// Scans waiting for a slot, at most [`SCANS_WAITING`].
-    scans_waiting: AtomicUsize,
+    scans: Queue,
     /// A failed scan is told to the operator once, not per request.
     scan_failure_told: AtomicBool,
     /// Pages that change only with the configuration, rendered at start-up.
@@ -125,8 +122,7 @@ impl Site {
             secret,
             renderer,
             words: Catalogue,
-            scans: Semaphore::new(SCANS_AT_ONCE),
-            scans_waiting: AtomicUsize::new(0),
+            scans: Queue::new(SCANS_AT_ONCE, SCANS_WAITING, SCAN_WAIT),
             scan_failure_told: AtomicBool::new(false),
             privacy,
             withdraw,
@@ -222,31 +218,14 @@ impl Site {
         T: Send + 'static,
         E: std::fmt::Display + From<ScanError> + Send + 'static,
     {
-        let slot = match self.scans.try_acquire() {
-            Ok(slot) => Ok(slot),
-            Err(_) => {
-                // Counted out on drop too: the visitor may leave while waiting.
-                let waiting = Waiting::join(&self.scans_waiting);
-                if waiting.ahead >= SCANS_WAITING {
-                    return Err(self.refuse(Refusal::Busy, None));
-                }
-                let waited = tokio::time::timeout(SCAN_WAIT, self.scans.acquire()).await;
-                drop(waiting);
-                match waited {
-                    Err(_) => return Err(self.refuse(Refusal::Busy, None)),
-                    Ok(slot) => slot,
-                }
-            }
-        };
-        let result = match slot {
-            Err(_) => Err(ScanError::Interrupted.into()),
-            Ok(_slot) => {
-                let site = Arc::clone(self);
-                tokio::task::spawn_blocking(move || work(&site))
-                    .await
-                    .unwrap_or_else(|_| Err(ScanError::Interrupted.into()))
-            }
-        };
+        let Ok(turn) = self.scans.enter().await else { return Err(self.refuse(Refusal::Busy, None)) };
+        let site = Arc::clone(self);
+        let result = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            work(&site)
+        })
+        .await
+        .unwrap_or_else(|_| Err(ScanError::Interrupted.into()));
         result.map_err(|e| self.scan_failed(&e))
     }
 
@@ -402,23 +381,4 @@ fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
         country: Country::parse(get("country"))?,
         listed: form.has("listed"),
     })
-}
-
-/// One scan counted as waiting while this lives.
-struct Waiting<'a> {
-    count: &'a AtomicUsize,
-    /// How many waited before this one.
-    ahead: usize,
-}
-
-impl<'a> Waiting<'a> {
-    fn join(count: &'a AtomicUsize) -> Waiting<'a> {
-        Waiting { ahead: count.fetch_add(1, Ordering::AcqRel), count }
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.count.fetch_sub(1, Ordering::AcqRel);
-    }
 }
