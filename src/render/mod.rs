@@ -88,6 +88,7 @@ fn page(title: &str, body: Markup) -> String {
                 style { (PreEscaped(CSS)) }
             }
             body {
+                a.skip href="#main" { "Skip to content" }
                 (body)
             }
         }
@@ -153,7 +154,7 @@ impl Renderer {
     fn footer(&self) -> Markup {
         html! {
             footer {
-                nav {
+                nav aria-label="Site" {
                     a href="/" { "The letter" } " · "
                     a href="/signatories" { "Search signatories" } " · "
                     a href="/withdraw" { "Withdraw a signature" } " · "
@@ -167,21 +168,31 @@ impl Renderer {
     fn frame(&self, title: &str, main: Markup) -> String {
         page(
             &format!("{title} · {}", self.letter.title),
-            html! { (self.header()) main { (main) } (self.footer()) },
+            html! { (self.header()) main #main { (main) } (self.footer()) },
         )
     }
 
-    /// The sign form. `token` is the form token (or the cache's marker).
-    pub fn sign_form(&self, token: &str, values: &FormValues) -> Markup {
+    /// The sign form. `token` is the form token (or the cache's marker);
+    /// `error`, a field and what is wrong with it, is shown by that field
+    /// and tied to it, so a screen reader says it when the field is reached.
+    pub fn sign_form(&self, token: &str, values: &FormValues, error: Option<(Field, &str)>) -> Markup {
+        let wrong = |f: Field| error.filter(|(e, _)| *e == f).map(|(_, why)| why);
+        let described = |f: Field| wrong(f).map(|_| format!("{}-error", f.id()));
+        let message = |f: Field| {
+            html! { @if let Some(why) = wrong(f) { span.error id={ (f.id()) "-error" } { (why) } } }
+        };
         html! {
             form.sign method="post" action="/sign" {
                 input type="hidden" name="token" value=(token);
                 p {
                     label for="name" { "Name " span.req { "(required)" } }
-                    input #name type="text" name="name" required maxlength="300" autocomplete="off" dir="auto" value=(values.name);
+                    (message(Field::Name))
+                    input #name type="text" name="name" required maxlength="300" autocomplete="off" dir="auto" value=(values.name)
+                        aria-invalid=[wrong(Field::Name).map(|_| "true")] aria-describedby=[described(Field::Name)];
                 }
-                fieldset {
+                fieldset #kind aria-describedby=[described(Field::Kind)] {
                     legend { "Signing as" }
+                    (message(Field::Kind))
                     @for kind in [Kind::Individual, Kind::Organization, Kind::Company] {
                         label.choice {
                             input type="radio" name="kind" value=(kind.as_str()) checked[values.kind == kind.as_str()];
@@ -191,11 +202,15 @@ impl Renderer {
                 }
                 p {
                     label for="affiliation" { "Title, employer or city " span.opt { "(optional)" } }
-                    input #affiliation type="text" name="affiliation" maxlength="400" autocomplete="off" dir="auto" value=(values.affiliation);
+                    (message(Field::Affiliation))
+                    input #affiliation type="text" name="affiliation" maxlength="400" autocomplete="off" dir="auto" value=(values.affiliation)
+                        aria-invalid=[wrong(Field::Affiliation).map(|_| "true")] aria-describedby=[described(Field::Affiliation)];
                 }
                 p {
                     label for="country" { "Country " span.opt { "(optional)" } }
-                    input #country type="text" name="country" maxlength="120" autocomplete="off" dir="auto" value=(values.country);
+                    (message(Field::Country))
+                    input #country type="text" name="country" maxlength="120" autocomplete="off" dir="auto" value=(values.country)
+                        aria-invalid=[wrong(Field::Country).map(|_| "true")] aria-describedby=[described(Field::Country)];
                 }
                 p {
                     label.choice {
@@ -253,7 +268,7 @@ impl Renderer {
                         (self.counts_line(counts))
                         (PreEscaped(&l.sign_up_html))
                         p.note { "Individuals are listed at once. Organisations and companies are shown once a moderator has checked them." }
-                        (self.sign_form(TOKEN_MARK, &FormValues::blank()))
+                        (self.sign_form(TOKEN_MARK, &FormValues::blank(), None))
                         p.note { "We keep no address, browser details or time of day. " a href="/privacy" { "What we store" } }
                     }
                     Phase::Paused => {
@@ -288,7 +303,7 @@ impl Renderer {
                 }
             }
         };
-        page(&l.title, html! { (self.header()) main { (main) } (self.footer()) })
+        page(&l.title, html! { (self.header()) main #main { (main) } (self.footer()) })
     }
 
     /// Page `page_no` (from 1, at most [`Renderer::pages`]) of a group of
@@ -301,7 +316,7 @@ impl Renderer {
             html! {
                 h1 { (title) }
                 (names_list(&self.words, names, false))
-                nav.pages {
+                nav.pages aria-label="Pages" {
                     @if page_no > 1 { a rel="prev" href={ "?page=" (page_no - 1) } { "← Previous" } " " }
                     "Page " (page_no) " of " (pages)
                     @if page_no < pages { " " a rel="next" href={ "?page=" (page_no + 1) } { "Next →" } }
@@ -460,12 +475,19 @@ impl Renderer {
             heading,
             html! {
                 h1 { (heading) }
-                p.error role="alert" {
-                    @if let Some(f) = field { strong { (self.words.field_label(f)) } " " }
-                    (reason)
+                // The summary comes first and links to the field, as the
+                // GOV.UK error summary does; the field repeats the reason.
+                div.summary role="alert" {
+                    @match field {
+                        Some(f) => {
+                            p { "There is a problem with the form:" }
+                            ul { li { a href={ "#" (f.id()) } { strong { (self.words.field_label(f)) } " " (reason) } } }
+                        }
+                        None => p.error { (reason) },
+                    }
                 }
                 p { "Your entries are kept below; correct them if needed and send the form again." }
-                (self.sign_form(token, values))
+                (self.sign_form(token, values, field.map(|f| (f, reason))))
             },
         )
     }
@@ -528,6 +550,28 @@ mod tests {
             LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
         let page = renderer().letter_page(&closed);
         assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
+    }
+
+    #[test]
+    fn a_refused_field_is_summarised_first_and_tied_to_its_input() {
+        let values = FormValues { name: "".into(), ..FormValues::blank() };
+        let page = renderer().sign_refused("Check the form", "is required.", Some(Field::Name), "t", &values);
+        let summary = page.find("There is a problem with the form").unwrap();
+        let link = page.find("<a href=\"#name\"><strong>Name</strong> is required.</a>").unwrap();
+        let input = page.find("<input id=\"name\"").unwrap();
+        assert!(summary < link && link < input, "the summary, linking to the field, comes before the form");
+        assert!(page.contains("<span class=\"error\" id=\"name-error\">is required.</span>"));
+        let tag = &page[input..input + page[input..].find('>').unwrap()];
+        assert!(tag.contains("aria-invalid=\"true\"") && tag.contains("aria-describedby=\"name-error\""), "{tag}");
+        // The other fields are not marked.
+        assert_eq!(page.matches("aria-invalid").count(), 1);
+        assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+        assert!(page.contains("<a class=\"skip\" href=\"#main\">Skip to content</a>"));
+        assert!(page.contains("<main id=\"main\">"));
+        // A refusal of no field says why, without a link.
+        let page = renderer().sign_refused("Too fast", "Wait a moment.", None, "t", &values);
+        assert!(page.contains("<div class=\"summary\" role=\"alert\"><p class=\"error\">Wait a moment.</p></div>"));
+        assert!(!page.contains("aria-invalid"));
     }
 
     #[test]
