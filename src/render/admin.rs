@@ -28,7 +28,7 @@ fn frame(m: &Moderator, title: &str, main: Markup) -> String {
                 p.site {
                     a href="/" { "Moderation" } " · " (m.letter)
                 }
-                nav {
+                nav aria-label="Moderation" {
                     a href="/queue" { "Review queue" } " · "
                     a href="/published" { "Published" } " · "
                     a href="/audit" { "Audit" } " · "
@@ -39,7 +39,7 @@ fn frame(m: &Moderator, title: &str, main: Markup) -> String {
                     }
                 }
             }
-            main.wide { h1 { (title) } (main) }
+            main.wide #main { h1 { (title) } (main) }
         },
     )
 }
@@ -78,7 +78,7 @@ pub fn login(message: Option<&str>, has_moderators: bool, csrf: &str) -> String 
     page(
         "Sign in · Moderation",
         html! {
-            main {
+            main #main {
                 h1 { "Moderation: sign in" }
                 @if let Some(m) = message { p.error role="alert" { (m) } }
                 @if !has_moderators {

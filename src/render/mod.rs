@@ -562,7 +562,10 @@ mod tests {
         assert!(summary < link && link < input, "the summary, linking to the field, comes before the form");
         assert!(page.contains("<span class=\"error\" id=\"name-error\">is required.</span>"));
         let tag = &page[input..input + page[input..].find('>').unwrap()];
-        assert!(tag.contains("aria-invalid=\"true\"") && tag.contains("aria-describedby=\"name-error\""), "{tag}");
+        assert!(
+            tag.contains("aria-invalid=\"true\"") && tag.contains("aria-describedby=\"name-error\""),
+            "{tag}"
+        );
         // The other fields are not marked.
         assert_eq!(page.matches("aria-invalid").count(), 1);
         assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\">"));
@@ -570,7 +573,8 @@ mod tests {
         assert!(page.contains("<main id=\"main\">"));
         // A refusal of no field says why, without a link.
         let page = renderer().sign_refused("Too fast", "Wait a moment.", None, "t", &values);
-        assert!(page.contains("<div class=\"summary\" role=\"alert\"><p class=\"error\">Wait a moment.</p></div>"));
+        assert!(page
+            .contains("<div class=\"summary\" role=\"alert\"><p class=\"error\">Wait a moment.</p></div>"));
         assert!(!page.contains("aria-invalid"));
     }
 

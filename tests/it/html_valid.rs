@@ -8,8 +8,13 @@ use crate::common::{self, Server};
 #[test]
 fn every_public_page_is_valid_html() {
     let Some(jar) = require_vnu() else { return };
-
     let server = Server::start();
+    assert_valid(&jar, "public", &public_pages(&server));
+}
+
+/// Every kind of public page, each with the status it must have: the
+/// pages the HTML checker and the accessibility checker both read.
+pub(crate) fn public_pages(server: &Server) -> Vec<(&'static str, u16, common::Response)> {
     let mut pages: Vec<(&str, u16, common::Response)> = Vec::new();
     for (name, path, status) in [
         ("letter", "/", 200),
@@ -42,6 +47,5 @@ fn every_public_page_is_valid_html() {
         405,
         server.request(b"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
     ));
-
-    assert_valid(&jar, "public", &pages);
+    pages
 }

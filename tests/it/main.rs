@@ -8,6 +8,7 @@
 
 mod common;
 
+mod accessibility;
 mod admin;
 mod bad_input;
 mod browser;

@@ -2,6 +2,7 @@
 //! temporary data dir, and talks plain HTTP/1.1 to it over TCP, so tests see
 //! exactly the bytes a browser would.
 
+pub mod axe;
 pub mod browser;
 pub mod console;
 pub mod heavy;
