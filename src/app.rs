@@ -64,6 +64,11 @@ pub enum Error {
     Export(serde_json::Error),
     /// A moderator's passphrase was not set.
     Passphrase(console::auth::PassphraseError),
+    /// An onion service was asked of a build without the `onion` feature.
+    OnionNotBuilt,
+    /// The in-process onion services could not start.
+    #[cfg(feature = "onion")]
+    Onion(crate::onion::Error),
 }
 
 impl std::fmt::Display for Error {
@@ -100,6 +105,12 @@ impl std::fmt::Display for Error {
             Error::NotABackup(e) => write!(f, "not an undersign backup: {e}"),
             Error::Export(e) => write!(f, "cannot write the backup: {e}"),
             Error::Passphrase(e) => write!(f, "{e}"),
+            Error::OnionNotBuilt => write!(
+                f,
+                "this undersign was built without the `onion` cargo feature, so it cannot publish an onion service itself (--onion, --admin-onion, onion-address): build it with `cargo build --release --features onion`, or serve behind the tor daemon as torrc.example shows"
+            ),
+            #[cfg(feature = "onion")]
+            Error::Onion(e) => write!(f, "{e}"),
         }
     }
 }
@@ -127,8 +138,8 @@ const FILES_BESIDES_CONNECTIONS: u64 = 128;
 /// is less than the default cap needs). Where it cannot, fewer connections
 /// are served at once, and the operator is told: otherwise a flood would
 /// end in failed accepts and a store that cannot open a file.
-fn connections_within_file_limit(max_connections: usize, console: bool) -> usize {
-    let listeners: u64 = if console { 2 } else { 1 };
+fn connections_within_file_limit(max_connections: usize, listeners: u64) -> usize {
+    let listeners = listeners.max(1);
     let needed = (max_connections as u64).saturating_mul(listeners).saturating_add(FILES_BESIDES_CONNECTIONS);
     let Ok(limit) = rlimit::increase_nofile_limit(needed) else { return max_connections };
     if limit >= needed {
@@ -181,26 +192,33 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         let addr = addr.clone();
         async move { Listener::bind(&addr, proxy).await.map_err(|source| Error::Listen { addr, console, source }) }
     };
-    let listener = listen(&config.listen, config.proxy_protocol, false).await?;
+    // With the onion, the default listener opens only when asked for.
+    let listener = match !config.onion || config.listen_given {
+        true => Some(listen(&config.listen, config.proxy_protocol, false).await?),
+        false => None,
+    };
     let console_listener = match &config.admin_listen {
         None => None,
         Some(addr) => Some(listen(addr, false, true).await?),
     };
+    let onions = launch_onions(&config)?;
     let stop = shutdown_signals().map_err(Error::Start)?;
 
     let style = crate::render::style_hash();
     let renderer =
         || Renderer::new(content.letter.clone(), Catalogue, config.page_group_limit, config.list_page_size);
-    let circuits = config.proxy_protocol.then(|| {
+    let circuit_limits = || {
         CircuitLimits::new(
             config.circuit_max_connections,
             config.circuit_sign_burst,
             config.circuit_sign_per_minute,
         )
-    });
-    let max_connections = connections_within_file_limit(config.max_connections, console_listener.is_some());
-    // The same bounds for both listeners; only the public one has circuits
-    // and Onion-Location.
+    };
+    // Onion streams are no file descriptors: only sockets count here.
+    let sockets = u64::from(listener.is_some()) + u64::from(console_listener.is_some());
+    let max_connections = connections_within_file_limit(config.max_connections, sockets);
+    // The same bounds for every acceptor; only the public ones have
+    // circuits and Onion-Location.
     let options = |circuits, onion_location| ServerOptions {
         max_connections,
         header_read_timeout: config.header_read_timeout,
@@ -209,25 +227,31 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         circuits,
         headers: Headers::new(&style, onion_location),
     };
-    let public_options = options(circuits, config.onion_location.clone());
-    let console = console_listener.map(|l| {
-        let router = Console::new(
+    let wants_console = console_listener.is_some() || onions.has_console();
+    let console = wants_console.then(|| {
+        Arc::new(Console::new(
             store.clone(),
             renderer(),
             &config.data_dir,
             config.admin_session_idle,
             FormLimits::of(&config),
             config.retention_days,
-        );
-        (l, Arc::new(router), options(None, None))
+        ))
     });
-    let site = Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer());
+    let site = Arc::new(Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer()));
+    let mut places = Vec::new();
+    if let Some(l) = &listener {
+        places.push(format!("{}{}", l.describe(), if config.proxy_protocol { " (PROXY protocol)" } else { "" }));
+    }
+    if config.onion {
+        places.push("an onion service (publishing)".to_string());
+    }
     println!(
         "undersign: serving “{}” on {}{}{}, data in {}",
         site.title(),
-        listener.describe(),
-        if config.proxy_protocol { " (PROXY protocol)" } else { "" },
-        console.as_ref().map(|(l, _, _)| format!(", console on {}", l.describe())).unwrap_or_default(),
+        places.join(" and "),
+        console_listener.as_ref().map(|l| format!(", console on {}", l.describe())).unwrap_or_default(),
+        if onions.has_console() { ", console on an onion of its own (publishing)" } else { "" },
         config.data_dir.display()
     );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -235,13 +259,130 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         stop.await;
         let _ = stop_tx.send(true);
     });
-    let console =
-        console.map(|(l, router, options)| tokio::spawn(server::serve(l, router, options, stop_rx.clone())));
-    server::serve(listener, Arc::new(site), public_options, stop_rx).await;
-    if let Some(console) = console {
-        let _ = console.await;
+    let mut serving = Vec::new();
+    if let Some(l) = listener {
+        let circuits = config.proxy_protocol.then(circuit_limits);
+        let options = options(circuits, config.onion_location.clone());
+        serving.push(tokio::spawn(server::serve(l, Arc::clone(&site), options, stop_rx.clone())));
+    }
+    if let (Some(l), Some(router)) = (console_listener, &console) {
+        serving.push(tokio::spawn(server::serve(l, Arc::clone(router), options(None, None), stop_rx.clone())));
+    }
+    let _onions = onions.serve(
+        &config,
+        &site,
+        console.as_ref(),
+        |public| options(public.then(circuit_limits), None),
+        &stop_rx,
+        &mut serving,
+    );
+    for task in serving {
+        let _ = task.await;
     }
     Ok(())
+}
+
+/// The in-process onions, when configured and built.
+#[cfg(feature = "onion")]
+struct Onions(Option<crate::onion::Onions>);
+#[cfg(not(feature = "onion"))]
+struct Onions;
+
+#[cfg(feature = "onion")]
+fn launch_onions(config: &Config) -> Result<Onions, Error> {
+    if !config.onion && !config.admin_onion {
+        return Ok(Onions(None));
+    }
+    crate::onion::launch(config).map(|o| Onions(Some(o))).map_err(Error::Onion)
+}
+
+#[cfg(not(feature = "onion"))]
+fn launch_onions(config: &Config) -> Result<Onions, Error> {
+    if config.onion || config.admin_onion {
+        return Err(Error::OnionNotBuilt);
+    }
+    Ok(Onions)
+}
+
+impl Onions {
+    fn has_console(&self) -> bool {
+        #[cfg(feature = "onion")]
+        return self.0.as_ref().is_some_and(|o| o.console.is_some());
+        #[cfg(not(feature = "onion"))]
+        false
+    }
+
+    /// Serves the public site (with `onion`) and the console (with
+    /// `admin_onion`) on their onions, and says once each is reachable, or
+    /// that it is not yet. Returns what must live while they serve.
+    #[cfg(feature = "onion")]
+    fn serve(
+        self,
+        config: &Config,
+        site: &Arc<Site>,
+        console: Option<&Arc<Console>>,
+        options: impl Fn(bool) -> ServerOptions,
+        stop: &tokio::sync::watch::Receiver<bool>,
+        serving: &mut Vec<tokio::task::JoinHandle<()>>,
+    ) -> Option<crate::onion::Onions> {
+        let mut onions = self.0?;
+        let bound = config.onion_reachable_within;
+        let announce = |service: &crate::onion::Service, what: &'static str| {
+            let running = service.watch();
+            let address = service.address.clone();
+            // Not awaited: serving does not wait for it, and it ends with the process.
+            drop(tokio::spawn(async move {
+                if !running.reachable_within(bound).await {
+                    eprintln!(
+                        "undersign: {what} http://{address} is not reachable yet after {} s; still trying",
+                        bound.as_secs()
+                    );
+                    if !running.reachable().await {
+                        return;
+                    }
+                }
+                println!("undersign: {what} reachable at http://{address}");
+            }));
+        };
+        if config.onion {
+            announce(&onions.public, "the letter is");
+            if let Some(acceptor) = onions.public.take_acceptor() {
+                serving.push(tokio::spawn(server::serve(acceptor, Arc::clone(site), options(true), stop.clone())));
+            }
+        }
+        if let (Some(service), Some(router)) = (onions.console.as_mut(), console) {
+            announce(service, "the console is");
+            if let Some(acceptor) = service.take_acceptor() {
+                serving.push(tokio::spawn(server::serve(acceptor, Arc::clone(router), options(false), stop.clone())));
+            }
+        }
+        Some(onions)
+    }
+
+    #[cfg(not(feature = "onion"))]
+    #[allow(clippy::unused_self)]
+    fn serve(
+        self,
+        _config: &Config,
+        _site: &Arc<Site>,
+        _console: Option<&Arc<Console>>,
+        _options: impl Fn(bool) -> ServerOptions,
+        _stop: &tokio::sync::watch::Receiver<bool>,
+        _serving: &mut Vec<tokio::task::JoinHandle<()>>,
+    ) {
+    }
+}
+
+/// `undersign onion-address`: the public onion's host and, with
+/// `admin_onion`, the console's, made on first use; no network needed.
+pub fn onion_addresses(config: &Config) -> Result<(String, Option<String>), Error> {
+    #[cfg(feature = "onion")]
+    return crate::onion::addresses(config).map_err(Error::Onion);
+    #[cfg(not(feature = "onion"))]
+    {
+        let _ = config;
+        Err(Error::OnionNotBuilt)
+    }
 }
 
 /// Installs the SIGTERM and SIGINT handlers now (before the start-up line,

@@ -64,6 +64,23 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The public listener.
     pub listen: ListenAddr,
+    /// Whether `listen` was given (file or command line): with `onion` the
+    /// default listener is not opened unless asked for.
+    pub listen_given: bool,
+    /// Publish the letter as an onion service from inside the process
+    /// (arti; the `onion` cargo feature).
+    pub onion: bool,
+    /// The console as an onion of its own, in restricted discovery mode
+    /// (clients' keys in `DATA/onion/admin-clients`).
+    pub admin_onion: bool,
+    /// Proof-of-work defence on the in-process onions (arti's, experimental).
+    pub onion_pow: bool,
+    /// How long to wait for the onion to be reachable before saying it is
+    /// not yet (it keeps trying).
+    pub onion_reachable_within: Duration,
+    /// An arti TOML file laid under undersign's own settings: for a private
+    /// test network, not for production.
+    pub onion_arti_config: Option<PathBuf>,
     /// Expect a PROXY v1 line (tor's `HiddenServiceExportCircuitID haproxy`)
     /// at the start of every connection on the public listener.
     pub proxy_protocol: bool,
@@ -131,6 +148,12 @@ impl Config {
         Config {
             data_dir,
             listen: ListenAddr::Tcp(([127, 0, 0, 1], 8080).into()),
+            listen_given: false,
+            onion: false,
+            admin_onion: false,
+            onion_pow: true,
+            onion_reachable_within: Duration::from_secs(180),
+            onion_arti_config: None,
             proxy_protocol: false,
             letter: None,
             import: Vec::new(),
@@ -187,6 +210,11 @@ impl Config {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     listen: Option<String>,
+    onion: Option<bool>,
+    admin_onion: Option<bool>,
+    onion_pow: Option<bool>,
+    onion_reachable_seconds: Option<u64>,
+    onion_arti_config: Option<PathBuf>,
     proxy_protocol: Option<bool>,
     letter: Option<PathBuf>,
     import: Option<RawImport>,
@@ -236,6 +264,22 @@ impl RawConfig {
     fn apply(self, c: &mut Config, base: &Path) -> Result<(), String> {
         if let Some(l) = self.listen {
             c.listen = l.parse()?;
+            c.listen_given = true;
+        }
+        if let Some(v) = self.onion {
+            c.onion = v;
+        }
+        if let Some(v) = self.admin_onion {
+            c.admin_onion = v;
+        }
+        if let Some(v) = self.onion_pow {
+            c.onion_pow = v;
+        }
+        if let Some(v) = self.onion_reachable_seconds {
+            c.onion_reachable_within = Duration::from_secs(positive("onion_reachable_seconds", v)?);
+        }
+        if let Some(p) = self.onion_arti_config {
+            c.onion_arti_config = Some(base.join(p));
         }
         if let Some(p) = self.proxy_protocol {
             c.proxy_protocol = p;
@@ -402,5 +446,18 @@ mod tests {
         assert!(load("write_stall_seconds = 0\n").unwrap_err().contains("write_stall_seconds"));
         assert!(load("request_min_bytes_per_second = 0\n").is_err());
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
+        assert!(load("onion_reachable_seconds = 0\n").unwrap_err().contains("onion_reachable_seconds"));
+        assert!(load("onion = \"yes\"\n").unwrap_err().contains("onion"));
+    }
+
+    #[test]
+    fn onion_keys_are_read_and_a_given_listen_is_remembered() {
+        let c = Config::new("d".into());
+        assert!(!c.onion && !c.admin_onion && c.onion_pow && !c.listen_given);
+        let c = load("onion = true\nadmin_onion = true\nonion_pow = false\nonion_arti_config = \"net.toml\"\n")
+            .unwrap();
+        assert!(c.onion && c.admin_onion && !c.onion_pow && !c.listen_given);
+        assert!(c.onion_arti_config.unwrap().ends_with("net.toml"));
+        assert!(load("listen = \"127.0.0.1:9000\"\n").unwrap().listen_given);
     }
 }

@@ -12,6 +12,7 @@
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
+//! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
 //! | words | [`messages`] | the catalogue: message id → sentence; the only place for a refusal's words |
@@ -64,6 +65,8 @@ pub mod letter;
 pub mod limits;
 pub mod memory;
 pub mod messages;
+#[cfg(feature = "onion")]
+pub mod onion;
 pub mod proxy_protocol;
 pub mod render;
 pub mod site;
@@ -72,5 +75,6 @@ pub mod tokens;
 pub mod view;
 
 pub use app::{
-    export, import_backup, import_names, list_pending, load_content, review, serve, set_passphrase, Error,
+    export, import_backup, import_names, list_pending, load_content, onion_addresses, review, serve,
+    set_passphrase, Error,
 };

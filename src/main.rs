@@ -34,7 +34,18 @@ enum Command {
         /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
         #[arg(long)]
         admin_listen: Option<ListenAddr>,
+        /// Publish the letter as an onion service from inside the process
+        /// (built with the `onion` feature); with --listen, both serve.
+        #[arg(long)]
+        onion: bool,
+        /// The console as an onion of its own, restricted to the client keys
+        /// in DATA/onion/admin-clients (built with the `onion` feature).
+        #[arg(long)]
+        admin_onion: bool,
     },
+    /// Print the onion address (and, with admin_onion, the console's on a
+    /// second line), making the keys on first use; starts no server.
+    OnionAddress,
     /// List signatures waiting for review (server stopped).
     Pending,
     /// Publish pending signatures by id (server stopped).
@@ -91,12 +102,16 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let default = Command::Serve { listen: None, proxy_protocol: false, admin_listen: None };
+    let default =
+        Command::Serve { listen: None, proxy_protocol: false, admin_listen: None, onion: false, admin_onion: false };
     let result = match cli.command.unwrap_or(default) {
-        Command::Serve { listen, proxy_protocol, admin_listen } => {
+        Command::Serve { listen, proxy_protocol, admin_listen, onion, admin_onion } => {
             if let Some(l) = listen {
                 config.listen = l;
+                config.listen_given = true;
             }
+            config.onion |= onion;
+            config.admin_onion |= admin_onion;
             if admin_listen.is_some() {
                 config.admin_listen = admin_listen;
             }
@@ -107,6 +122,12 @@ fn main() -> ExitCode {
             };
             runtime.block_on(undersign::serve(config))
         }
+        Command::OnionAddress => undersign::onion_addresses(&config).map(|(public, console)| {
+            println!("{public}");
+            if let Some(console) = console {
+                println!("{console}");
+            }
+        }),
         Command::Pending => undersign::list_pending(&config).map(|records| {
             for r in &records {
                 println!(

@@ -184,3 +184,155 @@ fn sign_through_an_onion_service_with_per_circuit_limits() {
     let login = admin.curl("moderator", &[&admin.url("/login")]);
     assert!(login.contains("Moderation: sign in"), "the console over its own onion");
 }
+
+/// The same proofs with no tor daemon in front: `undersign serve --onion`
+/// publishes the letter itself through arti (feature `onion`), joined to
+/// the private network by the arti TOML that `network.sh arti-config`
+/// writes. The console is an onion of its own in restricted discovery
+/// mode, the address survives a restart, and nothing the server prints
+/// is about a visitor or a circuit.
+#[cfg(feature = "onion")]
+#[test]
+fn sign_through_an_in_process_arti_onion() {
+    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
+        if !common::require_tool(have(tool), tool) {
+            return;
+        }
+    }
+    let _heavy = common::heavy::alone();
+    let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let dir = net.dir.path().to_path_buf();
+    let started = network("start", &dir);
+    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
+    let arti = network("arti-config", &dir);
+    assert!(arti.status.success(), "network.sh arti-config: {}", String::from_utf8_lossy(&arti.stderr));
+    std::fs::write(dir.join("arti.toml"), &arti.stdout).unwrap();
+    let config = dir.join("undersign.toml");
+    std::fs::write(
+        &config,
+        "min_fill_seconds = 0\npage_rebuild_ms = 0\ncircuit_sign_burst = 2\ncircuit_sign_per_minute = 1\n\
+         onion = true\nadmin_onion = true\nonion_arti_config = \"arti.toml\"\n",
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let undersign = |args: &[&str]| {
+        let mut c = Command::new(common::binary());
+        c.args(args).arg("--data").arg(&data).arg("--config").arg(&config).stdin(Stdio::null());
+        c
+    };
+
+    // The console's client key, as a moderator would add it (the client tor
+    // holds the private half), and the client tor told the console's address.
+    std::fs::create_dir_all(data.join("onion/admin-clients")).unwrap();
+    let public_key = std::fs::read_to_string(dir.join("hs/admin-client.pub.key")).unwrap();
+    std::fs::write(
+        data.join("onion/admin-clients/test.auth"),
+        format!("descriptor:x25519:{}\n", public_key.trim()),
+    )
+    .unwrap();
+    let addresses = undersign(&["onion-address"]).output().unwrap();
+    assert!(addresses.status.success(), "onion-address: {}", String::from_utf8_lossy(&addresses.stderr));
+    let addresses = String::from_utf8(addresses.stdout).unwrap();
+    let [onion, admin_onion] = addresses.lines().collect::<Vec<_>>()[..] else {
+        panic!("two addresses: {addresses}")
+    };
+    let (onion, admin_onion) = (onion.to_string(), admin_onion.to_string());
+    let private_key = std::fs::read_to_string(dir.join("hs/admin-client.prv.key")).unwrap();
+    let auth = dir.join("client/onion_auth/arti-admin.auth_private");
+    std::fs::write(
+        &auth,
+        format!("{}:descriptor:x25519:{}\n", admin_onion.trim_end_matches(".onion"), private_key.trim()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&auth, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let pids = std::fs::read_to_string(dir.join("pids")).unwrap();
+    let client_pid = pids.lines().find_map(|l| l.strip_prefix("client ")).unwrap().trim().to_string();
+    assert!(Command::new("kill").args(["-HUP", &client_pid]).status().unwrap().success());
+
+    let serve = |run: usize| {
+        let out = std::fs::File::create(dir.join(format!("serve{run}.out"))).unwrap();
+        let err = std::fs::File::create(dir.join(format!("serve{run}.err"))).unwrap();
+        undersign(&["serve"]).stdout(out).stderr(err).spawn().unwrap()
+    };
+    let wait = |what: &str| {
+        let waited = Instant::now();
+        let up = Command::new("bash")
+            .arg(script())
+            .args(["wait-onion".as_ref(), dir.as_os_str()])
+            .env("ONION", &onion)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            up.status.success(),
+            "the arti onion never answered ({what}):\n{}\n{}",
+            String::from_utf8_lossy(&up.stdout),
+            String::from_utf8_lossy(&up.stderr)
+        );
+        eprintln!("arti onion reachable {what} after {:.0} s", waited.elapsed().as_secs_f64());
+    };
+    net.server = Some(serve(1));
+    wait("from start");
+
+    let socks = format!("127.0.0.1:{}", std::fs::read_to_string(dir.join("socks_port")).unwrap().trim());
+    let client = Client { socks: socks.clone(), onion: onion.clone() };
+    let page = client.curl("reader", &[&client.url("/")]);
+    assert!(page.contains("<h1>Secure the Internet</h1>"), "the letter over the arti onion");
+    assert_eq!(client.sign_all("alice", &["Arti Signer One"]), vec![200]);
+    let json = client.curl("reader", &[&client.url("/signatories.json")]);
+    assert!(json.contains("\"Arti Signer One\""), "published at once");
+    let bob = client.sign_all("bob", &["Arti Bob One", "Arti Bob Two", "Arti Bob Three"]);
+    assert_eq!(bob, vec![200, 200, 429], "the third signature on one circuit waits");
+    assert_eq!(client.sign_all("carol", &["Arti Carol One"]), vec![200], "another circuit signs");
+    // Port 80 only: any other port is refused, and nothing answers.
+    let other_port = client.curl("reader", &[&format!("http://{onion}:8080/")]);
+    assert_eq!(other_port, "", "a stream to port 8080 is refused");
+
+    let admin = Client { socks: socks.clone(), onion: admin_onion.clone() };
+    let login = admin.curl("moderator", &[&admin.url("/login")]);
+    assert!(login.contains("Moderation: sign in"), "the console over its own arti onion");
+
+    // A restart keeps the keys, so the address.
+    let first = net.server.take().unwrap();
+    stop(first);
+    net.server = Some(serve(2));
+    wait("after a restart");
+    let again = client.curl("reader2", &[&client.url("/signatories.json")]);
+    assert!(again.contains("\"Arti Signer One\""), "the same onion serves the same letter");
+    stop(net.server.take().unwrap());
+
+    // What the two runs printed: the start-up lines, nothing else.
+    for run in [1, 2] {
+        let out = std::fs::read_to_string(dir.join(format!("serve{run}.out"))).unwrap();
+        let err = std::fs::read_to_string(dir.join(format!("serve{run}.err"))).unwrap();
+        assert_eq!(err, "", "run {run} printed to stderr");
+        let expected = [
+            format!("undersign: the letter is reachable at http://{onion}"),
+            format!("undersign: the console is reachable at http://{admin_onion}"),
+        ];
+        for line in out.lines() {
+            assert!(
+                line.starts_with("undersign: serving “Secure the Internet” on an onion service (publishing), console on an onion of its own (publishing), data in ")
+                    || expected.iter().any(|e| e == line),
+                "run {run} printed {line:?}"
+            );
+        }
+        assert!(out.contains(&expected[0]), "run {run} named the onion once reachable:\n{out}");
+    }
+}
+
+/// SIGTERM, then a bounded wait for the graceful exit.
+#[cfg(feature = "onion")]
+fn stop(mut server: std::process::Child) {
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if server.try_wait().unwrap().is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("undersign did not stop within 20 s of SIGTERM");
+}

@@ -16,11 +16,20 @@
 #                              (at most 300 s; restarts the service's tor once
 #                              after 120 s); prints the body on success, every
 #                              tor's log tail on failure.
+#   network.sh arti-config DIR print, for an arti client or service (undersign
+#                              serve --onion, onion_arti_config), the arti TOML
+#                              that joins this network: the authorities'
+#                              v3idents, one fallback per authority (RSA and
+#                              ed25519 identities, ORPort), subnet family
+#                              prefixes 33/129 (every relay is on 127.0.0.1) and
+#                              the test network's onion time period.
 #   network.sh logs DIR        print the tail of every tor's notice log.
 #   network.sh stop DIR        TERM the tors in DIR/pids, KILL after 10 s.
 #
 # Environment: TORRC_EXAMPLE (default: torrc.example of this repository),
-#   WAIT_ONION_TOTAL (300), WAIT_ONION_RESTART_AFTER (120), LOG_TAIL (25).
+#   WAIT_ONION_TOTAL (300), WAIT_ONION_RESTART_AFTER (120), LOG_TAIL (25),
+#   ONION (wait-onion: this host instead of DIR/onion, and no restart of the
+#   onion-service tor, which does not host it).
 # Needs tor and tor-gencert (Debian: tor), curl, openssl, base32, ss.
 set -euo pipefail
 
@@ -292,8 +301,9 @@ cmd_wait_onion() {
     dir=$(cd "$dir" && pwd)
     [[ -s $dir/onion && -s $dir/socks_port ]] || die "no network in $dir (network.sh start $dir)"
     local onion socks total=${WAIT_ONION_TOTAL:-300} restart_after=${WAIT_ONION_RESTART_AFTER:-120}
-    onion=$(cat "$dir/onion"); socks=$(cat "$dir/socks_port")
+    onion=${ONION:-$(cat "$dir/onion")}; socks=$(cat "$dir/socks_port")
     local t0=$SECONDS restarted=0 tries=0 rc body
+    [[ -z ${ONION:-} ]] || restarted=1
     while ((SECONDS - t0 < total)); do
         tries=$((tries + 1))
         rc=0
@@ -318,6 +328,47 @@ cmd_wait_onion() {
     return 1
 }
 
+# ---------------------------------------------------------------- arti
+
+cmd_arti_config() {
+    local dir=$1 i dd n
+    dir=$(cd "$dir" && pwd)
+    [[ -s $dir/dirauthority_lines ]] || die "no network in $dir (network.sh start $dir)"
+    # tor writes fingerprint-ed25519 a moment after it starts
+    for ((i = 0; i < N_AUTH; i++)); do
+        dd=$dir/auth$i
+        for ((n = 0; n < 100; n++)); do [[ -s $dd/fingerprint-ed25519 ]] && break; sleep 0.1; done
+        [[ -s $dd/fingerprint-ed25519 ]] || die "auth$i wrote no fingerprint-ed25519"
+    done
+    echo "# arti joining the private network in $dir (network.sh arti-config)"
+    echo "[tor_network.authorities]"
+    printf 'v3idents = ['
+    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^v3ident=/) { sub("v3ident=", "", $i); printf "%s\"%s\"", sep, $i; sep = ", " } }' \
+        "$dir/dirauthority_lines"
+    echo "]"
+    local name orport fpr ed
+    # DirAuthority NAME orport=P no-v2 v3ident=V 127.0.0.1:DIRPORT FINGERPRINT
+    while read -r _ name orport _ _ _ fpr; do
+        ed=$(awk '{ print $2 }' "$dir/$name/fingerprint-ed25519")
+        echo
+        echo "[[tor_network.fallback_caches]]"
+        echo "rsa_identity = \"$fpr\""
+        echo "ed_identity = \"$ed\""
+        echo "orports = [\"127.0.0.1:${orport#orport=}\"]"
+    done < "$dir/dirauthority_lines"
+    cat <<EOF
+
+[path_rules]
+ipv4_subnet_family_prefix = 33
+ipv6_subnet_family_prefix = 129
+
+# TestingTorNetwork: the onion time period is 24 voting intervals (24 x 20 s
+# = 8 min), which the consensus does not say.
+[override_net_params]
+hsdir_interval = 8
+EOF
+}
+
 # ---------------------------------------------------------------- main
 
 (($# == 2)) || usage
@@ -326,5 +377,6 @@ case $1 in
     stop) cmd_stop "$2" ;;
     wait-onion) cmd_wait_onion "$2" ;;
     logs) cmd_logs "$2" ;;
+    arti-config) cmd_arti_config "$2" ;;
     *) usage ;;
 esac

@@ -1,0 +1,429 @@
+//! The in-process onion services (cargo feature `onion`): arti's
+//! `TorClient` publishes the letter, and optionally the console, as v3
+//! onion services, and each becomes one more [`Acceptor`] of the server.
+//! arti's state, cache and keystore live under `DATA/onion`, owner only;
+//! the identity keys are made on first start and kept, so the address is
+//! stable across restarts. Each rendezvous request is accepted here, so
+//! each rendezvous circuit gets a local id ([`Identity::Circuit`]) and the
+//! per-circuit connection cap and signing bucket apply as behind tor's
+//! PROXY line. The id is a counter in memory: nothing about the circuit or
+//! the visitor is looked at, kept or printed, and no `tracing` subscriber
+//! is installed, so arti's own logs go nowhere.
+
+use crate::config::Config;
+use crate::http::server::{Accepted, Acceptor, Identity};
+use crate::proxy_protocol::CircuitId;
+use arti_client::config::onion_service::{OnionServiceConfig, OnionServiceConfigBuilder};
+use arti_client::config::{CfgPath, TorClientConfig, TorClientConfigBuilder};
+use arti_client::{DataStream, TorClient};
+use futures::{Stream, StreamExt};
+use safelog::DisplayRedacted;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use tor_cell::relaycell::msg::{Connected, End, EndReason};
+use tor_hsservice::config::restricted_discovery::DirectoryKeyProviderBuilder;
+use tor_hsservice::config::TokenBucketConfig;
+use tor_hsservice::{HsNickname, RendRequest, RunningOnionService, StreamRequest};
+use tor_keymgr::KeystoreSelector;
+use tor_proto::stream::IncomingStreamRequest;
+
+/// The public onion's nickname in arti's keystore and state.
+const PUBLIC: &str = "undersign";
+/// The console onion's nickname.
+const CONSOLE: &str = "undersign-admin";
+/// Rendezvous handshakes (each builds a circuit) under way at once, at
+/// most; more requests are dropped, as an overloaded C tor drops them.
+const HANDSHAKES: usize = 32;
+/// Streams open at once on one circuit before arti closes the circuit, as
+/// `HiddenServiceMaxStreams 20` with `…CloseCircuit 1` in torrc.example.
+const MAX_STREAMS_PER_CIRCUIT: u32 = 20;
+
+/// Why the onion services could not be set up.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A directory under the data dir could not be made owner-only.
+    Dir(PathBuf, io::Error),
+    /// The arti TOML file given for testing could not be read.
+    ReadArtiConfig(PathBuf, io::Error),
+    /// The arti TOML file given for testing does not parse.
+    ParseArtiConfig(PathBuf, String),
+    /// arti refused the configuration.
+    Config(String),
+    /// arti could not set up the client, the keystore or a service.
+    Arti(String),
+    /// The console onion has no client keys, so nobody could reach it.
+    NoClients(PathBuf),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Dir(p, e) => write!(f, "cannot create {}: {e}", p.display()),
+            Error::ReadArtiConfig(p, e) => write!(f, "cannot read the arti config {}: {e}", p.display()),
+            Error::ParseArtiConfig(p, e) => write!(f, "arti config {}: {e}", p.display()),
+            Error::Config(e) => write!(f, "onion service configuration: {e}"),
+            Error::Arti(e) => write!(f, "onion service: {e}"),
+            Error::NoClients(dir) => write!(
+                f,
+                "the console onion (admin_onion) needs at least one client key: put a file NAME.auth holding `descriptor:x25519:<base32 public key>` in {} (see deploy/README.md)",
+                dir.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn arti(e: impl std::fmt::Display) -> Error {
+    Error::Arti(e.to_string())
+}
+
+/// Where arti keeps its files, all under `DATA/onion`.
+struct Dirs {
+    root: PathBuf,
+}
+
+impl Dirs {
+    fn of(config: &Config) -> Dirs {
+        Dirs { root: config.data_dir.join("onion") }
+    }
+    fn state(&self) -> PathBuf {
+        self.root.join("state")
+    }
+    fn cache(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+    /// The console's authorised clients, one `NAME.auth` file each.
+    fn admin_clients(&self) -> PathBuf {
+        self.root.join("admin-clients")
+    }
+
+    /// Makes the directories, owner only (arti refuses looser ones).
+    fn create(&self, data_dir: &Path, console: bool) -> Result<(), Error> {
+        let mut dirs = vec![data_dir.to_path_buf(), self.root.clone(), self.state(), self.cache()];
+        if console {
+            dirs.push(self.admin_clients());
+        }
+        for dir in dirs {
+            private_dir(&dir).map_err(|e| Error::Dir(dir.clone(), e))?;
+        }
+        Ok(())
+    }
+}
+
+fn private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// arti's client configuration: the testing file if one is given, with
+/// the storage always under the data dir (nothing in the user's home).
+fn client_config(config: &Config) -> Result<TorClientConfig, Error> {
+    let dirs = Dirs::of(config);
+    dirs.create(&config.data_dir, config.admin_onion)?;
+    let mut builder = match &config.onion_arti_config {
+        None => TorClientConfigBuilder::default(),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| Error::ReadArtiConfig(path.clone(), e))?;
+            parse_arti_config(&text).map_err(|e| Error::ParseArtiConfig(path.clone(), e))?
+        }
+    };
+    builder
+        .storage()
+        .cache_dir(CfgPath::new_literal(dirs.cache()))
+        .state_dir(CfgPath::new_literal(dirs.state()));
+    builder.build().map_err(|e| Error::Config(e.to_string()))
+}
+
+/// An arti TOML document (arti's own `arti.toml` sections: `tor_network`,
+/// `path_rules`, `override_net_params`, …).
+fn parse_arti_config(text: &str) -> Result<TorClientConfigBuilder, String> {
+    toml::from_str(text).map_err(|e| e.to_string())
+}
+
+/// One onion's arti configuration: the defences torrc.example gives the
+/// C tor deployment, as far as arti has them.
+fn service_config(config: &Config, console: bool) -> Result<OnionServiceConfig, Error> {
+    let nickname = HsNickname::new(if console { CONSOLE } else { PUBLIC }.to_string()).map_err(arti)?;
+    let mut b = OnionServiceConfigBuilder::default();
+    b.nickname(nickname)
+        .enable_pow(config.onion_pow)
+        .max_concurrent_streams_per_circuit(MAX_STREAMS_PER_CIRCUIT.max(config.circuit_max_connections as u32))
+        // HiddenServiceEnableIntroDoSDefense: 25 a second, bursts of 200.
+        .rate_limit_at_intro(Some(TokenBucketConfig::new(25, 200)));
+    if console {
+        let dir = Dirs::of(config).admin_clients();
+        let has_client = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries.flatten().any(|e| e.path().extension().is_some_and(|x| x == "auth"))
+            })
+            .unwrap_or(false);
+        if !has_client {
+            return Err(Error::NoClients(dir));
+        }
+        let mut keys = DirectoryKeyProviderBuilder::default();
+        keys.path(CfgPath::new_literal(dir));
+        b.restricted_discovery().enabled(true).key_dirs().access().push(keys);
+    }
+    b.build().map_err(|e| Error::Config(e.to_string()))
+}
+
+/// The `.onion` host of a service.
+fn host(id: tor_hsservice::HsId) -> String {
+    id.display_unredacted().to_string()
+}
+
+/// The addresses of the public onion and, with `admin_onion`, the
+/// console's, making the identity keys if this is the first start; needs
+/// no network (`undersign onion-address`).
+pub fn addresses(config: &Config) -> Result<(String, Option<String>), Error> {
+    let client = client_config(config)?;
+    let address = |console: bool| -> Result<String, Error> {
+        let service = TorClient::<tor_rtcompat::PreferredRuntime>::create_onion_service(
+            &client,
+            service_config(config, console)?,
+        )
+        .map_err(arti)?;
+        service.generate_identity_key(KeystoreSelector::Primary).map(host).map_err(arti)
+    };
+    let public = address(false)?;
+    let console = if config.admin_onion { Some(address(true)?) } else { None };
+    Ok((public, console))
+}
+
+/// The running onion services; dropping this stops publishing them.
+pub struct Onions {
+    /// The public onion.
+    pub public: Service,
+    /// The console's onion, with `admin_onion`.
+    pub console: Option<Service>,
+    _client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
+}
+
+/// One running onion service.
+pub struct Service {
+    /// Its `.onion` host.
+    pub address: String,
+    running: Arc<RunningOnionService>,
+    acceptor: Option<OnionAcceptor>,
+}
+
+impl Service {
+    /// Its streams, to serve (once).
+    pub fn take_acceptor(&mut self) -> Option<OnionAcceptor> {
+        self.acceptor.take()
+    }
+
+    /// A handle that tells when it is reachable.
+    pub fn watch(&self) -> Reachability {
+        Reachability(Arc::clone(&self.running))
+    }
+}
+
+/// Tells when a service is reachable.
+pub struct Reachability(Arc<RunningOnionService>);
+
+impl Reachability {
+    /// Whether it became reachable within `bound`.
+    pub async fn reachable_within(&self, bound: Duration) -> bool {
+        tokio::time::timeout(bound, self.reachable()).await.unwrap_or(false)
+    }
+
+    /// Once it is reachable (false if its status stream ends first).
+    /// Degraded but reachable counts: arti flips between states on every
+    /// consensus, and waiting for `Running` alone has been seen to hang.
+    pub async fn reachable(&self) -> bool {
+        let mut events = self.0.status_events();
+        if self.0.status().state().is_fully_reachable() {
+            return true;
+        }
+        while let Some(status) = events.next().await {
+            if status.state().is_fully_reachable() {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Starts arti (bootstrapping in the background) and launches the onions.
+/// Must run inside the tokio runtime.
+pub fn launch(config: &Config) -> Result<Onions, Error> {
+    let client_config = client_config(config)?;
+    let client = TorClient::builder().config(client_config).create_unbootstrapped().map_err(arti)?;
+    let start = |console: bool| -> Result<Service, Error> {
+        let (running, requests) = client
+            .launch_onion_service(service_config(config, console)?)
+            .map_err(arti)?
+            .ok_or_else(|| Error::Config("the service is disabled".into()))?;
+        let address = running.onion_address().map(host).ok_or_else(|| arti("no identity key"))?;
+        Ok(Service { address, running, acceptor: Some(OnionAcceptor::new(requests)) })
+    };
+    let public = start(false)?;
+    let console = if config.admin_onion { Some(start(true)?) } else { None };
+    Ok(Onions { public, console, _client: client })
+}
+
+/// The streams of one onion service, each tagged with its circuit's local
+/// id. Dropping it stops accepting and closes every circuit it holds.
+pub struct OnionAcceptor {
+    streams: mpsc::Receiver<Accepted<DataStream>>,
+    circuits: tokio::task::JoinHandle<()>,
+}
+
+impl OnionAcceptor {
+    fn new(requests: impl Stream<Item = RendRequest> + Send + 'static) -> OnionAcceptor {
+        // Small: a stream waits here only while the server takes the one before.
+        let (tx, streams) = mpsc::channel(8);
+        let circuits = tokio::spawn(rendezvous(requests, tx));
+        OnionAcceptor { streams, circuits }
+    }
+}
+
+impl Drop for OnionAcceptor {
+    fn drop(&mut self) {
+        self.circuits.abort();
+    }
+}
+
+impl Acceptor for OnionAcceptor {
+    type Io = DataStream;
+
+    async fn accept(&mut self) -> io::Result<Accepted<DataStream>> {
+        match self.streams.recv().await {
+            Some(stream) => Ok(stream),
+            // The service is gone: nothing more comes until shutdown.
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// Accepts each rendezvous request as one circuit with a fresh local id,
+/// then that circuit's streams. The tasks live in a set that is aborted
+/// with this one, which drops (and so closes) their circuits.
+async fn rendezvous(requests: impl Stream<Item = RendRequest> + Send, tx: mpsc::Sender<Accepted<DataStream>>) {
+    let handshakes = Arc::new(Semaphore::new(HANDSHAKES));
+    let mut circuits = JoinSet::new();
+    let mut next: u32 = 0;
+    let mut requests = std::pin::pin!(requests);
+    while let Some(request) = requests.next().await {
+        while circuits.try_join_next().is_some() {}
+        let Ok(turn) = Arc::clone(&handshakes).try_acquire_owned() else {
+            let _ = request.reject().await;
+            continue;
+        };
+        let id = CircuitId(next);
+        next = next.wrapping_add(1);
+        let tx = tx.clone();
+        circuits.spawn(async move {
+            let accepted = request.accept().await;
+            drop(turn);
+            let Ok(mut streams) = accepted else { return };
+            while let Some(stream) = streams.next().await {
+                let Some(io) = open(stream).await else { continue };
+                if tx.send(Accepted { io, identity: Identity::Circuit(id) }).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// A stream to port 80 is opened; any other is refused with the reason
+/// every onion service gives (`DONE`), so this one is not told apart.
+async fn open(stream: StreamRequest) -> Option<DataStream> {
+    let to_port_80 = matches!(stream.request(), IncomingStreamRequest::Begin(begin) if begin.port() == 80);
+    if !to_port_80 {
+        let _ = stream.reject(End::new_with_reason(EndReason::DONE)).await;
+        return None;
+    }
+    stream.accept(Connected::new_empty()).await.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(dir: &Path) -> Config {
+        Config::new(dir.join("data"))
+    }
+
+    #[test]
+    fn the_identity_key_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let (first, console) = addresses(&config).unwrap();
+        assert!(first.ends_with(".onion") && first.len() == 62, "{first}");
+        assert_eq!(console, None);
+        // A second start (a new client over the same keystore) finds it.
+        assert_eq!(addresses(&config).unwrap().0, first);
+        // Another data dir is another onion.
+        let other = tempfile::tempdir().unwrap();
+        assert_ne!(addresses(&super::tests::config(other.path())).unwrap().0, first);
+    }
+
+    #[test]
+    fn arti_keeps_everything_under_the_data_dir_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        addresses(&config).unwrap();
+        for sub in ["data", "data/onion", "data/onion/state", "data/onion/cache"] {
+            let mode = std::fs::metadata(dir.path().join(sub)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{sub}");
+        }
+        assert!(dir.path().join("data/onion/state/keystore").is_dir());
+    }
+
+    #[test]
+    fn the_console_onion_needs_a_client_key_and_has_its_own_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        config.admin_onion = true;
+        let err = addresses(&config).unwrap_err();
+        assert!(matches!(err, Error::NoClients(_)), "{err}");
+        assert!(err.to_string().contains("admin-clients"));
+        // A key as tor's `authorized_clients` files hold it.
+        std::fs::write(
+            dir.path().join("data/onion/admin-clients/moderator.auth"),
+            "descriptor:x25519:QDLJTDLAFDOH7LU2TZUFS5QTJ6I2YDXJ37E2XRWVLZYE4DOLSFQA\n",
+        )
+        .unwrap();
+        let (public, console) = addresses(&config).unwrap();
+        let console = console.unwrap();
+        assert!(console.ends_with(".onion"));
+        assert_ne!(public, console);
+        assert_eq!(addresses(&config).unwrap(), (public, Some(console)));
+    }
+
+    #[test]
+    fn a_bad_arti_config_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        config.onion_arti_config = Some(dir.path().join("missing.toml"));
+        assert!(matches!(addresses(&config), Err(Error::ReadArtiConfig(..))));
+        let path = dir.path().join("arti.toml");
+        std::fs::write(&path, "[path_rules]\nipv4_subnet_family_prefix = \"many\"\n").unwrap();
+        config.onion_arti_config = Some(path);
+        let err = addresses(&config).unwrap_err();
+        assert!(matches!(err, Error::ParseArtiConfig(..)), "{err}");
+        assert!(err.to_string().contains("arti.toml"));
+    }
+
+    #[test]
+    fn a_test_network_config_parses() {
+        let b = parse_arti_config(
+            "[path_rules]\nipv4_subnet_family_prefix = 33\nipv6_subnet_family_prefix = 129\n\
+             [override_net_params]\nhsdir_interval = 8\n",
+        )
+        .unwrap();
+        assert!(b.build().is_ok());
+    }
+}
