@@ -241,7 +241,11 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let site = Arc::new(Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer()));
     let mut places = Vec::new();
     if let Some(l) = &listener {
-        places.push(format!("{}{}", l.describe(), if config.proxy_protocol { " (PROXY protocol)" } else { "" }));
+        places.push(format!(
+            "{}{}",
+            l.describe(),
+            if config.proxy_protocol { " (PROXY protocol)" } else { "" }
+        ));
     }
     if config.onion {
         places.push("an onion service (publishing)".to_string());
@@ -266,7 +270,12 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         serving.push(tokio::spawn(server::serve(l, Arc::clone(&site), options, stop_rx.clone())));
     }
     if let (Some(l), Some(router)) = (console_listener, &console) {
-        serving.push(tokio::spawn(server::serve(l, Arc::clone(router), options(None, None), stop_rx.clone())));
+        serving.push(tokio::spawn(server::serve(
+            l,
+            Arc::clone(router),
+            options(None, None),
+            stop_rx.clone(),
+        )));
     }
     let _onions = onions.serve(
         &config,
@@ -347,13 +356,23 @@ impl Onions {
         if config.onion {
             announce(&onions.public, "the letter is");
             if let Some(acceptor) = onions.public.take_acceptor() {
-                serving.push(tokio::spawn(server::serve(acceptor, Arc::clone(site), options(true), stop.clone())));
+                serving.push(tokio::spawn(server::serve(
+                    acceptor,
+                    Arc::clone(site),
+                    options(true),
+                    stop.clone(),
+                )));
             }
         }
         if let (Some(service), Some(router)) = (onions.console.as_mut(), console) {
             announce(service, "the console is");
             if let Some(acceptor) = service.take_acceptor() {
-                serving.push(tokio::spawn(server::serve(acceptor, Arc::clone(router), options(false), stop.clone())));
+                serving.push(tokio::spawn(server::serve(
+                    acceptor,
+                    Arc::clone(router),
+                    options(false),
+                    stop.clone(),
+                )));
             }
         }
         Some(onions)

@@ -81,6 +81,9 @@ pub struct Config {
     /// An arti TOML file laid under undersign's own settings: for a private
     /// test network, not for production.
     pub onion_arti_config: Option<PathBuf>,
+    /// A C tor `HiddenServiceDir` whose identity key the public onion keeps
+    /// (read-only), so moving from the tor daemon keeps the address.
+    pub onion_tor_key_dir: Option<PathBuf>,
     /// Expect a PROXY v1 line (tor's `HiddenServiceExportCircuitID haproxy`)
     /// at the start of every connection on the public listener.
     pub proxy_protocol: bool,
@@ -154,6 +157,7 @@ impl Config {
             onion_pow: true,
             onion_reachable_within: Duration::from_secs(180),
             onion_arti_config: None,
+            onion_tor_key_dir: None,
             proxy_protocol: false,
             letter: None,
             import: Vec::new(),
@@ -215,6 +219,7 @@ struct RawConfig {
     onion_pow: Option<bool>,
     onion_reachable_seconds: Option<u64>,
     onion_arti_config: Option<PathBuf>,
+    onion_tor_key_dir: Option<PathBuf>,
     proxy_protocol: Option<bool>,
     letter: Option<PathBuf>,
     import: Option<RawImport>,
@@ -280,6 +285,9 @@ impl RawConfig {
         }
         if let Some(p) = self.onion_arti_config {
             c.onion_arti_config = Some(base.join(p));
+        }
+        if let Some(p) = self.onion_tor_key_dir {
+            c.onion_tor_key_dir = Some(base.join(p));
         }
         if let Some(p) = self.proxy_protocol {
             c.proxy_protocol = p;
@@ -454,8 +462,9 @@ mod tests {
     fn onion_keys_are_read_and_a_given_listen_is_remembered() {
         let c = Config::new("d".into());
         assert!(!c.onion && !c.admin_onion && c.onion_pow && !c.listen_given);
-        let c = load("onion = true\nadmin_onion = true\nonion_pow = false\nonion_arti_config = \"net.toml\"\n")
-            .unwrap();
+        let c =
+            load("onion = true\nadmin_onion = true\nonion_pow = false\nonion_arti_config = \"net.toml\"\n")
+                .unwrap();
         assert!(c.onion && c.admin_onion && !c.onion_pow && !c.listen_given);
         assert!(c.onion_arti_config.unwrap().ends_with("net.toml"));
         assert!(load("listen = \"127.0.0.1:9000\"\n").unwrap().listen_given);

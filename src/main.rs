@@ -102,8 +102,13 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let default =
-        Command::Serve { listen: None, proxy_protocol: false, admin_listen: None, onion: false, admin_onion: false };
+    let default = Command::Serve {
+        listen: None,
+        proxy_protocol: false,
+        admin_listen: None,
+        onion: false,
+        admin_onion: false,
+    };
     let result = match cli.command.unwrap_or(default) {
         Command::Serve { listen, proxy_protocol, admin_listen, onion, admin_onion } => {
             if let Some(l) = listen {
@@ -120,7 +125,11 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return fail(Error::Start(e)),
             };
-            runtime.block_on(undersign::serve(config))
+            let served = runtime.block_on(undersign::serve(config));
+            // Requests are finished by now; arti (with --onion) leaves
+            // blocking tasks that never end, which a plain drop would wait for.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            served
         }
         Command::OnionAddress => undersign::onion_addresses(&config).map(|(public, console)| {
             println!("{public}");

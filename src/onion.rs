@@ -20,6 +20,7 @@ use futures::{Stream, StreamExt};
 use safelog::DisplayRedacted;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Semaphore};
@@ -28,7 +29,8 @@ use tor_cell::relaycell::msg::{Connected, End, EndReason};
 use tor_hsservice::config::restricted_discovery::DirectoryKeyProviderBuilder;
 use tor_hsservice::config::TokenBucketConfig;
 use tor_hsservice::{HsNickname, RendRequest, RunningOnionService, StreamRequest};
-use tor_keymgr::KeystoreSelector;
+use tor_keymgr::config::CTorServiceKeystoreConfigBuilder;
+use tor_keymgr::{KeystoreId, KeystoreSelector};
 use tor_proto::stream::IncomingStreamRequest;
 
 /// The public onion's nickname in arti's keystore and state.
@@ -130,8 +132,7 @@ fn client_config(config: &Config) -> Result<TorClientConfig, Error> {
     let mut builder = match &config.onion_arti_config {
         None => TorClientConfigBuilder::default(),
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| Error::ReadArtiConfig(path.clone(), e))?;
+            let text = std::fs::read_to_string(path).map_err(|e| Error::ReadArtiConfig(path.clone(), e))?;
             parse_arti_config(&text).map_err(|e| Error::ParseArtiConfig(path.clone(), e))?
         }
     };
@@ -139,6 +140,15 @@ fn client_config(config: &Config) -> Result<TorClientConfig, Error> {
         .storage()
         .cache_dir(CfgPath::new_literal(dirs.cache()))
         .state_dir(CfgPath::new_literal(dirs.state()));
+    if let Some(dir) = &config.onion_tor_key_dir {
+        // arti reads C tor's key files where they are, and never writes them.
+        let mut store = CTorServiceKeystoreConfigBuilder::default();
+        store
+            .id(KeystoreId::from_str("tor-daemon").map_err(arti)?)
+            .path(dir.clone())
+            .nickname(HsNickname::new(PUBLIC.to_string()).map_err(arti)?);
+        builder.storage().keystore().ctor_service(store);
+    }
     builder.build().map_err(|e| Error::Config(e.to_string()))
 }
 
@@ -155,15 +165,15 @@ fn service_config(config: &Config, console: bool) -> Result<OnionServiceConfig, 
     let mut b = OnionServiceConfigBuilder::default();
     b.nickname(nickname)
         .enable_pow(config.onion_pow)
-        .max_concurrent_streams_per_circuit(MAX_STREAMS_PER_CIRCUIT.max(config.circuit_max_connections as u32))
+        .max_concurrent_streams_per_circuit(
+            MAX_STREAMS_PER_CIRCUIT.max(config.circuit_max_connections as u32),
+        )
         // HiddenServiceEnableIntroDoSDefense: 25 a second, bursts of 200.
         .rate_limit_at_intro(Some(TokenBucketConfig::new(25, 200)));
     if console {
         let dir = Dirs::of(config).admin_clients();
         let has_client = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries.flatten().any(|e| e.path().extension().is_some_and(|x| x == "auth"))
-            })
+            .map(|entries| entries.flatten().any(|e| e.path().extension().is_some_and(|x| x == "auth")))
             .unwrap_or(false);
         if !has_client {
             return Err(Error::NoClients(dir));
@@ -308,7 +318,10 @@ impl Acceptor for OnionAcceptor {
 /// Accepts each rendezvous request as one circuit with a fresh local id,
 /// then that circuit's streams. The tasks live in a set that is aborted
 /// with this one, which drops (and so closes) their circuits.
-async fn rendezvous(requests: impl Stream<Item = RendRequest> + Send, tx: mpsc::Sender<Accepted<DataStream>>) {
+async fn rendezvous(
+    requests: impl Stream<Item = RendRequest> + Send,
+    tx: mpsc::Sender<Accepted<DataStream>>,
+) {
     let handshakes = Arc::new(Semaphore::new(HANDSHAKES));
     let mut circuits = JoinSet::new();
     let mut next: u32 = 0;
@@ -415,6 +428,36 @@ mod tests {
         let err = addresses(&config).unwrap_err();
         assert!(matches!(err, Error::ParseArtiConfig(..)), "{err}");
         assert!(err.to_string().contains("arti.toml"));
+    }
+
+    /// An arti config whose only authority and fallback are a closed port
+    /// on 127.0.0.1: arti starts, and nothing leaves the machine.
+    const NOWHERE: &str =
+        "[tor_network.authorities]\nv3idents = [\"7A98ABC757C22AE516F754A2354B9C71FFBA7EEB\"]\n\
+        [[tor_network.fallback_caches]]\nrsa_identity = \"2083CBDC9ED63CFDCA9048C1022C7DB396AFDC48\"\n\
+        ed_identity = \"/P1atPMiRUHrYkKCGE7QU4AcRkMp8RIUw0P8OGlNZrI\"\norports = [\"127.0.0.1:9\"]\n";
+
+    #[test]
+    fn a_launched_service_has_the_address_the_offline_command_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        let arti = dir.path().join("arti.toml");
+        std::fs::write(&arti, NOWHERE).unwrap();
+        config.onion_arti_config = Some(arti);
+        let (printed, _) = addresses(&config).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let mut onions = launch(&config).unwrap();
+            assert_eq!(onions.public.address, printed);
+            assert!(onions.console.is_none());
+            assert!(onions.public.take_acceptor().is_some() && onions.public.take_acceptor().is_none());
+            // No network: not reachable, and the bound is kept.
+            assert!(!onions.public.watch().reachable_within(Duration::from_millis(300)).await);
+        });
+        // arti leaves blocking tasks that never end, as `main` finds too.
+        runtime.shutdown_timeout(Duration::from_secs(1));
+        // The key stays (a restart across processes: tests/it/tor_network.rs).
+        assert_eq!(addresses(&config).unwrap().0, printed);
     }
 
     #[test]

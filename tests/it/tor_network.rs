@@ -221,6 +221,20 @@ fn sign_through_an_in_process_arti_onion() {
         c
     };
 
+    // Moving from the tor daemon: arti reads C tor's HiddenServiceDir key
+    // and serves the same address (checked offline, in a data dir of its own).
+    let moved = dir.join("moved.toml");
+    std::fs::write(&moved, "onion = true\nonion_tor_key_dir = \"hs/undersign\"\n").unwrap();
+    let from_tor = Command::new(common::binary())
+        .args(["onion-address", "--data"])
+        .arg(dir.join("moved-data"))
+        .arg("--config")
+        .arg(&moved)
+        .output()
+        .unwrap();
+    let tor_onion = std::fs::read_to_string(dir.join("onion")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&from_tor.stdout).trim(), tor_onion.trim(), "{from_tor:?}");
+
     // The console's client key, as a moderator would add it (the client tor
     // holds the private half), and the client tor told the console's address.
     std::fs::create_dir_all(data.join("onion/admin-clients")).unwrap();
