@@ -343,7 +343,7 @@ impl Onions {
             drop(tokio::spawn(async move {
                 if !running.reachable_within(bound).await {
                     eprintln!(
-                        "undersign: {what} http://{address} is not reachable yet after {} s; still trying",
+                        "undersign: {what} not reachable yet at http://{address} after {} s; still trying",
                         bound.as_secs()
                     );
                     if !running.reachable().await {

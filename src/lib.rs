@@ -24,8 +24,8 @@
 //! # One request, start to end
 //!
 //! ```text
-//! http::server::serve   a connection slot, then accept from the acceptor (TCP, Unix socket)
-//! http::server          [PROXY line -> circuit id, in memory only; per-circuit cap] -> hyper HTTP/1.1
+//! http::server::serve   a connection slot, then accept from the acceptor (TCP, Unix socket, onion)
+//! http::server          [PROXY line or onion rendezvous -> circuit id, in memory only; per-circuit cap] -> hyper HTTP/1.1
 //! site::Site::route     route by method and path
 //!   GET /               site's page cache (bytes per view generation) + tokens::Secret::issue_token,
 //!                       sent as cached head, token, cached tail (no copy)

@@ -126,9 +126,11 @@ fn main() -> ExitCode {
                 Err(e) => return fail(Error::Start(e)),
             };
             let served = runtime.block_on(undersign::serve(config));
-            // Requests are finished by now; arti (with --onion) leaves
-            // blocking tasks that never end, which a plain drop would wait for.
-            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            // Requests are finished by now. arti (with --onion) leaves
+            // blocking threads that never end: dropping the runtime would
+            // wait for them for ever, and shutting it down makes them panic
+            // on stderr. The process ends here anyway.
+            std::mem::forget(runtime);
             served
         }
         Command::OnionAddress => undersign::onion_addresses(&config).map(|(public, console)| {

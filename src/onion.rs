@@ -215,6 +215,29 @@ pub struct Onions {
     /// The console's onion, with `admin_onion`.
     pub console: Option<Service>,
     _client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
+    bootstrap: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Onions {
+    fn drop(&mut self) {
+        self.bootstrap.abort();
+    }
+}
+
+/// Bootstraps the client, trying again with a growing pause: launching a
+/// service does not download the directory by itself, and a first try
+/// before the network has a consensus fails.
+async fn bootstrap(client: std::sync::Weak<TorClient<tor_rtcompat::PreferredRuntime>>) {
+    let mut pause = Duration::from_secs(1);
+    loop {
+        let Some(strong) = client.upgrade() else { return };
+        if strong.bootstrap().await.is_ok() {
+            return;
+        }
+        drop(strong);
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(60));
+    }
 }
 
 /// One running onion service.
@@ -268,6 +291,7 @@ impl Reachability {
 pub fn launch(config: &Config) -> Result<Onions, Error> {
     let client_config = client_config(config)?;
     let client = TorClient::builder().config(client_config).create_unbootstrapped().map_err(arti)?;
+    let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
     let start = |console: bool| -> Result<Service, Error> {
         let (running, requests) = client
             .launch_onion_service(service_config(config, console)?)
@@ -278,7 +302,7 @@ pub fn launch(config: &Config) -> Result<Onions, Error> {
     };
     let public = start(false)?;
     let console = if config.admin_onion { Some(start(true)?) } else { None };
-    Ok(Onions { public, console, _client: client })
+    Ok(Onions { public, console, _client: client, bootstrap })
 }
 
 /// The streams of one onion service, each tagged with its circuit's local
@@ -454,8 +478,8 @@ mod tests {
             // No network: not reachable, and the bound is kept.
             assert!(!onions.public.watch().reachable_within(Duration::from_millis(300)).await);
         });
-        // arti leaves blocking tasks that never end, as `main` finds too.
-        runtime.shutdown_timeout(Duration::from_secs(1));
+        // arti leaves blocking threads that never end (see `main`).
+        std::mem::forget(runtime);
         // The key stays (a restart across processes: tests/it/tor_network.rs).
         assert_eq!(addresses(&config).unwrap().0, printed);
     }

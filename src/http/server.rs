@@ -1,5 +1,5 @@
 //! The server: one accept loop over any [`Acceptor`] of byte streams (a TCP
-//! listener, a Unix socket, later an onion service), bound to one
+//! listener, a Unix socket, an in-process onion service), bound to one
 //! [`Router`]. It owns the connection slots, each stream's circuit identity
 //! and the per-circuit connection cap, the timeouts, the headers every
 //! response carries, and graceful shutdown.

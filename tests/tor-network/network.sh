@@ -23,6 +23,10 @@
 #                              ed25519 identities, ORPort), subnet family
 #                              prefixes 33/129 (every relay is on 127.0.0.1) and
 #                              the test network's onion time period.
+#   network.sh restart-client DIR
+#                              stop the client tor and start it again, so it
+#                              reads keys added to DIR/client/onion_auth (a
+#                              SIGHUP does not).
 #   network.sh logs DIR        print the tail of every tor's notice log.
 #   network.sh stop DIR        TERM the tors in DIR/pids, KILL after 10 s.
 #
@@ -328,6 +332,19 @@ cmd_wait_onion() {
     return 1
 }
 
+cmd_restart_client() {
+    local dir=$1
+    dir=$(cd "$dir" && pwd)
+    local pid
+    pid=$(pid_of "$dir" client)
+    [[ -n $pid ]] || die "no client tor in $dir/pids"
+    stop_pids "$dir" "$pid"
+    start_tor "$dir" client
+    sleep 1
+    is_ours "$(pid_of "$dir" client)" "$dir" || fail_start "$dir" "the client tor exited at restart"
+    say "client tor restarted"
+}
+
 # ---------------------------------------------------------------- arti
 
 cmd_arti_config() {
@@ -378,5 +395,6 @@ case $1 in
     wait-onion) cmd_wait_onion "$2" ;;
     logs) cmd_logs "$2" ;;
     arti-config) cmd_arti_config "$2" ;;
+    restart-client) cmd_restart_client "$2" ;;
     *) usage ;;
 esac
