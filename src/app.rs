@@ -378,8 +378,8 @@ impl Onions {
         Some(onions)
     }
 
+    /// Nothing to serve: a build without the feature has refused to start.
     #[cfg(not(feature = "onion"))]
-    #[allow(clippy::unused_self)]
     fn serve(
         self,
         _config: &Config,
@@ -388,7 +388,8 @@ impl Onions {
         _options: impl Fn(bool) -> ServerOptions,
         _stop: &tokio::sync::watch::Receiver<bool>,
         _serving: &mut Vec<tokio::task::JoinHandle<()>>,
-    ) {
+    ) -> Onions {
+        self
     }
 }
 

@@ -363,3 +363,24 @@ fn stop(mut server: std::process::Child) {
     let _ = server.wait();
     panic!("undersign did not stop within 20 s of SIGTERM");
 }
+
+/// A build without the feature says which feature `--onion` needs, and
+/// starts nothing.
+#[cfg(not(feature = "onion"))]
+#[test]
+fn a_build_without_the_onion_feature_names_it() {
+    let data = tempfile::tempdir().unwrap();
+    for args in [&["serve", "--onion"][..], &["serve", "--admin-onion"], &["onion-address"]] {
+        let out = Command::new(common::binary())
+            .args(args)
+            .arg("--data")
+            .arg(data.path().join("data"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains("`onion` cargo feature") && err.contains("--features onion"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing served");
+    }
+}
