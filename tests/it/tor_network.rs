@@ -384,3 +384,47 @@ fn a_build_without_the_onion_feature_names_it() {
         assert!(out.stdout.is_empty(), "{args:?}: nothing served");
     }
 }
+
+/// `--onion` with `--listen`: both serve. arti is pointed at a closed port
+/// on 127.0.0.1, so the onion never comes up and nothing leaves the
+/// machine; the TCP listener answers, and the start-up line names both.
+#[cfg(feature = "onion")]
+#[test]
+fn onion_and_listen_serve_side_by_side() {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let arti = dir.path().join("arti.toml");
+    std::fs::write(
+        &arti,
+        "[tor_network.authorities]\nv3idents = [\"7A98ABC757C22AE516F754A2354B9C71FFBA7EEB\"]\n\
+         [[tor_network.fallback_caches]]\nrsa_identity = \"2083CBDC9ED63CFDCA9048C1022C7DB396AFDC48\"\n\
+         ed_identity = \"/P1atPMiRUHrYkKCGE7QU4AcRkMp8RIUw0P8OGlNZrI\"\norports = [\"127.0.0.1:9\"]\n",
+    )
+    .unwrap();
+    let config = dir.path().join("undersign.toml");
+    std::fs::write(&config, "onion_arti_config = \"arti.toml\"\n").unwrap();
+    let mut server = Command::new(common::binary())
+        .args(["serve", "--onion", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .arg("--config")
+        .arg(&config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let result = std::panic::catch_unwind(|| {
+        assert!(line.contains(" and an onion service (publishing)"), "{line}");
+        let addr = line.split("http://").nth(1).unwrap().split(' ').next().unwrap();
+        let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        tcp.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut page = String::new();
+        tcp.read_to_string(&mut page).unwrap();
+        assert!(page.starts_with("HTTP/1.1 200") && page.contains("<h1>Secure the Internet</h1>"));
+    });
+    stop(server);
+    result.unwrap();
+}
