@@ -353,9 +353,9 @@ impl Onions {
                 println!("undersign: {what} reachable at http://{address}");
             }));
         };
-        if config.onion {
-            announce(&onions.public, "the letter is");
-            if let Some(acceptor) = onions.public.take_acceptor() {
+        if let Some(service) = onions.public.as_mut() {
+            announce(service, "the letter is");
+            if let Some(acceptor) = service.take_acceptor() {
                 serving.push(tokio::spawn(server::serve(
                     acceptor,
                     Arc::clone(site),

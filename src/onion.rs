@@ -210,8 +210,8 @@ pub fn addresses(config: &Config) -> Result<(String, Option<String>), Error> {
 
 /// The running onion services; dropping this stops publishing them.
 pub struct Onions {
-    /// The public onion.
-    pub public: Service,
+    /// The public onion, with `onion` (the console's alone is allowed).
+    pub public: Option<Service>,
     /// The console's onion, with `admin_onion`.
     pub console: Option<Service>,
     _client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
@@ -300,7 +300,7 @@ pub fn launch(config: &Config) -> Result<Onions, Error> {
         let address = running.onion_address().map(host).ok_or_else(|| arti("no identity key"))?;
         Ok(Service { address, running, acceptor: Some(OnionAcceptor::new(requests)) })
     };
-    let public = start(false)?;
+    let public = if config.onion { Some(start(false)?) } else { None };
     let console = if config.admin_onion { Some(start(true)?) } else { None };
     Ok(Onions { public, console, _client: client, bootstrap })
 }
@@ -468,15 +468,17 @@ mod tests {
         let arti = dir.path().join("arti.toml");
         std::fs::write(&arti, NOWHERE).unwrap();
         config.onion_arti_config = Some(arti);
+        config.onion = true;
         let (printed, _) = addresses(&config).unwrap();
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let mut onions = launch(&config).unwrap();
-            assert_eq!(onions.public.address, printed);
             assert!(onions.console.is_none());
-            assert!(onions.public.take_acceptor().is_some() && onions.public.take_acceptor().is_none());
+            let public = onions.public.as_mut().unwrap();
+            assert_eq!(public.address, printed);
+            assert!(public.take_acceptor().is_some() && public.take_acceptor().is_none());
             // No network: not reachable, and the bound is kept.
-            assert!(!onions.public.watch().reachable_within(Duration::from_millis(300)).await);
+            assert!(!public.watch().reachable_within(Duration::from_millis(300)).await);
         });
         // arti leaves blocking threads that never end (see `main`).
         std::mem::forget(runtime);
