@@ -30,6 +30,21 @@ impl Tmpfs {
         Ok(Tmpfs { dir })
     }
 
+    /// A tmpfs, or `None` after saying why not (under `CI=true`, it fails).
+    fn mount_or_skip(size: &str) -> Option<Tmpfs> {
+        match Tmpfs::mount(size) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                assert!(
+                    !crate::common::in_ci(),
+                    "this test needs to mount a tmpfs (root) under CI=true: {why}"
+                );
+                eprintln!("skipped: this test mounts a tmpfs, which failed here ({why}); run as root");
+                None
+            }
+        }
+    }
+
     fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -57,14 +72,7 @@ fn times(output: &str, line: &str) -> usize {
 
 #[test]
 fn a_full_disk_refuses_signing_clearly_and_signing_resumes_when_space_returns() {
-    let tmpfs = match Tmpfs::mount("8m") {
-        Ok(t) => t,
-        Err(why) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("skipped: the disk-full test mounts a tmpfs, which failed here ({why}); run as root");
-            return;
-        }
-        Err(why) => panic!("the disk-full test needs to mount a tmpfs (root) under CI=true: {why}"),
-    };
+    let Some(tmpfs) = Tmpfs::mount_or_skip("8m") else { return };
     let config = tmpfs.path().join("undersign.toml");
     std::fs::write(
         &config,
@@ -151,14 +159,7 @@ fn a_full_disk_refuses_signing_clearly_and_signing_resumes_when_space_returns() 
 
 #[test]
 fn sigterm_stops_the_server_on_a_full_disk_with_requests_in_flight() {
-    let tmpfs = match Tmpfs::mount("4m") {
-        Ok(t) => t,
-        Err(why) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("skipped: this test mounts a tmpfs, which failed here ({why}); run as root");
-            return;
-        }
-        Err(why) => panic!("this test needs to mount a tmpfs (root) under CI=true: {why}"),
-    };
+    let Some(tmpfs) = Tmpfs::mount_or_skip("4m") else { return };
     let config = tmpfs.path().join("undersign.toml");
     std::fs::write(&config, "page_rebuild_ms = 0\nmin_fill_seconds = 0\n").unwrap();
     let mut server = Server::spawn(&tmpfs.path().join("data"), &config);
