@@ -67,6 +67,7 @@ pub mod messages;
 pub mod proxy_protocol;
 pub mod render;
 pub mod site;
+pub mod snapshot;
 pub mod store;
 pub mod tokens;
 pub mod view;
