@@ -73,5 +73,6 @@ pub mod tokens;
 pub mod view;
 
 pub use app::{
-    export, import_backup, import_names, list_pending, load_content, review, serve, set_passphrase, Error,
+    export, import_backup, import_names, key_guide, list_pending, load_content, review, serve,
+    set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
 };
