@@ -212,7 +212,7 @@ impl Snapshots {
         let n = *seq + 1;
         owner_only_dir(&self.dir)?;
         let json = self.dir.join(format!("{n}.json"));
-        let signed = Arc::new(self.make(view, today, &mut seq, &json, 0o600)?);
+        let signed = Arc::new(self.make(view, today, &mut seq, &json)?);
         let before = lock(&self.current).replace(Arc::clone(&signed));
         if let Some(before) = before {
             // Responses still sending it keep their open file.
@@ -223,12 +223,40 @@ impl Snapshots {
         Ok(signed)
     }
 
-    /// Signs a snapshot of `view` as of `today` into `out` and
-    /// `out.minisig` (readable by all: it is public data), for
-    /// `undersign snapshot`; the current one stays.
+    /// Signs a snapshot of `view` as of `today`, as [`Snapshots::sign`]
+    /// does, and copies it to `out` and `out.minisig` (readable by all: it
+    /// is public data), for `undersign snapshot`. It is the current one
+    /// too, so that the server's next snapshot follows it in the chain
+    /// (`prev`), as every later number must.
     pub fn write_to(&self, view: &dyn PublicView, today: Day, out: &Path) -> Result<Comment, SnapshotError> {
-        let mut seq = lock(&self.seq);
-        Ok(self.make(view, today, &mut seq, out, 0o644)?.comment)
+        let signed = self.sign(view, today)?;
+        let sig = signature_path(out);
+        let (json_temp, sig_temp) = (temporary(out), temporary(&sig));
+        let at = |path: &Path| {
+            let path = path.to_path_buf();
+            move |e| SnapshotError::Write(path, e)
+        };
+        let copied = (|| {
+            let mut from =
+                File::open(self.dir.join(format!("{}.json", signed.comment.seq))).map_err(at(&self.dir))?;
+            let mut to = OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o644)
+                .open(&json_temp)
+                .map_err(at(&json_temp))?;
+            io::copy(&mut from, &mut to).and_then(|_| to.sync_all()).map_err(at(&json_temp))?;
+            write_synced(&sig_temp, 0o644, &signed.signature).map_err(at(&sig_temp))?;
+            std::fs::rename(&json_temp, out).map_err(at(out))?;
+            std::fs::rename(&sig_temp, &sig).map_err(at(&sig))?;
+            sync_parent(out).map_err(at(out))
+        })();
+        if copied.is_err() {
+            let _ = std::fs::remove_file(&json_temp);
+            let _ = std::fs::remove_file(&sig_temp);
+        }
+        copied.map(|()| signed.comment.clone())
     }
 
     /// Writes snapshot `seq + 1` to `json` and its signature beside it,
@@ -239,7 +267,6 @@ impl Snapshots {
         today: Day,
         seq: &mut u64,
         json: &Path,
-        mode: u32,
     ) -> Result<Signed, SnapshotError> {
         let n = *seq + 1;
         let sig = signature_path(json);
@@ -247,7 +274,7 @@ impl Snapshots {
         let made = (|| {
             let prev = self.current().map(|c| c.comment.sha256);
             let about = About::new(n, today, today.plus(self.expiry_days), self.letter_digest, prev);
-            let (file, len, sha256) = write_document(&json_temp, mode, view, &about, &self.letter)?;
+            let (file, len, sha256) = write_document(&json_temp, view, &about, &self.letter)?;
             let comment = Comment {
                 seq: n,
                 day: about.day,
@@ -262,7 +289,7 @@ impl Snapshots {
             };
             (&file).rewind().map_err(at(&json_temp))?;
             let text = self.key.sign(&file, &comment.to_string()).map_err(SnapshotError::Sign)?;
-            write_synced(&sig_temp, mode, text.as_bytes()).map_err(at(&sig_temp))?;
+            write_synced(&sig_temp, 0o600, text.as_bytes()).map_err(at(&sig_temp))?;
             // The number is spent before anything that carries it can be
             // seen: a crash from here on skips it, never uses it twice.
             write_seq(&self.data_dir, n)?;
@@ -361,7 +388,6 @@ fn load_pair(dir: &Path, n: u64, key: &SigningKey) -> Option<Signed> {
 /// file (synced), its length and SHA-256.
 fn write_document(
     path: &Path,
-    mode: u32,
     view: &dyn PublicView,
     about: &About,
     letter: &Letter,
@@ -372,7 +398,7 @@ fn write_document(
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(mode)
+        .mode(0o600)
         .open(path)
         .map_err(failed)?;
     let out = BufWriter::with_capacity(WRITE_BUFFER, Hashing { inner: file, sha: sha2::Sha256::new() });

@@ -159,10 +159,14 @@ fn the_sequence_grows_across_restarts_and_chains_each_to_the_last() {
     assert_eq!(second.comment.prev, Some(first.comment.sha256));
     assert_eq!(files(&dir.path().join("snapshots")), ["2.json", "2.json.minisig"], "the old pair is gone");
     let offline = written(dir.path(), &snapshots, &view());
-    assert_eq!(check(&snapshots, &offline, TODAY).unwrap().comment.seq, 3);
-    assert_eq!(snapshots.current().unwrap().comment.seq, 2, "an offline snapshot is not served");
+    let third = check(&snapshots, &offline, TODAY).unwrap().comment;
+    assert_eq!((third.seq, third.prev), (3, Some(second.comment.sha256)));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&offline).unwrap().permissions().mode() & 0o777, 0o644, "public data");
+    assert_eq!(snapshots.current().unwrap().comment, third, "the chain goes on from an offline snapshot");
     assert_eq!(std::fs::read_to_string(dir.path().join(SEQ_FILE)).unwrap(), "3\n");
-    assert_eq!(open(dir.path()).sign(&view(), TODAY).unwrap().comment.seq, 4);
+    let fourth = open(dir.path()).sign(&view(), TODAY).unwrap().comment.clone();
+    assert_eq!((fourth.seq, fourth.prev), (4, Some(third.sha256)));
 }
 
 #[test]

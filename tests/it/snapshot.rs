@@ -252,7 +252,9 @@ fn the_number_and_the_key_survive_a_restart_and_the_secret_is_never_printed() {
     let config = dir.path().join("undersign.toml");
     std::fs::write(&config, format!("page_rebuild_ms = 0\n{CONFIG}")).unwrap();
     let server = Server::spawn(&server.data, &config);
-    assert!(snapshot_after(&server, offline_seq, |_| true).seq > offline_seq, "never a number used offline");
+    let next = snapshot_after(&server, offline_seq, |_| true);
+    let offline_sha = format!("{:x}", sha2::Sha256::digest(std::fs::read(&offline).unwrap()));
+    assert_eq!(next.value()["snapshot"]["prev_sha256"], offline_sha.as_str(), "the chain goes on from it");
 
     let printed = [
         server.output(),
