@@ -166,7 +166,7 @@ fn main() -> ExitCode {
         }),
         Command::Verify { file, key, letter } => undersign::verify_snapshot(&file, &key, letter).map(|v| {
             println!(
-                "{}: a valid snapshot, number {} of {}, until {} ({} names, {} signatures; letter {})",
+                "{}: a valid snapshot, number {} of {}, expires {} ({} names, {} signatures; letter {})",
                 file.display(),
                 v.comment.seq,
                 v.comment.day,

@@ -186,7 +186,9 @@ mod tests {
         assert_eq!(made.public_key().len(), 56);
         assert_eq!(made.key_id().len(), 16);
         assert!(made.public_key_file().ends_with(&format!("{}\n", made.public_key())));
-        assert!(!format!("{made:?}").contains(&made.public_key()[10..]), "Debug shows the id only");
+        let secret = std::fs::read_to_string(&path).unwrap().lines().nth(1).unwrap().to_string();
+        assert_eq!(format!("{made:?}"), format!("SigningKey({})", made.key_id()), "never the secret");
+        assert!(!made.public_key_file().contains(&secret[..20]));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
     }
 

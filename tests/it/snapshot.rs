@@ -122,6 +122,10 @@ fn a_served_snapshot_verifies_with_undersign_and_minisign_and_not_after_one_byte
     let dir = tempfile::tempdir().unwrap();
     let file = fetched.save(dir.path());
     let (key, _) = public_key(&server.data);
+    let privacy = server.get("/privacy").body;
+    assert!(privacy.contains(&format!("minisign -Vm snapshot.json -P {key}")), "the key is on /privacy");
+    assert!(privacy.contains("Mirrors and copies made before a withdrawal may still show the name"));
+    assert!(privacy.contains("A signed snapshot proves what the list held on its day"));
     let checked = verify(&file, &key);
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     let said = String::from_utf8(checked.stdout).unwrap();
