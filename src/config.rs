@@ -123,6 +123,10 @@ pub struct Config {
     pub retention_days: u32,
     /// The store writer's page cache, in MiB: memory against signing speed.
     pub store_cache_mb: u64,
+    /// A changed list is signed as a new snapshot at most this often.
+    pub snapshot_interval: Duration,
+    /// Days a snapshot is valid; an unchanged one is signed again at half.
+    pub snapshot_expiry_days: u32,
 }
 
 impl Config {
@@ -158,6 +162,8 @@ impl Config {
             admin_session_idle: Duration::from_secs(2 * 3600),
             retention_days: 90,
             store_cache_mb: 8,
+            snapshot_interval: Duration::from_secs(30),
+            snapshot_expiry_days: 7,
         }
     }
 
@@ -214,6 +220,8 @@ struct RawConfig {
     admin_session_idle_minutes: Option<f64>,
     retention_days: Option<u32>,
     store_cache_mb: Option<u64>,
+    snapshot_interval_seconds: Option<u64>,
+    snapshot_expiry_days: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -336,6 +344,19 @@ impl RawConfig {
             }
             c.store_cache_mb = v;
         }
+        if let Some(v) = self.snapshot_interval_seconds {
+            if !(1..=86_400).contains(&v) {
+                return Err("config: `snapshot_interval_seconds` must be from 1 to 86400".into());
+            }
+            c.snapshot_interval = Duration::from_secs(v);
+        }
+        if let Some(v) = self.snapshot_expiry_days {
+            // Signed again at half: with one day that would be at expiry.
+            if !(2..=366).contains(&v) {
+                return Err("config: `snapshot_expiry_days` must be from 2 to 366".into());
+            }
+            c.snapshot_expiry_days = v;
+        }
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');
             if !host.ends_with(".onion") || host.contains(['/', ' ', '\r', '\n']) {
@@ -391,6 +412,8 @@ mod tests {
         assert_eq!(c.review_kinds, vec![Kind::Individual]);
         assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
         assert_eq!(load("store_cache_mb = 24\n").unwrap().store_cache_mb, 24);
+        let c = load("snapshot_interval_seconds = 2\nsnapshot_expiry_days = 3\n").unwrap();
+        assert_eq!((c.snapshot_interval, c.snapshot_expiry_days), (Duration::from_secs(2), 3));
     }
 
     #[test]
@@ -402,5 +425,7 @@ mod tests {
         assert!(load("write_stall_seconds = 0\n").unwrap_err().contains("write_stall_seconds"));
         assert!(load("request_min_bytes_per_second = 0\n").is_err());
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
+        assert!(load("snapshot_interval_seconds = 0\n").unwrap_err().contains("snapshot_interval_seconds"));
+        assert!(load("snapshot_expiry_days = 1\n").unwrap_err().contains("snapshot_expiry_days"));
     }
 }

@@ -109,6 +109,7 @@ pub(super) struct Running {
     addr: std::net::SocketAddr,
     _stop: tokio::sync::watch::Sender<bool>,
     pub(super) store: Store,
+    snapshots: Arc<Snapshots>,
     _dir: tempfile::TempDir,
 }
 
@@ -126,7 +127,10 @@ pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_conn
     config.page_rebuild_interval = std::time::Duration::ZERO;
     let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
     let view = view.unwrap_or_else(|| Arc::new(store.clone()));
-    let site = Site::new(config.clone(), view, store.clone(), Secret::fixed(3), renderer);
+    let key = crate::snapshot::SigningKey::load_or_create(dir.path()).unwrap();
+    let snapshots = Arc::new(Snapshots::open(dir.path(), key, renderer.letter().clone(), 7).unwrap());
+    let site =
+        Site::new(config.clone(), view, store.clone(), Secret::fixed(3), renderer, Arc::clone(&snapshots));
     let listener = Listener::bind(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()), false).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = ServerOptions {
@@ -139,7 +143,7 @@ pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_conn
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(server::serve(listener, Arc::new(site), options, rx));
-    Running { addr, _stop: stop, store, _dir: dir }
+    Running { addr, _stop: stop, store, snapshots, _dir: dir }
 }
 
 impl Running {
@@ -288,4 +292,26 @@ async fn a_flood_of_searches_is_told_the_site_is_busy_and_the_rest_are_answered(
     assert_eq!(site.request("GET", "/signatories?q=Ada", None).await.0, 200);
     // Pages that need no scan were never in the queue.
     assert_eq!(site.request("GET", "/", None).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_snapshot_is_a_503_until_the_first_is_signed_then_it_and_its_signature() {
+    let site = start(None).await;
+    for path in ["/snapshot.json", "/snapshot.json.minisig"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}");
+        assert!(body.contains("still being made"), "{body}");
+    }
+    let (snapshots, store) = (Arc::clone(&site.snapshots), site.store.clone());
+    let signed = tokio::task::spawn_blocking(move || snapshots.sign(&store, crate::store::Day::today()))
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, json) = site.request("GET", "/snapshot.json", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(json.len() as u64, signed.len);
+    assert!(json.contains("\"format\": \"undersign-snapshot-1\""));
+    let (status, sig) = site.request("GET", "/snapshot.json.minisig", None).await;
+    assert_eq!((status, sig.as_bytes()), (200, &signed.signature[..]));
+    assert_eq!(site.request("POST", "/snapshot.json", Some("")).await.0, 405);
 }

@@ -444,6 +444,24 @@ impl Store {
         })
     }
 
+    /// The phase and counts, then every published, listed signatory as
+    /// [`Store::each_published`] gives them, all from one read transaction.
+    pub fn each_published_with_counts(
+        &self,
+        head: &mut dyn FnMut(Phase, Counts),
+        visit: &mut dyn FnMut(PublicSignatory),
+    ) -> Result<(), StoreError> {
+        self.inner.read(|c| {
+            schema::snapshot(c, || {
+                head(writer::read_phase(c)?, counts(c)?);
+                walk(c, i64::MIN, &mut |r| {
+                    visit(PublicSignatory::from(&r));
+                    true
+                })
+            })
+        })
+    }
+
     /// One page of the review queue, newest first: at most `limit` pending
     /// signatures with ids below `before`, of one kind and/or with one flag.
     /// Walks an index, so a page costs the same with 100 or 100,000 pending.

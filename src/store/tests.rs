@@ -455,3 +455,39 @@ fn a_dead_writer_is_told_once_and_refuses_changes() {
     // Dropping a store whose writer died still closes it.
     assert_eq!(open(&dir).counts().published(Kind::Individual), 1);
 }
+
+#[test]
+fn the_counts_read_with_the_names_agree_with_them_while_signatures_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let signer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            rt().block_on(async {
+                for i in 0..300u32 {
+                    let mut sig = new_sig(&format!("Signer {i}"), Kind::Individual, 0, false);
+                    sig.token_nonce[..4].copy_from_slice(&i.to_le_bytes());
+                    sig.withdraw_hash[..4].copy_from_slice(&i.to_le_bytes());
+                    store.sign(sig).await.unwrap();
+                }
+            })
+        })
+    };
+    let mut scans = 0;
+    while !signer.is_finished() || scans == 0 {
+        let (mut listed, mut names) = (0, 0);
+        store
+            .each_published_with_counts(
+                &mut |phase, counts| {
+                    assert_eq!(phase, Phase::Open);
+                    listed = counts.listed(Kind::Individual);
+                },
+                &mut |_| names += 1,
+            )
+            .unwrap();
+        assert_eq!(listed, names, "scan {scans}");
+        scans += 1;
+    }
+    signer.join().unwrap();
+    assert!(scans > 1);
+}

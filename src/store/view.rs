@@ -26,6 +26,14 @@ impl PublicView for Store {
         Store::each_published(self, visit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
 
+    fn each_published_with_counts(
+        &self,
+        head: &mut dyn FnMut(Phase, Counts),
+        visit: &mut dyn FnMut(PublicSignatory),
+    ) -> Result<(), ScanError> {
+        Store::each_published_with_counts(self, head, visit).map_err(|e| ScanError::Unreadable(e.to_string()))
+    }
+
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {
         Store::search(self, folded_query, limit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
