@@ -20,3 +20,4 @@ mod proxy_protocol;
 mod signing;
 mod slow_clients;
 mod tor_network;
+mod torn_writes;
