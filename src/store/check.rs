@@ -14,9 +14,10 @@
 //! damaged store is refused, never served.
 //!
 //! Only after an unclean stop, because the check reads the whole file: at
-//! 1,000,000 signatures (353 MB) a start after a crash takes 2-3 s instead
-//! of 0.03 s (`quick_check` about 1.1 s of it; 13 s when its page-by-page
-//! reads hit the disk, so the file is read through once first). A clean
+//! 1,000,000 signatures (353 MB) a start after a crash takes 2-5 s, about
+//! 2 s of it CPU, instead of 0.03 s (`bench/README.md`); `quick_check` is
+//! 1.1 s of it, and 13 s when its page-by-page reads hit the disk, so the
+//! file is read through once first. A clean
 //! stop empties the log into the database and removes it, so a log with
 //! frames in it marks an unclean stop and needs no marker of its own.
 
@@ -135,9 +136,8 @@ fn counts_disagree(c: &Connection) -> rusqlite::Result<Option<Damage>> {
 
 /// The first signature whose record is not JSON text: a flipped byte
 /// inside a record leaves its page whole, and every list, export and
-/// backup that reads the record would fail. (Checked as text and JSON
-/// only, a third of the cost of decoding each record whole, which takes
-/// a second at 1,000,000.)
+/// backup that reads the record would fail. Text and JSON only, not the
+/// record's fields: bytes flipped in a page are what this is for.
 fn undecodable(c: &Connection) -> rusqlite::Result<Option<u64>> {
     let mut stmt = c.prepare("SELECT id, rec FROM sig")?;
     let mut rows = stmt.query([])?;
