@@ -287,6 +287,14 @@ impl Store {
         check::present(dir)?;
         if check::stopped_uncleanly(dir) {
             (options.notice)("the store was not stopped cleanly: checking it before serving");
+            if let Some(d) = check::log_damage(dir)? {
+                (options.notice)(&format!(
+                    "the store's write-ahead log ({}-wal) is damaged at frame {}: the {} transactions written from there on are dropped, and the signatures acknowledged in them are lost; the rest is kept",
+                    dir.join(schema::FILE).display(),
+                    d.frame,
+                    d.transactions
+                ));
+            }
             check::whole(dir)?;
         }
         let c =

@@ -74,6 +74,12 @@ impl Wal {
     }
 }
 
+/// The number (from 1) of the first frame of transaction `t`.
+fn frame_number(wal: &Wal, t: usize) -> usize {
+    let first = wal.transaction(t)[0];
+    wal.frames.iter().position(|f| f.offset == first.offset).unwrap() + 1
+}
+
 /// A store stopped by SIGKILL: `old` signatures were made durable and then
 /// copied into the database file by a clean stop; `new` ones, signed after
 /// a restart, are only in the log, each with the number of the log's
@@ -238,7 +244,7 @@ impl Copy {
                 Ok(line) => {
                     if let Some(rest) = line.split("http://").nth(1) {
                         let addr = rest.split([',', ' ']).next().unwrap().parse().unwrap();
-                        return Outcome::Served(Running { child, addr });
+                        return Outcome::Served(Running { child, addr }, said);
                     }
                     said.push_str(&line);
                     said.push('\n');
@@ -263,8 +269,12 @@ impl Copy {
 type Damaging<'a> = Box<dyn Fn(&Copy) + 'a>;
 
 enum Outcome {
-    Served(Running),
-    Refused { exit: Option<i32>, said: String },
+    /// With what it said before it served.
+    Served(Running, String),
+    Refused {
+        exit: Option<i32>,
+        said: String,
+    },
 }
 
 /// undersign serving a copy; stopped by its PID when dropped.
@@ -308,10 +318,18 @@ impl Running {
 }
 
 /// Served, with every older name and exactly the newer ones in `kept`, each
-/// once; and it goes on signing.
-fn assert_served(outcome: Outcome, crashed: &Crashed, kept: &[&str], case: &str) {
+/// once, and a notice that the log was damaged exactly when `told`; and it
+/// goes on signing.
+fn assert_served(outcome: Outcome, crashed: &Crashed, kept: &[&str], told: Option<&str>, case: &str) {
     let running = match outcome {
-        Outcome::Served(r) => r,
+        Outcome::Served(r, said) => {
+            assert!(!said.contains("panicked"), "{case}: {said}");
+            match told {
+                Some(notice) => assert!(said.contains(notice), "{case}: says {notice:?}: {said}"),
+                None => assert!(!said.contains("damaged"), "{case}: says nothing of damage: {said}"),
+            }
+            r
+        }
         Outcome::Refused { exit, said } => panic!("{case}: refused ({exit:?}): {said}"),
     };
     let names = running.published();
@@ -333,7 +351,7 @@ fn assert_served(outcome: Outcome, crashed: &Crashed, kept: &[&str], case: &str)
 fn assert_refused(outcome: Outcome, copy: &Copy, damage: &str, case: &str) {
     let (exit, said) = match outcome {
         Outcome::Refused { exit, said } => (exit, said),
-        Outcome::Served(r) => panic!("{case}: served a damaged store: {:?}", r.published().len()),
+        Outcome::Served(r, _) => panic!("{case}: served a damaged store: {:?}", r.published().len()),
     };
     assert_eq!(exit, Some(1), "{case}: {said}");
     assert!(!said.contains("panicked"), "{case}: {said}");
@@ -357,34 +375,38 @@ fn a_torn_or_flipped_log_keeps_everything_before_the_damaged_write() {
     let multi =
         (0..=last).rev().find(|t| wal.transaction(*t).len() > 1).expect("a transaction of many pages");
     let earlier = last - 3;
-    let cases: Vec<(&str, usize, Damaging)> = vec![
-        ("the log cut inside its last frame", last, {
+    // Damage before the last transaction's commit can only be a frame that
+    // was fsynced going bad: said, with how many transactions it drops.
+    let told_earlier = format!("damaged at frame {}: the 4 transactions", frame_number(&wal, earlier));
+    let told_header = format!("damaged at frame 1: the {} transactions", wal.commits());
+    let cases: Vec<(&str, usize, Option<&str>, Damaging)> = vec![
+        ("the log cut inside its last frame", last, None, {
             let f = *wal.frames.last().unwrap();
             Box::new(move |c: &Copy| c.cut(WAL, f.offset + 24 + page / 2))
         }),
-        ("the log cut after the first frame of a transaction", multi, {
+        ("the log cut after the first frame of a transaction", multi, None, {
             let f = wal.transaction(multi)[0];
             Box::new(move |c: &Copy| c.cut(WAL, f.offset + 24 + page))
         }),
-        ("the log cut three transactions before its end", earlier, {
+        ("the log cut three transactions before its end", earlier, None, {
             let f = wal.transaction(earlier)[0];
             Box::new(move |c: &Copy| c.cut(WAL, f.offset + 100))
         }),
-        ("bytes flipped in the last frame's page", last, {
+        ("bytes flipped in the last frame's page", last, None, {
             let f = *wal.frames.last().unwrap();
             Box::new(move |c: &Copy| c.flip(WAL, f.offset + 24 + 200, 8))
         }),
-        ("bytes flipped in a frame three transactions before the end", earlier, {
+        ("bytes flipped in a frame three transactions before the end", earlier, Some(&told_earlier), {
             let f = wal.transaction(earlier)[0];
             Box::new(move |c: &Copy| c.flip(WAL, f.offset + 24 + page - 50, 8))
         }),
         // Written when the log was begun, before every frame in it.
-        ("bytes flipped in the log's header", 0, Box::new(|c: &Copy| c.flip(WAL, 16, 4))),
+        ("bytes flipped in the log's header", 0, Some(&told_header), Box::new(|c: &Copy| c.flip(WAL, 16, 4))),
     ];
-    for (case, damaged, damage) in cases {
+    for (case, damaged, told, damage) in cases {
         let copy = crashed.copy();
         damage(&copy);
-        assert_served(copy.start(), &crashed, &crashed.new_before(damaged), case);
+        assert_served(copy.start(), &crashed, &crashed.new_before(damaged), told, case);
     }
 }
 
@@ -403,7 +425,7 @@ fn a_damaged_database_file_is_refused_with_how_to_restore() {
     let in_log = wal.frames.iter().map(|f| f.page).filter(|p| *p > 1 && at(*p) < db_len).max();
     let copy = crashed.copy();
     copy.flip(DB, at(in_log.expect("the log holds a page of the file")), 16);
-    assert_served(copy.start(), &crashed, &crashed.new_before(usize::MAX), "a page the log holds");
+    assert_served(copy.start(), &crashed, &crashed.new_before(usize::MAX), None, "a page the log holds");
 
     let refused: Vec<(&str, &str, Damaging)> = vec![
         (
