@@ -1,5 +1,5 @@
-//! An acknowledged signature survives: a clean restart, and a crash
-//! (SIGKILL) in the middle of a signing load.
+//! An acknowledged signature survives: a clean restart, a crash (SIGKILL)
+//! in the middle of a signing load, and twenty of them in a row.
 
 use crate::common::{self, Server};
 use std::io::{Read, Write};
