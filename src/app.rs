@@ -93,6 +93,11 @@ impl std::fmt::Display for Error {
                 "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
                 dir.display()
             ),
+            Error::OpenStore(dir, e @ StoreError::Damaged { .. }) => write!(
+                f,
+                "cannot open the store in {dir}: {e}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
+                dir = dir.display()
+            ),
             Error::OpenStore(dir, e) => write!(f, "cannot open the store in {}: {e}", dir.display()),
             Error::Store(e) => write!(f, "{e}"),
             Error::Listen { addr, console: false, source } => write!(f, "cannot listen on {addr}: {source}"),

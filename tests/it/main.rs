@@ -23,3 +23,4 @@ mod signing;
 mod slow_clients;
 mod snapshot;
 mod tor_network;
+mod torn_writes;
