@@ -164,15 +164,25 @@ impl Config {
     /// Defaults, then the TOML file if given. Relative paths in the file are
     /// relative to the file's folder.
     pub fn load(data_dir: PathBuf, file: Option<&Path>) -> Result<Config, String> {
-        let mut config = Config::new(data_dir);
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-            let raw: RawConfig =
-                toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
-            let base = path.parent().unwrap_or(Path::new("."));
-            raw.apply(&mut config, base)?;
+        match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+                Config::parse(data_dir, &text, path)
+            }
+            None => Ok(Config::new(data_dir)),
         }
+    }
+
+    /// Defaults, then `text` as the TOML file at `path`, which is not read:
+    /// it only names the file in errors and anchors relative paths. Apart
+    /// from [`Config::load`], for the fuzz target (`fuzz/`), which feeds
+    /// the parser text without a file.
+    pub fn parse(data_dir: PathBuf, text: &str, path: &Path) -> Result<Config, String> {
+        let mut config = Config::new(data_dir);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("config {}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        raw.apply(&mut config, base)?;
         Ok(config)
     }
 
