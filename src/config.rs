@@ -286,7 +286,11 @@ impl RawConfig {
             c.min_fill_time = Duration::from_secs(v);
         }
         if let Some(v) = self.token_max_age_hours {
-            c.token_max_age = Duration::from_secs(positive("token_max_age_hours", v)? * 3600);
+            // Checked: the product overflows from 2^64 / 3600 hours on.
+            let secs = positive("token_max_age_hours", v)?
+                .checked_mul(3600)
+                .ok_or("config: `token_max_age_hours` is too large")?;
+            c.token_max_age = Duration::from_secs(secs);
         }
         if let Some(v) = self.max_pending {
             c.max_pending = v;
@@ -412,5 +416,18 @@ mod tests {
         assert!(load("write_stall_seconds = 0\n").unwrap_err().contains("write_stall_seconds"));
         assert!(load("request_min_bytes_per_second = 0\n").is_err());
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
+    }
+
+    /// Found by the `config` fuzz target: the hours, in seconds, overflowed
+    /// (a panic in a debug build; in a release build a wrapped, wrong age,
+    /// 0 for 2^60 hours).
+    #[test]
+    fn a_token_age_too_large_for_seconds_is_refused() {
+        for huge in ["5124095576030432", "1152921504606846976", "9223372036854775807"] {
+            let err = load(&format!("token_max_age_hours = {huge}\n")).unwrap_err();
+            assert!(err.contains("token_max_age_hours"), "{huge}: {err}");
+        }
+        let c = load("token_max_age_hours = 5124095576030431\n").unwrap();
+        assert_eq!(c.token_max_age, Duration::from_secs(5124095576030431 * 3600));
     }
 }
