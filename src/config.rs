@@ -335,11 +335,14 @@ impl RawConfig {
             c.admin_listen_public = p;
         }
         if let Some(v) = self.admin_session_idle_minutes {
-            // A fraction of a minute is allowed (tests use seconds).
-            if !(v > 0.0 && v <= 7.0 * 24.0 * 60.0) {
+            // A fraction of a minute is allowed (tests use seconds), but not
+            // one so small that it is no time at all (1e-300 minutes is 0 ns).
+            let in_range = v > 0.0 && v <= 7.0 * 24.0 * 60.0;
+            let idle = if in_range { Duration::from_secs_f64(v * 60.0) } else { Duration::ZERO };
+            if idle.is_zero() {
                 return Err("config: `admin_session_idle_minutes` must be above 0 and at most a week".into());
             }
-            c.admin_session_idle = Duration::from_secs_f64(v * 60.0);
+            c.admin_session_idle = idle;
         }
         if let Some(v) = self.retention_days {
             c.retention_days = v;
@@ -429,5 +432,17 @@ mod tests {
         }
         let c = load("token_max_age_hours = 5124095576030431\n").unwrap();
         assert_eq!(c.token_max_age, Duration::from_secs(5124095576030431 * 3600));
+    }
+
+    /// Found by the `config` fuzz target: 1e-300 minutes is above 0 but
+    /// no time at all, and was taken as a session that ends at once.
+    #[test]
+    fn a_session_idle_time_too_small_to_last_is_refused() {
+        for tiny in ["1e-300", "5e-324", "0.0", "-1.0", "nan", "inf"] {
+            let err = load(&format!("admin_session_idle_minutes = {tiny}\n")).unwrap_err();
+            assert!(err.contains("admin_session_idle_minutes"), "{tiny}: {err}");
+        }
+        let c = load("admin_session_idle_minutes = 0.5\n").unwrap();
+        assert_eq!(c.admin_session_idle, Duration::from_secs(30));
     }
 }
