@@ -170,15 +170,25 @@ impl Config {
     /// Defaults, then the TOML file if given. Relative paths in the file are
     /// relative to the file's folder.
     pub fn load(data_dir: PathBuf, file: Option<&Path>) -> Result<Config, String> {
-        let mut config = Config::new(data_dir);
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-            let raw: RawConfig =
-                toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
-            let base = path.parent().unwrap_or(Path::new("."));
-            raw.apply(&mut config, base)?;
+        match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+                Config::parse(data_dir, &text, path)
+            }
+            None => Ok(Config::new(data_dir)),
         }
+    }
+
+    /// Defaults, then `text` as the TOML file at `path`, which is not read:
+    /// it only names the file in errors and anchors relative paths. Apart
+    /// from [`Config::load`], for the fuzz target (`fuzz/`), which feeds
+    /// the parser text without a file.
+    pub fn parse(data_dir: PathBuf, text: &str, path: &Path) -> Result<Config, String> {
+        let mut config = Config::new(data_dir);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("config {}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        raw.apply(&mut config, base)?;
         Ok(config)
     }
 
@@ -284,7 +294,11 @@ impl RawConfig {
             c.min_fill_time = Duration::from_secs(v);
         }
         if let Some(v) = self.token_max_age_hours {
-            c.token_max_age = Duration::from_secs(positive("token_max_age_hours", v)? * 3600);
+            // Checked: the product overflows from 2^64 / 3600 hours on.
+            let secs = positive("token_max_age_hours", v)?
+                .checked_mul(3600)
+                .ok_or("config: `token_max_age_hours` is too large")?;
+            c.token_max_age = Duration::from_secs(secs);
         }
         if let Some(v) = self.max_pending {
             c.max_pending = v;
@@ -329,11 +343,14 @@ impl RawConfig {
             c.admin_listen_public = p;
         }
         if let Some(v) = self.admin_session_idle_minutes {
-            // A fraction of a minute is allowed (tests use seconds).
-            if !(v > 0.0 && v <= 7.0 * 24.0 * 60.0) {
+            // A fraction of a minute is allowed (tests use seconds), but not
+            // one so small that it is no time at all (1e-300 minutes is 0 ns).
+            let in_range = v > 0.0 && v <= 7.0 * 24.0 * 60.0;
+            let idle = if in_range { Duration::from_secs_f64(v * 60.0) } else { Duration::ZERO };
+            if idle.is_zero() {
                 return Err("config: `admin_session_idle_minutes` must be above 0 and at most a week".into());
             }
-            c.admin_session_idle = Duration::from_secs_f64(v * 60.0);
+            c.admin_session_idle = idle;
         }
         if let Some(v) = self.retention_days {
             c.retention_days = v;
@@ -427,5 +444,30 @@ mod tests {
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
         assert!(load("snapshot_interval_seconds = 0\n").unwrap_err().contains("snapshot_interval_seconds"));
         assert!(load("snapshot_expiry_days = 1\n").unwrap_err().contains("snapshot_expiry_days"));
+    }
+
+    /// Found by the `config` fuzz target: the hours, in seconds, overflowed
+    /// (a panic in a debug build; in a release build a wrapped, wrong age,
+    /// 0 for 2^60 hours).
+    #[test]
+    fn a_token_age_too_large_for_seconds_is_refused() {
+        for huge in ["5124095576030432", "1152921504606846976", "9223372036854775807"] {
+            let err = load(&format!("token_max_age_hours = {huge}\n")).unwrap_err();
+            assert!(err.contains("token_max_age_hours"), "{huge}: {err}");
+        }
+        let c = load("token_max_age_hours = 5124095576030431\n").unwrap();
+        assert_eq!(c.token_max_age, Duration::from_secs(5124095576030431 * 3600));
+    }
+
+    /// Found by the `config` fuzz target: 1e-300 minutes is above 0 but
+    /// no time at all, and was taken as a session that ends at once.
+    #[test]
+    fn a_session_idle_time_too_small_to_last_is_refused() {
+        for tiny in ["1e-300", "5e-324", "0.0", "-1.0", "nan", "inf"] {
+            let err = load(&format!("admin_session_idle_minutes = {tiny}\n")).unwrap_err();
+            assert!(err.contains("admin_session_idle_minutes"), "{tiny}: {err}");
+        }
+        let c = load("admin_session_idle_minutes = 0.5\n").unwrap();
+        assert_eq!(c.admin_session_idle, Duration::from_secs(30));
     }
 }
