@@ -250,6 +250,21 @@ fn positive<T: PartialOrd + Default + Copy>(key: &str, v: T) -> Result<T, String
     }
 }
 
+/// The longest a connection's timers may be set to: a day. Longer ones
+/// serve no visitor, and added to an instant they overflow and panic.
+const MAX_TIMER_SECONDS: u64 = 86_400;
+/// The oldest a form may be: a year, so that its expiry day fits.
+const MAX_TOKEN_AGE_HOURS: u64 = 24 * 366;
+
+/// `v` seconds, from `min` to [`MAX_TIMER_SECONDS`].
+fn timer(key: &str, v: u64, min: u64) -> Result<Duration, String> {
+    if (min..=MAX_TIMER_SECONDS).contains(&v) {
+        Ok(Duration::from_secs(v))
+    } else {
+        Err(format!("config: `{key}` must be from {min} to {MAX_TIMER_SECONDS} (a day)"))
+    }
+}
+
 impl RawConfig {
     fn apply(self, c: &mut Config, base: &Path) -> Result<(), String> {
         if let Some(l) = self.listen {
@@ -291,14 +306,15 @@ impl RawConfig {
             c.page_rebuild_interval = Duration::from_millis(v);
         }
         if let Some(v) = self.min_fill_seconds {
-            c.min_fill_time = Duration::from_secs(v);
+            c.min_fill_time = timer("min_fill_seconds", v, 0)?;
         }
         if let Some(v) = self.token_max_age_hours {
-            // Checked: the product overflows from 2^64 / 3600 hours on.
-            let secs = positive("token_max_age_hours", v)?
-                .checked_mul(3600)
-                .ok_or("config: `token_max_age_hours` is too large")?;
-            c.token_max_age = Duration::from_secs(secs);
+            if !(1..=MAX_TOKEN_AGE_HOURS).contains(&v) {
+                return Err(format!(
+                    "config: `token_max_age_hours` must be from 1 to {MAX_TOKEN_AGE_HOURS} (a year)"
+                ));
+            }
+            c.token_max_age = Duration::from_secs(v * 3600);
         }
         if let Some(v) = self.max_pending {
             c.max_pending = v;
@@ -322,19 +338,19 @@ impl RawConfig {
             c.max_connections = positive("max_connections", v)?;
         }
         if let Some(v) = self.header_read_timeout_seconds {
-            c.header_read_timeout = Duration::from_secs(positive("header_read_timeout_seconds", v)?);
+            c.header_read_timeout = timer("header_read_timeout_seconds", v, 1)?;
         }
         if let Some(v) = self.body_timeout_seconds {
-            c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
+            c.body_timeout = timer("body_timeout_seconds", v, 1)?;
         }
         if let Some(v) = self.request_grace_seconds {
-            c.request_grace = Duration::from_secs(v);
+            c.request_grace = timer("request_grace_seconds", v, 0)?;
         }
         if let Some(v) = self.request_min_bytes_per_second {
             c.request_min_rate = positive("request_min_bytes_per_second", v)?;
         }
         if let Some(v) = self.write_stall_seconds {
-            c.write_stall = Duration::from_secs(positive("write_stall_seconds", v)?);
+            c.write_stall = timer("write_stall_seconds", v, 1)?;
         }
         if let Some(l) = self.admin_listen {
             c.admin_listen = Some(l.parse()?);
@@ -455,8 +471,28 @@ mod tests {
             let err = load(&format!("token_max_age_hours = {huge}\n")).unwrap_err();
             assert!(err.contains("token_max_age_hours"), "{huge}: {err}");
         }
-        let c = load("token_max_age_hours = 5124095576030431\n").unwrap();
-        assert_eq!(c.token_max_age, Duration::from_secs(5124095576030431 * 3600));
+        assert!(load("token_max_age_hours = 8785\n").is_err());
+        let c = load("token_max_age_hours = 8784\n").unwrap();
+        assert_eq!(c.token_max_age, Duration::from_secs(8784 * 3600));
+    }
+
+    /// Found by reading what the fuzzer found: a timer of 2^63 seconds,
+    /// added to an instant, panicked every connection's task.
+    #[test]
+    fn a_timer_longer_than_a_day_is_refused() {
+        for key in [
+            "header_read_timeout_seconds",
+            "body_timeout_seconds",
+            "request_grace_seconds",
+            "write_stall_seconds",
+            "min_fill_seconds",
+        ] {
+            let err = load(&format!("{key} = 9223372036854775807\n")).unwrap_err();
+            assert!(err.contains(key) && err.contains("a day"), "{key}: {err}");
+            assert!(load(&format!("{key} = 86400\n")).is_ok(), "{key}");
+        }
+        assert!(load("header_read_timeout_seconds = 0\n").is_err());
+        assert!(load("request_grace_seconds = 0\n").is_ok());
     }
 
     /// Found by the `config` fuzz target: 1e-300 minutes is above 0 but
