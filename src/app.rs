@@ -244,6 +244,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&style, onion_location),
+        max_age: server::CONNECTION_MAX_AGE,
     };
     let public_options = options(circuits, config.onion_location.clone());
     let console = console_listener.map(|l| {

@@ -42,9 +42,11 @@ use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::{watch, Notify, Semaphore, TryAcquireError};
 use tokio::time::{Instant, Sleep};
 
-/// A connection is closed after this long whatever it does, so a client
-/// that stops reading cannot hold a slot for ever.
-const CONNECTION_MAX: Duration = Duration::from_secs(300);
+/// How long a connection is served by default ([`ServerOptions::max_age`]).
+pub const CONNECTION_MAX_AGE: Duration = Duration::from_secs(300);
+/// Past its age, what a connection is still answering gets this long to
+/// finish before the connection is cut.
+const LAST_ANSWER: Duration = Duration::from_secs(30);
 /// In-flight requests get this long to finish after shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -108,6 +110,10 @@ pub struct ServerOptions {
     pub circuits: Option<Arc<CircuitLimits>>,
     /// Added to every response.
     pub headers: Headers,
+    /// After this long a connection's next answer says `Connection: close`
+    /// and the connection ends with it, so no slot is held for ever; a
+    /// request already begun is answered, never cut off.
+    pub max_age: Duration,
 }
 
 /// A minimum data rate after a grace period, as Apache's `mod_reqtimeout`:
@@ -381,6 +387,7 @@ async fn connection<Io, R>(
         _ => None,
     };
     let header_read_timeout = options.header_read_timeout;
+    let max_age = options.max_age;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let router = Arc::clone(&router);
         let circuit = circuit.clone();
@@ -416,6 +423,9 @@ async fn connection<Io, R>(
                 }
             };
             options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
+            if answering.slot.accepted.elapsed() >= options.max_age {
+                resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+            }
             Ok::<_, Infallible>(resp.map(|body| Tracked { body, _answering: answering }))
         }
     });
@@ -427,7 +437,8 @@ async fn connection<Io, R>(
         .max_buf_size(64 * 1024)
         .max_headers(64);
     let conn = builder.serve_connection(TokioIo::new(io), service);
-    let _ = tokio::time::timeout(CONNECTION_MAX, watcher.watch(conn)).await;
+    // The backstop: a connection past its age that never finishes its answer.
+    let _ = tokio::time::timeout(max_age + LAST_ANSWER, watcher.watch(conn)).await;
 }
 
 /// Held by a response's body: when hyper has taken all of it (or dropped

@@ -118,6 +118,14 @@ pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
 }
 
 pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_connections: usize) -> Running {
+    start_with_options(view, max_connections, server::CONNECTION_MAX_AGE).await
+}
+
+pub(super) async fn start_with_options(
+    view: Option<Arc<dyn PublicView>>,
+    max_connections: usize,
+    max_age: std::time::Duration,
+) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let options = crate::store::Options { retention_days: 1, cache_bytes: 1 << 20, notice: |_| {} };
     let store = Store::open(&dir.path().join("store"), options).unwrap();
@@ -140,6 +148,7 @@ pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_conn
         write_stall: std::time::Duration::from_secs(5),
         circuits: None,
         headers: Headers::new(&crate::render::style_hash(), None),
+        max_age,
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(server::serve(listener, Arc::new(site), options, rx));
@@ -314,4 +323,57 @@ async fn the_snapshot_is_a_503_until_the_first_is_signed_then_it_and_its_signatu
     let (status, sig) = site.request("GET", "/snapshot.json.minisig", None).await;
     assert_eq!((status, sig.as_bytes()), (200, &signed.signature[..]));
     assert_eq!(site.request("POST", "/snapshot.json", Some("")).await.0, 405);
+}
+
+#[tokio::test]
+async fn an_old_connection_is_closed_after_an_answer_never_in_the_middle_of_one() {
+    let site = start_with_options(None, 8, std::time::Duration::from_millis(300)).await;
+    let mut s = tokio::net::TcpStream::connect(site.addr).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answers = 0;
+    let closed = loop {
+        let asked = s.write_all(b"GET /privacy HTTP/1.1\r\nHost: test\r\n\r\n").await;
+        // Read one whole answer: its head, then its Content-Length of body.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 8192];
+        let complete = loop {
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .map(|v| v.trim().parse().unwrap())
+                    .unwrap();
+                if got.len() >= end + 4 + len {
+                    break Some(head);
+                }
+            }
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break None,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        };
+        let Some(head) = complete else {
+            assert!(
+                asked.is_err() || got.is_empty(),
+                "an answer was cut off: {:?}",
+                String::from_utf8_lossy(&got)
+            );
+            break false;
+        };
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        answers += 1;
+        if head.contains("connection: close") {
+            // And then the connection ends.
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).await.unwrap();
+            assert!(rest.is_empty());
+            break true;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "never told to close");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(closed, "the connection ended without saying so");
+    assert!(answers > 1, "kept alive before its age");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
 }
