@@ -37,7 +37,7 @@ pub trait PublicView: Send + Sync + 'static {
     /// Published, listed and pending, per kind.
     fn counts(&self) -> Counts;
     /// Published, listed signatories of a kind in page order.
-    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory>;
+    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Result<Vec<PublicSignatory>, ScanError>;
     /// Every published, listed signatory, grouped by kind in page order.
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError>;
     /// The phase and counts, given to `head`, then every name as

@@ -168,19 +168,24 @@ impl Site {
         resp
     }
 
-    fn letter_view(&self) -> LetterView {
+    fn letter_view(&self) -> Result<LetterView, ScanError> {
         let counts = self.view.counts();
         let groups = Kind::ALL
             .into_iter()
             .filter(|k| counts.listed(*k) > 0)
-            .map(|k| (k, self.view.published(k, 0, self.renderer.group_limit())))
-            .collect();
-        LetterView { counts, phase: self.view.phase(), groups }
+            .map(|k| Ok((k, self.view.published(k, 0, self.renderer.group_limit())?)))
+            .collect::<Result<_, ScanError>>()?;
+        Ok(LetterView { counts, phase: self.view.phase(), groups })
     }
 
     fn letter_page(&self) -> Reply {
-        let page =
-            self.cache.letter(self.view.generation(), || self.renderer.letter_page(&self.letter_view()));
+        let built = self.cache.letter(self.view.generation(), || {
+            Ok::<_, ScanError>(self.renderer.letter_page(&self.letter_view()?))
+        });
+        let page = match built {
+            Ok(page) => page,
+            Err(e) => return self.scan_failed(&e),
+        };
         let Some(tail) = &page.tail else {
             return http::respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
         };
@@ -207,7 +212,10 @@ impl Site {
             return self.refuse(Refusal::NoSuchPage, None);
         }
         let size = self.renderer.page_size();
-        let names = self.view.published(kind, (page_no - 1) * size, size);
+        let names = match self.view.published(kind, (page_no - 1) * size, size) {
+            Ok(names) => names,
+            Err(e) => return self.scan_failed(&e),
+        };
         http::respond(
             StatusCode::OK,
             HTML,

@@ -21,8 +21,8 @@ impl PublicView for FailingScans {
     fn counts(&self) -> Counts {
         Counts::default()
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         Err(ScanError::Unreadable("test".into()))
@@ -56,8 +56,8 @@ impl PublicView for Flaky {
     fn counts(&self) -> Counts {
         Counts { published: [0, 0, 2], listed: [0, 0, 2], pending: [0, 0, 0] }
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         let person = |name: &str| PublicSignatory {
@@ -79,6 +79,31 @@ impl PublicView for Flaky {
     }
 }
 
+/// A view whose pages of names cannot be read, as a store with a damaged
+/// record's: its counts say there are names.
+struct UnreadablePages;
+
+impl PublicView for UnreadablePages {
+    fn generation(&self) -> u64 {
+        1
+    }
+    fn phase(&self) -> Phase {
+        Phase::Open
+    }
+    fn counts(&self) -> Counts {
+        Counts { published: [0, 0, 2], listed: [0, 0, 2], pending: [0, 0, 0] }
+    }
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+    fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+    fn search(&self, _: &str, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+}
+
 /// A view whose searches take a while, as at a busy moment.
 struct SlowSearch;
 
@@ -92,8 +117,8 @@ impl PublicView for SlowSearch {
     fn counts(&self) -> Counts {
         Counts::default()
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         Ok(())
@@ -376,4 +401,16 @@ async fn an_old_connection_is_closed_after_an_answer_never_in_the_middle_of_one(
     assert!(closed, "the connection ended without saying so");
     assert!(answers > 1, "kept alive before its age");
     assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn names_that_cannot_be_read_are_a_503_never_an_empty_page() {
+    let site = start(Some(Arc::new(UnreadablePages))).await;
+    for path in ["/", "/signatories/individual?page=1"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(body.contains("Not available just now"), "{path}: {body}");
+    }
+    let (status, _) = site.request("GET", "/privacy", None).await;
+    assert_eq!(status, 200, "pages without names still serve");
 }

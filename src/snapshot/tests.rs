@@ -50,8 +50,8 @@ impl PublicView for Names {
         c.listed[2] += self.extra_listed;
         c
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         lock(&self.names).iter().cloned().for_each(visit);
@@ -226,8 +226,8 @@ fn a_failed_write_leaves_the_last_snapshot_and_no_temporary_file() {
         fn counts(&self) -> Counts {
             Counts::default()
         }
-        fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-            Vec::new()
+        fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+            Ok(Vec::new())
         }
         fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
             visit(person("Ada", Kind::Individual));

@@ -433,13 +433,23 @@ impl Store {
     }
 
     /// Published, listed signatories of a kind in page order.
-    pub fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        self.published_records(kind, skip, limit).iter().map(PublicSignatory::from).collect()
+    pub fn published(
+        &self,
+        kind: Kind,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<PublicSignatory>, StoreError> {
+        Ok(self.published_records(kind, skip, limit)?.iter().map(PublicSignatory::from).collect())
     }
 
     /// Whole records of a page of published signatures (the console).
-    pub fn published_records(&self, kind: Kind, skip: usize, limit: usize) -> Vec<Record> {
-        self.inner.read(|c| page(c, kind, skip as u64, limit)).unwrap_or_default()
+    pub fn published_records(
+        &self,
+        kind: Kind,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
+        self.inner.read(|c| page(c, kind, skip as u64, limit))
     }
 
     /// Published, listed signatures whose folded name contains the folded

@@ -33,11 +33,11 @@ fn sign_publish_count_and_withdraw() {
         let s = store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false)).await.unwrap();
         assert_eq!(s.status, Status::Published);
         assert_eq!(store.counts().published(Kind::Individual), 1);
-        assert_eq!(store.published(Kind::Individual, 0, 10)[0].name, "Ada Lovelace");
+        assert_eq!(store.published(Kind::Individual, 0, 10).unwrap()[0].name, "Ada Lovelace");
         assert!(store.withdraw([1; 32]).await.unwrap());
         assert!(!store.withdraw([1; 32]).await.unwrap());
         assert_eq!(store.counts(), Counts::default());
-        assert!(store.published(Kind::Individual, 0, 10).is_empty());
+        assert!(store.published(Kind::Individual, 0, 10).unwrap().is_empty());
     });
 }
 
@@ -140,7 +140,7 @@ fn moderation_approves_rejects_edits_verifies_and_audits() {
         let name = SignatoryName::parse("HIVOS Foundation").unwrap();
         store.moderate("bob", Action::Edit { id: a, name, affiliation: None }).await.unwrap();
         store.moderate("bob", Action::Verify { id: a, verified: true }).await.unwrap();
-        let published = store.published(Kind::Organization, 0, 5);
+        let published = store.published(Kind::Organization, 0, 5).unwrap();
         assert_eq!(published.len(), 1);
         assert_eq!(published[0].name, "HIVOS Foundation");
         assert!(published[0].verified);
@@ -253,7 +253,7 @@ fn import_happens_once_and_keeps_order() {
     assert_eq!(rt().block_on(store.import_once(&lists)).unwrap(), 0);
     let c = store.counts();
     assert_eq!((c.published(Kind::Organization), c.published(Kind::Company)), (203, 32));
-    assert_eq!(store.published(Kind::Organization, 0, 2)[0].name, "18MillionRising.org");
+    assert_eq!(store.published(Kind::Organization, 0, 2).unwrap()[0].name, "18MillionRising.org");
     assert_eq!(store.search("amnesty", 10).unwrap().len(), 2);
 }
 
@@ -361,7 +361,7 @@ fn sled_stores_are_upgraded_on_first_start() {
         assert_eq!(store.audit(None, 10).len(), 1);
         assert!(!dir.path().join("db").exists());
         assert!(dir.path().join(upgrade::MOVED_ASIDE).join("db").exists());
-        assert_eq!(store.published(Kind::Individual, 0, 10)[0].name, "Ada Lovelace");
+        assert_eq!(store.published(Kind::Individual, 0, 10).unwrap()[0].name, "Ada Lovelace");
         rt().block_on(async {
             let mut used = new_sig("New Person", Kind::Individual, 9, false);
             used.token_nonce = [9; 16];
@@ -408,7 +408,7 @@ fn an_interrupted_upgrade_resumes() {
     let store = open(&dir);
     let c = store.counts();
     assert_eq!((c.published(Kind::Organization), c.published(Kind::Individual)), (1, 1));
-    assert_eq!(store.published(Kind::Organization, 0, 10).len(), 1);
+    assert_eq!(store.published(Kind::Organization, 0, 10).unwrap().len(), 1);
 }
 
 #[test]
@@ -450,7 +450,7 @@ fn a_dead_writer_is_told_once_and_refuses_changes() {
     assert_eq!(NOTICES.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_eq!(store.record(id).unwrap().name.as_str(), "Before Crash");
     assert_eq!(store.counts().published(Kind::Individual), 1);
-    assert_eq!(store.published(Kind::Individual, 0, 10).len(), 1);
+    assert_eq!(store.published(Kind::Individual, 0, 10).unwrap().len(), 1);
     drop(store);
     // Dropping a store whose writer died still closes it.
     assert_eq!(open(&dir).counts().published(Kind::Individual), 1);
