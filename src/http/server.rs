@@ -154,6 +154,12 @@ enum Phase {
     Evicted,
 }
 
+/// A connection this young that has sent nothing whole yet is likelier a
+/// visitor on its way than a slowloris head: it makes room last, after
+/// the connections idle between requests (a slow reader that has taken
+/// its answer is one), which otherwise outlive it.
+const FRESH: Duration = Duration::from_secs(1);
+
 /// One open connection's entry in the [`Table`].
 struct Slot {
     accepted: Instant,
@@ -242,17 +248,20 @@ impl Table {
 
     /// Closes the connection that most deserves it: first one that has
     /// never finished a request, oldest first; then one idle between
-    /// requests, longest idle first. False when every one is answering.
+    /// requests, longest idle first; only then a [`FRESH`] one. False when
+    /// every one is answering.
     fn evict_one(&self) -> bool {
         let Ok(slots) = self.slots.lock() else { return false };
+        let now = Instant::now();
         let candidate = slots
             .values()
             .filter_map(|s| match s.phase() {
                 Phase::Waiting { served: false, .. } | Phase::Head { served: false, .. } => {
-                    Some(((false, s.accepted), s))
+                    let fresh = now.saturating_duration_since(s.accepted) < FRESH;
+                    Some(((if fresh { 2 } else { 0 }, s.accepted), s))
                 }
                 Phase::Waiting { since, served: true } | Phase::Head { since, served: true, .. } => {
-                    Some(((true, since), s))
+                    Some(((1, since), s))
                 }
                 Phase::Busy | Phase::Evicted => None,
             })
