@@ -28,18 +28,7 @@ new_temp work
 write_bench_config "$work/config.toml"
 data="${DATA:-$work/data}"
 
-if [ -f "$data/.generated" ]; then
-    echo "reusing $data ($(cat "$data/.generated"))"
-else
-    rm -rf "$data"
-    mkdir -p "$(dirname "$data")"
-    start_undersign "$data" "$work/config.toml"
-    echo "generating $COUNT signatures over HTTP..." >&2
-    result="$("$LOADGEN" --addr "$US_ADDR" --connections 64 --count "$COUNT" | grep '^RESULT')"
-    stop_pid "$US_PID"
-    echo "generated $(field acked "$result") signatures ($(field sig_per_s "$result")/s)"
-    echo "$COUNT signatures" >"$data/.generated"
-fi
+generate_signatures "$data" "$work/config.toml" "$COUNT"
 
 now() { date +%s.%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f", (b - a) * 1000}'; }
