@@ -126,3 +126,27 @@ ratio() {
 field() {
     tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"
 }
+
+# generate_signatures DATA CONFIG COUNT: a data dir holding COUNT signatures,
+# made the honest way (a server with CONFIG and the load generator signing
+# COUNT unique individuals over HTTP), or the one already there when
+# DATA/.generated says so.
+generate_signatures() {
+    local data="$1" config="$2" count="$3" t0 t1 result counts gen_s
+    if [ -f "$data/.generated" ]; then
+        echo "reusing $data ($(cat "$data/.generated"))"
+        return
+    fi
+    rm -rf "$data"
+    mkdir -p "$(dirname "$data")"
+    start_undersign "$data" "$config"
+    echo "generating $count signatures over HTTP..." >&2
+    t0="$(date +%s.%N)"
+    result="$("$LOADGEN" --addr "$US_ADDR" --connections 64 --count "$count" | grep '^RESULT')"
+    t1="$(date +%s.%N)"
+    counts="$(curl -sS "http://$US_ADDR/signatories.json" | tr -d ' \n' | grep -o '"counts":{[^}]*}' || true)"
+    stop_pid "$US_PID"
+    gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
+    echo "generated $(field acked "$result") signatures in ${gen_s} s ($(field sig_per_s "$result")/s); $counts"
+    echo "$count signatures, generated in ${gen_s} s; $counts" >"$data/.generated"
+}

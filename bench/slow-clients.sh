@@ -7,7 +7,7 @@
 # each mode, and the server's resident memory and open descriptors before,
 # at the peak, and after each attack.
 #
-#   bench/slow-clients.sh       (CONNECTIONS=2000 SECONDS_EACH=30 CAP=1024)
+#   bench/slow-clients.sh       (CONNECTIONS=2000 SECONDS_EACH=30 CAP=1024 MODES="H B X")
 #
 # Targets (the faults-and-abuse issue): no legitimate request fails, its p99
 # stays under 100 ms, and memory and descriptors come back to their idle
@@ -18,6 +18,7 @@ source "$(dirname "$0")/lib.sh"
 CONNECTIONS="${CONNECTIONS:-2000}"
 SECONDS_EACH="${SECONDS_EACH:-30}"
 CAP="${CAP:-1024}"
+MODES="${MODES:-H B X}"
 
 command -v slowhttptest >/dev/null || { echo "needs slowhttptest (apt-get install slowhttptest)" >&2; exit 1; }
 command -v curl >/dev/null || { echo "needs curl" >&2; exit 1; }
@@ -42,6 +43,7 @@ visitor() {
     page="$work/page.html"
     while [ "$(date +%s)" -lt "$until" ]; do
         n=$((n + 1))
+        rm -f "$page" # a failed GET must not sign with the last page's token
         read -r code took < <(curl -s -o "$page" --max-time 10 -w '%{http_code} %{time_total}\n' "$base/" || echo "000 10")
         echo "get $code $took" >>"$out"
         token="$(grep -o 'name="token" value="[^"]*"' "$page" 2>/dev/null | head -1 | sed 's/.*value="//; s/"$//')" || true
@@ -114,8 +116,14 @@ attack() {
     sed "s/\x1b\[[0-9;]*m//g" "$work/slow-$mode.log" | grep -E "^(connected|closed|Exit status)" | tail -3 || true
 }
 
-attack -H -H -i 5 -x 24 -t GET -u "$base/"
-attack -B -B -i 5 -x 10 -s 8192 -t POST -u "$base/sign"
-attack -X -X -w 512 -y 1024 -n 5 -z 32 -k 3 -u "$base/"
+for mode in $MODES; do
+    case $mode in
+        H) attack -H -H -i 5 -x 24 -t GET -u "$base/" ;;
+        B) attack -B -B -i 5 -x 10 -s 8192 -t POST -u "$base/sign" ;;
+        X) attack -X -X -w 512 -y 1024 -n 5 -z 32 -k 3 -u "$base/" ;;
+    esac
+done
+# A failed request of the visitor's, if any: what it got.
+grep -h -v ' 200 ' "$work"/under-*.txt | sed 's/^/failed: /' || true
 
 stop_pid "$US_PID"

@@ -22,22 +22,7 @@ new_temp work
 write_bench_config "$work/config.toml"
 data="${DATA:-$work/data}"
 
-if [ -f "$data/.generated" ]; then
-    echo "reusing $data ($(cat "$data/.generated"))"
-else
-    rm -rf "$data"
-    mkdir -p "$(dirname "$data")"
-    start_undersign "$data" "$work/config.toml"
-    echo "generating $COUNT signatures over HTTP..." >&2
-    t0="$(date +%s.%N)"
-    result="$("$LOADGEN" --addr "$US_ADDR" --connections 64 --count "$COUNT" | grep '^RESULT')"
-    t1="$(date +%s.%N)"
-    counts="$(curl -sS "http://$US_ADDR/signatories.json" | tr -d ' \n' | grep -o '"counts":{[^}]*}' || true)"
-    stop_pid "$US_PID"
-    gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')"
-    echo "generated $(field acked "$result") signatures in ${gen_s} s ($(field sig_per_s "$result")/s); $counts"
-    echo "$COUNT signatures, generated in ${gen_s} s; $counts" >"$data/.generated"
-fi
+generate_signatures "$data" "$work/config.toml" "$COUNT"
 echo "data dir: $(du -sh "$data" | cut -f1) on disk"
 
 startup=() rss1=() hwm1=() rss2=() hwm2=()

@@ -14,7 +14,10 @@ use crate::limits::CircuitLimits;
 use crate::messages::Catalogue;
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::store::{self, Action, Store, StoreError};
+use crate::snapshot::{
+    self, Comment, Digest, KeyError, SigningKey, SnapshotError, Snapshots, Verified, VerifyError,
+};
+use crate::store::{self, Action, Day, Store, StoreError};
 use crate::tokens;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -69,6 +72,12 @@ pub enum Error {
     /// The in-process onion services could not start.
     #[cfg(feature = "onion")]
     Onion(crate::onion::Error),
+    /// The snapshots' signing key could not be read or made.
+    SnapshotKey(KeyError),
+    /// A snapshot could not be made, or its sequence number kept.
+    Snapshot(SnapshotError),
+    /// A snapshot did not verify.
+    Verify(VerifyError),
 }
 
 impl std::fmt::Display for Error {
@@ -88,6 +97,11 @@ impl std::fmt::Display for Error {
                 f,
                 "the store in {} is in use: undersign is running on it. While it runs, moderate in the console (--admin-listen); stop it to use this command",
                 dir.display()
+            ),
+            Error::OpenStore(dir, e @ StoreError::Damaged { .. }) => write!(
+                f,
+                "cannot open the store in {dir}: {e}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
+                dir = dir.display()
             ),
             Error::OpenStore(dir, e) => write!(f, "cannot open the store in {}: {e}", dir.display()),
             Error::Store(e) => write!(f, "{e}"),
@@ -111,6 +125,9 @@ impl std::fmt::Display for Error {
             ),
             #[cfg(feature = "onion")]
             Error::Onion(e) => write!(f, "{e}"),
+            Error::SnapshotKey(e) => write!(f, "{e}"),
+            Error::Snapshot(e) => write!(f, "{e}"),
+            Error::Verify(e) => write!(f, "{e}"),
         }
     }
 }
@@ -120,6 +137,18 @@ impl std::error::Error for Error {}
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         Error::Store(e)
+    }
+}
+
+impl From<KeyError> for Error {
+    fn from(e: KeyError) -> Error {
+        Error::SnapshotKey(e)
+    }
+}
+
+impl From<SnapshotError> for Error {
+    fn from(e: SnapshotError) -> Error {
+        Error::Snapshot(e)
     }
 }
 
@@ -188,6 +217,13 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
     let store = open_store(&config)?;
     store.import_once(&lists).await?;
+    // After the store: its lock keeps a second process off the snapshots too.
+    let snapshots = Arc::new(Snapshots::open(
+        &config.data_dir,
+        SigningKey::load_or_create(&config.data_dir)?,
+        content.letter.clone(),
+        config.snapshot_expiry_days,
+    )?);
     let listen = |addr: &ListenAddr, proxy: bool, console: bool| {
         let addr = addr.clone();
         async move { Listener::bind(&addr, proxy).await.map_err(|source| Error::Listen { addr, console, source }) }
@@ -226,6 +262,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&style, onion_location),
+        max_age: server::CONNECTION_MAX_AGE,
     };
     let wants_console = console_listener.is_some() || onions.has_console();
     let console = wants_console.then(|| {
@@ -238,7 +275,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.retention_days,
         ))
     });
-    let site = Arc::new(Site::new(config.clone(), Arc::new(store.clone()), store, secret, renderer()));
+    let view: Arc<dyn crate::view::PublicView> = Arc::new(store.clone());
+    let site = Arc::new(Site::new(
+        config.clone(),
+        Arc::clone(&view),
+        store,
+        secret,
+        renderer(),
+        Arc::clone(&snapshots),
+    ));
     let mut places = Vec::new();
     if let Some(l) = &listener {
         places.push(format!(
@@ -263,6 +308,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         stop.await;
         let _ = stop_tx.send(true);
     });
+    let signing =
+        tokio::spawn(snapshot::keep_signed(snapshots, view, config.snapshot_interval, stop_rx.clone()));
     let mut serving = Vec::new();
     if let Some(l) = listener {
         let circuits = config.proxy_protocol.then(circuit_limits);
@@ -288,6 +335,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     for task in serving {
         let _ = task.await;
     }
+    // A snapshot under way is finished while the store is still open.
+    let _ = signing.await;
     Ok(())
 }
 
@@ -471,6 +520,44 @@ pub fn import_names(config: &Config, kind: Kind, text: &str) -> Result<usize, Er
         .collect::<Result<Vec<_>, _>>()?;
     let store = open_store(config)?;
     Ok(store.moderate_blocking("command line", Action::ImportNames(kind, names))?)
+}
+
+/// `undersign key`: the snapshots' signing key, to print its public half.
+/// Reads only the key file, so it works while the server runs; it makes
+/// no key (the server's first start does).
+pub fn snapshot_key(config: &Config) -> Result<SigningKey, Error> {
+    Ok(SigningKey::load(&config.data_dir)?)
+}
+
+/// What `undersign key` says besides the key: how a reader checks a
+/// snapshot with it.
+pub fn key_guide(key: &SigningKey) -> String {
+    let pk = key.public_key();
+    format!(
+        "Above is the public key (id {id}) that signs this site's snapshots, as a minisign public key file.\n\
+         With snapshot.json and snapshot.json.minisig in one folder (from /snapshot.json and /snapshot.json.minisig),\n\
+         check one with Debian's minisign, or with undersign:\n\
+         \n  minisign -Vm snapshot.json -P {pk}\n  undersign verify snapshot.json --key {pk}\n",
+        id = key.key_id()
+    )
+}
+
+/// `undersign snapshot --out FILE`: signs a snapshot of the store into
+/// FILE and FILE.minisig (server stopped), with the next sequence number.
+pub fn write_snapshot(config: &Config, out: &std::path::Path) -> Result<Comment, Error> {
+    let content = load_content(config)?;
+    let store = open_store(config)?;
+    let key = SigningKey::load_or_create(&config.data_dir)?;
+    let snapshots = Snapshots::open(&config.data_dir, key, content.letter, config.snapshot_expiry_days)?;
+    Ok(snapshots.write_to(&store, Day::today(), out)?)
+}
+
+/// `undersign verify FILE --key KEY [--letter DIGEST]`: checks a snapshot
+/// against FILE.minisig and a public key (or a file holding one), as of
+/// today.
+pub fn verify_snapshot(file: &std::path::Path, key: &str, letter: Option<Digest>) -> Result<Verified, Error> {
+    let key = snapshot::public_key(key).map_err(Error::Verify)?;
+    snapshot::verify(file, &key, Day::today(), letter).map_err(Error::Verify)
 }
 
 /// `undersign admin passphrase`: sets a moderator's passphrase.

@@ -143,6 +143,10 @@ pub struct Config {
     pub retention_days: u32,
     /// The store writer's page cache, in MiB: memory against signing speed.
     pub store_cache_mb: u64,
+    /// A changed list is signed as a new snapshot at most this often.
+    pub snapshot_interval: Duration,
+    /// Days a snapshot is valid; an unchanged one is signed again at half.
+    pub snapshot_expiry_days: u32,
 }
 
 impl Config {
@@ -185,21 +189,33 @@ impl Config {
             admin_session_idle: Duration::from_secs(2 * 3600),
             retention_days: 90,
             store_cache_mb: 8,
+            snapshot_interval: Duration::from_secs(30),
+            snapshot_expiry_days: 7,
         }
     }
 
     /// Defaults, then the TOML file if given. Relative paths in the file are
     /// relative to the file's folder.
     pub fn load(data_dir: PathBuf, file: Option<&Path>) -> Result<Config, String> {
-        let mut config = Config::new(data_dir);
-        if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-            let raw: RawConfig =
-                toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))?;
-            let base = path.parent().unwrap_or(Path::new("."));
-            raw.apply(&mut config, base)?;
+        match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+                Config::parse(data_dir, &text, path)
+            }
+            None => Ok(Config::new(data_dir)),
         }
+    }
+
+    /// Defaults, then `text` as the TOML file at `path`, which is not read:
+    /// it only names the file in errors and anchors relative paths. Apart
+    /// from [`Config::load`], for the fuzz target (`fuzz/`), which feeds
+    /// the parser text without a file.
+    pub fn parse(data_dir: PathBuf, text: &str, path: &Path) -> Result<Config, String> {
+        let mut config = Config::new(data_dir);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("config {}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        raw.apply(&mut config, base)?;
         Ok(config)
     }
 
@@ -247,6 +263,8 @@ struct RawConfig {
     admin_session_idle_minutes: Option<f64>,
     retention_days: Option<u32>,
     store_cache_mb: Option<u64>,
+    snapshot_interval_seconds: Option<u64>,
+    snapshot_expiry_days: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -262,6 +280,21 @@ fn positive<T: PartialOrd + Default + Copy>(key: &str, v: T) -> Result<T, String
         Ok(v)
     } else {
         Err(format!("config: `{key}` must be greater than 0"))
+    }
+}
+
+/// The longest a connection's timers may be set to: a day. Longer ones
+/// serve no visitor, and added to an instant they overflow and panic.
+const MAX_TIMER_SECONDS: u64 = 86_400;
+/// The oldest a form may be: a year, so that its expiry day fits.
+const MAX_TOKEN_AGE_HOURS: u64 = 24 * 366;
+
+/// `v` seconds, from `min` to [`MAX_TIMER_SECONDS`].
+fn timer(key: &str, v: u64, min: u64) -> Result<Duration, String> {
+    if (min..=MAX_TIMER_SECONDS).contains(&v) {
+        Ok(Duration::from_secs(v))
+    } else {
+        Err(format!("config: `{key}` must be from {min} to {MAX_TIMER_SECONDS} (a day)"))
     }
 }
 
@@ -325,10 +358,15 @@ impl RawConfig {
             c.page_rebuild_interval = Duration::from_millis(v);
         }
         if let Some(v) = self.min_fill_seconds {
-            c.min_fill_time = Duration::from_secs(v);
+            c.min_fill_time = timer("min_fill_seconds", v, 0)?;
         }
         if let Some(v) = self.token_max_age_hours {
-            c.token_max_age = Duration::from_secs(positive("token_max_age_hours", v)? * 3600);
+            if !(1..=MAX_TOKEN_AGE_HOURS).contains(&v) {
+                return Err(format!(
+                    "config: `token_max_age_hours` must be from 1 to {MAX_TOKEN_AGE_HOURS} (a year)"
+                ));
+            }
+            c.token_max_age = Duration::from_secs(v * 3600);
         }
         if let Some(v) = self.max_pending {
             c.max_pending = v;
@@ -352,19 +390,19 @@ impl RawConfig {
             c.max_connections = positive("max_connections", v)?;
         }
         if let Some(v) = self.header_read_timeout_seconds {
-            c.header_read_timeout = Duration::from_secs(positive("header_read_timeout_seconds", v)?);
+            c.header_read_timeout = timer("header_read_timeout_seconds", v, 1)?;
         }
         if let Some(v) = self.body_timeout_seconds {
-            c.body_timeout = Duration::from_secs(positive("body_timeout_seconds", v)?);
+            c.body_timeout = timer("body_timeout_seconds", v, 1)?;
         }
         if let Some(v) = self.request_grace_seconds {
-            c.request_grace = Duration::from_secs(v);
+            c.request_grace = timer("request_grace_seconds", v, 0)?;
         }
         if let Some(v) = self.request_min_bytes_per_second {
             c.request_min_rate = positive("request_min_bytes_per_second", v)?;
         }
         if let Some(v) = self.write_stall_seconds {
-            c.write_stall = Duration::from_secs(positive("write_stall_seconds", v)?);
+            c.write_stall = timer("write_stall_seconds", v, 1)?;
         }
         if let Some(l) = self.admin_listen {
             c.admin_listen = Some(l.parse()?);
@@ -373,11 +411,14 @@ impl RawConfig {
             c.admin_listen_public = p;
         }
         if let Some(v) = self.admin_session_idle_minutes {
-            // A fraction of a minute is allowed (tests use seconds).
-            if !(v > 0.0 && v <= 7.0 * 24.0 * 60.0) {
+            // A fraction of a minute is allowed (tests use seconds), but not
+            // one so small that it is no time at all (1e-300 minutes is 0 ns).
+            let in_range = v > 0.0 && v <= 7.0 * 24.0 * 60.0;
+            let idle = if in_range { Duration::from_secs_f64(v * 60.0) } else { Duration::ZERO };
+            if idle.is_zero() {
                 return Err("config: `admin_session_idle_minutes` must be above 0 and at most a week".into());
             }
-            c.admin_session_idle = Duration::from_secs_f64(v * 60.0);
+            c.admin_session_idle = idle;
         }
         if let Some(v) = self.retention_days {
             c.retention_days = v;
@@ -387,6 +428,19 @@ impl RawConfig {
                 return Err("config: `store_cache_mb` must be from 1 to 65536".into());
             }
             c.store_cache_mb = v;
+        }
+        if let Some(v) = self.snapshot_interval_seconds {
+            if !(1..=86_400).contains(&v) {
+                return Err("config: `snapshot_interval_seconds` must be from 1 to 86400".into());
+            }
+            c.snapshot_interval = Duration::from_secs(v);
+        }
+        if let Some(v) = self.snapshot_expiry_days {
+            // Signed again at half: with one day that would be at expiry.
+            if !(2..=366).contains(&v) {
+                return Err("config: `snapshot_expiry_days` must be from 2 to 366".into());
+            }
+            c.snapshot_expiry_days = v;
         }
         if let Some(v) = self.onion_location {
             let host = v.trim_start_matches("http://").trim_end_matches('/');
@@ -443,6 +497,8 @@ mod tests {
         assert_eq!(c.review_kinds, vec![Kind::Individual]);
         assert_eq!(c.listen, ListenAddr::Unix("/run/u.sock".into()));
         assert_eq!(load("store_cache_mb = 24\n").unwrap().store_cache_mb, 24);
+        let c = load("snapshot_interval_seconds = 2\nsnapshot_expiry_days = 3\n").unwrap();
+        assert_eq!((c.snapshot_interval, c.snapshot_expiry_days), (Duration::from_secs(2), 3));
     }
 
     #[test]
@@ -456,6 +512,53 @@ mod tests {
         assert!(load("store_cache_mb = 0\n").unwrap_err().contains("store_cache_mb"));
         assert!(load("onion_reachable_seconds = 0\n").unwrap_err().contains("onion_reachable_seconds"));
         assert!(load("onion = \"yes\"\n").unwrap_err().contains("onion"));
+        assert!(load("snapshot_interval_seconds = 0\n").unwrap_err().contains("snapshot_interval_seconds"));
+        assert!(load("snapshot_expiry_days = 1\n").unwrap_err().contains("snapshot_expiry_days"));
+    }
+
+    /// Found by the `config` fuzz target: the hours, in seconds, overflowed
+    /// (a panic in a debug build; in a release build a wrapped, wrong age,
+    /// 0 for 2^60 hours).
+    #[test]
+    fn a_token_age_too_large_for_seconds_is_refused() {
+        for huge in ["5124095576030432", "1152921504606846976", "9223372036854775807"] {
+            let err = load(&format!("token_max_age_hours = {huge}\n")).unwrap_err();
+            assert!(err.contains("token_max_age_hours"), "{huge}: {err}");
+        }
+        assert!(load("token_max_age_hours = 8785\n").is_err());
+        let c = load("token_max_age_hours = 8784\n").unwrap();
+        assert_eq!(c.token_max_age, Duration::from_secs(8784 * 3600));
+    }
+
+    /// Found by reading what the fuzzer found: a timer of 2^63 seconds,
+    /// added to an instant, panicked every connection's task.
+    #[test]
+    fn a_timer_longer_than_a_day_is_refused() {
+        for key in [
+            "header_read_timeout_seconds",
+            "body_timeout_seconds",
+            "request_grace_seconds",
+            "write_stall_seconds",
+            "min_fill_seconds",
+        ] {
+            let err = load(&format!("{key} = 9223372036854775807\n")).unwrap_err();
+            assert!(err.contains(key) && err.contains("a day"), "{key}: {err}");
+            assert!(load(&format!("{key} = 86400\n")).is_ok(), "{key}");
+        }
+        assert!(load("header_read_timeout_seconds = 0\n").is_err());
+        assert!(load("request_grace_seconds = 0\n").is_ok());
+    }
+
+    /// Found by the `config` fuzz target: 1e-300 minutes is above 0 but
+    /// no time at all, and was taken as a session that ends at once.
+    #[test]
+    fn a_session_idle_time_too_small_to_last_is_refused() {
+        for tiny in ["1e-300", "5e-324", "0.0", "-1.0", "nan", "inf"] {
+            let err = load(&format!("admin_session_idle_minutes = {tiny}\n")).unwrap_err();
+            assert!(err.contains("admin_session_idle_minutes"), "{tiny}: {err}");
+        }
+        let c = load("admin_session_idle_minutes = 0.5\n").unwrap();
+        assert_eq!(c.admin_session_idle, Duration::from_secs(30));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
+//! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
@@ -39,6 +40,9 @@
 //!   GET /signatories.json  on the blocking pool: site's page cache (a file per view generation,
 //!                       built by streaming each_published into DATA/exports), then sent from
 //!                       that open file in 64 KiB chunks
+//!   GET /snapshot.json  snapshot::Snapshots::current: the file signed last (by snapshot::keep_signed,
+//!                       after the view's generation changed), sent from it in 64 KiB chunks,
+//!                       ETag its sequence number; 304 to a matching If-None-Match
 //! http::Headers         the security headers, on every response
 //! ```
 //!
@@ -70,11 +74,12 @@ pub mod onion;
 pub mod proxy_protocol;
 pub mod render;
 pub mod site;
+pub mod snapshot;
 pub mod store;
 pub mod tokens;
 pub mod view;
 
 pub use app::{
-    export, import_backup, import_names, list_pending, load_content, onion_addresses, review, serve,
-    set_passphrase, Error,
+    export, import_backup, import_names, key_guide, list_pending, load_content, onion_addresses, review,
+    serve, set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
 };

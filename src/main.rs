@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use undersign::config::{Config, ListenAddr};
 use undersign::domain::Kind;
 use undersign::domain::RejectReason;
+use undersign::snapshot::Digest;
 use undersign::Error;
 
 #[derive(Parser)]
@@ -71,6 +72,26 @@ enum Command {
         #[arg(long, value_parser = parse_kind)]
         kind: Option<Kind>,
     },
+    /// Print the public key of the signed snapshots (a minisign public key
+    /// file) and how to check a snapshot with it.
+    Key,
+    /// Sign a snapshot of the published list into FILE, and its signature
+    /// into FILE.minisig (server stopped).
+    Snapshot {
+        /// Where to write it; the signature goes beside it, as minisign expects.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a snapshot FILE against FILE.minisig and a public key.
+    Verify {
+        file: PathBuf,
+        /// The public key, as `undersign key` prints it, or a file holding it.
+        #[arg(long)]
+        key: String,
+        /// Also require a snapshot of this letter (its SHA-256, as in `letter=`).
+        #[arg(long, value_parser = parse_digest)]
+        letter: Option<Digest>,
+    },
     /// Moderation console settings.
     Admin {
         #[command(subcommand)]
@@ -90,6 +111,10 @@ enum AdminCommand {
 
 fn parse_reason(s: &str) -> Result<RejectReason, String> {
     RejectReason::parse(s).ok_or_else(|| "one of fake, duplicate, offensive, spam, other".into())
+}
+
+fn parse_digest(s: &str) -> Result<Digest, String> {
+    s.parse().map_err(|()| "64 lower-case hex digits".into())
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -164,6 +189,25 @@ fn main() -> ExitCode {
             }
             .map(|n| eprintln!("imported {n} signatures")),
         },
+        Command::Key => undersign::snapshot_key(&config).map(|key| {
+            print!("{}", key.public_key_file());
+            eprint!("{}", undersign::key_guide(&key));
+        }),
+        Command::Snapshot { out } => undersign::write_snapshot(&config, &out).map(|c| {
+            eprintln!("signed snapshot {} of {} into {} and its .minisig: {c}", c.seq, c.day, out.display())
+        }),
+        Command::Verify { file, key, letter } => undersign::verify_snapshot(&file, &key, letter).map(|v| {
+            println!(
+                "{}: a valid snapshot, number {} of {}, expires {} ({} names, {} signatures; letter {})",
+                file.display(),
+                v.comment.seq,
+                v.comment.day,
+                v.comment.expires,
+                v.names,
+                v.signatures,
+                v.comment.letter
+            )
+        }),
         Command::Admin { command: AdminCommand::Passphrase { moderator } } => {
             let mut line = String::new();
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {

@@ -37,9 +37,21 @@ pub trait PublicView: Send + Sync + 'static {
     /// Published, listed and pending, per kind.
     fn counts(&self) -> Counts;
     /// Published, listed signatories of a kind in page order.
-    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory>;
+    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Result<Vec<PublicSignatory>, ScanError>;
     /// Every published, listed signatory, grouped by kind in page order.
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError>;
+    /// The phase and counts, given to `head`, then every name as
+    /// [`PublicView::each_published`] gives them, all read at one moment,
+    /// so that the counts agree with the names (a signed snapshot must).
+    /// This default reads them one after the other; the store overrides it.
+    fn each_published_with_counts(
+        &self,
+        head: &mut dyn FnMut(Phase, Counts),
+        visit: &mut dyn FnMut(PublicSignatory),
+    ) -> Result<(), ScanError> {
+        head(self.phase(), self.counts());
+        self.each_published(visit)
+    }
     /// Published, listed signatories whose folded name contains the folded
     /// query, in page order, at most `limit`.
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError>;

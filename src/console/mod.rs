@@ -50,6 +50,8 @@ pub enum Refusal {
     NotDone(Message),
     /// The store did not write the change.
     NotSaved,
+    /// The store could not be read (the operator has been told why).
+    Unreadable,
 }
 
 impl Refusal {
@@ -69,6 +71,9 @@ impl Refusal {
             Refusal::NotDone(why) => Answer::new(StatusCode::BAD_REQUEST, NotDoneHeading, why.clone()),
             Refusal::NotSaved => {
                 Answer::new(StatusCode::SERVICE_UNAVAILABLE, NotSavedHeading, ConsoleNotSaved)
+            }
+            Refusal::Unreadable => {
+                Answer::new(StatusCode::SERVICE_UNAVAILABLE, ScanFailedHeading, ConsoleUnreadable)
             }
         }
     }
@@ -176,8 +181,13 @@ impl Console {
             ("/published", true) => {
                 let kind = q("kind").and_then(|k| Kind::parse(&k).ok()).unwrap_or(Kind::Organization);
                 let page: usize = q("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
-                let rows = self.store.published_records(kind, (page - 1) * PAGE_ROWS, PAGE_ROWS);
-                self.page(pages::published(&m, kind, page, &rows, PAGE_ROWS))
+                match self.store.published_records(kind, (page - 1) * PAGE_ROWS, PAGE_ROWS) {
+                    Ok(rows) => self.page(pages::published(&m, kind, page, &rows, PAGE_ROWS)),
+                    Err(e) => {
+                        eprintln!("undersign: the console could not read the published list: {e}");
+                        self.refuse(Refusal::Unreadable)
+                    }
+                }
             }
             ("/audit", true) => {
                 let before = q("before").and_then(|b| b.parse().ok());

@@ -49,6 +49,34 @@ impl std::fmt::Display for Day {
     }
 }
 
+/// A `YYYY-MM-DD` date as [`Day`] prints it; anything else (another
+/// layout, a day the month lacks, a year before 1970) is refused.
+impl std::str::FromStr for Day {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Day, ()> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(());
+        }
+        let (y, m, d) = (digits(0..4).ok_or(())?, digits(5..7).ok_or(())?, digits(8..10).ok_or(())?);
+        if y < 1970 || !(1..=12).contains(&m) || d == 0 {
+            return Err(());
+        }
+        // Howard Hinnant's days-from-civil, the inverse of `ymd`; printing
+        // the day back refuses the 30th of February and the like.
+        let (y, m) = (i64::from(y) - i64::from(m <= 2), i64::from(m));
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let day = Day(u32::try_from(era * 146_097 + doe - 719_468).map_err(|_| ())?);
+        (day.to_string() == s).then_some(day).ok_or(())
+    }
+}
+
 /// Whether a signature is public yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -394,6 +422,16 @@ mod tests {
         assert_eq!(Day(0).to_string(), "1970-01-01");
         assert_eq!(Day(20_783).to_string(), "2026-11-26");
         assert_eq!(Day(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn dates_read_back_as_the_days_they_print() {
+        for day in [0, 59, 60, 11_016, 20_783, 20_788, 2_932_896] {
+            assert_eq!(Day(day).to_string().parse::<Day>(), Ok(Day(day)));
+        }
+        for bad in ["2026-02-30", "2026-13-01", "2026-1-01", "1969-12-31", "2026-11-26 ", "+026-11-26", ""] {
+            assert_eq!(bad.parse::<Day>(), Err(()), "{bad}");
+        }
     }
 
     #[test]

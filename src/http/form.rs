@@ -101,6 +101,13 @@ impl Form {
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
+
+    /// Every field, names and values, in the order sent. The routers ask
+    /// for fields by name; this is for the fuzz target (`fuzz/`), which
+    /// checks what the decoder promises about all of them.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
 }
 
 /// Reads a urlencoded form body within the limits, or says why not.

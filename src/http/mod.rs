@@ -98,6 +98,28 @@ pub fn see_other(to: &str) -> Reply {
     r
 }
 
+/// Whether the request's `If-None-Match` names `etag` (weak comparison,
+/// as RFC 9110 asks) or is `*`: the client has it, and the answer is 304.
+pub fn none_match(headers: &hyper::HeaderMap, etag: &str) -> bool {
+    let weak = |t: &str| t.strip_prefix("W/").unwrap_or(t).to_owned();
+    let etag = weak(etag);
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || weak(t) == etag)
+}
+
+/// A 304 for a client whose copy carries `etag`, with the headers the
+/// full answer would have had.
+pub fn not_modified(content_type: &'static str, cache: &'static str, etag: &str) -> Reply {
+    let mut r = respond(StatusCode::NOT_MODIFIED, content_type, cache, Bytes::new());
+    set_header(&mut r, header::ETAG, etag);
+    r
+}
+
 /// Sets a header whose value is known to be valid text (`Allow`,
 /// `Retry-After`, …); a value that is not is left out rather than sent broken.
 pub fn set_header(resp: &mut Reply, name: HeaderName, value: &str) {
@@ -245,6 +267,29 @@ mod tests {
         assert_eq!(r.headers()["onion-location"], "http://abc.onion/privacy");
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
         assert!(r.headers().get(header::DATE).is_none() && r.headers().get(header::SERVER).is_none());
+    }
+
+    #[test]
+    fn if_none_match_is_compared_weakly_and_in_lists() {
+        let with = |values: &[&str]| {
+            let mut h = hyper::HeaderMap::new();
+            for v in values {
+                h.append(header::IF_NONE_MATCH, HeaderValue::from_str(v).unwrap());
+            }
+            h
+        };
+        assert!(none_match(&with(&["\"7\""]), "\"7\""));
+        assert!(none_match(&with(&["W/\"7\""]), "\"7\""));
+        assert!(none_match(&with(&["\"5\", \"7\""]), "\"7\""));
+        assert!(none_match(&with(&["\"5\"", "\"7\""]), "\"7\""));
+        assert!(none_match(&with(&["*"]), "\"7\""));
+        assert!(!none_match(&with(&["\"77\""]), "\"7\""));
+        assert!(!none_match(&with(&[]), "\"7\""));
+        let r = not_modified("application/json", "no-cache", "\"7\"");
+        assert_eq!(
+            (r.status(), r.headers()[header::ETAG].to_str().unwrap()),
+            (StatusCode::NOT_MODIFIED, "\"7\"")
+        );
     }
 
     #[test]

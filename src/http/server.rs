@@ -42,9 +42,11 @@ use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::{watch, Notify, Semaphore, TryAcquireError};
 use tokio::time::{Instant, Sleep};
 
-/// A connection is closed after this long whatever it does, so a client
-/// that stops reading cannot hold a slot for ever.
-const CONNECTION_MAX: Duration = Duration::from_secs(300);
+/// How long a connection is served by default ([`ServerOptions::max_age`]).
+pub const CONNECTION_MAX_AGE: Duration = Duration::from_secs(300);
+/// Past its age, what a connection is still answering gets this long to
+/// finish before the connection is cut.
+const LAST_ANSWER: Duration = Duration::from_secs(30);
 /// In-flight requests get this long to finish after shutdown begins.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -108,6 +110,10 @@ pub struct ServerOptions {
     pub circuits: Option<Arc<CircuitLimits>>,
     /// Added to every response.
     pub headers: Headers,
+    /// After this long a connection's next answer says `Connection: close`
+    /// and the connection ends with it, so no slot is held for ever; a
+    /// request already begun is answered, never cut off.
+    pub max_age: Duration,
 }
 
 /// A minimum data rate after a grace period, as Apache's `mod_reqtimeout`:
@@ -147,6 +153,12 @@ enum Phase {
     /// Chosen to make room: it closes, and no request starts on it.
     Evicted,
 }
+
+/// A connection this young that has sent nothing whole yet is likelier a
+/// visitor on its way than a slowloris head: it makes room last, after
+/// the connections idle between requests (a slow reader that has taken
+/// its answer is one), which otherwise outlive it.
+const FRESH: Duration = Duration::from_secs(1);
 
 /// One open connection's entry in the [`Table`].
 struct Slot {
@@ -236,17 +248,20 @@ impl Table {
 
     /// Closes the connection that most deserves it: first one that has
     /// never finished a request, oldest first; then one idle between
-    /// requests, longest idle first. False when every one is answering.
+    /// requests, longest idle first; only then a [`FRESH`] one. False when
+    /// every one is answering.
     fn evict_one(&self) -> bool {
         let Ok(slots) = self.slots.lock() else { return false };
+        let now = Instant::now();
         let candidate = slots
             .values()
             .filter_map(|s| match s.phase() {
                 Phase::Waiting { served: false, .. } | Phase::Head { served: false, .. } => {
-                    Some(((false, s.accepted), s))
+                    let fresh = now.saturating_duration_since(s.accepted) < FRESH;
+                    Some(((if fresh { 2 } else { 0 }, s.accepted), s))
                 }
                 Phase::Waiting { since, served: true } | Phase::Head { since, served: true, .. } => {
-                    Some(((true, since), s))
+                    Some(((1, since), s))
                 }
                 Phase::Busy | Phase::Evicted => None,
             })
@@ -381,6 +396,7 @@ async fn connection<Io, R>(
         _ => None,
     };
     let header_read_timeout = options.header_read_timeout;
+    let max_age = options.max_age;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let router = Arc::clone(&router);
         let circuit = circuit.clone();
@@ -416,6 +432,9 @@ async fn connection<Io, R>(
                 }
             };
             options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
+            if answering.slot.accepted.elapsed() >= options.max_age {
+                resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+            }
             Ok::<_, Infallible>(resp.map(|body| Tracked { body, _answering: answering }))
         }
     });
@@ -427,7 +446,8 @@ async fn connection<Io, R>(
         .max_buf_size(64 * 1024)
         .max_headers(64);
     let conn = builder.serve_connection(TokioIo::new(io), service);
-    let _ = tokio::time::timeout(CONNECTION_MAX, watcher.watch(conn)).await;
+    // The backstop: a connection past its age that never finishes its answer.
+    let _ = tokio::time::timeout(max_age + LAST_ANSWER, watcher.watch(conn)).await;
 }
 
 /// Held by a response's body: when hyper has taken all of it (or dropped

@@ -91,13 +91,20 @@ const ITEM_INDENT: &[u8] = b"    ";
 impl<W: Write> JsonWriter<W> {
     /// Writes everything up to the list of names: `head`'s letter, phase
     /// and counts (its own `signatories` must be empty).
-    pub fn start(mut out: W, head: &OpenData) -> io::Result<JsonWriter<W>> {
+    pub fn start(out: W, head: &OpenData) -> io::Result<JsonWriter<W>> {
+        JsonWriter::start_document(out, head)
+    }
+
+    /// The same for any document whose last field is an empty list, where
+    /// the names go (a signed snapshot's).
+    pub fn start_document(mut out: W, head: &impl Serialize) -> io::Result<JsonWriter<W>> {
         // The head is small: render it whole, and cut it where the list's
         // closing bracket would be, so its layout is serde's, not ours.
+        // Only an empty list as the last field ends in `[]` then `}`.
         let whole = serde_json::to_vec_pretty(head)?;
         let open = whole
             .strip_suffix(b"]\n}")
-            .filter(|h| h.ends_with(b"[") && head.signatories.is_empty())
+            .filter(|h| h.ends_with(b"["))
             .ok_or_else(|| io::Error::other("the export's head does not end in an empty list"))?;
         out.write_all(open)?;
         Ok(JsonWriter { out, empty: true })

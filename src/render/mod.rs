@@ -409,8 +409,10 @@ impl Renderer {
         )
     }
 
-    /// What is stored and what never is; the letter's disclaimer.
-    pub fn privacy(&self, review_kinds: &[Kind]) -> String {
+    /// What is stored and what never is; the key that signs the snapshots
+    /// (`snapshot_key`, as `minisign -P` takes it) and what copies mean for
+    /// a withdrawal; the letter's disclaimer.
+    pub fn privacy(&self, review_kinds: &[Kind], snapshot_key: &str) -> String {
         self.frame(
             "Privacy",
             html! {
@@ -441,6 +443,12 @@ impl Renderer {
                     li { "Cookies: this site sets none. It runs no JavaScript and loads nothing from anywhere else." }
                 }
                 p { "The server keeps no access log." }
+                h2 #snapshots { "Signed snapshots and copies" }
+                p { "This site signs a snapshot of its public list: the letter, the published names that may be shown, and the counts, with the day (not the time) it was signed. Anyone may copy one, for example to run a mirror of this site; anyone can check that a copy is the site's own, unchanged, with the program minisign and this site's public key:" }
+                p.code { code { (snapshot_key) } }
+                p { "Download " a href="/snapshot.json" { "snapshot.json" } " and " a href="/snapshot.json.minisig" { "snapshot.json.minisig" } " into one folder, then run " code { "minisign -Vm snapshot.json -P " (snapshot_key) } ". A signed snapshot proves what the list held on its day, and a snapshot is signed again at least every few days." }
+                p { "Snapshots hold nothing that this site does not show: no names that wait for review, no names that may not be shown, nothing about withdrawals or the moderators." }
+                p { strong { "Withdrawing a signature removes it here and from every snapshot signed afterwards, but not from copies made before." } " Mirrors and copies made before a withdrawal may still show the name, and a snapshot signed before it still proves that the name was on the list that day." }
                 @if !self.letter.disclaimer_html.is_empty() {
                     h2 { "Disclaimer" }
                     (PreEscaped(&self.letter.disclaimer_html))

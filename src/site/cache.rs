@@ -138,21 +138,21 @@ impl PageCache {
 
     /// The letter page for `generation`; `build` renders it with the
     /// token mark, where the page is split.
-    pub fn letter(&self, generation: u64, build: impl FnOnce() -> String) -> Arc<LetterPage> {
-        let page = cached(&self.letter, generation, self.min_rebuild, First::BuildToo, || {
-            let html = build();
-            Ok::<_, std::convert::Infallible>(match html.split_once(crate::render::TOKEN_MARK) {
+    pub fn letter<E>(
+        &self,
+        generation: u64,
+        build: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Arc<LetterPage>, E> {
+        cached(&self.letter, generation, self.min_rebuild, First::BuildToo, || {
+            let html = build()?;
+            Ok(match html.split_once(crate::render::TOKEN_MARK) {
                 Some((head, tail)) => LetterPage {
                     head: Bytes::copy_from_slice(head.as_bytes()),
                     tail: Some(Bytes::copy_from_slice(tail.as_bytes())),
                 },
                 None => LetterPage { head: Bytes::from(html), tail: None },
             })
-        });
-        match page {
-            Ok(page) => page,
-            Err(never) => match never {},
-        }
+        })
     }
 
     /// The export for `generation`. Blocks while another request builds

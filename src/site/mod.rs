@@ -17,6 +17,7 @@ use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, Queue, SiteLimit};
 use crate::messages::Catalogue;
 use crate::render::{FormValues, LetterView, Renderer};
+use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use crate::view::{PublicView, ScanError};
@@ -55,6 +56,8 @@ pub struct Site {
     /// Pages that change only with the configuration, rendered at start-up.
     privacy: Bytes,
     withdraw: Bytes,
+    /// The signed snapshots, kept signed by `snapshot::keep_signed`.
+    snapshots: Arc<Snapshots>,
 }
 
 impl Router for Site {
@@ -76,9 +79,15 @@ impl Router for Site {
             }
             "/signatories.json" if is_get => self.export(Format::Json).await,
             "/signatories.csv" if is_get => self.export(Format::Csv).await,
-            "/" | "/privacy" | "/signatories" | "/signatories.json" | "/signatories.csv" => {
-                self.refuse(Refusal::Method("GET, HEAD"), None)
-            }
+            "/snapshot.json" if is_get => self.snapshot(&req, false),
+            "/snapshot.json.minisig" if is_get => self.snapshot(&req, true),
+            "/"
+            | "/privacy"
+            | "/signatories"
+            | "/signatories.json"
+            | "/signatories.csv"
+            | "/snapshot.json"
+            | "/snapshot.json.minisig" => self.refuse(Refusal::Method("GET, HEAD"), None),
             "/sign" => self.refuse(Refusal::Method("POST"), None),
             "/withdraw" => self.refuse(Refusal::Method("GET, HEAD, POST"), None),
             p if p.starts_with("/signatories/") => {
@@ -105,8 +114,9 @@ impl Site {
         store: Store,
         secret: Secret,
         renderer: Renderer,
+        snapshots: Arc<Snapshots>,
     ) -> Site {
-        let privacy = renderer.privacy(&config.review_kinds).into();
+        let privacy = renderer.privacy(&config.review_kinds, &snapshots.key().public_key()).into();
         let withdraw = renderer.withdraw_form(None).into();
         let exports = Exports::new(&config.data_dir);
         if let Err(e) = exports.clear() {
@@ -126,6 +136,7 @@ impl Site {
             scan_failure_told: AtomicBool::new(false),
             privacy,
             withdraw,
+            snapshots,
         }
     }
 
@@ -157,19 +168,24 @@ impl Site {
         resp
     }
 
-    fn letter_view(&self) -> LetterView {
+    fn letter_view(&self) -> Result<LetterView, ScanError> {
         let counts = self.view.counts();
         let groups = Kind::ALL
             .into_iter()
             .filter(|k| counts.listed(*k) > 0)
-            .map(|k| (k, self.view.published(k, 0, self.renderer.group_limit())))
-            .collect();
-        LetterView { counts, phase: self.view.phase(), groups }
+            .map(|k| Ok((k, self.view.published(k, 0, self.renderer.group_limit())?)))
+            .collect::<Result<_, ScanError>>()?;
+        Ok(LetterView { counts, phase: self.view.phase(), groups })
     }
 
     fn letter_page(&self) -> Reply {
-        let page =
-            self.cache.letter(self.view.generation(), || self.renderer.letter_page(&self.letter_view()));
+        let built = self.cache.letter(self.view.generation(), || {
+            Ok::<_, ScanError>(self.renderer.letter_page(&self.letter_view()?))
+        });
+        let page = match built {
+            Ok(page) => page,
+            Err(e) => return self.scan_failed(&e),
+        };
         let Some(tail) = &page.tail else {
             return http::respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
         };
@@ -196,7 +212,10 @@ impl Site {
             return self.refuse(Refusal::NoSuchPage, None);
         }
         let size = self.renderer.page_size();
-        let names = self.view.published(kind, (page_no - 1) * size, size);
+        let names = match self.view.published(kind, (page_no - 1) * size, size) {
+            Ok(names) => names,
+            Err(e) => return self.scan_failed(&e),
+        };
         http::respond(
             StatusCode::OK,
             HTML,
@@ -281,6 +300,33 @@ impl Site {
                 HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
             );
         }
+        r
+    }
+
+    /// The current signed snapshot, streamed from its file, or its
+    /// signature; 304 when the client has that one. Both carry the same
+    /// `ETag` (the sequence number), so a mirror can tell that the two it
+    /// fetched belong together.
+    fn snapshot(&self, req: &Request<Incoming>, signature: bool) -> Reply {
+        let Some(signed) = self.snapshots.current() else {
+            return self.refuse(Refusal::SnapshotNotReady, None);
+        };
+        let etag = signed.etag();
+        // Checked each time, not cached: a new one can come at any moment.
+        let (content_type, cache) = if signature {
+            ("text/plain; charset=utf-8", "no-cache")
+        } else {
+            ("application/json", "no-cache")
+        };
+        if http::none_match(req.headers(), &etag) {
+            return http::not_modified(content_type, cache, &etag);
+        }
+        let mut r = if signature {
+            http::respond(StatusCode::OK, content_type, cache, signed.signature.clone())
+        } else {
+            http::respond_file(StatusCode::OK, content_type, cache, Arc::clone(&signed.file), signed.len)
+        };
+        http::set_header(&mut r, header::ETAG, &etag);
         r
     }
 

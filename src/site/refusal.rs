@@ -24,6 +24,8 @@ pub enum Refusal {
     /// Too many searches and exports wait already, or this one waited too
     /// long: the site is busy with them.
     Busy,
+    /// No snapshot has been signed yet (just after the first start).
+    SnapshotNotReady,
     /// The request's head is ambiguous.
     Request(RequestError),
     /// The form body could not be read.
@@ -120,6 +122,9 @@ impl Refusal {
                 Answer::new(S::SERVICE_UNAVAILABLE, ScanFailedHeading, ScanFailed).retry_after(60)
             }
             Refusal::Busy => Answer::new(S::SERVICE_UNAVAILABLE, BusyHeading, Busy).retry_after(10),
+            Refusal::SnapshotNotReady => {
+                Answer::new(S::SERVICE_UNAVAILABLE, SnapshotNotReadyHeading, SnapshotNotReady).retry_after(10)
+            }
             Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::Sign(r) => match r {
@@ -193,6 +198,8 @@ mod tests {
         );
         assert_eq!(Refusal::Method("POST").answer().allow, Some("POST"));
         assert_eq!(Refusal::ScanFailed.answer().status, StatusCode::SERVICE_UNAVAILABLE);
+        let not_yet = Refusal::SnapshotNotReady.answer();
+        assert_eq!((not_yet.status, not_yet.retry_after), (StatusCode::SERVICE_UNAVAILABLE, Some(10)));
         assert!(!SignRefusal::Used.shows_form() && SignRefusal::Paused.shows_form());
     }
 }

@@ -21,8 +21,8 @@ impl PublicView for FailingScans {
     fn counts(&self) -> Counts {
         Counts::default()
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         Err(ScanError::Unreadable("test".into()))
@@ -56,8 +56,8 @@ impl PublicView for Flaky {
     fn counts(&self) -> Counts {
         Counts { published: [0, 0, 2], listed: [0, 0, 2], pending: [0, 0, 0] }
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         let person = |name: &str| PublicSignatory {
@@ -79,6 +79,31 @@ impl PublicView for Flaky {
     }
 }
 
+/// A view whose pages of names cannot be read, as a store with a damaged
+/// record's: its counts say there are names.
+struct UnreadablePages;
+
+impl PublicView for UnreadablePages {
+    fn generation(&self) -> u64 {
+        1
+    }
+    fn phase(&self) -> Phase {
+        Phase::Open
+    }
+    fn counts(&self) -> Counts {
+        Counts { published: [0, 0, 2], listed: [0, 0, 2], pending: [0, 0, 0] }
+    }
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+    fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+    fn search(&self, _: &str, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Err(ScanError::Unreadable("test".into()))
+    }
+}
+
 /// A view whose searches take a while, as at a busy moment.
 struct SlowSearch;
 
@@ -92,8 +117,8 @@ impl PublicView for SlowSearch {
     fn counts(&self) -> Counts {
         Counts::default()
     }
-    fn published(&self, _: Kind, _: usize, _: usize) -> Vec<PublicSignatory> {
-        Vec::new()
+    fn published(&self, _: Kind, _: usize, _: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Ok(Vec::new())
     }
     fn each_published(&self, _: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         Ok(())
@@ -109,6 +134,7 @@ pub(super) struct Running {
     addr: std::net::SocketAddr,
     _stop: tokio::sync::watch::Sender<bool>,
     pub(super) store: Store,
+    snapshots: Arc<Snapshots>,
     _dir: tempfile::TempDir,
 }
 
@@ -117,6 +143,14 @@ pub(super) async fn start(view: Option<Arc<dyn PublicView>>) -> Running {
 }
 
 pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_connections: usize) -> Running {
+    start_with_options(view, max_connections, server::CONNECTION_MAX_AGE).await
+}
+
+pub(super) async fn start_with_options(
+    view: Option<Arc<dyn PublicView>>,
+    max_connections: usize,
+    max_age: std::time::Duration,
+) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let options = crate::store::Options { retention_days: 1, cache_bytes: 1 << 20, notice: |_| {} };
     let store = Store::open(&dir.path().join("store"), options).unwrap();
@@ -126,7 +160,10 @@ pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_conn
     config.page_rebuild_interval = std::time::Duration::ZERO;
     let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
     let view = view.unwrap_or_else(|| Arc::new(store.clone()));
-    let site = Site::new(config.clone(), view, store.clone(), Secret::fixed(3), renderer);
+    let key = crate::snapshot::SigningKey::load_or_create(dir.path()).unwrap();
+    let snapshots = Arc::new(Snapshots::open(dir.path(), key, renderer.letter().clone(), 7).unwrap());
+    let site =
+        Site::new(config.clone(), view, store.clone(), Secret::fixed(3), renderer, Arc::clone(&snapshots));
     let listener = Listener::bind(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()), false).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = ServerOptions {
@@ -136,10 +173,11 @@ pub(super) async fn start_with_slots(view: Option<Arc<dyn PublicView>>, max_conn
         write_stall: std::time::Duration::from_secs(5),
         circuits: None,
         headers: Headers::new(&crate::render::style_hash(), None),
+        max_age,
     };
     let (stop, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(server::serve(listener, Arc::new(site), options, rx));
-    Running { addr, _stop: stop, store, _dir: dir }
+    Running { addr, _stop: stop, store, snapshots, _dir: dir }
 }
 
 impl Running {
@@ -288,4 +326,91 @@ async fn a_flood_of_searches_is_told_the_site_is_busy_and_the_rest_are_answered(
     assert_eq!(site.request("GET", "/signatories?q=Ada", None).await.0, 200);
     // Pages that need no scan were never in the queue.
     assert_eq!(site.request("GET", "/", None).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_snapshot_is_a_503_until_the_first_is_signed_then_it_and_its_signature() {
+    let site = start(None).await;
+    for path in ["/snapshot.json", "/snapshot.json.minisig"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}");
+        assert!(body.contains("still being made"), "{body}");
+    }
+    let (snapshots, store) = (Arc::clone(&site.snapshots), site.store.clone());
+    let signed = tokio::task::spawn_blocking(move || snapshots.sign(&store, crate::store::Day::today()))
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, json) = site.request("GET", "/snapshot.json", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(json.len() as u64, signed.len);
+    assert!(json.contains("\"format\": \"undersign-snapshot-1\""));
+    let (status, sig) = site.request("GET", "/snapshot.json.minisig", None).await;
+    assert_eq!((status, sig.as_bytes()), (200, &signed.signature[..]));
+    assert_eq!(site.request("POST", "/snapshot.json", Some("")).await.0, 405);
+}
+
+#[tokio::test]
+async fn an_old_connection_is_closed_after_an_answer_never_in_the_middle_of_one() {
+    let site = start_with_options(None, 8, std::time::Duration::from_millis(300)).await;
+    let mut s = tokio::net::TcpStream::connect(site.addr).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answers = 0;
+    let closed = loop {
+        let asked = s.write_all(b"GET /privacy HTTP/1.1\r\nHost: test\r\n\r\n").await;
+        // Read one whole answer: its head, then its Content-Length of body.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 8192];
+        let complete = loop {
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .map(|v| v.trim().parse().unwrap())
+                    .unwrap();
+                if got.len() >= end + 4 + len {
+                    break Some(head);
+                }
+            }
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break None,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        };
+        let Some(head) = complete else {
+            assert!(
+                asked.is_err() || got.is_empty(),
+                "an answer was cut off: {:?}",
+                String::from_utf8_lossy(&got)
+            );
+            break false;
+        };
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        answers += 1;
+        if head.contains("connection: close") {
+            // And then the connection ends.
+            let mut rest = Vec::new();
+            s.read_to_end(&mut rest).await.unwrap();
+            assert!(rest.is_empty());
+            break true;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "never told to close");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(closed, "the connection ended without saying so");
+    assert!(answers > 1, "kept alive before its age");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn names_that_cannot_be_read_are_a_503_never_an_empty_page() {
+    let site = start(Some(Arc::new(UnreadablePages))).await;
+    for path in ["/", "/signatories/individual?page=1"] {
+        let (status, body) = site.request("GET", path, None).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(body.contains("Not available just now"), "{path}: {body}");
+    }
+    let (status, _) = site.request("GET", "/privacy", None).await;
+    assert_eq!(status, 200, "pages without names still serve");
 }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
 /// Why a signature or a withdrawal was not recorded.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,6 +52,48 @@ pub enum StoreError {
     NotEmpty,
     /// The backup does not hold what a backup must; says what.
     BadBackup(String),
+    /// The database file is damaged: the store is not served from it.
+    Damaged {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong with it.
+        damage: Damage,
+    },
+}
+
+/// What is wrong with a damaged database file (see `check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    /// Missing or empty, though the search index made after it is there.
+    Gone,
+    /// SQLite's check of the pages found these problems (its own words,
+    /// the first few).
+    Pages(Vec<String>),
+    /// Every page is whole, but this signature's record does not decode.
+    Record(u64),
+    /// Every page is whole, but rows are missing from a table or an index
+    /// (a page is old: a write was lost).
+    Counts {
+        /// What was counted.
+        what: &'static str,
+        /// How many rows there are.
+        rows: u64,
+        /// How many there must be.
+        expected: u64,
+    },
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Damage::Gone => f.write_str("it is missing or empty, though the store held signatures"),
+            Damage::Pages(problems) => write!(f, "damaged pages: {}", problems.join("; ")),
+            Damage::Record(id) => write!(f, "the record of signature {id} does not decode"),
+            Damage::Counts { what, rows, expected } => {
+                write!(f, "{rows} {what} where there must be {expected}: part of it was lost")
+            }
+        }
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -69,6 +112,7 @@ impl fmt::Display for StoreError {
                 f.write_str("the store already holds signatures: restore only into a new data dir")
             }
             StoreError::BadBackup(what) => write!(f, "backup: {what}"),
+            StoreError::Damaged { file, damage } => write!(f, "{} is damaged ({damage})", file.display()),
         }
     }
 }

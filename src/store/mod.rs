@@ -20,6 +20,7 @@
 //! Stores written by earlier versions (sled, layouts 1 and 2) are converted
 //! on first start, resumably (`upgrade`).
 
+mod check;
 mod error;
 mod legacy;
 mod order;
@@ -29,7 +30,7 @@ mod upgrade;
 mod view;
 mod writer;
 
-pub use error::{SignError, StoreError};
+pub use error::{Damage, SignError, StoreError};
 
 pub use crate::domain::record::{
     AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
@@ -276,12 +277,28 @@ fn lock(dir: &Path) -> Result<File, StoreError> {
 
 impl Store {
     /// Opens (or creates) the store under `dir` and starts its writer
-    /// thread. A store of an earlier version is converted first.
+    /// thread. A store of an earlier version is converted first; one that
+    /// was not stopped cleanly is checked first, and refused if damaged
+    /// (`check`).
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
         let lock = lock(dir)?;
         upgrade::from_sled_if_needed(dir, options)?;
-        let c = schema::open_writer(dir, options.cache_bytes)?;
+        check::present(dir)?;
+        if check::stopped_uncleanly(dir) {
+            (options.notice)("the store was not stopped cleanly: checking it before serving");
+            if let Some(d) = check::log_damage(dir)? {
+                (options.notice)(&format!(
+                    "the store's write-ahead log ({}-wal) is damaged at frame {}: the {} transactions written from there on are dropped, and the signatures acknowledged in them are lost; the rest is kept",
+                    dir.join(schema::FILE).display(),
+                    d.frame,
+                    d.transactions
+                ));
+            }
+            check::whole(dir)?;
+        }
+        let c =
+            schema::open_writer(dir, options.cache_bytes).map_err(|e| check::damaged_if_corrupt(dir, e))?;
         match schema::meta_int(&c, schema::meta::LAYOUT)? {
             None => schema::set_meta(&c, schema::meta::LAYOUT, schema::LAYOUT)?,
             Some(schema::LAYOUT) => {}
@@ -416,13 +433,23 @@ impl Store {
     }
 
     /// Published, listed signatories of a kind in page order.
-    pub fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        self.published_records(kind, skip, limit).iter().map(PublicSignatory::from).collect()
+    pub fn published(
+        &self,
+        kind: Kind,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<PublicSignatory>, StoreError> {
+        Ok(self.published_records(kind, skip, limit)?.iter().map(PublicSignatory::from).collect())
     }
 
     /// Whole records of a page of published signatures (the console).
-    pub fn published_records(&self, kind: Kind, skip: usize, limit: usize) -> Vec<Record> {
-        self.inner.read(|c| page(c, kind, skip as u64, limit)).unwrap_or_default()
+    pub fn published_records(
+        &self,
+        kind: Kind,
+        skip: usize,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
+        self.inner.read(|c| page(c, kind, skip as u64, limit))
     }
 
     /// Published, listed signatures whose folded name contains the folded
@@ -436,6 +463,24 @@ impl Store {
     pub fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), StoreError> {
         self.inner.read(|c| {
             schema::snapshot(c, || {
+                walk(c, i64::MIN, &mut |r| {
+                    visit(PublicSignatory::from(&r));
+                    true
+                })
+            })
+        })
+    }
+
+    /// The phase and counts, then every published, listed signatory as
+    /// [`Store::each_published`] gives them, all from one read transaction.
+    pub fn each_published_with_counts(
+        &self,
+        head: &mut dyn FnMut(Phase, Counts),
+        visit: &mut dyn FnMut(PublicSignatory),
+    ) -> Result<(), StoreError> {
+        self.inner.read(|c| {
+            schema::snapshot(c, || {
+                head(writer::read_phase(c)?, counts(c)?);
                 walk(c, i64::MIN, &mut |r| {
                     visit(PublicSignatory::from(&r));
                     true

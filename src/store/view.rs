@@ -18,12 +18,20 @@ impl PublicView for Store {
         Store::counts(self)
     }
 
-    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Vec<PublicSignatory> {
-        Store::published(self, kind, skip, limit)
+    fn published(&self, kind: Kind, skip: usize, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {
+        Store::published(self, kind, skip, limit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
 
     fn each_published(&self, visit: &mut dyn FnMut(PublicSignatory)) -> Result<(), ScanError> {
         Store::each_published(self, visit).map_err(|e| ScanError::Unreadable(e.to_string()))
+    }
+
+    fn each_published_with_counts(
+        &self,
+        head: &mut dyn FnMut(Phase, Counts),
+        visit: &mut dyn FnMut(PublicSignatory),
+    ) -> Result<(), ScanError> {
+        Store::each_published_with_counts(self, head, visit).map_err(|e| ScanError::Unreadable(e.to_string()))
     }
 
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {

@@ -768,29 +768,38 @@ impl Writer {
 }
 
 /// Whether writes are failing, so that the operator hears once when they
-/// start failing and once when they work again, not once per signature.
+/// start failing and once when they work again, not once per signature;
+/// on a disk all but full, where commits fail and succeed by turns, at
+/// most once a [`Health::QUIET`].
 #[derive(Default)]
 struct Health {
-    /// Groups that failed in a row.
-    failing: u64,
+    /// When the operator was last told that writes fail.
+    told: Option<std::time::Instant>,
+    /// Groups that failed since then, while the all-clear is still owed.
+    owed: Option<u64>,
 }
 
 impl Health {
+    const QUIET: std::time::Duration = std::time::Duration::from_secs(60);
+
     fn after_group(&mut self, failure: Option<&str>, notice: fn(&str)) {
-        match (failure, self.failing) {
-            (Some(why), 0) => {
-                notice(&format!(
-                    "the store cannot write ({why}): signing answers 503 until it can, \
-                     and resumes by itself"
-                ));
-                self.failing = 1;
+        match (failure, &mut self.owed) {
+            (Some(_), Some(failed)) => *failed += 1,
+            (Some(why), None) => {
+                if self.told.is_none_or(|t| t.elapsed() >= Health::QUIET) {
+                    notice(&format!(
+                        "the store cannot write ({why}): signing answers 503 until it can, \
+                         and resumes by itself"
+                    ));
+                    self.told = Some(std::time::Instant::now());
+                    self.owed = Some(1);
+                }
             }
-            (Some(_), _) => self.failing += 1,
-            (None, 0) => {}
-            (None, failed) => {
+            (None, Some(failed)) => {
                 notice(&format!("the store writes again, after {failed} failed attempts: signing resumed"));
-                self.failing = 0;
+                self.owed = None;
             }
+            (None, None) => {}
         }
     }
 }
@@ -870,5 +879,38 @@ impl Answer {
             Answer::Count(Err(StoreError::NotEmpty), tx) => drop(tx.send(Err(StoreError::NotEmpty))),
             Answer::Count(_, tx) => drop(tx.send(Err(StoreError::NotWritten))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Health;
+    use std::cell::RefCell;
+
+    thread_local! {
+        static TOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn note(m: &str) {
+        TOLD.with(|t| t.borrow_mut().push(m.to_string()));
+    }
+
+    #[test]
+    fn failing_writes_are_told_once_and_their_end_once_even_when_they_alternate() {
+        let mut health = Health::default();
+        health.after_group(None, note);
+        for _ in 0..3 {
+            health.after_group(Some("database or disk is full"), note);
+        }
+        health.after_group(None, note);
+        // A disk all but full: failures and successes by turns.
+        for _ in 0..10 {
+            health.after_group(Some("database or disk is full"), note);
+            health.after_group(None, note);
+        }
+        let told = TOLD.with(|t| t.borrow().clone());
+        assert_eq!(told.len(), 2, "{told:?}");
+        assert!(told[0].starts_with("the store cannot write (database or disk is full)"), "{}", told[0]);
+        assert_eq!(told[1], "the store writes again, after 3 failed attempts: signing resumed");
     }
 }

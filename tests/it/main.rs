@@ -21,4 +21,6 @@ mod privacy;
 mod proxy_protocol;
 mod signing;
 mod slow_clients;
+mod snapshot;
 mod tor_network;
+mod torn_writes;
