@@ -58,6 +58,10 @@ pub enum Error {
     Config(String),
     /// arti could not set up the client, the keystore or a service.
     Arti(String),
+    /// No directory in memory for arti's replay logs.
+    NoMemoryDir,
+    /// The directory in memory for arti's replay logs could not be made.
+    MemoryDir(PathBuf, io::Error),
     /// The console onion has no client keys, so nobody could reach it.
     NoClients(PathBuf),
 }
@@ -70,6 +74,11 @@ impl std::fmt::Display for Error {
             Error::ParseArtiConfig(p, e) => write!(f, "arti config {}: {e}", p.display()),
             Error::Config(e) => write!(f, "onion service configuration: {e}"),
             Error::Arti(e) => write!(f, "onion service: {e}"),
+            Error::NoMemoryDir => write!(
+                f,
+                "arti's replay logs would tell when visitors came, so undersign keeps them in memory, and found no directory in memory: neither XDG_RUNTIME_DIR nor /dev/shm is a directory; set XDG_RUNTIME_DIR to a tmpfs directory owned by this user, mode 0700"
+            ),
+            Error::MemoryDir(p, e) => write!(f, "cannot use {} for arti's replay logs: {e}", p.display()),
             Error::NoClients(dir) => write!(
                 f,
                 "the console onion (admin_onion) needs at least one client key: put a file NAME.auth holding `descriptor:x25519:<base32 public key>` in {} (see deploy/README.md)",
@@ -83,6 +92,18 @@ impl std::error::Error for Error {}
 
 fn arti(e: impl std::fmt::Display) -> Error {
     Error::Arti(e.to_string())
+}
+
+/// An arti error with its causes, which name the file or setting at fault.
+fn arti_chain(e: impl std::error::Error) -> Error {
+    let mut words = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        words.push_str(": ");
+        words.push_str(&c.to_string());
+        cause = c.source();
+    }
+    Error::Arti(words)
 }
 
 /// Where arti keeps its files, all under `DATA/onion`.
@@ -99,6 +120,10 @@ impl Dirs {
     }
     fn cache(&self) -> PathBuf {
         self.root.join("cache")
+    }
+    /// One onion's own state, as arti 0.47 lays it out.
+    fn service_state(&self, nickname: &str) -> PathBuf {
+        self.state().join("hss").join(nickname)
     }
     /// The console's authorised clients, one `NAME.auth` file each.
     fn admin_clients(&self) -> PathBuf {
@@ -122,6 +147,101 @@ fn private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(dir)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// The replay logs arti 0.47 writes for each onion: a short hash of every
+/// introduction request, and of every proof-of-work nonce. Kept on disk,
+/// their sizes and modification times would say how many visitors came and
+/// when, finer than a day; C tor keeps the same caches in memory only.
+const REPLAY_LOGS: [&str; 2] = ["iptreplay", "pow_nonces"];
+/// arti's record of an onion's introduction points (`ipts.json`). It is
+/// removed at each start, so arti picks new introduction points, with new
+/// keys, as C tor does: a request replayed to an old one cannot reach the
+/// service once its replay log is gone with the memory that held it.
+const INTRODUCTION_POINTS: &str = "ipts.json";
+
+/// The replay logs of both onions in a directory in memory, each pointed
+/// to by a symbolic link where arti looks for it. Removed when dropped, and
+/// at the next start after a crash.
+#[derive(Debug)]
+pub struct ReplayLogs {
+    dir: PathBuf,
+}
+
+impl ReplayLogs {
+    /// Under `memory` (a tmpfs directory), for the onions of `dirs`.
+    fn in_memory(memory: &Path, data_dir: &Path, dirs: &Dirs) -> Result<ReplayLogs, Error> {
+        use sha2::Digest;
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+        let owner = std::fs::metadata(data_dir).map_err(|e| Error::Dir(data_dir.to_path_buf(), e))?.uid();
+        // One name per data dir: a crashed run's logs are found and removed.
+        let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+        let which = sha2::Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+        let name = format!("undersign-{owner}-{}", hex16(&which));
+        let dir = memory.join(name);
+        let fail = |e| Error::MemoryDir(dir.clone(), e);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() && !m.file_type().is_symlink() && m.uid() == owner => {
+                std::fs::remove_dir_all(&dir).map_err(fail)?
+            }
+            Ok(_) => {
+                return Err(fail(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "it exists and is not this user's directory",
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(fail(e)),
+        }
+        std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(fail)?;
+        let logs = ReplayLogs { dir };
+        for nickname in [PUBLIC, CONSOLE] {
+            let state = dirs.service_state(nickname);
+            for dir in [state.parent().unwrap_or(&state), &state] {
+                private_dir(dir).map_err(|e| Error::Dir(dir.to_path_buf(), e))?;
+            }
+            remove_any(&state.join(INTRODUCTION_POINTS)).map_err(|e| Error::Dir(state.clone(), e))?;
+            for log in REPLAY_LOGS {
+                let target = logs.dir.join(nickname).join(log);
+                std::fs::DirBuilder::new()
+                    .mode(0o700)
+                    .recursive(true)
+                    .create(&target)
+                    .map_err(|e| Error::MemoryDir(target.clone(), e))?;
+                let link = state.join(log);
+                remove_any(&link).map_err(|e| Error::Dir(link.clone(), e))?;
+                std::os::unix::fs::symlink(&target, &link).map_err(|e| Error::Dir(link.clone(), e))?;
+            }
+        }
+        Ok(logs)
+    }
+}
+
+impl Drop for ReplayLogs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The directory in memory for the replay logs: `XDG_RUNTIME_DIR` (the
+/// user's own tmpfs under systemd), else `/dev/shm`.
+fn memory_dir() -> Result<PathBuf, Error> {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|d| d.is_absolute());
+    runtime.into_iter().chain([PathBuf::from("/dev/shm")]).find(|d| d.is_dir()).ok_or(Error::NoMemoryDir)
+}
+
+fn hex16(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Removes a file, a link or a directory tree, if there is one.
+fn remove_any(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// arti's client configuration: the testing file if one is given, with
@@ -216,6 +336,8 @@ pub struct Onions {
     pub console: Option<Service>,
     _client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
     bootstrap: tokio::task::JoinHandle<()>,
+    // Last: the logs go once arti, which writes them, has been dropped.
+    _replay_logs: ReplayLogs,
 }
 
 impl Drop for Onions {
@@ -290,19 +412,20 @@ impl Reachability {
 /// Must run inside the tokio runtime.
 pub fn launch(config: &Config) -> Result<Onions, Error> {
     let client_config = client_config(config)?;
+    let replay_logs = ReplayLogs::in_memory(&memory_dir()?, &config.data_dir, &Dirs::of(config))?;
     let client = TorClient::builder().config(client_config).create_unbootstrapped().map_err(arti)?;
     let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
     let start = |console: bool| -> Result<Service, Error> {
         let (running, requests) = client
             .launch_onion_service(service_config(config, console)?)
-            .map_err(arti)?
+            .map_err(arti_chain)?
             .ok_or_else(|| Error::Config("the service is disabled".into()))?;
         let address = running.onion_address().map(host).ok_or_else(|| arti("no identity key"))?;
         Ok(Service { address, running, acceptor: Some(OnionAcceptor::new(requests)) })
     };
     let public = if config.onion { Some(start(false)?) } else { None };
     let console = if config.admin_onion { Some(start(true)?) } else { None };
-    Ok(Onions { public, console, _client: client, bootstrap })
+    Ok(Onions { public, console, _client: client, bootstrap, _replay_logs: replay_logs })
 }
 
 /// The streams of one onion service, each tagged with its circuit's local
@@ -479,11 +602,71 @@ mod tests {
             assert!(public.take_acceptor().is_some() && public.take_acceptor().is_none());
             // No network: not reachable, and the bound is kept.
             assert!(!public.watch().reachable_within(Duration::from_millis(300)).await);
+            let replay = config.data_dir.join("onion/state/hss/undersign/iptreplay");
+            assert!(std::fs::read_link(&replay).unwrap().starts_with(memory_dir().unwrap()));
         });
         // arti leaves blocking threads that never end (see `main`).
         std::mem::forget(runtime);
         // The key stays (a restart across processes: tests/it/tor_network.rs).
         assert_eq!(addresses(&config).unwrap().0, printed);
+    }
+
+    #[test]
+    fn replay_logs_live_in_memory_and_introduction_points_are_new_each_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let memory = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let dirs = Dirs::of(&config);
+        dirs.create(&config.data_dir, false).unwrap();
+        // As an earlier run, or arti left alone, leaves them: on disk.
+        let state = dirs.service_state(PUBLIC);
+        std::fs::create_dir_all(state.join("iptreplay")).unwrap();
+        std::fs::write(state.join("iptreplay/aa.bin"), b"a visit").unwrap();
+        std::fs::write(state.join(INTRODUCTION_POINTS), b"{}").unwrap();
+
+        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
+        assert!(!state.join(INTRODUCTION_POINTS).exists());
+        for nickname in [PUBLIC, CONSOLE] {
+            for log in REPLAY_LOGS {
+                let link = dirs.service_state(nickname).join(log);
+                let target = std::fs::read_link(&link).unwrap();
+                assert!(target.starts_with(memory.path()), "{}", target.display());
+                assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o700);
+                assert_eq!(std::fs::read_dir(&link).unwrap().count(), 0, "{nickname}/{log} starts empty");
+            }
+        }
+        // What arti writes there is in memory, not under the data dir.
+        std::fs::write(state.join("iptreplay/bb.bin"), b"a visit").unwrap();
+        let in_memory = logs.dir.clone();
+        assert!(in_memory.join(PUBLIC).join("iptreplay/bb.bin").is_file());
+        drop(logs);
+        assert!(!in_memory.exists(), "removed when the onions stop");
+
+        // After a crash (nothing dropped), the next start finds and empties it.
+        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
+        std::fs::write(state.join("iptreplay/cc.bin"), b"a visit").unwrap();
+        std::mem::forget(logs);
+        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
+        assert_eq!(logs.dir, in_memory, "one name per data dir");
+        assert_eq!(std::fs::read_dir(state.join("iptreplay")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_memory_dir_that_is_not_ours_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let dirs = Dirs::of(&config);
+        dirs.create(&config.data_dir, false).unwrap();
+        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
+        let path = logs.dir.clone();
+        drop(logs);
+        // Someone else put a link where the logs would go.
+        std::os::unix::fs::symlink(dir.path(), &path).unwrap();
+        let err = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap_err();
+        assert!(matches!(err, Error::MemoryDir(..)), "{err}");
+        assert!(err.to_string().contains("not this user's directory"), "{err}");
     }
 
     #[test]

@@ -314,9 +314,19 @@ fn sign_through_an_in_process_arti_onion() {
     assert!(console_up, "the console over its own arti onion");
     eprintln!("arti console onion reachable {:.0} s after the letter", waited.elapsed().as_secs_f64());
 
+    // arti's replay logs, which would date each introduction, are in
+    // memory: links under the data dir, arti's writes behind them, and no
+    // log file left under the data dir; gone when the server stops.
+    let replay = std::fs::read_link(data.join("onion/state/hss/undersign/iptreplay")).unwrap();
+    assert!(!replay.starts_with(&dir), "{}", replay.display());
+    let logged: u64 = std::fs::read_dir(&replay).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    assert!(logged > 0, "arti wrote its replay log in memory");
+    assert_eq!(files_named(&data.join("onion"), ".bin"), Vec::<PathBuf>::new(), "no replay log on disk");
+
     // A restart keeps the keys, so the address.
     let first = net.server.take().unwrap();
     stop(first);
+    assert!(!replay.exists(), "the replay logs go when the server stops");
     net.server = Some(serve(2));
     wait("after a restart");
     let again = client.curl("reader2", &[&client.url("/signatories.json")]);
@@ -346,6 +356,26 @@ fn sign_through_an_in_process_arti_onion() {
             assert!(line.contains(&onion) || line.contains(&admin_onion), "run {run} printed {line:?}");
         }
     }
+}
+
+/// Files (not links, not what they point to) under `dir` whose names end
+/// with `suffix`.
+#[cfg(feature = "onion")]
+fn files_named(dir: &std::path::Path, suffix: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                dirs.push(entry.path());
+            } else if kind.is_file() && entry.file_name().to_string_lossy().ends_with(suffix) {
+                found.push(entry.path());
+            }
+        }
+    }
+    found
 }
 
 /// SIGTERM, then a bounded wait for the graceful exit.
