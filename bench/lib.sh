@@ -44,8 +44,9 @@ build_undersign() {
         echo "using $UNDERSIGN_BIN (UNDERSIGN_BIN set; no build)" >&2
         return
     fi
-    echo "building undersign (release)..." >&2
-    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin undersign
+    echo "building undersign (release${UNDERSIGN_FEATURES:+, features $UNDERSIGN_FEATURES})..." >&2
+    cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin undersign \
+        ${UNDERSIGN_FEATURES:+--features "$UNDERSIGN_FEATURES"}
 }
 
 build_loadgen() {

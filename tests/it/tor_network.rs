@@ -52,15 +52,27 @@ struct Client {
 
 impl Client {
     /// curl through the client tor; `circuit` picks the SOCKS username, so
-    /// tor isolates each on its own circuit. Bounded by --max-time.
+    /// tor isolates each on its own circuit. Bounded by --max-time. A try
+    /// that reached nothing (a circuit on a fresh test network can fail to
+    /// build) is made again, at most [`TRIES`] times in all.
     fn curl(&self, circuit: &str, args: &[&str]) -> String {
-        let out = Command::new("curl")
+        for _ in 1..TRIES {
+            let out = self.curl_once(circuit, args);
+            if out.status.success() || !out.stdout.is_empty() {
+                return String::from_utf8_lossy(&out.stdout).into_owned();
+            }
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
+        String::from_utf8_lossy(&self.curl_once(circuit, args).stdout).into_owned()
+    }
+
+    fn curl_once(&self, circuit: &str, args: &[&str]) -> Output {
+        Command::new("curl")
             .args(["-s", "--max-time", "60", "--socks5-hostname", &self.socks, "--proxy-user"])
             .arg(format!("{circuit}:x"))
             .args(args)
             .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+            .unwrap()
     }
 
     fn url(&self, path: &str) -> String {
@@ -77,7 +89,21 @@ impl Client {
 
     /// Signs with each name over ONE connection (curl reuses it across
     /// --next), so the circuit keeps its bucket; returns the HTTP statuses.
+    /// The series is made again, with new tokens, only if no request in it
+    /// reached the server (curl's 000 for each).
     fn sign_all(&self, circuit: &str, names: &[&str]) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for _ in 0..TRIES {
+            statuses = self.sign_all_once(circuit, names);
+            if statuses.iter().any(|s| *s != 0) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
+        statuses
+    }
+
+    fn sign_all_once(&self, circuit: &str, names: &[&str]) -> Vec<u16> {
         let tokens = self.tokens(circuit, names.len());
         assert_eq!(tokens.len(), names.len(), "one form per name");
         let proxy_user = format!("{circuit}:x");
@@ -108,10 +134,16 @@ impl Client {
                 .map(String::from),
             );
         }
-        let out = Command::new("curl").args(&args).output().unwrap();
+        Self::statuses(&Command::new("curl").args(&args).output().unwrap())
+    }
+
+    fn statuses(out: &Output) -> Vec<u16> {
         String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().parse().ok()).collect()
     }
 }
+
+/// Tries of one curl through the test network before its answer is taken.
+const TRIES: usize = 4;
 
 #[test]
 fn sign_through_an_onion_service_with_per_circuit_limits() {
