@@ -59,36 +59,40 @@ first_fetch() {
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-# The tor-daemon host: undersign on the Unix socket the hs tor forwards to.
+# Both hosts start at once, on the network just started: undersign on the
+# Unix socket the network's onion-service tor forwards to, and undersign
+# serve --onion (arti from cold: no directory cache, no guards).
 "$UNDERSIGN" serve --listen "unix:$net/http.sock" --proxy-protocol --data "$work/data-ctor" \
     --config "$work/config.toml" > "$work/ctor.out" 2>&1 &
 ctor_pid=$!
 STARTED_PIDS+=("$ctor_pid")
-ctor_first="$(first_fetch "$ctor_onion")"
-echo "tor daemon: first fetch ${ctor_first} s after undersign started (the service's tor was up since the network started)"
-
 "$UNDERSIGN" serve --onion --data "$work/data-arti" --config "$work/arti-config.toml" > "$work/arti.out" 2>&1 &
 arti_pid=$!
 STARTED_PIDS+=("$arti_pid")
-arti_first="$(first_fetch "$arti_onion")"
-echo "arti in-process: first fetch ${arti_first} s after undersign serve --onion started (arti bootstrapping and publishing from cold)"
+first_fetch "$ctor_onion" > "$work/ctor.first" &
+first_fetch "$arti_onion" > "$work/arti.first" &
+while [ ! -s "$work/ctor.first" ] || [ ! -s "$work/arti.first" ]; do sleep 1; done
+echo "first fetch after undersign started, both at once on a network up for seconds: tor daemon $(cat "$work/ctor.first") s (its tor up since the network started), arti in-process $(cat "$work/arti.first") s (from cold)"
 
-# fetch ONION: seconds for one GET / on a fresh circuit (a new SOCKS user).
+# fetch ONION: milliseconds for one GET / on a fresh circuit (a new SOCKS
+# user), rendezvous included.
 fetch() {
-    curl -sf --socks5-hostname "$socks" --proxy-user "bench$RANDOM$RANDOM:x" --max-time 60 \
-        -o /dev/null -w '%{time_total}\n' "http://$1/" || echo "failed"
+    local s
+    s="$(curl -sf --socks5-hostname "$socks" --proxy-user "bench$RANDOM$RANDOM:x" --max-time 60 \
+        -o /dev/null -w '%{time_total}' "http://$1/")" || { echo "failed"; return; }
+    awk -v s="$s" 'BEGIN { printf "%.0f\n", s * 1000 }'
 }
 ctor_times=() arti_times=()
 for i in $(seq 1 "$FETCHES"); do
     ctor_times+=("$(fetch "$ctor_onion")")
     arti_times+=("$(fetch "$arti_onion")")
 done
-echo "GET / over the tor daemon's onion (s): ${ctor_times[*]}"
-echo "GET / over the arti onion (s):         ${arti_times[*]}"
+echo "GET / on a new circuit over the tor daemon's onion (ms): ${ctor_times[*]}"
+echo "GET / on a new circuit over the arti onion (ms):         ${arti_times[*]}"
 ok() { printf '%s\n' "$@" | grep -v failed; }
 ctor_med="$(median $(ok "${ctor_times[@]}"))"
 arti_med="$(median $(ok "${arti_times[@]}"))"
-echo "median page fetch: tor daemon ${ctor_med} s, arti ${arti_med} s; arti / tor daemon: $(ratio "$arti_med" "$ctor_med")"
+echo "median page fetch: tor daemon ${ctor_med} ms, arti ${arti_med} ms; arti / tor daemon: $(ratio "$arti_med" "$ctor_med")"
 
 hs_pid="$(awk '$1 == "hs" { print $2 }' "$net/pids" | tail -1)"
 ctor_rss=$(( $(rss_kib "$ctor_pid") ))
