@@ -12,6 +12,7 @@
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
+//! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller, the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
@@ -68,6 +69,7 @@ pub mod letter;
 pub mod limits;
 pub mod memory;
 pub mod messages;
+pub mod mirror;
 pub mod proxy_protocol;
 pub mod render;
 pub mod site;
@@ -77,6 +79,6 @@ pub mod tokens;
 pub mod view;
 
 pub use app::{
-    export, import_backup, import_names, key_guide, list_pending, load_content, review, serve,
-    set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
+    export, export_static, import_backup, import_names, key_guide, list_pending, load_content, mirror,
+    review, serve, set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
 };
