@@ -159,7 +159,14 @@ impl Client {
                 else {
                     return Err(Refusal::Unreachable("the signature was answered with 304".into()));
                 };
-                if sig_etag == snapshot_etag {
+                // Ours are the number (`"N"`); another host's (a static
+                // one's) say nothing about which snapshot: the signature decides.
+                let numbered = |t: &str| {
+                    t.strip_prefix('"')
+                        .and_then(|t| t.strip_suffix('"'))
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                };
+                if sig_etag == snapshot_etag || !numbered(&sig_etag) || !numbered(&snapshot_etag) {
                     return Ok(Fetched::New { json: json.clone(), bytes });
                 }
             }

@@ -17,6 +17,7 @@ mod disk_full;
 mod durability;
 mod html_valid;
 mod letter_page;
+mod mirror;
 mod privacy;
 mod proxy_protocol;
 mod signing;
