@@ -353,16 +353,19 @@ pub fn export_static(
     from: Option<(PathBuf, String)>,
     sign_url: Option<String>,
 ) -> Result<crate::mirror::export::Exported, Error> {
+    if let Some((file, key)) = &from {
+        let key = snapshot::public_key(key).map_err(Error::Verify)?;
+        snapshot::verify(file, &key, Day::today(), None).map_err(Error::Verify)?;
+    }
     let work = tempfile_dir(out)?;
     let snapshot_file = match from {
-        Some((file, key)) => {
-            let key = snapshot::public_key(&key).map_err(Error::Verify)?;
-            snapshot::verify(&file, &key, Day::today(), None).map_err(Error::Verify)?;
-            file
-        }
+        Some((file, _)) => file,
         None => {
             let file = work.join("snapshot.json");
-            write_snapshot(config, &file)?;
+            if let Err(e) = write_snapshot(config, &file) {
+                let _ = std::fs::remove_dir_all(&work);
+                return Err(e);
+            }
             file
         }
     };

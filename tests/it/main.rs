@@ -23,5 +23,6 @@ mod proxy_protocol;
 mod signing;
 mod slow_clients;
 mod snapshot;
+mod static_export;
 mod tor_network;
 mod torn_writes;
