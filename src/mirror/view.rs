@@ -273,3 +273,64 @@ impl PublicView for SnapshotView {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str, kind: Kind) -> PublicSignatory {
+        PublicSignatory {
+            name: name.into(),
+            kind,
+            affiliation: None,
+            country: Some("Chile".into()),
+            verified: false,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_in_page_order_and_is_searched_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            person("Access Now", Kind::Organization),
+            person("Zoë Zed", Kind::Individual),
+            person("Ada Lovelace", Kind::Individual),
+            person("Émile Zola", Kind::Individual),
+        ];
+        let counts = Counts { published: [1, 0, 4], listed: [1, 0, 3], pending: [2, 0, 0] };
+        let doc = serde_json::json!({
+            "snapshot": { "format": "undersign-snapshot-1", "seq": 3 },
+            "letter": crate::letter::Content::embedded().letter,
+            "phase": Phase::Open,
+            "counts": OpenCounts::from(&counts),
+            "signatories": names,
+        });
+        let json = dir.path().join("s.json");
+        std::fs::write(&json, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let index = dir.path().join("index.sqlite");
+        let head = build(&json, &index).unwrap();
+        assert!(!dir.path().join("index.part").exists(), "built under a temporary name");
+        assert_eq!(head.letter.title, "Secure the Internet");
+        let view = SnapshotView::open(&index, 3).unwrap();
+        assert_eq!((view.generation(), view.phase(), view.counts()), (3, Phase::Open, counts));
+        let names_of = |v: Vec<PublicSignatory>| v.into_iter().map(|s| s.name).collect::<Vec<_>>();
+        assert_eq!(names_of(view.published(Kind::Individual, 1, 5).unwrap()), ["Ada Lovelace", "Émile Zola"]);
+        assert_eq!(names_of(view.published(Kind::Organization, 0, 5).unwrap()), ["Access Now"]);
+        let mut all = Vec::new();
+        view.each_published(&mut |s| all.push(s)).unwrap();
+        assert_eq!(all, names, "page order, grouped by kind, every field");
+        assert_eq!(
+            names_of(view.search("zo", 10).unwrap()),
+            ["Zoë Zed", "Émile Zola"],
+            "folded, in page order"
+        );
+        assert_eq!(names_of(view.search("z", 1).unwrap()), ["Zoë Zed"], "at most the limit");
+        let mut sorted = Vec::new();
+        view.each_alphabetical(&mut |s| sorted.push(s.name)).unwrap();
+        assert_eq!(sorted, ["Access Now", "Ada Lovelace", "Émile Zola", "Zoë Zed"], "accents aside");
+
+        std::fs::write(&json, b"{\"letter\": 1}").unwrap();
+        assert!(build(&json, &dir.path().join("bad.sqlite")).is_err());
+        assert!(!dir.path().join("bad.sqlite").exists() && !dir.path().join("bad.part").exists());
+    }
+}

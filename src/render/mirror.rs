@@ -276,3 +276,51 @@ impl super::Renderer {
         self.frame("Privacy", privacy_main(banner, key))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn banner() -> Banner {
+        Banner {
+            origin: "http://origin.example".into(),
+            sign_url: "http://origin.example/#sign".into(),
+            day: Day(20_788),
+            seq: 7,
+            expires: Day(20_795),
+            stale: false,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn the_banner_says_whose_copy_of_which_day_and_why_it_may_be_old() {
+        let fresh = banner().markup().into_string();
+        assert!(fresh.contains("This is a mirror of <a href=\"http://origin.example\">http://origin.example</a>, as of 2026-12-01 (snapshot 7)."));
+        assert!(fresh.contains("<a href=\"http://origin.example/#sign\">sign the letter there</a>"));
+        assert!(!fresh.contains("cannot confirm") && !fresh.contains("keeps showing"));
+        let stale = Banner {
+            stale: true,
+            status: Some("the origin could not be reached: refused".into()),
+            ..banner()
+        };
+        let stale = stale.markup().into_string();
+        assert!(stale.contains("This copy's snapshot expired on 2026-12-08: this mirror cannot confirm that the list is current."));
+        assert!(stale.contains("The mirror keeps showing its last verified snapshot because the origin could not be reached: refused."));
+    }
+
+    #[test]
+    fn a_mirrors_letter_page_has_the_banner_and_no_form() {
+        let r = super::super::Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 2, 3)
+            .mirrored(Banner { stale: true, ..banner() });
+        let page = r.letter_page(&LetterView::default());
+        assert!(page.contains("cannot confirm that the list is current"));
+        assert!(!page.contains(super::super::TOKEN_MARK) && !page.contains("method=\"post\""));
+        assert!(page.contains("This mirror takes no signatures."));
+        assert!(page.contains("href=\"http://origin.example/withdraw\""), "withdrawal happens at the origin");
+        for other in [r.kind_page(Kind::Individual, 0, 1, &[]), r.search_page("", None), r.error("No", "no")]
+        {
+            assert!(other.contains("This is a mirror of"));
+        }
+    }
+}

@@ -194,11 +194,15 @@ fn a_mirror_serves_what_the_origin_publishes_and_nothing_that_writes() {
     assert!(out.lines().all(|l| !l.contains("GET") && !l.contains("signatories?")), "{out}");
 }
 
+/// The snapshot, its signature, its number, and whether a matching
+/// If-None-Match gets a 304.
+type Serving = (Vec<u8>, Vec<u8>, u64, bool);
+
 /// A fake origin: serves the snapshot and signature it is given, with the
 /// snapshot's number as ETag and a 304 to a matching If-None-Match.
 struct FakeOrigin {
     addr: SocketAddr,
-    serving: Arc<Mutex<(Vec<u8>, Vec<u8>, u64, bool)>>,
+    serving: Arc<Mutex<Serving>>,
 }
 
 impl FakeOrigin {
