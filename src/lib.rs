@@ -4,8 +4,9 @@
 //!
 //! # Module map
 //!
-//! Each layer imports only the ones below it; the two routers never import
-//! each other.
+//! Each layer imports only the ones below it; the site and the console never
+//! import each other, and the mirror's router reuses only the site's
+//! refusals (the site knows nothing of mirrors).
 //!
 //! | layer | module | owns |
 //! |---|---|---|
@@ -45,6 +46,13 @@
 //!                       ETag its sequence number; 304 to a matching If-None-Match
 //! http::Headers         the security headers, on every response
 //! ```
+//!
+//! A mirror (`undersign mirror`) serves the same GET routes through the same
+//! server with [`mirror::Mirror`] as its router: pages rendered from the
+//! adopted snapshot's index ([`mirror::view::SnapshotView`]) when it was
+//! adopted, the exports and the snapshot sent from their files; a task
+//! ([`mirror::keep_current`]) polls the origin, and [`mirror::trust`] judges
+//! what it brings.
 //!
 //! The console runs in the same process on its own listener with its own
 //! router ([`console::Console`]: sign-in, session cookie, CSRF check) and
