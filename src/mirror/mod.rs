@@ -419,9 +419,16 @@ impl Mirror {
             Err(refusal) => return self.set_status(Some(refusal)),
         };
         let mirror = Arc::clone(self);
-        let done = tokio::task::spawn_blocking(move || mirror.consider(&json))
-            .await
-            .unwrap_or_else(|_| Err(Refusal::Malformed("the check stopped part way".into())));
+        let serving = current.is_some();
+        let done = tokio::task::spawn_blocking(move || {
+            let done = mirror.consider(&json, serving);
+            // Whatever was not adopted (renamed away) only takes room.
+            let _ = std::fs::remove_file(snapshot::signature_path(&json));
+            let _ = std::fs::remove_file(&json);
+            done
+        })
+        .await
+        .unwrap_or_else(|_| Err(Refusal::Malformed("the check stopped part way".into())));
         match done {
             Ok(None) => self.set_status(None),
             Ok(Some(adopted)) => {
@@ -441,12 +448,19 @@ impl Mirror {
     }
 
     /// Verifies and judges the fetched snapshot; adopts a newer one
-    /// (`Some`), or finds it unchanged (`None`). Blocks: a scan of the file.
-    fn consider(&self, json: &Path) -> Result<Option<Arc<Current>>, Refusal> {
+    /// (`Some`), or finds it unchanged (`None`); the trusted one again is
+    /// adopted when `serving` is false (its files were lost). Blocks: a
+    /// scan of the file.
+    fn consider(&self, json: &Path, serving: bool) -> Result<Option<Arc<Current>>, Refusal> {
         let trusted = trust::load(&self.dir).map_err(|e| Refusal::Malformed(e.to_string()))?;
         let verified = snapshot::verify(json, &self.key, Day::today(), trusted.as_ref().map(|t| t.letter));
         match trust::judge(verified, trusted.as_ref(), &self.key_id) {
-            Ok(Judgement::Unchanged) => Ok(None),
+            Ok(Judgement::Unchanged) if serving => Ok(None),
+            Ok(Judgement::Unchanged) => {
+                let comment = trusted_comment(json)
+                    .ok_or_else(|| Refusal::Malformed("its signature does not read".into()))?;
+                self.adopt(json, comment).map(Some)
+            }
             Ok(Judgement::Adopt(comment)) => self.adopt(json, comment).map(Some),
             Err(Refusal::Equivocation { seq, .. }) => {
                 Err(Refusal::Equivocation { seq, evidence: self.keep_evidence(seq, json) })
@@ -550,6 +564,13 @@ fn open_file(path: &Path) -> io::Result<(Arc<File>, u64)> {
     let f = File::open(path)?;
     let len = f.metadata()?.len();
     Ok((Arc::new(f), len))
+}
+
+/// The signed comment of the snapshot `json`, already verified.
+fn trusted_comment(json: &Path) -> Option<Comment> {
+    let mut text = String::new();
+    File::open(snapshot::signature_path(json)).ok()?.take(16 * 1024).read_to_string(&mut text).ok()?;
+    minisign::SignatureBox::from_string(&text).ok()?.trusted_comment().ok()?.parse().ok()
 }
 
 /// Opens the adopted snapshot in `dir`.

@@ -421,6 +421,16 @@ fn a_mirror_refuses_each_bad_snapshot_and_keeps_the_last_good_one() {
     fake.serve(&three);
     let page = mirror.page_when("the next snapshot", |p| p.contains(&format!("(snapshot {})", three.seq)));
     assert!(!page.contains("The mirror keeps showing"), "{}", banner(&page));
+
+    // Its files lost, the trusted snapshot is fetched and served again.
+    let mut mirror = mirror;
+    mirror.server.stop();
+    std::fs::remove_dir_all(mirror.data.join("mirror/snapshots")).unwrap();
+    mirror.server = spawn(&mirror.args, &mirror.data, &mirror.config);
+    assert!(mirror.server.output().contains("no snapshot yet"), "{}", mirror.server.output());
+    let page =
+        mirror.page_when("the trusted snapshot again", |p| p.contains(&format!("(snapshot {})", three.seq)));
+    assert!(page.contains(">Carol Third<"));
 }
 
 #[test]
