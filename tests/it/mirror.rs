@@ -459,3 +459,28 @@ impl MinusDays for Day {
         Day(self.0 - n)
     }
 }
+
+#[test]
+fn mirror_pages_are_valid_html() {
+    let Some(jar) = crate::common::vnu::require_vnu() else { return };
+    let origin = Signer::new(None);
+    let fake = FakeOrigin::start();
+    fake.serve(&origin.sign(&["Alice First", "Bob Second"], Day::today()));
+    let mirror = Mirror::start(&fake.url(), &origin.key(), &[]);
+    mirror.page_when("the snapshot", |p| p.contains(">Bob Second<"));
+    // A refusal on the status line too.
+    fake.serve_whole(&Signer::new(None).sign(&["Mallory"], Day::today()));
+    mirror.page_when("the refusal", |p| p.contains("not by the mirrored key"));
+    let mut pages = Vec::new();
+    for (name, path, status) in [
+        ("mirror-letter", "/", 200),
+        ("mirror-privacy", "/privacy", 200),
+        ("mirror-search", "/signatories?q=alice", 200),
+        ("mirror-search-empty", "/signatories", 200),
+        ("mirror-list", "/signatories/individual?page=1", 200),
+        ("mirror-not-found", "/sign", 404),
+    ] {
+        pages.push((name, status, mirror.server.get(path)));
+    }
+    crate::common::vnu::assert_valid(&jar, "mirror", &pages);
+}
