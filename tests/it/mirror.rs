@@ -484,3 +484,41 @@ fn mirror_pages_are_valid_html() {
     }
     crate::common::vnu::assert_valid(&jar, "mirror", &pages);
 }
+
+#[test]
+fn a_mirror_whose_own_snapshot_expired_says_it_cannot_confirm_the_list() {
+    use sha2::Digest as _;
+    // The origin's snapshot 1 as the mirror adopted it, and the same
+    // number, same names, signed long ago: what the mirror holds once its
+    // copy has grown old and the origin stopped signing (the days are
+    // made to have passed by putting the old one in its place).
+    let origin = Signer::new(None);
+    let fresh = origin.sign(&["Alice First"], Day::today());
+    let twin = Signer::new(Some(&origin));
+    let old = twin.sign(&["Alice First"], Day::today().minus_days(10));
+    assert_eq!((fresh.seq, old.seq), (1, 1));
+    let fake = FakeOrigin::start();
+    fake.serve(&fresh);
+    let mut mirror = Mirror::start(&fake.url(), &origin.key(), &[]);
+    let page = mirror.page_when("the snapshot", |p| p.contains(">Alice First<"));
+    assert!(!page.contains("cannot confirm"), "{}", banner(&page));
+    mirror.server.stop();
+    let dir = mirror.data.join("mirror/snapshots/1");
+    std::fs::write(dir.join("snapshot.json"), &old.json).unwrap();
+    std::fs::write(dir.join("snapshot.json.minisig"), &old.sig).unwrap();
+    let trust = std::fs::read_to_string(mirror.data.join("mirror/trust")).unwrap();
+    let sha = |b: &[u8]| sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let trust = trust.replace(&sha(&fresh.json), &sha(&old.json));
+    std::fs::write(mirror.data.join("mirror/trust"), trust).unwrap();
+
+    // The origin, frozen, still serves its old snapshot.
+    fake.serve_whole(&old);
+    mirror.server = spawn(&mirror.args, &mirror.data, &mirror.config);
+    let page = mirror.page_when("the expiry", |p| p.contains("cannot confirm that the list is current"));
+    assert!(page.contains(">Alice First<"), "it still shows the list");
+    for path in ["/privacy", "/signatories/individual?page=1", "/signatories?q=alice"] {
+        let r = mirror.server.get(path);
+        assert!(r.body.contains("cannot confirm that the list is current"), "{path}: {}", banner(&r.body));
+    }
+    mirror.page_when("the refusal of the expired one", |p| p.contains("expired on"));
+}
