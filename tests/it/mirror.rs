@@ -4,7 +4,10 @@
 //! fake origin serving chosen bytes, it refuses a tampered snapshot, one of
 //! another key, a replayed older one, an equivocating one, an expired one
 //! and one over its size bound, each time keeping the last good list and
-//! saying why on the page and once on stderr; its trust survives a restart.
+//! saying why on the page and once on stderr; its trust survives a restart,
+//! and a mirror that lost its files serves the trusted snapshot again. A
+//! mirror whose own snapshot expired says on every page that it cannot
+//! confirm the list; mirror pages pass the Nu HTML checker.
 
 use crate::common::console::signed_in;
 use crate::common::{self, Response, Server};
