@@ -16,7 +16,11 @@
 #   - the mirror's resident memory (VmRSS, VmHWM) once it serves the
 #     snapshot, and after the throughput rounds;
 #   - GET / throughput, wrk against the origin and the mirror, alternated,
-#     ROUNDS each; medians and the ratio mirror/origin.
+#     ROUNDS each; medians and the ratio mirror/origin;
+#   - a search that matches nothing (the mirror walks its whole index; the
+#     origin asks its trigram index), 5 times each, alternated: medians;
+#   - `undersign export-static` from the mirror's snapshot file: wall time,
+#     peak RSS, files and bytes written.
 source "$(dirname "$0")/lib.sh"
 
 COUNT="${COUNT:-100000}"
@@ -93,5 +97,20 @@ rss_after="$(status "$MIRROR_PID" VmRSS)" hwm_after="$(status "$MIRROR_PID" VmHW
 names="$(curl -s "http://$MIRROR/snapshot.json.minisig" >/dev/null; curl -s "http://$MIRROR/" | grep -o '<strong>[0-9]* signatures' | tr -dc 0-9)"
 echo "mirror memory serving $names signatures: VmRSS ${rss_adopted} KiB (VmHWM ${hwm_adopted} KiB) once adopted; VmRSS ${rss_after} KiB (VmHWM ${hwm_after} KiB) after the rounds; origin VmHWM $(status "$ORIGIN_PID" VmHWM) KiB"
 echo "median GET /: origin $(median "${origin_rps[@]}")/s, mirror $(median "${mirror_rps[@]}")/s, mirror/origin $(ratio "$(median "${mirror_rps[@]}")" "$(median "${origin_rps[@]}")")"
+
+search_o=() search_m=()
+for _ in 1 2 3 4 5; do
+    search_o+=("$(curl -s -o /dev/null -w '%{time_total}' "http://$ORIGIN/signatories?q=zzzqqq" | awk '{printf "%.1f", $1 * 1000}')")
+    search_m+=("$(curl -s -o /dev/null -w '%{time_total}' "http://$MIRROR/signatories?q=zzzqqq" | awk '{printf "%.1f", $1 * 1000}')")
+done
+echo "median search matching nothing: origin $(median "${search_o[@]}") ms, mirror $(median "${search_m[@]}") ms"
+
+curl -s -o "$work/snapshot.json" "http://$MIRROR/snapshot.json"
+curl -s -o "$work/snapshot.json.minisig" "http://$MIRROR/snapshot.json.minisig"
+t0="$(date +%s.%N)"
+/usr/bin/time -v -o "$work/time.log" "$UNDERSIGN" export-static "$work/site" --snapshot "$work/snapshot.json" \
+    --key "$key" --origin "http://$ORIGIN" --config "$work/config.toml" 2>"$work/export.err"
+export_ms="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", (b - a) * 1000}')"
+echo "export-static from the snapshot: ${export_ms} ms, peak RSS $(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.log") KiB; $(ls "$work/site" | wc -l) files, $(du -sb "$work/site" | cut -f1) bytes; $(cat "$work/export.err")"
 stop_pid "$MIRROR_PID"
 stop_pid "$ORIGIN_PID"

@@ -388,6 +388,12 @@ impl Mirror {
     /// it on every page, or clears it.
     fn set_status(&self, refusal: Option<Refusal>) {
         let mut status = lock(&self.status);
+        // Proof of two lists under one number stays said, even when the
+        // origin shows this mirror the trusted one again, until a newer
+        // snapshot is adopted.
+        if refusal.is_none() && matches!(*status, Some(Refusal::Equivocation { .. })) {
+            return;
+        }
         let same = match (&*status, &refusal) {
             (Some(a), Some(b)) => a.to_string() == b.to_string(),
             (None, None) => true,

@@ -406,6 +406,10 @@ fn a_mirror_refuses_each_bad_snapshot_and_keeps_the_last_good_one() {
         assert!(evidence.join(file).exists(), "{file} kept as evidence");
     }
     assert_eq!(std::fs::read(evidence.join("offered.json")).unwrap(), equivocating.json);
+    // Shown the trusted one again (a 304), the mirror still says it.
+    fake.serve(&two);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(mirror.server.get("/").body.contains("(equivocation)"), "the proof stays said");
 
     // Said once each on stderr, not once per poll.
     std::thread::sleep(Duration::from_millis(2500));
