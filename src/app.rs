@@ -78,6 +78,10 @@ pub enum Error {
     Snapshot(SnapshotError),
     /// A snapshot did not verify.
     Verify(VerifyError),
+    /// A mirror could not start.
+    Mirror(crate::mirror::MirrorError),
+    /// A static export could not be written.
+    StaticExport(crate::mirror::export::ExportError),
 }
 
 impl std::fmt::Display for Error {
@@ -128,6 +132,8 @@ impl std::fmt::Display for Error {
             Error::SnapshotKey(e) => write!(f, "{e}"),
             Error::Snapshot(e) => write!(f, "{e}"),
             Error::Verify(e) => write!(f, "{e}"),
+            Error::Mirror(e) => write!(f, "{e}"),
+            Error::StaticExport(e) => write!(f, "{e}"),
         }
     }
 }
@@ -452,6 +458,105 @@ pub fn onion_addresses(config: &Config) -> Result<(String, Option<String>), Erro
         let _ = config;
         Err(Error::OnionNotBuilt)
     }
+}
+
+/// `undersign mirror`: serves the public pages, read only, from the newest
+/// snapshot of `options.origin` that verifies with its key, polling it,
+/// until SIGTERM or SIGINT.
+pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(), Error> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::DataDir(config.data_dir.clone(), e))?;
+    restrict_permissions(&config.data_dir);
+    let prepared = crate::mirror::prepare(&config, options).map_err(Error::Mirror)?;
+    let listener = Listener::bind(&config.listen, config.proxy_protocol)
+        .await
+        .map_err(|source| Error::Listen { addr: config.listen.clone(), console: false, source })?;
+    let stop = shutdown_signals().map_err(Error::Start)?;
+    let circuits = config.proxy_protocol.then(|| {
+        CircuitLimits::new(
+            config.circuit_max_connections,
+            config.circuit_sign_burst,
+            config.circuit_sign_per_minute,
+        )
+    });
+    let options = ServerOptions {
+        max_connections: connections_within_file_limit(config.max_connections, 1),
+        header_read_timeout: config.header_read_timeout,
+        min_rate: MinRate::of(&config),
+        write_stall: config.write_stall,
+        circuits,
+        headers: Headers::new(&crate::render::style_hash(), config.onion_location.clone()),
+        max_age: server::CONNECTION_MAX_AGE,
+    };
+    println!(
+        "undersign: serving a mirror on {}{} of {}, {}, data in {}",
+        listener.describe(),
+        if config.proxy_protocol { " (PROXY protocol)" } else { "" },
+        prepared.origin(),
+        match prepared.serving() {
+            Some(seq) => format!("snapshot {seq} kept from before"),
+            None => "no snapshot yet".into(),
+        },
+        config.data_dir.display()
+    );
+    let router = Arc::clone(&prepared.mirror);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stop.await;
+        let _ = stop_tx.send(true);
+    });
+    let polling = tokio::spawn(crate::mirror::keep_current(prepared, stop_rx.clone()));
+    server::serve(listener, router, options, stop_rx).await;
+    let _ = polling.await;
+    Ok(())
+}
+
+/// `undersign export-static DIR`: the letter, its lists, an alphabetical
+/// index, the exports and a signed snapshot as plain files in `out`, from
+/// the store (signing a new snapshot, server stopped) or from a snapshot
+/// file verified with `key`.
+pub fn export_static(
+    config: &Config,
+    out: &std::path::Path,
+    from: Option<(PathBuf, String)>,
+    sign_url: Option<String>,
+) -> Result<crate::mirror::export::Exported, Error> {
+    if let Some((file, key)) = &from {
+        let key = snapshot::public_key(key).map_err(Error::Verify)?;
+        snapshot::verify(file, &key, Day::today(), None).map_err(Error::Verify)?;
+    }
+    let work = tempfile_dir(out)?;
+    let snapshot_file = match from {
+        Some((file, _)) => file,
+        None => {
+            let file = work.join("snapshot.json");
+            if let Err(e) = write_snapshot(config, &file) {
+                let _ = std::fs::remove_dir_all(&work);
+                return Err(e);
+            }
+            file
+        }
+    };
+    let exported = crate::mirror::export::write(
+        &snapshot_file,
+        &work,
+        out,
+        sign_url.as_deref(),
+        config.page_group_limit,
+        config.list_page_size,
+    )
+    .map_err(Error::StaticExport);
+    let _ = std::fs::remove_dir_all(&work);
+    exported
+}
+
+/// A fresh working directory beside `out` (on the same disk).
+fn tempfile_dir(out: &std::path::Path) -> Result<PathBuf, Error> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = format!(".undersign-export-{}", std::process::id());
+    let dir = parent.join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::DataDir(dir.clone(), e))?;
+    Ok(dir)
 }
 
 /// Installs the SIGTERM and SIGINT handlers now (before the start-up line,

@@ -4,14 +4,16 @@
 //!
 //! # Module map
 //!
-//! Each layer imports only the ones below it; the two routers never import
-//! each other.
+//! Each layer imports only the ones below it; the site and the console never
+//! import each other, and the mirror's router reuses only the site's
+//! refusals (the site knows nothing of mirrors).
 //!
 //! | layer | module | owns |
 //! |---|---|---|
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
+//! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller, the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
@@ -46,6 +48,13 @@
 //! http::Headers         the security headers, on every response
 //! ```
 //!
+//! A mirror (`undersign mirror`) serves the same GET routes through the same
+//! server with [`mirror::Mirror`] as its router: pages rendered from the
+//! adopted snapshot's index ([`mirror::view::SnapshotView`]) when it was
+//! adopted, the exports and the snapshot sent from their files; a task
+//! ([`mirror::keep_current`]) polls the origin, and [`mirror::trust`] judges
+//! what it brings.
+//!
 //! The console runs in the same process on its own listener with its own
 //! router ([`console::Console`]: sign-in, session cookie, CSRF check) and
 //! sends every action to `store::Store::moderate`, which goes through the
@@ -69,6 +78,7 @@ pub mod letter;
 pub mod limits;
 pub mod memory;
 pub mod messages;
+pub mod mirror;
 #[cfg(feature = "onion")]
 pub mod onion;
 pub mod proxy_protocol;
@@ -80,6 +90,6 @@ pub mod tokens;
 pub mod view;
 
 pub use app::{
-    export, import_backup, import_names, key_guide, list_pending, load_content, onion_addresses, review,
-    serve, set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
+    export, export_static, import_backup, import_names, key_guide, list_pending, load_content, mirror,
+    onion_addresses, review, serve, set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
 };

@@ -92,6 +92,43 @@ enum Command {
         #[arg(long, value_parser = parse_digest)]
         letter: Option<Digest>,
     },
+    /// Serve a read-only mirror of another undersign site, from its newest
+    /// snapshot that verifies with KEY (polled every --interval seconds).
+    Mirror {
+        /// The origin (or another mirror): http://HOST[:PORT][/PATH].
+        #[arg(long)]
+        origin: String,
+        /// The origin's public key, as `undersign key` prints it, or a file holding it.
+        #[arg(long)]
+        key: String,
+        /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
+        #[arg(long)]
+        listen: Option<ListenAddr>,
+        /// Seconds between polls of the origin (give or take a tenth).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        interval: u64,
+        /// A larger snapshot is refused, unread past this many bytes.
+        #[arg(long, default_value_t = undersign::mirror::DEFAULT_MAX_BYTES)]
+        max_snapshot_bytes: u64,
+        /// Expect tor's PROXY v1 line on every connection.
+        #[arg(long)]
+        proxy_protocol: bool,
+    },
+    /// Write the letter, its lists, an A-to-Z index, the exports and a signed
+    /// snapshot into DIR as plain files for a static host: from the data dir
+    /// (signing a new snapshot; server stopped), or from a snapshot FILE.
+    ExportStatic {
+        dir: PathBuf,
+        /// Export this snapshot (FILE, with FILE.minisig beside it) instead of the data dir.
+        #[arg(long, value_name = "FILE", requires = "key")]
+        snapshot: Option<PathBuf>,
+        /// The public key the snapshot must verify with.
+        #[arg(long)]
+        key: Option<String>,
+        /// Where to sign: the origin's address, linked from every page.
+        #[arg(long)]
+        origin: Option<String>,
+    },
     /// Moderation console settings.
     Admin {
         #[command(subcommand)]
@@ -164,6 +201,40 @@ fn main() -> ExitCode {
                 println!("{console}");
             }
         }),
+        Command::Mirror { origin, key, listen, interval, max_snapshot_bytes, proxy_protocol } => {
+            let origin = match origin.parse() {
+                Ok(o) => o,
+                Err(e) => return fail(e),
+            };
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            config.proxy_protocol |= proxy_protocol;
+            let options = undersign::mirror::Options {
+                origin,
+                key,
+                interval: std::time::Duration::from_secs(interval),
+                max_bytes: max_snapshot_bytes,
+            };
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => return fail(Error::Start(e)),
+            };
+            runtime.block_on(undersign::mirror(config, options))
+        }
+        Command::ExportStatic { dir, snapshot, key, origin } => {
+            let from = snapshot.zip(key);
+            undersign::export_static(&config, &dir, from, origin).map(|e| {
+                eprintln!(
+                    "wrote snapshot {} of {} into {}: {} pages, {} names",
+                    e.comment.seq,
+                    e.comment.day,
+                    dir.display(),
+                    e.pages,
+                    e.names
+                )
+            })
+        }
         Command::Pending => undersign::list_pending(&config).map(|records| {
             for r in &records {
                 println!(

@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod export;
+pub mod mirror;
 
 use crate::domain::{Counts, Field, Kind, Phase, PublicSignatory, Status};
 use crate::letter::Letter;
@@ -60,6 +61,9 @@ pub struct Renderer {
     words: Catalogue,
     group_limit: usize,
     page_size: usize,
+    /// Set on a mirror: every page carries it, and no page has a form
+    /// that writes.
+    mirror: Option<mirror::Banner>,
 }
 
 /// What the letter page shows besides the letter: the counts, the phase,
@@ -117,7 +121,12 @@ impl Renderer {
     /// Pages for `letter`: `group_limit` names per group on the letter
     /// page, `page_size` per list page and search.
     pub fn new(letter: Letter, words: Catalogue, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer { letter, words, group_limit, page_size }
+        Renderer { letter, words, group_limit, page_size, mirror: None }
+    }
+
+    /// The same pages as a mirror's, under `banner`.
+    pub fn mirrored(self, banner: mirror::Banner) -> Renderer {
+        Renderer { mirror: Some(banner), ..self }
     }
 
     /// The letter's content.
@@ -147,7 +156,10 @@ impl Renderer {
 
     fn header(&self) -> Markup {
         html! {
-            header { p.site { a href="/" { (self.letter.title) } } }
+            header {
+                p.site { a href="/" { (self.letter.title) } }
+                @if let Some(banner) = &self.mirror { (banner.markup()) }
+            }
         }
     }
 
@@ -157,7 +169,10 @@ impl Renderer {
                 nav aria-label="Site" {
                     a href="/" { "The letter" } " · "
                     a href="/signatories" { "Search signatories" } " · "
-                    a href="/withdraw" { "Withdraw a signature" } " · "
+                    @match &self.mirror {
+                        None => { a href="/withdraw" { "Withdraw a signature" } " · " }
+                        Some(m) => { a href=(format!("{}/withdraw", m.origin)) { "Withdraw a signature (at the origin)" } " · " }
+                    }
                     a href="/privacy" { "Privacy" } " · "
                     "Open data: " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
@@ -263,6 +278,11 @@ impl Renderer {
             }
             section #sign {
                 @match view.phase {
+                    Phase::Open if self.mirror.is_some() => {
+                        h2 { "Sign the letter" }
+                        (self.counts_line(counts))
+                        @if let Some(m) = &self.mirror { (m.sign_elsewhere()) }
+                    }
                     Phase::Open => {
                         h2 { "Sign the letter" }
                         (self.counts_line(counts))

@@ -161,7 +161,7 @@ impl SigningKey {
 }
 
 /// A key id (8 bytes, little-endian) as minisign prints it.
-pub(super) fn key_id(keynum: &[u8]) -> String {
+pub fn key_id(keynum: &[u8]) -> String {
     let mut bytes = [0u8; 8];
     for (b, k) in bytes.iter_mut().zip(keynum) {
         *b = *k;

@@ -32,7 +32,7 @@ mod verify;
 
 pub use comment::{Comment, Digest, FORMAT};
 pub use document::letter_digest;
-pub use key::{KeyError, SigningKey, KEY_FILE};
+pub use key::{key_id, KeyError, SigningKey, KEY_FILE};
 pub use verify::{public_key, signature_path, verify, Verified, VerifyError};
 
 use crate::domain::{Day, PublicSignatory};

@@ -95,12 +95,20 @@ impl Server {
 
     /// Starts the binary on an existing data dir and config file.
     pub fn spawn(data: &Path, config: &Path) -> Server {
+        Server::spawn_command(&["serve"], data, config)
+    }
+
+    /// Starts `undersign ARGS… --listen 127.0.0.1:0 --data DATA --config
+    /// CONFIG` (a command that serves, such as `mirror`), and waits for its
+    /// start-up line.
+    pub fn spawn_command(args: &[&str], data: &Path, config: &Path) -> Server {
         // The tests' own clients hold hundreds of sockets at once, beside
         // the other tests': not within the usual soft limit of 1024.
         static RAISED: std::sync::Once = std::sync::Once::new();
         RAISED.call_once(|| drop(rlimit::increase_nofile_limit(16_384)));
         let mut child = Command::new(binary())
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .args(args)
+            .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .arg("--config")
             .arg(config)

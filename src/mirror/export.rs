@@ -1,0 +1,166 @@
+//! The static export: a verified snapshot as plain files that any static
+//! host serves (nginx, a git pages site, IPFS), in any subdirectory, since
+//! every link is relative: `index.html` (the letter, the counts, the first
+//! names of each group), `KIND-N.html` (each kind's list, paginated),
+//! `names-N.html` (every name from A to Z, paginated: what stands in for
+//! search, which needs a server), `signatories.json`, `signatories.csv`,
+//! and `snapshot.json` with `snapshot.json.minisig`, so that a reader can
+//! check the copy. The names are read from the snapshot's on-disk index
+//! one page at a time.
+
+use super::view::{self, SnapshotView};
+use crate::domain::{Kind, PublicSignatory};
+use crate::messages::Catalogue;
+use crate::render::mirror::{index_file, kind_file, StaticPages};
+use crate::render::LetterView;
+use crate::snapshot::{self, Comment};
+use crate::view::PublicView;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What was written.
+#[derive(Debug)]
+pub struct Exported {
+    /// The snapshot's comment.
+    pub comment: Comment,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Names listed.
+    pub names: u64,
+}
+
+/// Why the export stopped.
+#[derive(Debug)]
+pub enum ExportError {
+    /// A file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The snapshot could not be indexed or read back.
+    Snapshot(String),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Io(path, e) => write!(f, "static export: {}: {e}", path.display()),
+            ExportError::Snapshot(why) => write!(f, "static export: the snapshot cannot be read: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+/// Writes the export of the verified snapshot `json` into `out`, using
+/// `work` (an empty directory) for its index.
+pub fn write(
+    json: &Path,
+    work: &Path,
+    out: &Path,
+    sign_url: Option<&str>,
+    group_limit: usize,
+    page_size: usize,
+) -> Result<Exported, ExportError> {
+    let page_size = page_size.max(1);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| ExportError::Io(p, e)
+    };
+    let mut signature = String::new();
+    std::fs::File::open(snapshot::signature_path(json))
+        .and_then(|f| f.take(16 * 1024).read_to_string(&mut signature))
+        .map_err(io(&snapshot::signature_path(json)))?;
+    let comment: Comment = minisign::SignatureBox::from_string(&signature)
+        .ok()
+        .and_then(|s| s.trusted_comment().ok()?.parse().ok())
+        .ok_or_else(|| ExportError::Snapshot("its signature does not read".into()))?;
+    let index = work.join("index.sqlite");
+    view::build(json, &index).map_err(ExportError::Snapshot)?;
+    let view = SnapshotView::open(&index, comment.seq).map_err(ExportError::Snapshot)?;
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let words = Catalogue;
+    let pages = StaticPages {
+        letter: &view.head().letter,
+        words: &words,
+        sign_url,
+        seq: comment.seq,
+        day: comment.day,
+        page_size,
+        group_limit,
+    };
+    let put = |name: &str, text: String| std::fs::write(out.join(name), text).map_err(io(&out.join(name)));
+    let scan = |e: crate::view::ScanError| ExportError::Snapshot(e.to_string());
+    let counts = view.counts();
+    let mut groups = Vec::new();
+    for kind in Kind::ALL.into_iter().filter(|k| counts.listed(*k) > 0) {
+        groups.push((kind, view.published(kind, 0, group_limit).map_err(scan)?));
+    }
+    put("index.html", pages.letter_page(&LetterView { counts, phase: view.phase(), groups }))?;
+    let mut written = 1;
+
+    // Each kind's pages, in one pass over the page order.
+    let pages_of = |listed: u64| (listed as usize).div_ceil(page_size).max(1);
+    let mut failed = None;
+    let mut batch: Vec<PublicSignatory> = Vec::with_capacity(page_size);
+    let mut last: Option<(Kind, usize)> = None;
+    let mut emit = |batch: &mut Vec<PublicSignatory>| {
+        let Some(kind) = batch.first().map(|s| s.kind) else { return };
+        let page_no = match last {
+            Some((k, n)) if k == kind => n + 1,
+            _ => 1,
+        };
+        last = Some((kind, page_no));
+        let listed = counts.listed(kind);
+        if let Err(e) =
+            put(&kind_file(kind, page_no), pages.kind_page(kind, listed, page_no, pages_of(listed), batch))
+        {
+            failed.get_or_insert(e);
+        }
+        written += 1;
+        batch.clear();
+    };
+    view.each_published(&mut |s| {
+        if batch.len() == page_size || batch.first().is_some_and(|b| b.kind != s.kind) {
+            emit(&mut batch);
+        }
+        batch.push(s);
+    })
+    .map_err(scan)?;
+    emit(&mut batch);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+
+    // The alphabetical index, in one pass.
+    let names: u64 = Kind::ALL.iter().map(|k| counts.listed(*k)).sum();
+    let index_pages = pages_of(names);
+    let mut failed = None;
+    let mut batch = Vec::with_capacity(page_size);
+    let mut n = 0;
+    let mut index_written = 0;
+    view.each_alphabetical(&mut |s| {
+        batch.push(s);
+        if batch.len() == page_size {
+            n += 1;
+            if let Err(e) = put(&index_file(n), pages.index_page(n, index_pages, &batch)) {
+                failed.get_or_insert(e);
+            }
+            index_written += 1;
+            batch.clear();
+        }
+    })
+    .map_err(scan)?;
+    if !batch.is_empty() || n == 0 {
+        n += 1;
+        put(&index_file(n), pages.index_page(n, index_pages, &batch))?;
+        index_written += 1;
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    super::write_exports(out, &view).map_err(io(out))?;
+    let target = out.join("snapshot.json");
+    if json != target {
+        std::fs::copy(json, &target).map_err(io(&target))?;
+        std::fs::write(snapshot::signature_path(&target), signature).map_err(io(&target))?;
+    }
+    Ok(Exported { comment, pages: written + index_written, names })
+}

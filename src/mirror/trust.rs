@@ -1,0 +1,312 @@
+//! What a mirror trusts, and why it refuses a snapshot. The trust state is
+//! the sequence number, file digest and letter of the last snapshot it
+//! adopted, and the key it checks them with, kept in `DATA/mirror/trust`
+//! (written whole, synced and renamed into place), so that a restart
+//! refuses a rollback as the running mirror would. [`judge`] is the one
+//! place a verified (or failed) snapshot becomes "adopt", "unchanged" or a
+//! [`Refusal`].
+
+use crate::domain::Day;
+use crate::snapshot::{Comment, Digest, Verified, VerifyError};
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The trust state's file, under `DATA/mirror`.
+pub const TRUST_FILE: &str = "trust";
+
+/// The last snapshot a mirror adopted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trust {
+    /// Its sequence number: a lower one is a rollback.
+    pub seq: u64,
+    /// Its file's SHA-256: another one under the same number is equivocation.
+    pub sha256: Digest,
+    /// Its letter: another letter is refused.
+    pub letter: Digest,
+    /// The id of the key it was checked with.
+    pub key_id: String,
+}
+
+impl fmt::Display for Trust {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "seq={} sha256={} letter={} key={}", self.seq, self.sha256, self.letter, self.key_id)
+    }
+}
+
+impl std::str::FromStr for Trust {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Trust, ()> {
+        let mut words = s.trim_end_matches('\n').split(' ');
+        let mut field = |key: &str| words.next().and_then(|w| w.strip_prefix(key)).ok_or(());
+        let seq = field("seq=")?.parse().map_err(|_| ())?;
+        let sha256 = field("sha256=")?.parse()?;
+        let letter = field("letter=")?.parse()?;
+        let key_id = field("key=")?.to_owned();
+        if key_id.is_empty() || words.next().is_some() {
+            return Err(());
+        }
+        Ok(Trust { seq, sha256, letter, key_id })
+    }
+}
+
+/// The trust state could not be read or kept.
+#[derive(Debug)]
+pub enum TrustError {
+    /// Reading or writing the file failed.
+    Io(PathBuf, io::Error),
+    /// The file is not a trust state: the mirror does not start over
+    /// silently, which would accept any older snapshot.
+    Damaged(PathBuf),
+}
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrustError::Io(path, e) => write!(f, "cannot keep the mirror's trust state in {}: {e}", path.display()),
+            TrustError::Damaged(path) => write!(
+                f,
+                "the mirror's trust state {} does not read; remove it only if you mean to trust the next snapshot whatever its number",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrustError {}
+
+/// Reads the trust state in `dir`, if there is one.
+pub fn load(dir: &Path) -> Result<Option<Trust>, TrustError> {
+    let path = dir.join(TRUST_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text.parse().map(Some).map_err(|()| TrustError::Damaged(path)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(TrustError::Io(path, e)),
+    }
+}
+
+/// Stores `trust` in `dir`: synced, then renamed over the last one.
+pub fn store(dir: &Path, trust: &Trust) -> Result<(), TrustError> {
+    let path = dir.join(TRUST_FILE);
+    let temp = dir.join(format!(".{TRUST_FILE}.part"));
+    let at = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| TrustError::Io(p, e)
+    };
+    let mut file = std::fs::File::create(&temp).map_err(at(&temp))?;
+    file.write_all(trust.to_string().as_bytes()).and_then(|()| file.sync_all()).map_err(at(&temp))?;
+    std::fs::rename(&temp, &path).map_err(at(&path))?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(at(dir))
+}
+
+/// Why a fetched snapshot was not adopted; the mirror keeps serving the
+/// last good one. One variant per refusal; [`Refusal::kind`] names it.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The origin could not be reached, or answered with something other
+    /// than a snapshot.
+    Unreachable(String),
+    /// Larger than the configured bound; not read past it.
+    TooLarge {
+        /// The bound, in bytes.
+        max: u64,
+    },
+    /// The signature does not hold for these bytes.
+    BadSignature,
+    /// Signed by another key than the mirror's.
+    WrongKey {
+        /// The key that signed it.
+        signed_by: String,
+        /// The mirror's key.
+        trusted: String,
+    },
+    /// The signature holds but the file is not the snapshot it describes.
+    Malformed(String),
+    /// A snapshot of another letter than the one mirrored.
+    OtherLetter {
+        /// Its letter.
+        found: Digest,
+        /// The mirrored one.
+        trusted: Digest,
+    },
+    /// A lower number than the one trusted: an old snapshot replayed.
+    Rollback {
+        /// Its number.
+        found: u64,
+        /// The trusted number.
+        trusted: u64,
+    },
+    /// The trusted number, with other contents: two lists signed as one.
+    /// Both files are kept in `evidence`.
+    Equivocation {
+        /// The number.
+        seq: u64,
+        /// Where both snapshots are kept.
+        evidence: PathBuf,
+    },
+    /// Past its expiry: the origin (or the mirror it pulls from) is frozen.
+    Expired {
+        /// Its day.
+        day: Day,
+        /// Its expiry.
+        expires: Day,
+    },
+}
+
+impl Refusal {
+    /// A short, stable name, to tell whether the reason changed.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Refusal::Unreachable(_) => "unreachable",
+            Refusal::TooLarge { .. } => "too-large",
+            Refusal::BadSignature => "bad-signature",
+            Refusal::WrongKey { .. } => "wrong-key",
+            Refusal::Malformed(_) => "malformed",
+            Refusal::OtherLetter { .. } => "other-letter",
+            Refusal::Rollback { .. } => "rollback",
+            Refusal::Equivocation { .. } => "equivocation",
+            Refusal::Expired { .. } => "expired",
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Unreachable(why) => write!(f, "the origin could not be reached: {why}"),
+            Refusal::TooLarge { max } => {
+                write!(f, "the origin's snapshot is larger than this mirror's bound of {max} bytes")
+            }
+            Refusal::BadSignature => {
+                f.write_str("the origin's newest snapshot fails its signature: it was changed after it was signed")
+            }
+            Refusal::WrongKey { signed_by, trusted } => write!(
+                f,
+                "the origin's newest snapshot is signed by key {signed_by}, not by the mirrored key {trusted}"
+            ),
+            Refusal::Malformed(why) => write!(f, "the origin's newest snapshot is malformed: {why}"),
+            Refusal::OtherLetter { found, trusted } => write!(
+                f,
+                "the origin's newest snapshot is of another letter ({found}), not of the mirrored one ({trusted})"
+            ),
+            Refusal::Rollback { found, trusted } => write!(
+                f,
+                "the origin offered snapshot {found}, older than snapshot {trusted} already seen (a rollback)"
+            ),
+            Refusal::Equivocation { seq, evidence } => write!(
+                f,
+                "the origin signed two different snapshots as number {seq} (equivocation); both are kept as evidence in {}",
+                evidence.display()
+            ),
+            Refusal::Expired { day, expires } => write!(
+                f,
+                "the origin's newest snapshot, of {day}, expired on {expires}: the origin has not signed a newer one"
+            ),
+        }
+    }
+}
+
+/// What to do with a fetched snapshot.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// A newer snapshot: adopt it.
+    Adopt(Comment),
+    /// The trusted one again, byte for byte.
+    Unchanged,
+}
+
+/// Judges a snapshot as [`crate::snapshot::verify`] found it, against
+/// what is trusted. `trusted_key` is the mirror's key id.
+pub fn judge(
+    verified: Result<Verified, VerifyError>,
+    trusted: Option<&Trust>,
+    trusted_key: &str,
+) -> Result<Judgement, Refusal> {
+    let verified = verified.map_err(|e| match e {
+        VerifyError::WrongKey { signed_by, .. } => {
+            Refusal::WrongKey { signed_by, trusted: trusted_key.to_owned() }
+        }
+        VerifyError::BadSignature(_) => Refusal::BadSignature,
+        VerifyError::Expired { day, expires } => Refusal::Expired { day, expires },
+        VerifyError::OtherLetter { found, expected } => Refusal::OtherLetter { found, trusted: expected },
+        e @ (VerifyError::NotAKey(_)
+        | VerifyError::Unreadable(..)
+        | VerifyError::MalformedSignature(_)
+        | VerifyError::NotASnapshot
+        | VerifyError::Malformed(_)
+        | VerifyError::LetterChanged { .. }) => Refusal::Malformed(e.to_string()),
+    })?;
+    let c = verified.comment;
+    let Some(t) = trusted else { return Ok(Judgement::Adopt(c)) };
+    if c.letter != t.letter {
+        return Err(Refusal::OtherLetter { found: c.letter, trusted: t.letter });
+    }
+    if c.seq < t.seq {
+        return Err(Refusal::Rollback { found: c.seq, trusted: t.seq });
+    }
+    if c.seq == t.seq {
+        if c.sha256 == t.sha256 {
+            return Ok(Judgement::Unchanged);
+        }
+        // The caller keeps the evidence and fills in where.
+        return Err(Refusal::Equivocation { seq: c.seq, evidence: PathBuf::new() });
+    }
+    Ok(Judgement::Adopt(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trust() -> Trust {
+        Trust { seq: 5, sha256: Digest([1; 32]), letter: Digest([2; 32]), key_id: "ABCD".into() }
+    }
+
+    fn verified(seq: u64, sha: u8, letter: u8) -> Result<Verified, VerifyError> {
+        Ok(Verified {
+            comment: Comment {
+                seq,
+                day: Day(20_788),
+                expires: Day(20_795),
+                letter: Digest([letter; 32]),
+                sha256: Digest([sha; 32]),
+                prev: None,
+            },
+            names: 0,
+            signatures: 0,
+        })
+    }
+
+    #[test]
+    fn the_trust_state_reads_back_and_a_damaged_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path()).unwrap(), None);
+        store(dir.path(), &trust()).unwrap();
+        assert_eq!(load(dir.path()).unwrap(), Some(trust()));
+        std::fs::write(dir.path().join(TRUST_FILE), "seq=five\n").unwrap();
+        assert!(matches!(load(dir.path()), Err(TrustError::Damaged(_))));
+    }
+
+    #[test]
+    fn each_snapshot_is_judged_against_the_trusted_one() {
+        let t = trust();
+        let judged = |v| judge(v, Some(&t), "ABCD");
+        assert!(matches!(judged(verified(6, 9, 2)), Ok(Judgement::Adopt(c)) if c.seq == 6));
+        assert_eq!(judged(verified(5, 1, 2)).unwrap(), Judgement::Unchanged);
+        assert!(matches!(judged(verified(4, 9, 2)), Err(Refusal::Rollback { found: 4, trusted: 5 })));
+        assert!(matches!(judged(verified(5, 9, 2)), Err(Refusal::Equivocation { seq: 5, .. })));
+        assert!(matches!(judged(verified(6, 9, 3)), Err(Refusal::OtherLetter { .. })));
+        let expired = Err(VerifyError::Expired { day: Day(1), expires: Day(2) });
+        assert_eq!(judged(expired).unwrap_err().kind(), "expired");
+        let forged = Err(VerifyError::BadSignature(PathBuf::from("x")));
+        assert_eq!(judged(forged).unwrap_err().kind(), "bad-signature");
+        let other = Err(VerifyError::WrongKey { signed_by: "EF".into(), given: "ABCD".into() });
+        assert!(
+            matches!(judged(other), Err(Refusal::WrongKey { signed_by, trusted }) if signed_by == "EF" && trusted == "ABCD")
+        );
+        assert!(
+            matches!(judge(verified(1, 1, 1), None, "ABCD"), Ok(Judgement::Adopt(_))),
+            "the first is trusted"
+        );
+    }
+}

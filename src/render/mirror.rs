@@ -1,0 +1,326 @@
+//! The words and pages that only copies have: the banner every mirror page
+//! carries (whose copy, of which day, where to sign, and why it may be out
+//! of date), the mirror's own privacy page, and the static export's pages,
+//! which link to each other by relative addresses so that any static host,
+//! in any subdirectory, serves them. Copies carry no sign form.
+//!
+//! The visitor-facing sentences of copies are all in this file, to be moved
+//! into the catalogues with the rest.
+
+use super::{names_list, LetterView, CSS};
+use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
+use crate::letter::Letter;
+use crate::messages::Catalogue;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// What a mirror page says about the copy it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// The origin's address, as the operator gave it.
+    pub origin: String,
+    /// The address of the origin's letter page, where the form is.
+    pub sign_url: String,
+    /// The snapshot's day.
+    pub day: Day,
+    /// The snapshot's number.
+    pub seq: u64,
+    /// Its expiry.
+    pub expires: Day,
+    /// It has expired: the copy cannot be confirmed current.
+    pub stale: bool,
+    /// Why the newest snapshot was refused, if it was.
+    pub status: Option<String>,
+}
+
+impl Banner {
+    /// The banner, at the top of every page.
+    pub fn markup(&self) -> Markup {
+        html! {
+            div.notice.mirror role="note" {
+                p {
+                    "This is a mirror of " a href=(self.origin) { (self.origin) } ", as of " (self.day)
+                    " (snapshot " (self.seq) "). Signing happens only at the origin: "
+                    a href=(self.sign_url) { "sign the letter there" } "."
+                }
+                @if self.stale {
+                    p.error role="status" {
+                        "This copy's snapshot expired on " (self.expires)
+                        ": this mirror cannot confirm that the list is current."
+                    }
+                }
+                @if let Some(status) = &self.status {
+                    p.error role="status" {
+                        "The mirror keeps showing its last verified snapshot because " (status) "."
+                    }
+                }
+            }
+        }
+    }
+
+    /// What stands where the origin has its sign form.
+    pub fn sign_elsewhere(&self) -> Markup {
+        html! {
+            p.notice { "This mirror takes no signatures. " a href=(self.sign_url) { "Sign the letter at " (self.origin) } "." }
+        }
+    }
+}
+
+/// The mirror's privacy page: what a mirror keeps (nothing about visitors)
+/// and how to check its copy.
+pub fn privacy_main(banner: &Banner, key: &str) -> Markup {
+    html! {
+        h1 { "Privacy" }
+        p { "This mirror shows a signed snapshot of the list published at " a href=(banner.origin) { (banner.origin) } ". It takes no signatures and keeps nothing about its visitors: no address, no browser details, no time of visit, no cookies and no access log. It runs no JavaScript and loads nothing from anywhere else." }
+        h2 { "Checking this copy" }
+        p { "The snapshot it shows is signed by the origin's key:" }
+        p.code { code { (key) } }
+        p { "Download " a href="/snapshot.json" { "snapshot.json" } " and " a href="/snapshot.json.minisig" { "snapshot.json.minisig" } " into one folder, then run " code { "minisign -Vm snapshot.json -P " (key) } "." }
+        p { strong { "A withdrawal reaches this mirror at its next update, not before." } " Mirrors and copies made before a withdrawal may still show the name, and a snapshot signed before it still proves that the name was on the list that day." }
+    }
+}
+
+/// Pages of the static export: plain files with relative links.
+pub struct StaticPages<'a> {
+    /// The letter as the snapshot holds it.
+    pub letter: &'a Letter,
+    /// The words.
+    pub words: &'a Catalogue,
+    /// Where to sign, if known.
+    pub sign_url: Option<&'a str>,
+    /// The snapshot's number and day.
+    pub seq: u64,
+    /// Its day.
+    pub day: Day,
+    /// Names per page.
+    pub page_size: usize,
+    /// Names per group on the letter page.
+    pub group_limit: usize,
+}
+
+/// The static file of page `n` of a kind's list.
+pub fn kind_file(kind: Kind, n: usize) -> String {
+    format!("{}-{n}.html", kind.as_str())
+}
+
+/// The static file of page `n` of the alphabetical index.
+pub fn index_file(n: usize) -> String {
+    format!("names-{n}.html")
+}
+
+/// The Content-Security-Policy a static page carries itself, since a
+/// static host sends no header for it.
+pub fn static_csp() -> String {
+    format!(
+        "default-src 'none'; style-src {}; img-src data:; form-action 'none'; base-uri 'none'",
+        super::style_hash()
+    )
+}
+
+impl StaticPages<'_> {
+    fn page(&self, title: &str, main: Markup) -> String {
+        let title = if title == self.letter.title {
+            title.to_owned()
+        } else {
+            format!("{title} · {}", self.letter.title)
+        };
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta http-equiv="Content-Security-Policy" content=(static_csp());
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="referrer" content="no-referrer";
+                    title { (title) }
+                    link rel="icon" href="data:,";
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    a.skip href="#main" { "Skip to content" }
+                    header {
+                        p.site { a href="index.html" { (self.letter.title) } }
+                        div.notice.mirror role="note" {
+                            p {
+                                "A copy of the letter and its signatories as of " (self.day) " (snapshot " (self.seq) "). "
+                                @match self.sign_url {
+                                    Some(url) => { "Signing happens only at the origin: " a href=(url) { "sign the letter there" } "." }
+                                    None => "Signing happens only at the letter's own site.",
+                                }
+                            }
+                        }
+                    }
+                    main #main { (main) }
+                    footer {
+                        nav aria-label="Site" {
+                            a href="index.html" { "The letter" } " · "
+                            a href=(index_file(1)) { "All names, A to Z" } " · "
+                            "Open data: " a href="signatories.json" { "JSON" } ", " a href="signatories.csv" { "CSV" } " · "
+                            "Signed snapshot: " a href="snapshot.json" { "snapshot.json" } ", " a href="snapshot.json.minisig" { "signature" }
+                        }
+                    }
+                }
+            }
+        }
+        .into_string()
+    }
+
+    fn counts_line(&self, counts: &Counts) -> Markup {
+        html! {
+            p.counts {
+                strong { (counts.total_published()) " signatures" } ": "
+                @for (i, kind) in Kind::ALL.into_iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (counts.published(kind)) " " (self.words.kind_plural_lower(kind))
+                }
+                "."
+            }
+        }
+    }
+
+    /// `index.html`: the letter, the counts, the first names of each group.
+    pub fn letter_page(&self, view: &LetterView) -> String {
+        let l = self.letter;
+        let counts = &view.counts;
+        self.page(
+            &l.title,
+            html! {
+                article.letter {
+                    h1 { (l.title) }
+                    (PreEscaped(&l.text_html))
+                    @if !l.principles_html.is_empty() {
+                        ul.principles { @for p in &l.principles_html { li { (PreEscaped(p)) } } }
+                    }
+                    (PreEscaped(&l.closing_html))
+                }
+                section #sign {
+                    h2 { "Signatures" }
+                    (self.counts_line(counts))
+                    @match view.phase {
+                        Phase::Open => {
+                            @if let Some(url) = self.sign_url {
+                                p { a href=(url) { "Sign the letter at its own site" } }
+                            }
+                        }
+                        Phase::Paused => p.notice { "Signing was paused on this day." },
+                        Phase::Closed { day, .. } => p.notice { "The letter closed on " (day) "." },
+                    }
+                }
+                section #signatories {
+                    h2 { "Signatories" }
+                    p { a href=(index_file(1)) { "All names, from A to Z" } }
+                    @for (kind, names) in &view.groups {
+                        @let listed = counts.listed(*kind);
+                        h3 { (self.words.kind_plural(*kind)) " (" (listed) ")" }
+                        (names_list(self.words, names, false))
+                        @if listed as usize > self.group_limit {
+                            p { a href=(kind_file(*kind, 1)) { "All " (listed) " " (self.words.kind_plural_lower(*kind)) } }
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    fn pager(&self, page_no: usize, pages: usize, file: impl Fn(usize) -> String) -> Markup {
+        html! {
+            nav.pages aria-label="Pages" {
+                @if page_no > 1 { a rel="prev" href=(file(page_no - 1)) { "← Previous" } " " }
+                "Page " (page_no) " of " (pages)
+                @if page_no < pages { " " a rel="next" href=(file(page_no + 1)) { "Next →" } }
+            }
+        }
+    }
+
+    /// Page `page_no` of `pages` of a kind's list.
+    pub fn kind_page(
+        &self,
+        kind: Kind,
+        listed: u64,
+        page_no: usize,
+        pages: usize,
+        names: &[PublicSignatory],
+    ) -> String {
+        let title = format!("{} ({listed})", self.words.kind_plural(kind));
+        self.page(
+            &title,
+            html! {
+                h1 { (title) }
+                (names_list(self.words, names, false))
+                (self.pager(page_no, pages, |n| kind_file(kind, n)))
+            },
+        )
+    }
+
+    /// Page `page_no` of `pages` of the alphabetical index, which stands in
+    /// for search: names from `first` to `last`.
+    pub fn index_page(&self, page_no: usize, pages: usize, names: &[PublicSignatory]) -> String {
+        let range = match (names.first(), names.last()) {
+            (Some(a), Some(b)) => format!(": {} to {}", a.name, b.name),
+            _ => String::new(),
+        };
+        self.page(
+            "All names, A to Z",
+            html! {
+                h1 { "All names, A to Z" }
+                p { "Every listed signatory in alphabetical order (case and accents aside), page " (page_no) " of " (pages) (range) "." }
+                (names_list(self.words, names, true))
+                (self.pager(page_no, pages, index_file))
+            },
+        )
+    }
+}
+
+impl super::Renderer {
+    /// The mirror's privacy page (see [`privacy_main`]).
+    pub fn mirror_privacy(&self, banner: &Banner, key: &str) -> String {
+        self.frame("Privacy", privacy_main(banner, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn banner() -> Banner {
+        Banner {
+            origin: "http://origin.example".into(),
+            sign_url: "http://origin.example/#sign".into(),
+            day: Day(20_788),
+            seq: 7,
+            expires: Day(20_795),
+            stale: false,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn the_banner_says_whose_copy_of_which_day_and_why_it_may_be_old() {
+        let fresh = banner().markup().into_string();
+        assert!(fresh.contains("This is a mirror of <a href=\"http://origin.example\">http://origin.example</a>, as of 2026-12-01 (snapshot 7)."));
+        assert!(fresh.contains("<a href=\"http://origin.example/#sign\">sign the letter there</a>"));
+        assert!(!fresh.contains("cannot confirm") && !fresh.contains("keeps showing"));
+        let stale = Banner {
+            stale: true,
+            status: Some("the origin could not be reached: refused".into()),
+            ..banner()
+        };
+        let stale = stale.markup().into_string();
+        assert!(stale.contains("This copy's snapshot expired on 2026-12-08: this mirror cannot confirm that the list is current."));
+        assert!(stale.contains("The mirror keeps showing its last verified snapshot because the origin could not be reached: refused."));
+    }
+
+    #[test]
+    fn a_mirrors_letter_page_has_the_banner_and_no_form() {
+        let r = super::super::Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 2, 3)
+            .mirrored(Banner { stale: true, ..banner() });
+        let page = r.letter_page(&LetterView::default());
+        assert!(page.contains("cannot confirm that the list is current"));
+        assert!(!page.contains(super::super::TOKEN_MARK) && !page.contains("method=\"post\""));
+        assert!(page.contains("This mirror takes no signatures."));
+        assert!(page.contains("href=\"http://origin.example/withdraw\""), "withdrawal happens at the origin");
+        for other in [r.kind_page(Kind::Individual, 0, 1, &[]), r.search_page("", None), r.error("No", "no")]
+        {
+            assert!(other.contains("This is a mirror of"));
+        }
+    }
+}
