@@ -13,9 +13,9 @@
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
-//! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller, the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
+//! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
-//! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits |
+//! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
 //! | words | [`messages`] | the catalogue: message id → sentence; the only place for a refusal's words |

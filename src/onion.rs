@@ -8,7 +8,8 @@
 //! per-circuit connection cap and signing bucket apply as behind tor's
 //! PROXY line. The id is a counter in memory: nothing about the circuit or
 //! the visitor is looked at, kept or printed, and no `tracing` subscriber
-//! is installed, so arti's own logs go nowhere.
+//! is installed, so arti's own logs go nowhere. A mirror whose origin is
+//! an onion reaches it through a [`Dialer`], a client of the same arti.
 
 use crate::config::Config;
 use crate::http::server::{Accepted, Acceptor, Identity};
@@ -426,6 +427,40 @@ pub fn launch(config: &Config) -> Result<Onions, Error> {
     let public = if config.onion { Some(start(false)?) } else { None };
     let console = if config.admin_onion { Some(start(true)?) } else { None };
     Ok(Onions { public, console, _client: client, bootstrap, _replay_logs: replay_logs })
+}
+
+/// A Tor client that opens streams to onion services (a mirror's origin),
+/// its state and directory under `DATA/onion` as the services' are.
+/// Bootstraps in the background; a stream asked for before that waits.
+pub struct Dialer {
+    client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
+    bootstrap: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Dialer {
+    fn drop(&mut self) {
+        self.bootstrap.abort();
+    }
+}
+
+/// A client for [`Dialer::connect`]. Must run inside the tokio runtime.
+pub fn dialer(config: &Config) -> Result<Dialer, Error> {
+    let client = TorClient::builder().config(client_config(config)?).create_unbootstrapped().map_err(arti)?;
+    let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
+    Ok(Dialer { client, bootstrap })
+}
+
+impl Dialer {
+    /// A stream to `host:port` over Tor (for an onion host, through its
+    /// rendezvous). Each call may share a circuit with the one before.
+    pub async fn connect(&self, host: &str, port: u16) -> io::Result<DataStream> {
+        let mut prefs = arti_client::StreamPrefs::new();
+        prefs.connect_to_onion_services(arti_client::config::BoolOrAuto::Explicit(true));
+        self.client
+            .connect_with_prefs((host, port), &prefs)
+            .await
+            .map_err(|e| io::Error::other(arti_chain(e).to_string()))
+    }
 }
 
 /// The streams of one onion service, each tagged with its circuit's local

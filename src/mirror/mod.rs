@@ -649,7 +649,8 @@ impl Prepared {
 pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorError> {
     let key = snapshot::public_key(&options.key).map_err(MirrorError::Key)?;
     let key_id = snapshot::key_id(key.keynum());
-    let client = Client::new(options.origin.clone(), options.max_bytes).map_err(MirrorError::Origin)?;
+    let client =
+        Client::new(options.origin.clone(), options.max_bytes, config).map_err(MirrorError::Origin)?;
     let dir = config.data_dir.join(DIR);
     owner_only_dir(&dir)?;
     let trusted = trust::load(&dir).map_err(MirrorError::Trust)?;

@@ -2,8 +2,10 @@
 //! connection per poll, `If-None-Match` with the trusted `ETag` so that an
 //! unchanged snapshot costs one short 304. The body is streamed to a file
 //! under a size cap, never whole in memory, then its signature beside it.
-//! What is fetched is only a candidate: the signature, not the transport,
-//! decides (see [`super::trust`]).
+//! An onion origin is reached over Tor with the arti client of the `onion`
+//! feature ([`crate::onion::Dialer`]); a build without it refuses one at
+//! start. What is fetched is only a candidate: the signature, not the
+//! transport, decides (see [`super::trust`]).
 
 use super::trust::Refusal;
 use bytes::Bytes;
@@ -119,15 +121,16 @@ pub enum Fetched {
     },
 }
 
-/// The transport to the origin. Onion origins need the arti client (the
-/// `onion` feature), which is wired in here once it lands; until then they
-/// are refused at start with [`onion_unsupported`].
+/// The transport to the origin: TCP, or for an onion origin, Tor.
 pub struct Client {
     origin: Origin,
     max_bytes: u64,
+    #[cfg(feature = "onion")]
+    tor: Option<crate::onion::Dialer>,
 }
 
 /// Why an onion origin cannot be mirrored by this build.
+#[cfg(not(feature = "onion"))]
 pub fn onion_unsupported(origin: &Origin) -> String {
     format!(
         "--origin {origin} is an onion service: polling it needs undersign built with the `onion` feature (arti), which this build does not have; mirror it through a plain-HTTP address (of the origin or of another mirror) meanwhile"
@@ -135,12 +138,26 @@ pub fn onion_unsupported(origin: &Origin) -> String {
 }
 
 impl Client {
-    /// A client of `origin` that reads at most `max_bytes` of a snapshot.
-    pub fn new(origin: Origin, max_bytes: u64) -> Result<Client, String> {
-        if origin.is_onion() {
-            return Err(onion_unsupported(&origin));
+    /// A client of `origin` that reads at most `max_bytes` of a snapshot;
+    /// for an onion origin, with an arti client whose files are under
+    /// `config`'s data dir. Must run inside the tokio runtime.
+    pub fn new(origin: Origin, max_bytes: u64, config: &crate::config::Config) -> Result<Client, String> {
+        #[cfg(feature = "onion")]
+        {
+            let tor = match origin.is_onion() {
+                true => Some(crate::onion::dialer(config).map_err(|e| e.to_string())?),
+                false => None,
+            };
+            Ok(Client { origin, max_bytes, tor })
         }
-        Ok(Client { origin, max_bytes })
+        #[cfg(not(feature = "onion"))]
+        {
+            let _ = config;
+            if origin.is_onion() {
+                return Err(onion_unsupported(&origin));
+            }
+            Ok(Client { origin, max_bytes })
+        }
     }
 
     /// Fetches `/snapshot.json` into `dir/incoming.json` (unless the origin
@@ -190,11 +207,34 @@ impl Client {
         max: u64,
     ) -> Result<Option<(String, u64)>, Refusal> {
         let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
-        let addr = (self.origin.host.as_str(), self.origin.port);
-        let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addr))
+        let (host, port) = (self.origin.host.as_str(), self.origin.port);
+        #[cfg(feature = "onion")]
+        if let Some(tor) = &self.tor {
+            // Over Tor a first stream waits for arti to bootstrap and for
+            // the rendezvous: the whole fetch's bound applies, not 20 s.
+            let stream = tor.connect(host, port).await.map_err(|e| unreachable(&e))?;
+            return self.exchange(stream, path, etag, out, max).await;
+        }
+        let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
             .await
             .map_err(|_| Refusal::Unreachable("no connection within 20 s".into()))?
             .map_err(|e| unreachable(&e))?;
+        self.exchange(stream, path, etag, out, max).await
+    }
+
+    /// One GET over a connected stream, as [`Client::get`] says.
+    async fn exchange<Io>(
+        &self,
+        stream: Io,
+        path: &str,
+        etag: Option<&str>,
+        out: &Path,
+        max: u64,
+    ) -> Result<Option<(String, u64)>, Refusal>
+    where
+        Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+    {
+        let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
         let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
             .map_err(|e| unreachable(&e))?;
@@ -269,10 +309,11 @@ mod tests {
         }
     }
 
+    #[cfg(not(feature = "onion"))]
     #[test]
     fn an_onion_origin_is_refused_naming_the_feature() {
         let onion: Origin = "http://abcdefghijklmnop.onion".parse().unwrap();
-        let refused = Client::new(onion, 1).err().unwrap();
+        let refused = Client::new(onion, 1, &crate::config::Config::new("data".into())).err().unwrap();
         assert!(refused.contains("`onion` feature"), "{refused}");
     }
 }

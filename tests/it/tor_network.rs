@@ -490,3 +490,92 @@ fn onion_and_listen_serve_side_by_side() {
     stop(server);
     result.unwrap();
 }
+
+/// A mirror of an onion origin (feature `onion`): `undersign mirror
+/// --origin http://X.onion` polls the origin, here behind the network's
+/// tor daemon, over arti, and serves its letter and list on loopback.
+#[cfg(feature = "onion")]
+#[test]
+fn a_mirror_copies_an_onion_origin_over_arti() {
+    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
+        if !common::require_tool(have(tool), tool) {
+            return;
+        }
+    }
+    let _heavy = common::heavy::alone();
+    let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let dir = net.dir.path().to_path_buf();
+    let started = network("start", &dir);
+    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
+    let arti = network("arti-config", &dir);
+    assert!(arti.status.success(), "network.sh arti-config: {}", String::from_utf8_lossy(&arti.stderr));
+    std::fs::write(dir.join("arti.toml"), &arti.stdout).unwrap();
+
+    let origin_config = dir.join("origin.toml");
+    std::fs::write(&origin_config, "min_fill_seconds = 0\nsnapshot_interval_seconds = 1\n").unwrap();
+    let origin_data = dir.join("data");
+    net.server = Some(
+        Command::new(common::binary())
+            .arg("serve")
+            .arg("--listen")
+            .arg(format!("unix:{}", dir.join("http.sock").display()))
+            .arg("--proxy-protocol")
+            .arg("--data")
+            .arg(&origin_data)
+            .arg("--config")
+            .arg(&origin_config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let key_file = origin_data.join("snapshot.key");
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    while !key_file.exists() && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let key = Command::new(common::binary()).arg("key").arg("--data").arg(&origin_data).output().unwrap();
+    assert!(key.status.success(), "undersign key: {}", String::from_utf8_lossy(&key.stderr));
+    let key = String::from_utf8(key.stdout).unwrap().lines().last().unwrap().to_string();
+
+    let onion = std::fs::read_to_string(dir.join("onion")).unwrap().trim().to_string();
+    let origin = format!("http://{onion}");
+    let mirror_config = dir.join("mirror.toml");
+    std::fs::write(&mirror_config, "onion_arti_config = \"arti.toml\"\n").unwrap();
+    let mut mirror = common::Server::spawn_command(
+        &["mirror", "--origin", &origin, "--key", &key, "--interval", "5"],
+        &dir.join("mirror-data"),
+        &mirror_config,
+    );
+    // arti bootstraps from cold, then the rendezvous: a bounded wait.
+    let waited = Instant::now();
+    let page = loop {
+        let page = mirror.get("/");
+        if page.status == 200 && page.body.contains("This is a mirror of") {
+            break page;
+        }
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(300),
+            "the mirror never copied the onion origin ({}); output: {}",
+            page.status,
+            mirror.output()
+        );
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    };
+    eprintln!(
+        "the mirror adopted the onion origin's snapshot {:.0} s after it started",
+        waited.elapsed().as_secs_f64()
+    );
+    assert!(page.body.contains("<h1>Secure the Internet</h1>"), "the origin's letter");
+    assert!(page.body.contains(&format!("<a href=\"{origin}/#sign\">sign the letter there</a>")));
+    let json = mirror.get("/signatories.json");
+    let compact = json.body.replace([' ', '\n'], "");
+    assert!(json.status == 200 && compact.contains("\"total\":322"), "the origin's 322 names");
+    mirror.stop();
+    let out = mirror.output();
+    assert!(out.contains("adopted snapshot"), "{out}");
+    for line in out.lines() {
+        assert!(line.starts_with("undersign: "), "the mirror printed {line:?}");
+    }
+}
