@@ -144,6 +144,12 @@ pub enum Refusal {
         /// Where both snapshots are kept.
         evidence: PathBuf,
     },
+    /// The next number, but not signed as following the trusted snapshot:
+    /// the origin signed another snapshot under the trusted one's number.
+    Fork {
+        /// Its number.
+        seq: u64,
+    },
     /// Past its expiry: the origin (or the mirror it pulls from) is frozen.
     Expired {
         /// Its day.
@@ -165,6 +171,7 @@ impl Refusal {
             Refusal::OtherLetter { .. } => "other-letter",
             Refusal::Rollback { .. } => "rollback",
             Refusal::Equivocation { .. } => "equivocation",
+            Refusal::Fork { .. } => "fork",
             Refusal::Expired { .. } => "expired",
         }
     }
@@ -197,6 +204,11 @@ impl fmt::Display for Refusal {
                 f,
                 "the origin signed two different snapshots as number {seq} (equivocation); both are kept as evidence in {}",
                 evidence.display()
+            ),
+            Refusal::Fork { seq } => write!(
+                f,
+                "the origin's snapshot {seq} does not follow snapshot {} that this mirror trusts: the origin signed another list under that number (a fork)",
+                seq - 1
             ),
             Refusal::Expired { day, expires } => write!(
                 f,
@@ -251,6 +263,11 @@ pub fn judge(
         // The caller keeps the evidence and fills in where.
         return Err(Refusal::Equivocation { seq: c.seq, evidence: PathBuf::new() });
     }
+    // Numbers may be skipped between polls; the very next one names its
+    // predecessor, which must be the one trusted.
+    if c.seq == t.seq + 1 && c.prev != Some(t.sha256) {
+        return Err(Refusal::Fork { seq: c.seq });
+    }
     Ok(Judgement::Adopt(c))
 }
 
@@ -263,6 +280,12 @@ mod tests {
     }
 
     fn verified(seq: u64, sha: u8, letter: u8) -> Result<Verified, VerifyError> {
+        // The trusted one's successor names it.
+        let prev = (seq == 6).then_some(Digest([1; 32]));
+        verified_after(seq, sha, letter, prev)
+    }
+
+    fn verified_after(seq: u64, sha: u8, letter: u8, prev: Option<Digest>) -> Result<Verified, VerifyError> {
         Ok(Verified {
             comment: Comment {
                 seq,
@@ -270,7 +293,7 @@ mod tests {
                 expires: Day(20_795),
                 letter: Digest([letter; 32]),
                 sha256: Digest([sha; 32]),
-                prev: None,
+                prev,
             },
             names: 0,
             signatures: 0,
@@ -296,6 +319,12 @@ mod tests {
         assert!(matches!(judged(verified(4, 9, 2)), Err(Refusal::Rollback { found: 4, trusted: 5 })));
         assert!(matches!(judged(verified(5, 9, 2)), Err(Refusal::Equivocation { seq: 5, .. })));
         assert!(matches!(judged(verified(6, 9, 3)), Err(Refusal::OtherLetter { .. })));
+        // The next number must follow the trusted snapshot; a later one
+        // (numbers signed between two polls) cannot be checked so.
+        let fork = verified_after(6, 9, 2, Some(Digest([7; 32])));
+        assert!(matches!(judged(fork), Err(Refusal::Fork { seq: 6 })));
+        assert_eq!(judged(verified_after(6, 9, 2, None)).unwrap_err().kind(), "fork");
+        assert!(matches!(judged(verified_after(8, 9, 2, Some(Digest([7; 32])))), Ok(Judgement::Adopt(_))));
         let expired = Err(VerifyError::Expired { day: Day(1), expires: Day(2) });
         assert_eq!(judged(expired).unwrap_err().kind(), "expired");
         let forged = Err(VerifyError::BadSignature(PathBuf::from("x")));

@@ -417,6 +417,11 @@ fn a_mirror_refuses_each_bad_snapshot_and_keeps_the_last_good_one() {
     assert_eq!(out.matches("(equivocation)").count(), 1, "{out}");
     assert_eq!(out.matches("(a rollback)").count(), 1, "{out}");
 
+    // The twin's next follows its own number 2, not the trusted one: a fork.
+    let forked = twin.sign(&["Alice First", "Mallory Third", "Mallory Fourth"], today);
+    assert_eq!(forked.seq, 3);
+    refused("a fork", &forked, "does not follow snapshot 2 that this mirror trusts");
+
     // The trust state survives a restart: the replay is still refused.
     fake.serve(&one);
     let mirror = mirror.restart();
