@@ -77,7 +77,7 @@ pub enum Error {
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let words = Catalogue;
+        let words = Catalogue::ENGLISH;
         match self {
             Error::Letter(e) => write!(f, "{e}"),
             Error::ImportName { at, problem } => write!(
@@ -225,8 +225,14 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let stop = shutdown_signals().map_err(Error::Start)?;
 
     let style = crate::render::style_hash();
-    let renderer =
-        || Renderer::new(content.letter.clone(), Catalogue, config.page_group_limit, config.list_page_size);
+    let renderer = || {
+        Renderer::new(
+            content.letter.clone(),
+            Catalogue::ENGLISH,
+            config.page_group_limit,
+            config.list_page_size,
+        )
+    };
     let circuits = config.proxy_protocol.then(|| {
         CircuitLimits::new(
             config.circuit_max_connections,
