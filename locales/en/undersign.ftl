@@ -168,7 +168,7 @@ counts-total = { $count ->
     [one] { $count } signature
    *[other] { $count } signatures
 }
-counts-join = : { $individual }, { $organization }, { $company }.
+counts-join = : { $organization }, { $company }, { $individual }.
 more-await-review = { $count } more await review.
 have-signed = { $count ->
     [one] { $count } has signed. Sign the letter ↓

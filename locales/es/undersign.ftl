@@ -162,7 +162,7 @@ counts-total = { $count ->
     [one] { $count } firma
    *[other] { $count } firmas
 }
-counts-join = : { $individual }, { $organization }, { $company }.
+counts-join = : { $organization }, { $company }, { $individual }.
 more-await-review = { $count } más esperan revisión.
 have-signed = { $count ->
     [one] { $count } persona ha firmado. Firme la carta ↓

@@ -166,7 +166,7 @@ counts-total = { $count ->
     [few] { $count } подписи
    *[many] { $count } подписей
 }
-counts-join = : { $individual }, { $organization }, { $company }.
+counts-join = : { $organization }, { $company }, { $individual }.
 more-await-review = Ещё { $count } ждут проверки.
 have-signed = { $count ->
     [one] Подписей: { $count }. Подпишите письмо ↓

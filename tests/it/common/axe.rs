@@ -54,7 +54,11 @@ pub fn require_axe() -> Option<(PathBuf, PathBuf)> {
 /// Saves each page (checking its status) as `{name}.html` under
 /// `axe-{suite}/` in Cargo's target tmp dir and asserts that axe finds no
 /// WCAG 2.2 A or AA violation on any, printing what it found if it does.
-pub fn assert_accessible(axe: &(PathBuf, PathBuf), suite: &str, pages: &[(&str, u16, Response)]) {
+pub fn assert_accessible(
+    axe: &(PathBuf, PathBuf),
+    suite: &str,
+    pages: &[(impl std::fmt::Display, u16, Response)],
+) {
     let (modules, chromium) = axe;
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{suite}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -63,7 +67,8 @@ pub fn assert_accessible(axe: &(PathBuf, PathBuf), suite: &str, pages: &[(&str, 
     for (name, status, response) in pages {
         assert_eq!(response.status, *status, "{name}: {}", response.body);
         let file = dir.join(format!("{name}.html"));
-        std::fs::write(&file, &response.body).unwrap();
+        // The bytes as sent, isolation marks and all.
+        std::fs::write(&file, &response.marked).unwrap();
         files.push(file);
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/axe.cjs");
