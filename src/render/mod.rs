@@ -595,6 +595,15 @@ mod tests {
     }
 
     #[test]
+    fn the_stylesheet_mirrors_for_right_to_left_with_logical_properties_only() {
+        for physical in ["left", "right", "float"] {
+            assert!(!CSS.contains(physical), "the stylesheet says {physical}: use a logical property");
+        }
+        let fa = Renderer::new(crate::letter::Content::embedded().letter, Catalogue::find("fa").unwrap(), 2, 3);
+        assert!(fa.withdrawn().starts_with("<!DOCTYPE html><html lang=\"fa\" dir=\"rtl\">"));
+    }
+
+    #[test]
     fn names_are_escaped_and_direction_isolated() {
         let s = PublicSignatory {
             name: "<b>x</b>".into(),
