@@ -599,7 +599,8 @@ mod tests {
         for physical in ["left", "right", "float"] {
             assert!(!CSS.contains(physical), "the stylesheet says {physical}: use a logical property");
         }
-        let fa = Renderer::new(crate::letter::Content::embedded().letter, Catalogue::find("fa").unwrap(), 2, 3);
+        let fa =
+            Renderer::new(crate::letter::Content::embedded().letter, Catalogue::find("fa").unwrap(), 2, 3);
         assert!(fa.withdrawn().starts_with("<!DOCTYPE html><html lang=\"fa\" dir=\"rtl\">"));
     }
 

@@ -49,7 +49,11 @@ fn a_persian_page_is_laid_out_right_to_left() {
         let (ok, report) = run_script(&axe, "rtl.cjs", &args, &dir);
         assert!(ok, "{path} is not laid out {direction}:\n{report}");
         let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", shot.display()));
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000, "{} is not a real screenshot", shot.display());
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000,
+            "{} is not a real screenshot",
+            shot.display()
+        );
         eprintln!("{path}: {direction}, screenshot {}", shot.display());
     }
 }

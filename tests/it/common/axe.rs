@@ -103,6 +103,7 @@ pub fn run_script(axe: &(PathBuf, PathBuf), script: &str, args: &[PathBuf], dir:
         std::fs::read_to_string(&out).unwrap_or_default(),
         std::fs::read_to_string(&err).unwrap_or_default()
     );
-    let status = status.unwrap_or_else(|| panic!("{} did not finish in {AXE_TIMEOUT:?}:\n{report}", script.display()));
+    let status =
+        status.unwrap_or_else(|| panic!("{} did not finish in {AXE_TIMEOUT:?}:\n{report}", script.display()));
     (status.success(), report)
 }
