@@ -144,7 +144,12 @@ impl From<SnapshotError> for Error {
 /// The letter and lists the configuration points at, or the embedded default.
 pub fn load_content(config: &Config) -> Result<Content, Error> {
     let lists: Vec<_> = config.import.iter().map(|(k, p)| (*k, p.as_path())).collect();
-    Content::load(config.letter.as_deref(), &lists).map_err(Error::Letter)
+    // The original is English; its translations may be in any other
+    // shipped language.
+    let tags: Vec<&str> = Catalogue::all().map(|c| c.tag()).filter(|t| *t != "en").collect();
+    Content::load(config.letter.as_deref(), &lists)
+        .and_then(|c| c.with_translations(config.letter.as_deref(), &tags))
+        .map_err(Error::Letter)
 }
 
 /// Files the process keeps open besides connections: the store's
@@ -232,6 +237,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.page_group_limit,
             config.list_page_size,
         )
+        .with_translations(content.translations.clone())
     };
     let circuits = config.proxy_protocol.then(|| {
         CircuitLimits::new(

@@ -67,6 +67,8 @@ pub struct Renderer {
     /// When the letter shown is a translation: the original's language
     /// and the path of its page.
     original: Option<(Catalogue, String)>,
+    /// The letter's translations by language tag, for [`Renderer::in_language`].
+    translations: std::sync::Arc<Vec<(String, Letter)>>,
     group_limit: usize,
     page_size: usize,
 }
@@ -145,18 +147,35 @@ impl Renderer {
     /// paths: `group_limit` names per group on the letter page,
     /// `page_size` per list page and search.
     pub fn new(letter: Letter, words: Catalogue, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer { letter, words, base: String::new(), original: None, group_limit, page_size }
+        Renderer {
+            letter,
+            words,
+            base: String::new(),
+            original: None,
+            translations: Default::default(),
+            group_limit,
+            page_size,
+        }
     }
 
-    /// The same pages in the language of `words`, under `/TAG/`.
+    /// The same pages, knowing the letter's `translations` (by language
+    /// tag) for [`Renderer::in_language`]; the letter given to
+    /// [`Renderer::new`] is the original, in English.
+    pub fn with_translations(self, translations: Vec<(String, Letter)>) -> Renderer {
+        Renderer { translations: std::sync::Arc::new(translations), ..self }
+    }
+
+    /// The same pages in the language of `words`, under `/TAG/`, with the
+    /// letter's translation into it if there is one: its page then says
+    /// that the original is authoritative and links to it.
     pub fn in_language(&self, words: Catalogue) -> Renderer {
-        Renderer { words, base: format!("/{}", words.tag()), ..self.clone() }
-    }
-
-    /// The same pages showing `letter`, a translation of the original
-    /// letter (in `original`'s language, its page at `/TAG/`).
-    pub fn with_translation(&self, letter: Letter, original: Catalogue) -> Renderer {
-        Renderer { letter, original: Some((original, format!("/{}/", original.tag()))), ..self.clone() }
+        let mut r = Renderer { words, base: format!("/{}", words.tag()), ..self.clone() };
+        if let Some((_, letter)) = self.translations.iter().find(|(tag, _)| tag == words.tag()) {
+            let original = Catalogue::ENGLISH;
+            r.letter = letter.clone();
+            r.original = Some((original, format!("/{}/", original.tag())));
+        }
+        r
     }
 
     /// The language of these pages.
@@ -321,7 +340,7 @@ impl Renderer {
                 @if let Some((original, path)) = &self.original {
                     p.notice {
                         (self.tf(Text::TranslationNote, &[("language", original.name().into())])) " "
-                        a href=(path) lang=(original.tag()) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
+                        a href=(path) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
                     }
                 }
                 // The form is below a long letter: say where it is, at once.

@@ -28,7 +28,7 @@ pub fn preferred(headers: &HeaderMap) -> Option<Catalogue> {
         })
         .collect();
     // Stable: among equal q-values the first listed wins.
-    ranges.sort_by(|a, b| b.0.cmp(&a.0));
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.0));
     ranges.first().map(|(_, c)| *c).filter(|c| *c != Catalogue::ENGLISH)
 }
 

@@ -148,3 +148,35 @@ fn counts_are_written_as_each_language_writes_numbers() {
     assert!(server.get("/ru/").body.contains("87 частных лиц"), "and for 7");
     assert!(server.get("/zh-Hans/").body.contains("203 个组织"));
 }
+
+#[test]
+fn a_translated_letter_says_the_original_is_authoritative_and_links_to_it() {
+    let fixture = |name: &str| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/letter/");
+        std::fs::read_to_string(format!("{path}{name}")).unwrap()
+    };
+    let (original, es, fa) = (fixture("letter.md"), fixture("letter.es.md"), fixture("letter.fa.md"));
+    let server = Server::start_with_files(
+        "min_fill_seconds = 0\nletter = \"letter.md\"\n",
+        &[("letter.md", &original), ("letter.es.md", &es), ("letter.fa.md", &fa)],
+    );
+    for path in ["/", "/en/"] {
+        let page = server.get(path).body;
+        assert!(page.contains("<h1>Keep Libraries Open</h1>"), "{path}: the original");
+        assert!(!page.contains("authoritative"), "{path}: the original says nothing of translations");
+    }
+    let spanish = server.get("/es/").body;
+    assert!(spanish.contains("<h1>Que las bibliotecas sigan abiertas</h1>"));
+    assert!(spanish.contains("<li>Abiertas los domingos</li>"));
+    assert!(spanish.contains("El original, en English, es el texto que hace fe."));
+    assert!(spanish.contains("<a href=\"/en/\" hreflang=\"en\">Leer el original</a>"));
+    let persian = server.get("/fa/").body;
+    assert!(persian.contains("<h1>کتابخانه‌ها را باز نگه دارید</h1>"));
+    assert!(persian.contains("متن اصلی، به English، متن معتبر است."));
+    // A language without a translation shows the original, in its own frame.
+    let russian = server.get("/ru/").body;
+    assert!(russian.contains("<h1>Keep Libraries Open</h1>") && russian.contains("<html lang=\"ru\""));
+    assert!(!russian.contains("Это перевод"));
+    // One letter, one list: the open data carries the original.
+    assert_eq!(server.json()["letter"]["title"], "Keep Libraries Open");
+}
