@@ -2,6 +2,11 @@
 //! the open data, as a [`Router`] over its own state. Reads come from a
 //! [`PublicView`]; signing and withdrawal go to the store. Every refusal is
 //! a [`Refusal`] variant, answered in one place ([`Site::refuse`]).
+//!
+//! Every page is rendered in the language of its path: unprefixed paths in
+//! English, `/TAG/…` in that shipped language (one [`Renderer`] each, and
+//! a letter page cached per language). `Accept-Language` only decides
+//! where `GET /` goes ([`accept_language`]).
 
 mod accept_language;
 mod cache;
@@ -67,11 +72,10 @@ impl Router for Site {
     async fn route(self: Arc<Self>, req: Request<Incoming>, circuit: Option<Arc<CircuitGuard>>) -> Reply {
         let method = req.method().clone();
         let is_get = method == Method::GET || method == Method::HEAD;
-        let full = req.uri().path().to_owned();
         // `/es/privacy` is Spanish `/privacy`; an unprefixed path, English.
-        let (at, path) = match self.locale_of(&full) {
+        let (at, path) = match self.locale_of(req.uri().path()) {
             Some(found) => found,
-            None if is_get => return self.add_slash(&full),
+            None if is_get => return self.add_slash(req.uri().path()),
             None => return self.refuse(UNPREFIXED, Refusal::NotFound, None),
         };
         match path {

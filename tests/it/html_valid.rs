@@ -21,6 +21,16 @@ fn every_public_page_in_every_language_is_valid_html() {
     for tag in common::LANGUAGES {
         pages.extend(pages_under(&server, &format!("/{tag}"), tag));
     }
+    // A translated letter's page, with its note on the original.
+    let fixture = |name: &str| {
+        std::fs::read_to_string(format!("{}/tests/fixtures/letter/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    let translated = Server::start_with_files(
+        "min_fill_seconds = 0\nletter = \"letter.md\"\n",
+        &[("letter.md", &fixture("letter.md")), ("letter.fa.md", &fixture("letter.fa.md"))],
+    );
+    pages.push(("fa-letter-translated".to_string(), 200, translated.get("/fa/")));
     assert_valid(&jar, "languages", &pages);
 }
 
