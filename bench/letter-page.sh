@@ -45,7 +45,9 @@ run_wrk() {
 # CPU ticks (user + system) of a process and its children (nginx's workers),
 # found by their parent PID in /proc.
 cpu_ticks() {
-    cat /proc/[0-9]*/stat 2>/dev/null |
+    # A process that ends between the glob and the read makes cat fail:
+    # under pipefail that stopped the whole run.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
         awk -v p="$1" '{pid = $1; sub(/.*\) /, ""); if (pid == p || $2 == p) t += $12 + $13} END {print t + 0}'
 }
 
