@@ -9,6 +9,8 @@
 # BARE_NGINX=1 to serve the file with nginx's default headers only. Each
 # round also prints each server's CPU time per request (nginx: master and
 # workers), which moves less with the machine's noise than requests/s.
+# LANGUAGES=1 compares the letter page in one language with the letter
+# pages of all five, on undersign alone (see below).
 # DATA=/some/dir/data serves that data dir (e.g. a grown store, as
 # bench/scale.sh does) instead of a fresh one; nothing is signed into it.
 source "$(dirname "$0")/lib.sh"
@@ -26,6 +28,84 @@ build_undersign
 new_temp work
 write_bench_config "$work/config.toml"
 start_undersign "${DATA:-$work/data}" "$work/config.toml"
+
+# run_wrk URL SECONDS [SCRIPT]: prints requests/s and p99; says so on non-2xx
+# answers or errors. SCRIPT is a wrk Lua script (the paths to cycle through).
+run_wrk() {
+    local out rps
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency ${3:+-s "$3"} "$1")"
+    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+    if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+        echo "wrk reported errors for $1:" >&2
+        grep -E 'Non-2xx|Socket errors' <<<"$out" >&2
+    fi
+    echo "$rps $(awk '$1 == "99%" {print $2}' <<<"$out")"
+}
+
+# CPU ticks (user + system) of a process and its children (nginx's workers),
+# found by their parent PID in /proc.
+cpu_ticks() {
+    # A process that ends between the glob and the read makes cat fail:
+    # under pipefail that stopped the whole run.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
+        awk -v p="$1" '{pid = $1; sub(/.*\) /, ""); if (pid == p || $2 == p) t += $12 + $13} END {print t + 0}'
+}
+
+# measure PID URL [SCRIPT]: one wrk round; prints requests/s, p99 and the server's CPU
+# (user + system, from /proc) per request: steadier than requests/s here.
+measure() {
+    local before after rps p99
+    before="$(cpu_ticks "$1")"
+    read -r rps p99 < <(run_wrk "$2" "$SECONDS_PER_RUN" "${3:-}")
+    after="$(cpu_ticks "$1")"
+    echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="$SECONDS_PER_RUN" \
+        'BEGIN {printf "%.2f", t / hz * 1e6 / (r * s)}')"
+}
+
+
+# LANGUAGES=1: the letter page in one language against the letter pages of
+# all five, on the same server, alternated: GET / only, then GET /en/,
+# /es/, /fa/, /ru/ and /zh-Hans/ in turn (each language its own cache slot
+# and its own page). No nginx. Prints the medians and five/one.
+if [ -n "${LANGUAGES:-}" ]; then
+    for tag in en es fa ru zh-Hans; do
+        [ "$(curl -sS -o /dev/null -w '%{http_code}' "http://$US_ADDR/$tag/")" = 200 ] || { echo "/$tag/ is not served" >&2; exit 1; }
+    done
+    cat >"$work/five.lua" <<'LUA'
+local paths = { "/en/", "/es/", "/fa/", "/ru/", "/zh-Hans/" }
+local i = 0
+request = function()
+    i = i % #paths + 1
+    return wrk.format("GET", paths[i])
+end
+LUA
+    url="http://$US_ADDR/"
+    echo "warming up (2 s each)..." >&2
+    run_wrk "$url" 2 >/dev/null
+    run_wrk "$url" 2 "$work/five.lua" >/dev/null
+    one=() five=() one_cpu=() five_cpu=()
+    echo "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s, $ROUNDS rounds, alternated: one language vs five"
+    for round in $(seq 1 "$ROUNDS"); do
+        if [ $((round % 2)) -eq 1 ]; then order="one five"; else order="five one"; fi
+        for who in $order; do
+            if [ "$who" = one ]; then
+                read -r rps p99 cpu < <(measure "$US_PID" "$url")
+                one+=("$rps") one_cpu+=("$cpu")
+            else
+                read -r rps p99 cpu < <(measure "$US_PID" "$url" "$work/five.lua")
+                five+=("$rps") five_cpu+=("$cpu")
+            fi
+            printf 'round %d  %-4s languages %10.0f requests/s  (p99 %s)  %6.2f µs CPU per request\n' "$round" "$who" "$rps" "$p99" "$cpu"
+        done
+    done
+    one_med="$(median "${one[@]}")"
+    five_med="$(median "${five[@]}")"
+    printf 'median   one  language  %10.0f requests/s  %6.2f µs CPU per request\n' "$one_med" "$(median "${one_cpu[@]}")"
+    printf 'median   five languages %10.0f requests/s  %6.2f µs CPU per request\n' "$five_med" "$(median "${five_cpu[@]}")"
+    echo "ratio five/one: $(ratio "$five_med" "$one_med")x"
+    stop_pid "$US_PID"
+    exit 0
+fi
 
 # The page exactly as undersign serves it (the token differs per request,
 # its length does not).
@@ -96,36 +176,6 @@ if ! curl -sS "http://127.0.0.1:$nginx_port/" | cmp -s - "$www/index.html"; then
     exit 1
 fi
 echo "response head: undersign $(curl -sS -D - -o /dev/null "http://$US_ADDR/" | wc -c) bytes, nginx $(curl -sS -D - -o /dev/null "http://127.0.0.1:$nginx_port/" | wc -c) bytes" >&2
-
-# run_wrk URL SECONDS: prints requests/s; fails on non-2xx answers or errors.
-run_wrk() {
-    local out rps
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --latency "$1")"
-    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
-        echo "wrk reported errors for $1:" >&2
-        grep -E 'Non-2xx|Socket errors' <<<"$out" >&2
-    fi
-    echo "$rps $(awk '$1 == "99%" {print $2}' <<<"$out")"
-}
-
-# CPU ticks (user + system) of a process and its children (nginx's workers),
-# found by their parent PID in /proc.
-cpu_ticks() {
-    cat /proc/[0-9]*/stat 2>/dev/null |
-        awk -v p="$1" '{pid = $1; sub(/.*\) /, ""); if (pid == p || $2 == p) t += $12 + $13} END {print t + 0}'
-}
-
-# measure PID URL: one wrk round; prints requests/s, p99 and the server's CPU
-# (user + system, from /proc) per request: steadier than requests/s here.
-measure() {
-    local before after rps p99
-    before="$(cpu_ticks "$1")"
-    read -r rps p99 < <(run_wrk "$2" "$SECONDS_PER_RUN")
-    after="$(cpu_ticks "$1")"
-    echo "$rps $p99 $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v r="$rps" -v s="$SECONDS_PER_RUN" \
-        'BEGIN {printf "%.2f", t / hz * 1e6 / (r * s)}')"
-}
 
 us_url="http://$US_ADDR/"
 ng_url="http://127.0.0.1:$nginx_port/"

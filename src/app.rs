@@ -86,7 +86,7 @@ pub enum Error {
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let words = Catalogue;
+        let words = Catalogue::ENGLISH;
         match self {
             Error::Letter(e) => write!(f, "{e}"),
             Error::ImportName { at, problem } => write!(
@@ -161,7 +161,12 @@ impl From<SnapshotError> for Error {
 /// The letter and lists the configuration points at, or the embedded default.
 pub fn load_content(config: &Config) -> Result<Content, Error> {
     let lists: Vec<_> = config.import.iter().map(|(k, p)| (*k, p.as_path())).collect();
-    Content::load(config.letter.as_deref(), &lists).map_err(Error::Letter)
+    // The original is English; its translations may be in any other
+    // shipped language.
+    let tags: Vec<&str> = Catalogue::all().map(|c| c.tag()).filter(|t| *t != "en").collect();
+    Content::load(config.letter.as_deref(), &lists)
+        .and_then(|c| c.with_translations(config.letter.as_deref(), &tags))
+        .map_err(Error::Letter)
 }
 
 /// Files the process keeps open besides connections: the store's
@@ -247,8 +252,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let stop = shutdown_signals().map_err(Error::Start)?;
 
     let style = crate::render::style_hash();
-    let renderer =
-        || Renderer::new(content.letter.clone(), Catalogue, config.page_group_limit, config.list_page_size);
+    let renderer = || {
+        Renderer::new(
+            content.letter.clone(),
+            Catalogue::ENGLISH,
+            config.page_group_limit,
+            config.list_page_size,
+        )
+        .with_translations(content.translations.clone())
+    };
     let circuit_limits = || {
         CircuitLimits::new(
             config.circuit_max_connections,

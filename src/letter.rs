@@ -42,6 +42,9 @@ pub struct Content {
     pub letter: Letter,
     /// Names to import on first start, per kind, in the order given.
     pub signatories: Vec<(Kind, Vec<String>)>,
+    /// Translations of the letter, by language tag: `letter.es.md` beside
+    /// `letter.md`, the original (see [`Content::with_translations`]).
+    pub translations: Vec<(String, Letter)>,
 }
 
 /// What is wrong with a letter's Markdown.
@@ -119,6 +122,8 @@ impl Content {
                 (Kind::Company, lines(EMBEDDED_COMPANIES)),
                 (Kind::Individual, lines(EMBEDDED_INDIVIDUALS)),
             ],
+            // The embedded letter ships in English only.
+            translations: Vec::new(),
         }
     }
 
@@ -140,7 +145,29 @@ impl Content {
         for (kind, path) in signatories {
             lists.push((*kind, lines(&read(path)?)));
         }
-        Ok(Content { letter, signatories: lists })
+        Ok(Content { letter, signatories: lists, translations: Vec::new() })
+    }
+
+    /// The same, with the translations of the deployer's letter that sit
+    /// beside it: for `letter.md` and each of `tags`, `letter.TAG.md`.
+    /// The file without a tag is the original, and the one that counts;
+    /// a translation that is there but does not parse is an error, as the
+    /// original would be.
+    pub fn with_translations(mut self, letter: Option<&Path>, tags: &[&str]) -> Result<Content, LetterError> {
+        let Some(letter) = letter else { return Ok(self) };
+        let stem = letter.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        for tag in tags {
+            let path = letter.with_file_name(format!("{stem}.{tag}.md"));
+            let markdown = match std::fs::read_to_string(&path) {
+                Ok(markdown) => markdown,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(source) => return Err(LetterError::Read { path, source }),
+            };
+            let translated =
+                Letter::parse(&markdown).map_err(|problem| LetterError::Format { path, problem })?;
+            self.translations.push((tag.to_string(), translated));
+        }
+        Ok(self)
     }
 }
 

@@ -11,14 +11,14 @@
 //! | layer | module | owns |
 //! |---|---|---|
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
-//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache, its refusals |
+//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only |
 //! | | [`console`] | the moderation console on its own listener: sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
-//! | words | [`messages`] | the catalogue: message id → sentence; the only place for a refusal's words |
+//! | words | [`messages`] | the catalogues: typed message id → Fluent message of `locales/TAG/undersign.ftl` (embedded; the list from `build.rs`), English fallback, number style per language; the only place for a page's or a refusal's words |
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
@@ -29,8 +29,10 @@
 //! ```text
 //! http::server::serve   a connection slot, then accept from the acceptor (TCP, Unix socket, onion)
 //! http::server          [PROXY line or onion rendezvous -> circuit id, in memory only; per-circuit cap] -> hyper HTTP/1.1
-//! site::Site::route     route by method and path
-//!   GET /               site's page cache (bytes per view generation) + tokens::Secret::issue_token,
+//! site::Site::route     the language by path prefix (/es/...; none: English), then by method and path
+//!   GET /               Accept-Language prefers a shipped non-English language: 303 to /TAG/ (once);
+//!                       else site's page cache (bytes per language and view generation)
+//!                       + tokens::Secret::issue_token,
 //!                       sent as cached head, token, cached tail (no copy)
 //!   POST /sign          http::form (16 KiB, timed) -> honeypot -> tokens (HMAC, age)
 //!                       -> domain::*::parse -> limits (circuit, site)
@@ -38,7 +40,7 @@
 //!                          then one flush + fsync for the whole group, then answers
 //!                       -> render thank-you page with the withdrawal code
 //!   a refusal           site::Refusal -> http::Answer (status, Retry-After, message ids)
-//!                       -> messages::Catalogue -> render error page (or the form again)
+//!                       -> messages::Catalogue of the path's language -> render error page (or the form again)
 //!   GET /signatories.json  on the blocking pool: site's page cache (a file per view generation,
 //!                       built by streaming each_published into DATA/exports), then sent from
 //!                       that open file in 64 KiB chunks

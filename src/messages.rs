@@ -1,19 +1,30 @@
-//! The catalogue: every sentence a visitor or a moderator reads in a
-//! refusal, a field error, a flag or the audit list, keyed by a message id.
-//! Code names what happened (a [`MessageId`], with its arguments); only this
-//! module knows the words. English is the only language for now; the
-//! translations issue fills this seam with Fluent catalogues.
+//! The catalogue: every sentence a visitor or a moderator reads, keyed by a
+//! typed id ([`MessageId`] for what code asks for: refusals, field errors;
+//! [`Text`] for the pages' own words) and looked up in Fluent catalogues,
+//! one file per language (`locales/TAG/undersign.ftl`, embedded; the list
+//! of languages comes from the files, see `build.rs`). Code names what
+//! happened; only the catalogues know the words.
 //!
-//! A message is a [`MessageId`] and, for a few, named arguments
-//! ([`Message`]); [`Catalogue::text`] turns it into words, with `{name}`
-//! placeholders filled in.
+//! Each catalogue is parsed once, at first use, into an immutable bundle:
+//! rendering looks messages up, it never parses. A message a catalogue
+//! lacks falls back to English, never to an empty string or its id.
+//! Placeables keep Fluent's Unicode isolation marks, so a Latin name in a
+//! Persian sentence (and the reverse) reads in its own direction; templates
+//! put no placeable into an attribute or a URL. Numbers are formatted for
+//! the language (grouping, and Persian digits for Persian: see
+//! [`number_style`]); plurals follow Fluent's plural rules.
 
 use crate::domain::{AuditAction, Field, FieldProblem, Flag, Kind};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// Every sentence that code (not a template) asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[allow(missing_docs, reason = "each id is named after what it says; the words are in `english`")]
+#[allow(missing_docs, reason = "each id is named after what it says; the words are in locales/en")]
 pub enum MessageId {
     NotFoundHeading,
     NotFound,
@@ -113,7 +124,7 @@ pub enum MessageId {
 pub struct Message {
     /// What it says.
     pub id: MessageId,
-    /// Values for its `{placeholders}`.
+    /// Values for its `{ $placeables }`.
     pub args: Vec<(&'static str, String)>,
 }
 
@@ -130,51 +141,440 @@ impl Message {
     }
 }
 
-/// The words of one language. Only English exists yet.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Catalogue;
+macro_rules! texts {
+    ($($(#[$doc:meta])* $v:ident,)*) => {
+        /// The pages' own words, each a message of the catalogues (its
+        /// Fluent id is the name in kebab case: `SkipToContent` is
+        /// `skip-to-content`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs, reason = "each id is named after what it says; the words are in locales/en")]
+        pub enum Text { $($(#[$doc])* $v,)* }
+
+        impl Text {
+            /// Every one, for the completeness check.
+            pub const ALL: &'static [Text] = &[$(Text::$v,)*];
+        }
+    };
+}
+
+texts! {
+    SkipToContent,
+    VerifiedTitle,
+    NavSite,
+    NavLanguages,
+    NavPages,
+    TheLetter,
+    SearchSignatories,
+    WithdrawASignature,
+    Privacy,
+    OpenData,
+    Required,
+    Optional,
+    ShowMyName,
+    HoneypotLabel,
+    SignTheLetter,
+    /// `count`.
+    CountsTotal,
+    /// `individual`, `organization`, `company`: each already a count.
+    CountsJoin,
+    /// `count`.
+    MoreAwaitReview,
+    /// `count`.
+    HaveSigned,
+    ReviewNote,
+    PrivacyNote,
+    WhatWeStore,
+    SigningPaused,
+    PausedNotice,
+    LetterClosed,
+    /// `day`, `count`.
+    ClosedOn,
+    Signatories,
+    FindAName,
+    Search,
+    /// `kind` (a plural heading), `count`.
+    KindTitle,
+    Previous,
+    Next,
+    /// `page`, `pages`.
+    PageOf,
+    TypePartOfName,
+    /// `query`.
+    NoMatch,
+    /// `count`.
+    Found,
+    /// `count`: at least that many, the page is full.
+    FoundMore,
+    Browse,
+    ThankYou,
+    ThankYouHeading,
+    /// `name`.
+    RecordedAs,
+    NowPublished,
+    CountedNotShown,
+    AwaitsReviewPublished,
+    AwaitsReviewCounted,
+    YourWithdrawalCode,
+    KeepThisCode,
+    BackToLetter,
+    EnterCode,
+    WithdrawalCode,
+    WithdrawMine,
+    SignatureWithdrawn,
+    YourSignatureWithdrawn,
+    RemovedEverywhere,
+    StoreName,
+    StoreListed,
+    StoreDay,
+    StoreCodeHash,
+    StoreNonce,
+    KeptUntil,
+    WhatWeNeverStore,
+    NeverAddress,
+    NeverBrowser,
+    NeverTime,
+    NeverCookies,
+    NoAccessLog,
+    SnapshotsHeading,
+    SnapshotsIntro,
+    SnapshotsDownload,
+    SnapshotsRun,
+    SnapshotsProve,
+    SnapshotsHoldNothing,
+    WithdrawCopiesStrong,
+    WithdrawCopiesRest,
+    Disclaimer,
+    ProblemWithForm,
+    EntriesKept,
+    /// `language`: the original's language, named in itself.
+    TranslationNote,
+    ReadTheOriginal,
+    /// Before the origin's link.
+    MirrorOf,
+    /// After it: `day`, `seq`.
+    MirrorAsOf,
+    MirrorSignThere,
+    /// `day`: the expiry.
+    MirrorStale,
+    /// `reason`: the refusal, in the operator's words.
+    MirrorKeepsShowing,
+    MirrorTakesNoSignatures,
+    /// `origin`.
+    MirrorSignAt,
+    WithdrawAtTheOrigin,
+    /// Before the origin's link.
+    MirrorPrivacyIntro,
+    /// After it.
+    MirrorPrivacyRest,
+    MirrorCheckingHeading,
+    MirrorSignedBy,
+    MirrorDownload,
+    MirrorDownloadAnd,
+    MirrorDownloadThenRun,
+    MirrorWithdrawalReaches,
+}
+
+/// "Not found heading" -> "not-found-heading": a Fluent id from a name.
+fn kebab(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl MessageId {
+    /// Its message's id in the catalogues.
+    pub fn fluent_id(self) -> String {
+        match self {
+            MessageId::Field(problem) => format!("field-{}", kebab(&format!("{problem:?}"))),
+            other => kebab(&format!("{other:?}")),
+        }
+    }
+}
+
+impl Text {
+    /// Its message's id in the catalogues.
+    pub fn fluent_id(self) -> String {
+        kebab(&format!("{self:?}"))
+    }
+}
+
+/// How a language writes whole numbers: its digits, its grouping
+/// separator, and the fewest digits before a first group is split off
+/// (CLDR's minimumGroupingDigits: Spanish writes 1234 but 12.345).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberStyle {
+    /// The digit zero; the others follow it in Unicode.
+    pub zero: char,
+    /// Between groups of three.
+    pub separator: &'static str,
+    /// Digits at least in front of the first separator, plus three.
+    pub min_grouping: usize,
+}
+
+/// The number style of a language, from CLDR's data for it. Persian uses
+/// Persian digits (۱۲۳), as CLDR's `fa` and Iranian print do: a count in
+/// Latin digits inside Persian text reads as foreign. A language with no
+/// entry writes Latin digits grouped by commas, as English does.
+pub fn number_style(tag: &str) -> NumberStyle {
+    let latin = |separator, min_grouping| NumberStyle { zero: '0', separator, min_grouping };
+    match tag {
+        "es" => latin(".", 2),
+        // A no-break space, so a count never breaks across lines.
+        "ru" => latin("\u{a0}", 1),
+        "fa" => NumberStyle { zero: '۰', separator: "٬", min_grouping: 1 },
+        _ => latin(",", 1),
+    }
+}
+
+impl NumberStyle {
+    /// `n` written in this style.
+    pub fn format(&self, n: u64) -> String {
+        let digits: Vec<char> = n
+            .to_string()
+            .chars()
+            .map(|d| char::from_u32(self.zero as u32 + d.to_digit(10).unwrap_or(0)).unwrap_or(d))
+            .collect();
+        let group = digits.len() >= 3 + self.min_grouping;
+        let mut out = String::with_capacity(digits.len() * 2);
+        for (i, d) in digits.iter().enumerate() {
+            let left = digits.len() - i;
+            if group && i > 0 && left % 3 == 0 {
+                out.push_str(self.separator);
+            }
+            out.push(*d);
+        }
+        out
+    }
+}
+
+/// A whole number as Fluent shows it, in the style `S`; other values as
+/// Fluent formats them. One function per style, as the bundle takes a plain
+/// function.
+fn format_number<const S: u8, M>(value: &FluentValue, _: &M) -> Option<String> {
+    let FluentValue::Number(n) = value else { return None };
+    if n.value < 0.0 || n.value.fract() != 0.0 || n.value > 1e15 {
+        return None;
+    }
+    let style = match S {
+        1 => number_style("es"),
+        2 => number_style("ru"),
+        3 => number_style("fa"),
+        _ => number_style("en"),
+    };
+    Some(style.format(n.value as u64))
+}
+
+/// One shipped language: its tag, its name in itself, its direction and
+/// its bundle.
+struct Language {
+    tag: &'static str,
+    name: String,
+    rtl: bool,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Language {
+    fn parse(tag: &'static str, source: &str) -> Language {
+        // A file that does not parse whole keeps the messages that do; the
+        // rest fall back to English (and the unit tests fail on it).
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, _)| partial);
+        let langid = tag.parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        bundle.set_formatter(Some(match tag {
+            "es" => format_number::<1, _>,
+            "ru" => format_number::<2, _>,
+            "fa" => format_number::<3, _>,
+            _ => format_number::<0, _>,
+        }));
+        let _ = bundle.add_resource(resource);
+        let mut language = Language { tag, name: tag.to_owned(), rtl: false, bundle };
+        if let Some(name) = language.plain("language-name") {
+            language.name = name.into_owned();
+        }
+        language.rtl = language.plain("language-direction").is_some_and(|d| d == "rtl");
+        language
+    }
+
+    /// A message without arguments, if this language has it.
+    fn plain(&self, id: &str) -> Option<Cow<'_, str>> {
+        self.format(id, None)
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> Option<Cow<'_, str>> {
+        let pattern = self.bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        Some(self.bundle.format_pattern(pattern, args, &mut errors))
+    }
+}
+
+/// A message of `language`, else of `english`; only one English lacks
+/// too comes back as its id.
+fn lookup<'l>(
+    language: &'l Language,
+    english: &'l Language,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> Cow<'l, str> {
+    language
+        .format(id, args)
+        .or_else(|| english.format(id, args))
+        .unwrap_or_else(|| Cow::Owned(id.to_owned()))
+}
+
+static LANGUAGES: LazyLock<Vec<Language>> =
+    LazyLock::new(|| SHIPPED.iter().map(|(tag, source)| Language::parse(tag, source)).collect());
+
+fn languages() -> &'static [Language] {
+    &LANGUAGES
+}
+
+/// The words of one shipped language (English by default). Cheap to copy:
+/// it names a language of the catalogues, which are built once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Catalogue {
+    index: usize,
+}
 
 impl Catalogue {
-    /// The words of a message, its placeholders filled in.
+    /// English: the fallback, and what unprefixed paths serve.
+    pub const ENGLISH: Catalogue = Catalogue { index: 0 };
+
+    /// Every shipped language, English first.
+    pub fn all() -> impl Iterator<Item = Catalogue> {
+        (0..languages().len()).map(|index| Catalogue { index })
+    }
+
+    /// The shipped language of this tag (exactly as its folder is named).
+    pub fn find(tag: &str) -> Option<Catalogue> {
+        Catalogue::all().find(|c| c.tag() == tag)
+    }
+
+    fn language(&self) -> &'static Language {
+        &languages()[self.index]
+    }
+
+    /// The language's tag, as in `lang` and the path prefix: `zh-Hans`.
+    pub fn tag(&self) -> &'static str {
+        self.language().tag
+    }
+
+    /// The language's name in itself: `Español`.
+    pub fn name(&self) -> &'static str {
+        &self.language().name
+    }
+
+    /// `rtl` or `ltr`, for `dir`.
+    pub fn dir(&self) -> &'static str {
+        if self.language().rtl {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// How this language writes numbers.
+    pub fn numbers(&self) -> NumberStyle {
+        number_style(self.tag())
+    }
+
+    /// A message by its Fluent id, with arguments; English if this
+    /// language lacks it. Only a message English lacks too (which the
+    /// completeness test rules out) comes back as its id.
+    fn lookup(&self, id: &str, args: Option<&FluentArgs>) -> Cow<'static, str> {
+        lookup(self.language(), &languages()[0], id, args)
+    }
+
+    /// A page's words.
+    pub fn t(&self, text: Text) -> Cow<'static, str> {
+        self.lookup(&text.fluent_id(), None)
+    }
+
+    /// A page's words with arguments: numbers as `u64`, the rest as text.
+    pub fn tf(&self, text: Text, args: &[(&'static str, FluentValue<'_>)]) -> Cow<'static, str> {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, v.clone());
+        }
+        self.lookup(&text.fluent_id(), Some(&fa))
+    }
+
+    /// The words of a message, its placeables filled in.
     pub fn text(&self, message: &Message) -> Cow<'static, str> {
-        let words = english(message.id);
         if message.args.is_empty() {
-            return Cow::Borrowed(words);
+            return self.get(message.id);
         }
-        let mut out = words.to_string();
-        for (key, value) in &message.args {
-            out = out.replace(&format!("{{{key}}}"), value);
+        let mut args = FluentArgs::new();
+        for (k, v) in &message.args {
+            args.set(*k, v.as_str());
         }
-        Cow::Owned(out)
+        self.lookup(&message.id.fluent_id(), Some(&args))
     }
 
     /// The words of a message without arguments.
-    pub fn get(&self, id: MessageId) -> &'static str {
-        english(id)
+    pub fn get(&self, id: MessageId) -> Cow<'static, str> {
+        self.lookup(&id.fluent_id(), None)
     }
 
     /// A form field's label, as the form shows it.
-    pub fn field_label(&self, field: Field) -> &'static str {
-        match field {
-            Field::Name => "Name",
-            Field::Kind => "Signing as",
-            Field::Affiliation => "Title, employer or city",
-            Field::Country => "Country",
-        }
+    pub fn field_label(&self, field: Field) -> Cow<'static, str> {
+        self.lookup(&format!("label-{}", field.id()), None)
     }
 
     /// What is wrong with a field, after its label.
-    pub fn field_problem(&self, problem: FieldProblem) -> &'static str {
-        match problem {
-            FieldProblem::Required => "is required",
-            FieldProblem::NoLetter => "must contain at least one letter",
-            FieldProblem::TooLong => "is too long",
-            FieldProblem::TooManyMarks => "has too many accents stacked on one letter",
-            FieldProblem::UnknownKind => "choose individual, organisation or company",
-        }
+    pub fn field_problem(&self, problem: FieldProblem) -> Cow<'static, str> {
+        self.get(MessageId::Field(problem))
     }
 
-    /// What a flag means, for the moderator.
+    /// "Organisations", as a group's heading.
+    pub fn kind_plural(&self, kind: Kind) -> Cow<'static, str> {
+        self.lookup(&format!("kind-plural-{}", kind.as_str()), None)
+    }
+
+    /// "organisations", inside a sentence.
+    pub fn kind_plural_lower(&self, kind: Kind) -> Cow<'static, str> {
+        self.lookup(&format!("kind-lower-{}", kind.as_str()), None)
+    }
+
+    /// "an organisation", as the sign form offers it.
+    pub fn kind_article(&self, kind: Kind) -> Cow<'static, str> {
+        self.lookup(&format!("kind-article-{}", kind.as_str()), None)
+    }
+
+    /// "organisation", as a label beside a name.
+    pub fn kind_singular(&self, kind: Kind) -> Cow<'static, str> {
+        self.lookup(&format!("kind-singular-{}", kind.as_str()), None)
+    }
+
+    /// "12 organisations", with the plural the number takes.
+    pub fn kind_count(&self, kind: Kind, count: u64) -> Cow<'static, str> {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        self.lookup(&format!("kind-count-{}", kind.as_str()), Some(&args))
+    }
+
+    /// "All 12 organisations", the link to a group's list.
+    pub fn kind_all(&self, kind: Kind, count: u64) -> Cow<'static, str> {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        self.lookup(&format!("kind-all-{}", kind.as_str()), Some(&args))
+    }
+
+    /// "Signatures by organisations are seen by a moderator …".
+    pub fn kind_reviewed(&self, kind: Kind) -> Cow<'static, str> {
+        self.lookup(&format!("kind-reviewed-{}", kind.as_str()), None)
+    }
+
+    /// What a flag means, for the moderator. The console speaks English
+    /// only, so these stay here rather than in every catalogue.
     pub fn flag_description(&self, flag: Flag) -> &'static str {
         match flag {
             Flag::DuplicateName => "the same name has signed before",
@@ -185,34 +585,8 @@ impl Catalogue {
         }
     }
 
-    /// "Organisations", as a group's heading.
-    pub fn kind_plural(&self, kind: Kind) -> &'static str {
-        match kind {
-            Kind::Organization => "Organisations",
-            Kind::Company => "Companies",
-            Kind::Individual => "Individuals",
-        }
-    }
-
-    /// "organisations", inside a sentence.
-    pub fn kind_plural_lower(&self, kind: Kind) -> &'static str {
-        match kind {
-            Kind::Organization => "organisations",
-            Kind::Company => "companies",
-            Kind::Individual => "individuals",
-        }
-    }
-
-    /// "an organisation", as the sign form offers it.
-    pub fn kind_article(&self, kind: Kind) -> &'static str {
-        match kind {
-            Kind::Organization => "an organisation",
-            Kind::Company => "a company",
-            Kind::Individual => "an individual",
-        }
-    }
-
-    /// The audit list's words for what a moderator did.
+    /// The audit list's words for what a moderator did (English, as the
+    /// console is).
     pub fn audit_action(&self, action: &AuditAction) -> Cow<'static, str> {
         use AuditAction as A;
         match action {
@@ -232,123 +606,13 @@ impl Catalogue {
             A::Unrecognised(sentence) => sentence.clone().into(),
         }
     }
-
-    /// "organisation", as a label beside a name.
-    pub fn kind_singular(&self, kind: Kind) -> &'static str {
-        match kind {
-            Kind::Organization => "organisation",
-            Kind::Company => "company",
-            Kind::Individual => "individual",
-        }
-    }
 }
 
-fn english(id: MessageId) -> &'static str {
-    use MessageId::*;
-    match id {
-        NotFoundHeading => "Page not found",
-        NotFound => "There is no page at this address.",
-        MethodHeading => "Not possible here",
-        Method => "This address does not take that kind of request.",
-        BadPageNumberHeading => "Bad page number",
-        BadPageNumber => "The page number must be a whole number, 1 or more.",
-        NoSuchPageHeading => "No such page",
-        NoSuchPage => "This list has fewer pages.",
-        SearchTooLongHeading => "Search too long",
-        SearchTooLong => "Please search for at most 100 characters.",
-        ScanFailedHeading => "Not available just now",
-        ScanFailed => "This list could not be read just now. Please try again in a few minutes.",
-        BusyHeading => "Busy just now",
-        Busy => "Many people are searching the list or downloading it at this moment. Please try again in a few seconds. Signing is not affected.",
-        SnapshotNotReadyHeading => "Not signed yet",
-        SnapshotNotReady => "The first signed snapshot of the list is still being made. Please try again in a minute.",
-        MirrorNotReadyHeading => "Not copied yet",
-        MirrorNotReady => "This mirror has not yet fetched and verified a snapshot of the letter from its origin. Please try again in a few minutes.",
-        NotAFormHeading => "Form not understood",
-        NotAForm => "Please send the form from this site's page.",
-        FormTooLargeHeading => "Form too large",
-        FormTooLarge => "The form sent was larger than 16 KiB. Please shorten what you typed.",
-        FormTooSlowHeading => "Form too slow",
-        FormTooSlow => "The form took too long to arrive. Please send it again.",
-        FormIncompleteHeading => "Form incomplete",
-        FormIncomplete => "The form did not arrive whole. Please send it again.",
-        FormAmbiguousHeading => "Form not understood",
-        FormRepeated => "The form named a field more than once, so it is not clear what was meant. Please send the form from this site's page.",
-        FormNotText => "The form held bytes that are not text. Please type your entries again and send the form from this site's page.",
-        BadRequestHeading => "Request not understood",
-        NoHost => "The request did not say, exactly once, which site it is for. Please open the site's address in a browser.",
-        BadHost => "The request named its site in a form that is not an address. Please open the site's address in a browser.",
-        BadTarget => "The address asked for holds bytes that are not text. Please check the address.",
-        HeaderTooLargeHeading => "Request too large",
-        HeaderTooLarge => "A line of the request was longer than 8 KiB. Please open the site's address in a browser.",
-        BadFraming => "The request gave its length in two ways at once, so it is not clear where it ends.",
-        HoneypotHeading => "Form not accepted",
-        Honeypot => "A field meant to stay empty was filled in. If you use a form-filling tool, clear that field and send the form again.",
-        TokenForgedHeading => "Form not recognised",
-        TokenForged => "This form was not served by this site, or it was changed on the way. Please use the form below.",
-        TokenExpiredHeading => "Form expired",
-        TokenExpired => "This form is more than a day old. Please send it again with the fresh form below.",
-        TooFastHeading => "Too fast",
-        TooFast => "The form came back faster than a person can fill it in. Please wait a few seconds and send it again.",
-        CheckFormHeading => "Please check the form",
-        ThrottledHeading => "Please wait",
-        Throttled => "Too many signatures are arriving from your connection or in all. Please wait a minute, then send the form again.",
-        TokenUsedHeading => "Already signed with this form",
-        TokenUsed => "This form was sent before and its signature is recorded. To sign for someone else, open the letter again for a fresh form.",
-        DuplicateHeading => "Already signed",
-        DuplicateOrganization => "An organisation named “{name}” has already signed the letter.",
-        DuplicateCompany => "A company named “{name}” has already signed the letter.",
-        DuplicateIndividual => "An individual named “{name}” has already signed the letter.",
-        QueueFullHeading => "Please come back later",
-        QueueFull => "Many signatures are waiting for review just now. Please send the form again later.",
-        PausedHeading => "Signing is paused",
-        Paused => "The organisers have paused signing for now. Please come back later; your entries are kept below.",
-        ClosedHeading => "The letter is closed",
-        Closed => "This letter no longer takes signatures.",
-        NotSavedHeading => "Not saved",
-        NotSaved => "Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.",
-        SigningStoppedHeading => "Signing is unavailable",
-        SigningStopped => "Signatures cannot be recorded just now, so yours was not. The organisers have been told; please come back later.",
-        WithdrawCodeMissing => "Please enter your withdrawal code.",
-        WithdrawCodeUnknown => "No signature has this withdrawal code. Check it for typing mistakes; a signature already withdrawn is gone.",
-        WithdrawFailedHeading => "Not done",
-        WithdrawFailed => "The signature could not be removed just now. Please try again in a few minutes.",
-        WithdrawStoppedHeading => "Withdrawal is unavailable",
-        WithdrawStopped => "Signatures cannot be removed just now, so yours is still there. The organisers have been told; please come back later.",
-        SignedOutHeading => "Signed out",
-        SignedOut => "Your session has ended. Please sign in again.",
-        NoSuchSignatureHeading => "No such signature",
-        NoSuchSignature => "It may have been rejected, deleted or withdrawn.",
-        BadLogin => "That name and passphrase do not match. Each wrong try makes the next one wait longer.",
-        ConsoleUnreadable => "The store could not be read just now; the server's log says why. Try again, and if it persists, see the README on restoring the store.",
-        SignInBusy => "Too many sign-in attempts are waiting, so this one was not checked. Wait a minute, then try again.",
-        CsrfHeading => "Form not accepted",
-        Csrf => "This form did not come from your current session. Go back, reload the page and try again.",
-        NotDoneHeading => "Not done",
-        ChooseReason => "Choose a reason to reject.",
-        ConfirmClose => "To close the letter for good, tick the box that confirms it.",
-        SelectOne => "Select at least one signature.",
-        UnknownAction => "Unknown action.",
-        ConsoleNotSaved => "The change could not be written to disk. Nothing was changed; please try again.",
-        FieldNamed => "{field}",
-        Field(problem) => Catalogue.field_problem(problem),
-    }
+/// Removes Fluent's isolation marks, for tests that compare words.
+#[cfg(test)]
+pub fn unmarked(s: &str) -> String {
+    s.replace(['\u{2068}', '\u{2069}'], "")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_filled_and_plain_messages_borrowed() {
-        let c = Catalogue;
-        let dup = Message::with(MessageId::DuplicateOrganization, "name", "Access Now");
-        assert_eq!(c.text(&dup), "An organisation named “Access Now” has already signed the letter.");
-        assert!(matches!(
-            c.text(&MessageId::NotFound.into()),
-            Cow::Borrowed("There is no page at this address.")
-        ));
-        assert_eq!(c.field_problem(FieldProblem::Required), "is required");
-        assert_eq!(c.field_label(Field::Affiliation), "Title, employer or city");
-    }
-}
+mod tests;

@@ -126,7 +126,7 @@ impl Console {
             store,
             auth: auth::Auth::new(data_dir, session_idle),
             renderer,
-            words: Catalogue,
+            words: Catalogue::ENGLISH,
             // Checkbox lists of signatures are the console's only lists.
             form_limits: form_limits.repeatable(&["id"]),
             retention_days,
@@ -135,7 +135,7 @@ impl Console {
 
     fn refuse(&self, refusal: Refusal) -> Reply {
         let answer = refusal.answer();
-        let page = self.renderer.error(self.words.get(answer.heading), &self.words.text(&answer.reason));
+        let page = self.renderer.error(&self.words.get(answer.heading), &self.words.text(&answer.reason));
         let mut resp = http::html(answer.status, page);
         answer.apply(&mut resp);
         resp
@@ -248,7 +248,7 @@ impl Console {
                 };
                 let mut r = http::html(
                     status,
-                    pages::login(Some(self.words.get(why)), self.auth.has_moderators(), token),
+                    pages::login(Some(&self.words.get(why)), self.auth.has_moderators(), token),
                 );
                 if refused == auth::SignInRefused::Busy {
                     r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
@@ -325,7 +325,7 @@ fn parse_action(form: &Form) -> Result<Action, Refusal> {
 
 /// "Name: is too long", as the console says a field error.
 fn field_refusal(e: crate::domain::FieldError) -> Refusal {
-    let words = Catalogue;
+    let words = Catalogue::ENGLISH;
     Refusal::NotDone(Message::with(
         MessageId::FieldNamed,
         "field",
@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn actions_parse_and_refusals_say_what_to_do() {
-        let words = Catalogue;
+        let words = Catalogue::ENGLISH;
         let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap()) {
             Err(r) => words.text(&r.answer().reason).into_owned(),
             Ok(a) => format!("{a:?}"),

@@ -481,7 +481,7 @@ mod tests {
             );
             let entry: AuditEntry = serde_json::from_str(&old).unwrap();
             assert_eq!(entry.action, action, "{sentence}");
-            assert_eq!(crate::messages::Catalogue.audit_action(&entry.action), sentence);
+            assert_eq!(crate::messages::Catalogue::ENGLISH.audit_action(&entry.action), sentence);
         }
     }
 

@@ -76,7 +76,7 @@ pub fn write(
     view::build(json, &index).map_err(ExportError::Snapshot)?;
     let view = SnapshotView::open(&index, comment.seq).map_err(ExportError::Snapshot)?;
     std::fs::create_dir_all(out).map_err(io(out))?;
-    let words = Catalogue;
+    let words = Catalogue::ENGLISH;
     let pages = StaticPages {
         letter: &view.head().letter,
         words: &words,

@@ -262,7 +262,7 @@ impl Mirror {
     /// The one place a refusal becomes a page.
     fn refuse(&self, pages: &Pages, refusal: MirrorRefusal) -> Reply {
         let answer = refusal.answer();
-        let body = pages.renderer.error(self.words.get(answer.heading), &self.words.text(&answer.reason));
+        let body = pages.renderer.error(&self.words.get(answer.heading), &self.words.text(&answer.reason));
         let mut resp = http::html(answer.status, body);
         answer.apply(&mut resp);
         resp
@@ -684,11 +684,11 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
         key_id,
         group_limit: config.page_group_limit,
         page_size: config.list_page_size,
-        words: Catalogue,
+        words: Catalogue::ENGLISH,
         scans: Queue::new(2, 64, Duration::from_secs(5)),
         pages: Mutex::new(Arc::new(Pages {
             current: None,
-            renderer: Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 1, 1),
+            renderer: Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 1, 1),
             letter_page: Bytes::new(),
             privacy: Bytes::new(),
         })),

@@ -18,10 +18,11 @@ pub struct Moderator<'a> {
     pub csrf: &'a str,
 }
 
-const WORDS: Catalogue = Catalogue;
+const WORDS: Catalogue = Catalogue::ENGLISH;
 
 fn frame(m: &Moderator, title: &str, main: Markup) -> String {
     page(
+        &WORDS,
         &format!("{title} · Moderation · {}", m.letter),
         html! {
             header.console {
@@ -76,6 +77,7 @@ fn flags_cell(flags: &[Flag]) -> Markup {
 /// The sign-in page.
 pub fn login(message: Option<&str>, has_moderators: bool, csrf: &str) -> String {
     page(
+        &WORDS,
         "Sign in · Moderation",
         html! {
             main #main {

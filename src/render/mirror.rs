@@ -10,7 +10,7 @@
 use super::{names_list, LetterView, CSS};
 use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
-use crate::messages::Catalogue;
+use crate::messages::{Catalogue, Text};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// What a mirror page says about the copy it is.
@@ -33,24 +33,26 @@ pub struct Banner {
 }
 
 impl Banner {
-    /// The banner, at the top of every page.
-    pub fn markup(&self) -> Markup {
+    /// The banner, at the top of every page, in the language of `words`.
+    pub fn markup(&self, words: &Catalogue) -> Markup {
+        let as_of = words.tf(
+            Text::MirrorAsOf,
+            &[("day", self.day.to_string().into()), ("seq", self.seq.to_string().into())],
+        );
         html! {
             div.notice.mirror role="note" {
                 p {
-                    "This is a mirror of " a href=(self.origin) { (self.origin) } ", as of " (self.day)
-                    " (snapshot " (self.seq) "). Signing happens only at the origin: "
-                    a href=(self.sign_url) { "sign the letter there" } "."
+                    (words.t(Text::MirrorOf)) " " a href=(self.origin) dir="auto" { (self.origin) } (as_of) " "
+                    a href=(self.sign_url) { (words.t(Text::MirrorSignThere)) } "."
                 }
                 @if self.stale {
                     p.error role="status" {
-                        "This copy's snapshot expired on " (self.expires)
-                        ": this mirror cannot confirm that the list is current."
+                        (words.tf(Text::MirrorStale, &[("day", self.expires.to_string().into())]))
                     }
                 }
                 @if let Some(status) = &self.status {
                     p.error role="status" {
-                        "The mirror keeps showing its last verified snapshot because " (status) "."
+                        (words.tf(Text::MirrorKeepsShowing, &[("reason", status.as_str().into())]))
                     }
                 }
             }
@@ -58,24 +60,31 @@ impl Banner {
     }
 
     /// What stands where the origin has its sign form.
-    pub fn sign_elsewhere(&self) -> Markup {
+    pub fn sign_elsewhere(&self, words: &Catalogue) -> Markup {
         html! {
-            p.notice { "This mirror takes no signatures. " a href=(self.sign_url) { "Sign the letter at " (self.origin) } "." }
+            p.notice {
+                (words.t(Text::MirrorTakesNoSignatures)) " "
+                a href=(self.sign_url) { (words.tf(Text::MirrorSignAt, &[("origin", self.origin.as_str().into())])) } "."
+            }
         }
     }
 }
 
 /// The mirror's privacy page: what a mirror keeps (nothing about visitors)
 /// and how to check its copy.
-pub fn privacy_main(banner: &Banner, key: &str) -> Markup {
+pub fn privacy_main(words: &Catalogue, banner: &Banner, key: &str) -> Markup {
     html! {
-        h1 { "Privacy" }
-        p { "This mirror shows a signed snapshot of the list published at " a href=(banner.origin) { (banner.origin) } ". It takes no signatures and keeps nothing about its visitors: no address, no browser details, no time of visit, no cookies and no access log. It runs no JavaScript and loads nothing from anywhere else." }
-        h2 { "Checking this copy" }
-        p { "The snapshot it shows is signed by the origin's key:" }
+        h1 { (words.t(Text::Privacy)) }
+        p { (words.t(Text::MirrorPrivacyIntro)) " " a href=(banner.origin) dir="auto" { (banner.origin) } (words.t(Text::MirrorPrivacyRest)) }
+        h2 { (words.t(Text::MirrorCheckingHeading)) }
+        p { (words.t(Text::MirrorSignedBy)) }
         p.code { code { (key) } }
-        p { "Download " a href="/snapshot.json" { "snapshot.json" } " and " a href="/snapshot.json.minisig" { "snapshot.json.minisig" } " into one folder, then run " code { "minisign -Vm snapshot.json -P " (key) } "." }
-        p { strong { "A withdrawal reaches this mirror at its next update, not before." } " Mirrors and copies made before a withdrawal may still show the name, and a snapshot signed before it still proves that the name was on the list that day." }
+        p {
+            (words.t(Text::MirrorDownload)) " " a href="/snapshot.json" { "snapshot.json" } " " (words.t(Text::MirrorDownloadAnd)) " "
+            a href="/snapshot.json.minisig" { "snapshot.json.minisig" } " " (words.t(Text::MirrorDownloadThenRun)) " "
+            code dir="ltr" { "minisign -Vm snapshot.json -P " (key) } "."
+        }
+        p { strong { (words.t(Text::MirrorWithdrawalReaches)) } " " (words.t(Text::WithdrawCopiesRest)) }
     }
 }
 
@@ -273,7 +282,7 @@ impl StaticPages<'_> {
 impl super::Renderer {
     /// The mirror's privacy page (see [`privacy_main`]).
     pub fn mirror_privacy(&self, banner: &Banner, key: &str) -> String {
-        self.frame("Privacy", privacy_main(banner, key))
+        self.frame(&self.words.t(Text::Privacy), privacy_main(&self.words, banner, key))
     }
 }
 
@@ -295,8 +304,9 @@ mod tests {
 
     #[test]
     fn the_banner_says_whose_copy_of_which_day_and_why_it_may_be_old() {
-        let fresh = banner().markup().into_string();
-        assert!(fresh.contains("This is a mirror of <a href=\"http://origin.example\">http://origin.example</a>, as of 2026-12-01 (snapshot 7)."));
+        let words = Catalogue::ENGLISH;
+        let fresh = crate::messages::unmarked(&banner().markup(&words).into_string());
+        assert!(fresh.contains("This is a mirror of <a href=\"http://origin.example\" dir=\"auto\">http://origin.example</a>, as of 2026-12-01 (snapshot 7)."));
         assert!(fresh.contains("<a href=\"http://origin.example/#sign\">sign the letter there</a>"));
         assert!(!fresh.contains("cannot confirm") && !fresh.contains("keeps showing"));
         let stale = Banner {
@@ -304,15 +314,16 @@ mod tests {
             status: Some("the origin could not be reached: refused".into()),
             ..banner()
         };
-        let stale = stale.markup().into_string();
+        let stale = crate::messages::unmarked(&stale.markup(&words).into_string());
         assert!(stale.contains("This copy's snapshot expired on 2026-12-08: this mirror cannot confirm that the list is current."));
         assert!(stale.contains("The mirror keeps showing its last verified snapshot because the origin could not be reached: refused."));
     }
 
     #[test]
     fn a_mirrors_letter_page_has_the_banner_and_no_form() {
-        let r = super::super::Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 2, 3)
-            .mirrored(Banner { stale: true, ..banner() });
+        let r =
+            super::super::Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 2, 3)
+                .mirrored(Banner { stale: true, ..banner() });
         let page = r.letter_page(&LetterView::default());
         assert!(page.contains("cannot confirm that the list is current"));
         assert!(!page.contains(super::super::TOKEN_MARK) && !page.contains("method=\"post\""));

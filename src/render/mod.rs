@@ -17,9 +17,10 @@ pub mod mirror;
 
 use crate::domain::{Counts, Field, Kind, Phase, PublicSignatory, Status};
 use crate::letter::Letter;
-use crate::messages::Catalogue;
+use crate::messages::{Catalogue, Text};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use fluent_bundle::FluentValue;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
 
@@ -55,10 +56,20 @@ impl FormValues {
     }
 }
 
-/// Renders pages; holds the letter and the presentation settings.
+/// Renders pages in one language under one path prefix; holds the letter
+/// and the presentation settings.
+#[derive(Clone)]
 pub struct Renderer {
     letter: Letter,
     words: Catalogue,
+    /// The path prefix of this language's pages: "" (English at the
+    /// unprefixed paths) or "/es".
+    base: String,
+    /// When the letter shown is a translation: the original's language
+    /// and the path of its page.
+    original: Option<(Catalogue, String)>,
+    /// The letter's translations by language tag, for [`Renderer::in_language`].
+    translations: std::sync::Arc<Vec<(String, Letter)>>,
     group_limit: usize,
     page_size: usize,
     /// Set on a mirror: every page carries it, and no page has a form
@@ -78,10 +89,25 @@ pub struct LetterView {
     pub groups: Vec<(Kind, Vec<PublicSignatory>)>,
 }
 
-fn page(title: &str, body: Markup) -> String {
+/// The links to every language's letter, each named in itself. The
+/// English one goes to `/en/`, not `/`, so that following it never meets
+/// the `Accept-Language` redirect again.
+fn languages_nav(words: &Catalogue) -> Markup {
+    html! {
+        nav.languages aria-label=(words.t(Text::NavLanguages)) {
+            @for (i, l) in Catalogue::all().enumerate() {
+                @if i > 0 { " · " }
+                a href={ "/" (l.tag()) "/" } lang=(l.tag()) hreflang=(l.tag()) dir="auto"
+                    aria-current=[(l == *words).then_some("true")] { (l.name()) }
+            }
+        }
+    }
+}
+
+fn page(words: &Catalogue, title: &str, body: Markup) -> String {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(words.tag()) dir=(words.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -92,7 +118,7 @@ fn page(title: &str, body: Markup) -> String {
                 style { (PreEscaped(CSS)) }
             }
             body {
-                a.skip href="#main" { "Skip to content" }
+                a.skip href="#main" { (words.t(Text::SkipToContent)) }
                 (body)
             }
         }
@@ -101,13 +127,16 @@ fn page(title: &str, body: Markup) -> String {
 }
 
 /// A list of names; `with_kind` labels each (search results mix kinds).
+/// Each name, affiliation and country keeps `dir="auto"`: a Persian name
+/// on an English page, and a Latin one on a Persian page, read right.
 fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: bool) -> Markup {
+    let verified = words.t(Text::VerifiedTitle);
     html! {
         ul.names {
             @for s in signatories {
                 li {
                     span dir="auto" { (s.name) }
-                    @if s.verified { " " abbr.verified title="verified by the organisers" { "✓" } }
+                    @if s.verified { " " abbr.verified title=(verified) { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
                     @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
@@ -118,15 +147,50 @@ fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: boo
 }
 
 impl Renderer {
-    /// Pages for `letter`: `group_limit` names per group on the letter
-    /// page, `page_size` per list page and search.
+    /// Pages for `letter` in the language of `words`, at the unprefixed
+    /// paths: `group_limit` names per group on the letter page,
+    /// `page_size` per list page and search.
     pub fn new(letter: Letter, words: Catalogue, group_limit: usize, page_size: usize) -> Renderer {
-        Renderer { letter, words, group_limit, page_size, mirror: None }
+        Renderer {
+            letter,
+            words,
+            base: String::new(),
+            original: None,
+            translations: Default::default(),
+            group_limit,
+            page_size,
+            mirror: None,
+        }
     }
 
     /// The same pages as a mirror's, under `banner`.
     pub fn mirrored(self, banner: mirror::Banner) -> Renderer {
         Renderer { mirror: Some(banner), ..self }
+    }
+
+    /// The same pages, knowing the letter's `translations` (by language
+    /// tag) for [`Renderer::in_language`]; the letter given to
+    /// [`Renderer::new`] is the original, in English.
+    pub fn with_translations(self, translations: Vec<(String, Letter)>) -> Renderer {
+        Renderer { translations: std::sync::Arc::new(translations), ..self }
+    }
+
+    /// The same pages in the language of `words`, under `/TAG/`, with the
+    /// letter's translation into it if there is one: its page then says
+    /// that the original is authoritative and links to it.
+    pub fn in_language(&self, words: Catalogue) -> Renderer {
+        let mut r = Renderer { words, base: format!("/{}", words.tag()), ..self.clone() };
+        if let Some((_, letter)) = self.translations.iter().find(|(tag, _)| tag == words.tag()) {
+            let original = Catalogue::ENGLISH;
+            r.letter = letter.clone();
+            r.original = Some((original, format!("/{}/", original.tag())));
+        }
+        r
+    }
+
+    /// The language of these pages.
+    pub fn words(&self) -> Catalogue {
+        self.words
     }
 
     /// The letter's content.
@@ -154,11 +218,24 @@ impl Renderer {
         self.page_size
     }
 
+    /// A path of this language's pages: `/privacy` is `/es/privacy`.
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn t(&self, text: Text) -> std::borrow::Cow<'static, str> {
+        self.words.t(text)
+    }
+
+    fn tf(&self, text: Text, args: &[(&'static str, FluentValue<'_>)]) -> std::borrow::Cow<'static, str> {
+        self.words.tf(text, args)
+    }
+
     fn header(&self) -> Markup {
         html! {
             header {
-                p.site { a href="/" { (self.letter.title) } }
-                @if let Some(banner) = &self.mirror { (banner.markup()) }
+                p.site { a href=(self.at("/")) { (self.letter.title) } }
+                @if let Some(banner) = &self.mirror { (banner.markup(&self.words)) }
             }
         }
     }
@@ -166,25 +243,32 @@ impl Renderer {
     fn footer(&self) -> Markup {
         html! {
             footer {
-                nav aria-label="Site" {
-                    a href="/" { "The letter" } " · "
-                    a href="/signatories" { "Search signatories" } " · "
+                nav aria-label=(self.t(Text::NavSite)) {
+                    a href=(self.at("/")) { (self.t(Text::TheLetter)) } " · "
+                    a href=(self.at("/signatories")) { (self.t(Text::SearchSignatories)) } " · "
                     @match &self.mirror {
-                        None => { a href="/withdraw" { "Withdraw a signature" } " · " }
-                        Some(m) => { a href=(format!("{}/withdraw", m.origin)) { "Withdraw a signature (at the origin)" } " · " }
+                        None => { a href=(self.at("/withdraw")) { (self.t(Text::WithdrawASignature)) } " · " }
+                        Some(m) => { a href=(format!("{}/withdraw", m.origin)) { (self.t(Text::WithdrawAtTheOrigin)) } " · " }
                     }
-                    a href="/privacy" { "Privacy" } " · "
-                    "Open data: " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
+                    a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
+                    (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
+                // A mirror serves its pages at the unprefixed paths only.
+                @if self.mirror.is_none() { (languages_nav(&self.words)) }
             }
         }
     }
 
     fn frame(&self, title: &str, main: Markup) -> String {
         page(
+            &self.words,
             &format!("{title} · {}", self.letter.title),
             html! { (self.header()) main #main { (main) } (self.footer()) },
         )
+    }
+
+    fn back_to_letter(&self) -> Markup {
+        html! { p { a href=(self.at("/")) { (self.t(Text::BackToLetter)) } } }
     }
 
     /// The sign form. `token` is the form token (or the cache's marker);
@@ -196,33 +280,34 @@ impl Renderer {
         let message = |f: Field| {
             html! { @if let Some(why) = wrong(f) { span.error id={ (f.id()) "-error" } { (why) } } }
         };
+        let w = &self.words;
         html! {
-            form.sign method="post" action="/sign" {
+            form.sign method="post" action=(self.at("/sign")) {
                 input type="hidden" name="token" value=(token);
                 p {
-                    label for="name" { "Name " span.req { "(required)" } }
+                    label for="name" { (w.field_label(Field::Name)) " " span.req { (self.t(Text::Required)) } }
                     (message(Field::Name))
                     input #name type="text" name="name" required maxlength="300" autocomplete="off" dir="auto" value=(values.name)
                         aria-invalid=[wrong(Field::Name).map(|_| "true")] aria-describedby=[described(Field::Name)];
                 }
                 fieldset #kind aria-describedby=[described(Field::Kind)] {
-                    legend { "Signing as" }
+                    legend { (w.field_label(Field::Kind)) }
                     (message(Field::Kind))
                     @for kind in [Kind::Individual, Kind::Organization, Kind::Company] {
                         label.choice {
                             input type="radio" name="kind" value=(kind.as_str()) checked[values.kind == kind.as_str()];
-                            " " (self.words.kind_article(kind))
+                            " " (w.kind_article(kind))
                         }
                     }
                 }
                 p {
-                    label for="affiliation" { "Title, employer or city " span.opt { "(optional)" } }
+                    label for="affiliation" { (w.field_label(Field::Affiliation)) " " span.opt { (self.t(Text::Optional)) } }
                     (message(Field::Affiliation))
                     input #affiliation type="text" name="affiliation" maxlength="400" autocomplete="off" dir="auto" value=(values.affiliation)
                         aria-invalid=[wrong(Field::Affiliation).map(|_| "true")] aria-describedby=[described(Field::Affiliation)];
                 }
                 p {
-                    label for="country" { "Country " span.opt { "(optional)" } }
+                    label for="country" { (w.field_label(Field::Country)) " " span.opt { (self.t(Text::Optional)) } }
                     (message(Field::Country))
                     input #country type="text" name="country" maxlength="120" autocomplete="off" dir="auto" value=(values.country)
                         aria-invalid=[wrong(Field::Country).map(|_| "true")] aria-describedby=[described(Field::Country)];
@@ -230,30 +315,32 @@ impl Renderer {
                 p {
                     label.choice {
                         input type="checkbox" name="listed" value="yes" checked[values.listed];
-                        " Show my name in the public list. Unticked, your signature is counted but your name is never shown or exported."
+                        " " (self.t(Text::ShowMyName))
                     }
                 }
                 // A field people do not see; bots that fill every field do.
                 p.hp aria-hidden="true" {
-                    label for="website" { "Leave this field empty" }
+                    label for="website" { (self.t(Text::HoneypotLabel)) }
                     input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
                 }
-                p { button type="submit" { "Sign the letter" } }
+                p { button type="submit" { (self.t(Text::SignTheLetter)) } }
             }
         }
     }
 
     fn counts_line(&self, counts: &Counts) -> Markup {
+        let w = &self.words;
+        let per_kind = |k: Kind| FluentValue::from(w.kind_count(k, counts.published(k)).into_owned());
         html! {
             p.counts {
-                strong { (counts.total_published()) " signatures" } ": "
-                @for (i, kind) in Kind::ALL.into_iter().enumerate() {
-                    @if i > 0 { ", " }
-                    (counts.published(kind)) " " (self.words.kind_plural_lower(kind))
-                }
-                "."
+                strong { (self.tf(Text::CountsTotal, &[("count", counts.total_published().into())])) }
+                (self.tf(Text::CountsJoin, &[
+                    ("individual", per_kind(Kind::Individual)),
+                    ("organization", per_kind(Kind::Organization)),
+                    ("company", per_kind(Kind::Company)),
+                ]))
                 @if counts.total_pending() > 0 {
-                    " " (counts.total_pending()) " more await review."
+                    " " (self.tf(Text::MoreAwaitReview, &[("count", counts.total_pending().into())]))
                 }
             }
         }
@@ -263,11 +350,18 @@ impl Renderer {
     pub fn letter_page(&self, view: &LetterView) -> String {
         let counts = &view.counts;
         let l = &self.letter;
+        let w = &self.words;
         let main = html! {
             article.letter {
                 h1 { (l.title) }
+                @if let Some((original, path)) = &self.original {
+                    p.notice {
+                        (self.tf(Text::TranslationNote, &[("language", original.name().into())])) " "
+                        a href=(path) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
+                    }
+                }
                 // The form is below a long letter: say where it is, at once.
-                p.jump { a href="#sign" { (counts.total_published()) " have signed. Sign the letter ↓" } }
+                p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } }
                 (PreEscaped(&l.text_html))
                 @if !l.principles_html.is_empty() {
                     ul.principles {
@@ -279,67 +373,73 @@ impl Renderer {
             section #sign {
                 @match view.phase {
                     Phase::Open if self.mirror.is_some() => {
-                        h2 { "Sign the letter" }
+                        h2 { (self.t(Text::SignTheLetter)) }
                         (self.counts_line(counts))
-                        @if let Some(m) = &self.mirror { (m.sign_elsewhere()) }
+                        @if let Some(m) = &self.mirror { (m.sign_elsewhere(&self.words)) }
                     }
                     Phase::Open => {
-                        h2 { "Sign the letter" }
+                        h2 { (self.t(Text::SignTheLetter)) }
                         (self.counts_line(counts))
                         (PreEscaped(&l.sign_up_html))
-                        p.note { "Individuals are listed at once. Organisations and companies are shown once a moderator has checked them." }
+                        p.note { (self.t(Text::ReviewNote)) }
                         (self.sign_form(TOKEN_MARK, &FormValues::blank(), None))
-                        p.note { "We keep no address, browser details or time of day. " a href="/privacy" { "What we store" } }
+                        p.note { (self.t(Text::PrivacyNote)) " " a href=(self.at("/privacy")) { (self.t(Text::WhatWeStore)) } }
                     }
                     Phase::Paused => {
-                        h2 { "Signing is paused" }
+                        h2 { (self.t(Text::SigningPaused)) }
                         (self.counts_line(counts))
-                        p.notice role="status" { "The organisers have paused signing for now. Please come back later." }
+                        p.notice role="status" { (self.t(Text::PausedNotice)) }
                     }
                     Phase::Closed { day, .. } => {
-                        h2 { "This letter is closed" }
-                        p.notice role="status" { "It closed on " (day) " with its final count of " strong { (counts.total_published()) " signatures" } "." }
+                        h2 { (self.t(Text::LetterClosed)) }
+                        p.notice role="status" {
+                            (self.tf(Text::ClosedOn, &[("day", day.to_string().into()), ("count", counts.total_published().into())]))
+                        }
                         (self.counts_line(counts))
                     }
                 }
             }
             section #signatories {
-                h2 { "Signatories" }
-                form.search method="get" action="/signatories" {
-                    label for="q" { "Find a name " }
-                    input #q type="search" name="q" maxlength="100";
+                h2 { (self.t(Text::Signatories)) }
+                form.search method="get" action=(self.at("/signatories")) {
+                    label for="q" { (self.t(Text::FindAName)) " " }
+                    input #q type="search" name="q" maxlength="100" dir="auto";
                     " "
-                    button type="submit" { "Search" }
+                    button type="submit" { (self.t(Text::Search)) }
                 }
                 @for (kind, names) in &view.groups {
                     @let listed = counts.listed(*kind);
                     @if listed > 0 {
-                        h3 { (self.words.kind_plural(*kind)) " (" (listed) ")" }
-                        (names_list(&self.words, names, false))
+                        h3 { (self.tf(Text::KindTitle, &[("kind", w.kind_plural(*kind).into_owned().into()), ("count", listed.into())])) }
+                        (names_list(w, names, false))
                         @if listed as usize > self.group_limit {
-                            p { a href={ "/signatories/" (kind.as_str()) "?page=1" } { "All " (listed) " " (self.words.kind_plural_lower(*kind)) } }
+                            p { a href={ (self.base) "/signatories/" (kind.as_str()) "?page=1" } { (w.kind_all(*kind, listed)) } }
                         }
                     }
                 }
             }
         };
-        page(&l.title, html! { (self.header()) main #main { (main) } (self.footer()) })
+        page(w, &l.title, html! { (self.header()) main #main { (main) } (self.footer()) })
     }
 
     /// Page `page_no` (from 1, at most [`Renderer::pages`]) of a group of
     /// `listed` names, showing `names`.
     pub fn kind_page(&self, kind: Kind, listed: u64, page_no: usize, names: &[PublicSignatory]) -> String {
         let pages = self.pages(listed);
-        let title = format!("{} ({listed})", self.words.kind_plural(kind));
+        let w = &self.words;
+        let title = self.tf(
+            Text::KindTitle,
+            &[("kind", w.kind_plural(kind).into_owned().into()), ("count", listed.into())],
+        );
         self.frame(
             &title,
             html! {
                 h1 { (title) }
-                (names_list(&self.words, names, false))
-                nav.pages aria-label="Pages" {
-                    @if page_no > 1 { a rel="prev" href={ "?page=" (page_no - 1) } { "← Previous" } " " }
-                    "Page " (page_no) " of " (pages)
-                    @if page_no < pages { " " a rel="next" href={ "?page=" (page_no + 1) } { "Next →" } }
+                (names_list(w, names, false))
+                nav.pages aria-label=(self.t(Text::NavPages)) {
+                    @if page_no > 1 { a rel="prev" href={ "?page=" (page_no - 1) } { (self.t(Text::Previous)) } " " }
+                    (self.tf(Text::PageOf, &[("page", page_no.into()), ("pages", pages.into())]))
+                    @if page_no < pages { " " a rel="next" href={ "?page=" (page_no + 1) } { (self.t(Text::Next)) } }
                 }
             },
         )
@@ -347,28 +447,31 @@ impl Renderer {
 
     /// The search page; `results` is `None` before a search.
     pub fn search_page(&self, query: &str, results: Option<&[PublicSignatory]>) -> String {
+        let w = &self.words;
+        let heading = self.t(Text::SearchSignatories);
         self.frame(
-            "Search signatories",
+            &heading,
             html! {
-                h1 { "Search signatories" }
-                form.search method="get" action="/signatories" {
-                    label for="q" { "Find a name " }
+                h1 { (heading) }
+                form.search method="get" action=(self.at("/signatories")) {
+                    label for="q" { (self.t(Text::FindAName)) " " }
                     input #q type="search" name="q" maxlength="100" dir="auto" value=(query);
                     " "
-                    button type="submit" { "Search" }
+                    button type="submit" { (self.t(Text::Search)) }
                 }
                 @match results {
-                    None => p { "Type part of a name. Case and accents do not matter." }
-                    Some([]) => p { "No published signatory matches " q dir="auto" { (query) } "." }
+                    None => p { (self.t(Text::TypePartOfName)) }
+                    Some([]) => p { (self.tf(Text::NoMatch, &[("query", query.into())])) }
                     Some(found) => {
-                        p { (found.len()) @if found.len() == self.page_size { "+" } " found." }
-                        (names_list(&self.words, found, true))
+                        @let more = if found.len() == self.page_size { Text::FoundMore } else { Text::Found };
+                        p { (self.tf(more, &[("count", found.len().into())])) }
+                        (names_list(w, found, true))
                     }
                 }
-                p { "Browse: "
+                p { (self.t(Text::Browse)) " "
                     @for (i, kind) in Kind::ALL.into_iter().enumerate() {
                         @if i > 0 { ", " }
-                        a href={ "/signatories/" (kind.as_str()) "?page=1" } { (self.words.kind_plural_lower(kind)) }
+                        a href={ (self.base) "/signatories/" (kind.as_str()) "?page=1" } { (w.kind_plural_lower(kind)) }
                     }
                 }
             },
@@ -378,40 +481,42 @@ impl Renderer {
     /// The thank-you page, with the withdrawal code shown once.
     pub fn thank_you(&self, name: &str, status: Status, listed: bool, code: &str) -> String {
         self.frame(
-            "Thank you",
+            &self.t(Text::ThankYou),
             html! {
-                h1 { "Thank you for signing" }
-                p { "Your signature as " strong dir="auto" { (name) } " is recorded." }
+                h1 { (self.t(Text::ThankYouHeading)) }
+                p { (self.tf(Text::RecordedAs, &[("name", name.into())])) }
                 @match (status, listed) {
-                    (Status::Published, true) => p { "Your name is now published on the letter." },
-                    (Status::Published, false) => p { "It is counted, and your name will not be shown or exported." },
-                    (Status::Pending, _) => p { "It awaits review by a moderator before it is " @if listed { "published" } @else { "counted" } "." },
+                    (Status::Published, true) => p { (self.t(Text::NowPublished)) },
+                    (Status::Published, false) => p { (self.t(Text::CountedNotShown)) },
+                    (Status::Pending, true) => p { (self.t(Text::AwaitsReviewPublished)) },
+                    (Status::Pending, false) => p { (self.t(Text::AwaitsReviewCounted)) },
                 }
                 section.code {
-                    h2 { "Your withdrawal code" }
-                    p { "Keep this code if you may want to remove your signature later. It is shown only this once; we keep only a scrambled form of it, so we cannot show it to you again." }
+                    h2 { (self.t(Text::YourWithdrawalCode)) }
+                    p { (self.t(Text::KeepThisCode)) }
                     p.code { code { (code) } }
-                    p { a href="/withdraw" { "Withdraw a signature" } }
+                    p { a href=(self.at("/withdraw")) { (self.t(Text::WithdrawASignature)) } }
                 }
-                p { a href="/" { "Back to the letter" } }
+                (self.back_to_letter())
             },
         )
     }
 
     /// The withdrawal form, with a message after a refused try.
     pub fn withdraw_form(&self, message: Option<&str>) -> String {
+        let heading = self.t(Text::WithdrawASignature);
         self.frame(
-            "Withdraw a signature",
+            &heading,
             html! {
-                h1 { "Withdraw a signature" }
+                h1 { (heading) }
                 @if let Some(m) = message { p.error role="alert" { (m) } }
-                p { "Enter the withdrawal code you were shown after signing. The signature is removed for good." }
-                form method="post" action="/withdraw" {
+                p { (self.t(Text::EnterCode)) }
+                form method="post" action=(self.at("/withdraw")) {
                     p {
-                        label for="code" { "Withdrawal code" }
+                        label for="code" { (self.t(Text::WithdrawalCode)) }
                         input #code type="text" name="code" required maxlength="100" autocomplete="off" spellcheck="false";
                     }
-                    p { button type="submit" { "Withdraw my signature" } }
+                    p { button type="submit" { (self.t(Text::WithdrawMine)) } }
                 }
             },
         )
@@ -420,11 +525,11 @@ impl Renderer {
     /// A withdrawal done.
     pub fn withdrawn(&self) -> String {
         self.frame(
-            "Signature withdrawn",
+            &self.t(Text::SignatureWithdrawn),
             html! {
-                h1 { "Your signature is withdrawn" }
-                p { "It is removed from the letter, the counts and the open data, and from our store." }
-                p { a href="/" { "Back to the letter" } }
+                h1 { (self.t(Text::YourSignatureWithdrawn)) }
+                p { (self.t(Text::RemovedEverywhere)) }
+                (self.back_to_letter())
             },
         )
     }
@@ -433,44 +538,41 @@ impl Renderer {
     /// (`snapshot_key`, as `minisign -P` takes it) and what copies mean for
     /// a withdrawal; the letter's disclaimer.
     pub fn privacy(&self, review_kinds: &[Kind], snapshot_key: &str) -> String {
+        let heading = self.t(Text::Privacy);
         self.frame(
-            "Privacy",
+            &heading,
             html! {
-                h1 { "Privacy" }
-                h2 { "What we store" }
+                h1 { (heading) }
+                h2 { (self.t(Text::WhatWeStore)) }
                 ul {
-                    li { "What you type in the form: your name, whether you sign as an individual, organisation or company, and, if you give them, your title, employer or city and your country." }
-                    li { "Whether your name may be shown. If not, your signature is counted but your name is never shown or exported." }
-                    li { "The day (not the time) you signed." }
-                    li { "A scrambled form of your withdrawal code, so you can remove your signature; not the code itself." }
-                    li { "A random number from the form you used, so one form cannot sign twice; forgotten after a day or two." }
+                    li { (self.t(Text::StoreName)) }
+                    li { (self.t(Text::StoreListed)) }
+                    li { (self.t(Text::StoreDay)) }
+                    li { (self.t(Text::StoreCodeHash)) }
+                    li { (self.t(Text::StoreNonce)) }
                 }
-                p { "Your signature is kept until you withdraw it or the organisers remove it. Published names appear on this site and in its open data (JSON and CSV), which anyone may copy."
-                    @if !review_kinds.is_empty() {
-                        " Signatures by "
-                        @for (i, k) in review_kinds.iter().enumerate() {
-                            @if i > 0 { " and " }
-                            (self.words.kind_plural_lower(*k))
-                        }
-                        " are seen by a moderator before they are published."
-                    }
+                p { (self.t(Text::KeptUntil))
+                    @for k in review_kinds { " " (self.words.kind_reviewed(*k)) }
                 }
-                h2 { "What we never store" }
+                h2 { (self.t(Text::WhatWeNeverStore)) }
                 ul {
-                    li { "Your IP address or Tor circuit." }
-                    li { "Your browser, its settings or its user agent, or the page you came from." }
-                    li { "The time of day you visited or signed." }
-                    li { "Cookies: this site sets none. It runs no JavaScript and loads nothing from anywhere else." }
+                    li { (self.t(Text::NeverAddress)) }
+                    li { (self.t(Text::NeverBrowser)) }
+                    li { (self.t(Text::NeverTime)) }
+                    li { (self.t(Text::NeverCookies)) }
                 }
-                p { "The server keeps no access log." }
-                h2 #snapshots { "Signed snapshots and copies" }
-                p { "This site signs a snapshot of its public list: the letter, the published names that may be shown, and the counts, with the day (not the time) it was signed. Anyone may copy one, for example to run a mirror of this site; anyone can check that a copy is the site's own, unchanged, with the program minisign and this site's public key:" }
-                p.code { code { (snapshot_key) } }
-                p { "Download " a href="/snapshot.json" { "snapshot.json" } " and " a href="/snapshot.json.minisig" { "snapshot.json.minisig" } " into one folder, then run " code { "minisign -Vm snapshot.json -P " (snapshot_key) } ". A signed snapshot proves what the list held on its day, and a snapshot is signed again at least every few days." }
-                p { "Snapshots hold nothing that this site does not show: no names that wait for review, no names that may not be shown, nothing about withdrawals or the moderators." }
-                p { strong { "Withdrawing a signature removes it here and from every snapshot signed afterwards, but not from copies made before." } " Mirrors and copies made before a withdrawal may still show the name, and a snapshot signed before it still proves that the name was on the list that day." }
+                p { (self.t(Text::NoAccessLog)) }
+                h2 #snapshots { (self.t(Text::SnapshotsHeading)) }
+                p { (self.t(Text::SnapshotsIntro)) }
+                p.code dir="ltr" { code { (snapshot_key) } }
+                p { (self.t(Text::SnapshotsDownload)) " " a href="/snapshot.json" { "snapshot.json" } ", " a href="/snapshot.json.minisig" { "snapshot.json.minisig" } }
+                p { (self.t(Text::SnapshotsRun)) }
+                p.code dir="ltr" { code { "minisign -Vm snapshot.json -P " (snapshot_key) } }
+                p { (self.t(Text::SnapshotsProve)) }
+                p { (self.t(Text::SnapshotsHoldNothing)) }
+                p { strong { (self.t(Text::WithdrawCopiesStrong)) } " " (self.t(Text::WithdrawCopiesRest)) }
                 @if !self.letter.disclaimer_html.is_empty() {
-                    h2 { "Disclaimer" }
+                    h2 { (self.t(Text::Disclaimer)) }
                     (PreEscaped(&self.letter.disclaimer_html))
                 }
             },
@@ -484,7 +586,7 @@ impl Renderer {
             html! {
                 h1 { (heading) }
                 p.error role="alert" { (reason) }
-                p { a href="/" { "Back to the letter" } }
+                (self.back_to_letter())
             },
         )
     }
@@ -508,13 +610,13 @@ impl Renderer {
                 div.summary role="alert" {
                     @match field {
                         Some(f) => {
-                            p { "There is a problem with the form:" }
+                            p { (self.t(Text::ProblemWithForm)) }
                             ul { li { a href={ "#" (f.id()) } { strong { (self.words.field_label(f)) } " " (reason) } } }
                         }
                         None => p.error { (reason) },
                     }
                 }
-                p { "Your entries are kept below; correct them if needed and send the form again." }
+                p { (self.t(Text::EntriesKept)) }
                 (self.sign_form(token, values, field.map(|f| (f, reason))))
             },
         )
@@ -524,12 +626,23 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::unmarked;
 
     #[test]
     fn the_style_hash_is_of_the_inlined_css() {
-        let html = page("t", html! {});
+        let html = page(&Catalogue::ENGLISH, "t", html! {});
         assert!(html.contains(&format!("<style>{CSS}</style>")));
         assert!(style_hash().starts_with("'sha256-") && style_hash().ends_with("='"));
+    }
+
+    #[test]
+    fn the_stylesheet_mirrors_for_right_to_left_with_logical_properties_only() {
+        for physical in ["left", "right", "float"] {
+            assert!(!CSS.contains(physical), "the stylesheet says {physical}: use a logical property");
+        }
+        let fa =
+            Renderer::new(crate::letter::Content::embedded().letter, Catalogue::find("fa").unwrap(), 2, 3);
+        assert!(fa.withdrawn().starts_with("<!DOCTYPE html><html lang=\"fa\" dir=\"rtl\">"));
     }
 
     #[test]
@@ -541,12 +654,12 @@ mod tests {
             country: None,
             verified: false,
         };
-        let out = names_list(&Catalogue, &[s], false).into_string();
+        let out = names_list(&Catalogue::ENGLISH, &[s], false).into_string();
         assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));
     }
 
     fn renderer() -> Renderer {
-        Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 2, 3)
+        Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 2, 3)
     }
 
     fn person(name: &str) -> PublicSignatory {
@@ -567,7 +680,7 @@ mod tests {
             phase: Phase::Open,
             groups: vec![(Kind::Individual, vec![person("Ada Lovelace"), person("Alan Turing")])],
         };
-        let page = renderer().letter_page(&view);
+        let page = unmarked(&renderer().letter_page(&view));
         assert!(page.contains("3 have signed. Sign the letter ↓"));
         assert!(page.contains("1 more await review."));
         assert!(page.contains("Individuals (3)") && page.contains("Alan Turing"));
@@ -576,7 +689,7 @@ mod tests {
 
         let closed =
             LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
-        let page = renderer().letter_page(&closed);
+        let page = unmarked(&renderer().letter_page(&closed));
         assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
     }
 
@@ -596,7 +709,7 @@ mod tests {
         );
         // The other fields are not marked.
         assert_eq!(page.matches("aria-invalid").count(), 1);
-        assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+        assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\">"));
         assert!(page.contains("<a class=\"skip\" href=\"#main\">Skip to content</a>"));
         assert!(page.contains("<main id=\"main\">"));
         // A refusal of no field says why, without a link.
@@ -610,7 +723,7 @@ mod tests {
     fn list_pages_link_both_ways_and_refusals_name_the_field() {
         let r = renderer();
         assert_eq!((r.pages(0), r.pages(3), r.pages(7)), (1, 1, 3));
-        let page = r.kind_page(Kind::Individual, 7, 2, &[person("Grace Hopper")]);
+        let page = unmarked(&r.kind_page(Kind::Individual, 7, 2, &[person("Grace Hopper")]));
         assert!(page.contains("rel=\"prev\" href=\"?page=1\"") && page.contains("href=\"?page=3\""));
         assert!(page.contains("Page 2 of 3") && page.contains("Grace Hopper"));
         let refused = r.sign_refused(

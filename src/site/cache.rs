@@ -68,7 +68,8 @@ enum First {
 
 /// Cached pages and exports, rebuilt on the first request after a change.
 pub struct PageCache {
-    letter: Shelf<LetterPage>,
+    /// One letter page per language and prefix (the site's renderers).
+    letter: Vec<Shelf<LetterPage>>,
     json: Shelf<ExportFile>,
     csv: Shelf<ExportFile>,
     /// Builds of one page this close together, at most one: under a signing
@@ -131,19 +132,27 @@ fn cached<T, E>(
 }
 
 impl PageCache {
-    /// A cache that rebuilds a page at most every `min_rebuild`.
-    pub fn new(min_rebuild: Duration) -> PageCache {
-        PageCache { letter: Shelf::default(), json: Shelf::default(), csv: Shelf::default(), min_rebuild }
+    /// A cache of `languages` letter pages that rebuilds a page at most
+    /// every `min_rebuild`.
+    pub fn new(min_rebuild: Duration, languages: usize) -> PageCache {
+        PageCache {
+            letter: (0..languages).map(|_| Shelf::default()).collect(),
+            json: Shelf::default(),
+            csv: Shelf::default(),
+            min_rebuild,
+        }
     }
 
-    /// The letter page for `generation`; `build` renders it with the
-    /// token mark, where the page is split.
+    /// The letter page in language `at` (an index below `languages`) for
+    /// `generation`; `build` renders it with the token mark, where the
+    /// page is split. Each language is built and kept on its own.
     pub fn letter<E>(
         &self,
+        at: usize,
         generation: u64,
         build: impl FnOnce() -> Result<String, E>,
     ) -> Result<Arc<LetterPage>, E> {
-        cached(&self.letter, generation, self.min_rebuild, First::BuildToo, || {
+        cached(&self.letter[at], generation, self.min_rebuild, First::BuildToo, || {
             let html = build()?;
             Ok(match html.split_once(crate::render::TOKEN_MARK) {
                 Some((head, tail)) => LetterPage {

@@ -2,7 +2,13 @@
 //! the open data, as a [`Router`] over its own state. Reads come from a
 //! [`PublicView`]; signing and withdrawal go to the store. Every refusal is
 //! a [`Refusal`] variant, answered in one place ([`Site::refuse`]).
+//!
+//! Every page is rendered in the language of its path: unprefixed paths in
+//! English, `/TAG/…` in that shipped language (one [`Renderer`] each, and
+//! a letter page cached per language). `Accept-Language` only decides
+//! where `GET /` goes ([`accept_language`]).
 
+mod accept_language;
 mod cache;
 mod exports;
 mod refusal;
@@ -45,17 +51,19 @@ pub struct Site {
     view: Arc<dyn PublicView>,
     store: Store,
     secret: Secret,
-    renderer: Renderer,
-    words: Catalogue,
+    /// One per language and prefix: the unprefixed English pages first
+    /// ([`UNPREFIXED`]), then each shipped language under `/TAG/`.
+    renderers: Vec<Renderer>,
     cache: PageCache,
     exports: Exports,
     site_limit: SiteLimit,
     scans: Queue,
     /// A failed scan is told to the operator once, not per request.
     scan_failure_told: AtomicBool,
-    /// Pages that change only with the configuration, rendered at start-up.
-    privacy: Bytes,
-    withdraw: Bytes,
+    /// Pages that change only with the configuration, rendered at start-up,
+    /// one per renderer.
+    privacy: Vec<Bytes>,
+    withdraw: Vec<Bytes>,
     /// The signed snapshots, kept signed by `snapshot::keep_signed`.
     snapshots: Arc<Snapshots>,
 }
@@ -64,46 +72,83 @@ impl Router for Site {
     async fn route(self: Arc<Self>, req: Request<Incoming>, circuit: Option<Arc<CircuitGuard>>) -> Reply {
         let method = req.method().clone();
         let is_get = method == Method::GET || method == Method::HEAD;
-        let path = req.uri().path();
+        // `/es/privacy` is Spanish `/privacy`; an unprefixed path, English.
+        let (at, path) = match self.locale_of(req.uri().path()) {
+            Some(found) => found,
+            None if is_get => return self.add_slash(req.uri().path()),
+            None => return self.refuse(UNPREFIXED, Refusal::NotFound, None),
+        };
         match path {
-            "/" if is_get => self.letter_page(),
-            "/sign" if method == Method::POST => self.sign(circuit.as_deref(), req).await,
+            "/" if is_get && at == UNPREFIXED => match accept_language::preferred(req.headers()) {
+                Some(words) => redirect_to_language(words),
+                None => {
+                    let mut r = self.letter_page(at);
+                    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+                    r
+                }
+            },
+            "/" if is_get => self.letter_page(at),
+            "/sign" if method == Method::POST => self.sign(at, circuit.as_deref(), req).await,
             "/withdraw" if is_get => {
-                http::respond(StatusCode::OK, HTML, "max-age=300", self.withdraw.clone())
+                http::respond(StatusCode::OK, HTML, "max-age=300", self.withdraw[at].clone())
             }
-            "/withdraw" if method == Method::POST => self.withdraw(req).await,
-            "/privacy" if is_get => http::respond(StatusCode::OK, HTML, "max-age=300", self.privacy.clone()),
+            "/withdraw" if method == Method::POST => self.withdraw(at, req).await,
+            "/privacy" if is_get => {
+                http::respond(StatusCode::OK, HTML, "max-age=300", self.privacy[at].clone())
+            }
             "/signatories" if is_get => {
                 let query = req.uri().query().map(str::to_owned);
-                self.search(query.as_deref()).await
+                self.search(at, query.as_deref()).await
             }
-            "/signatories.json" if is_get => self.export(Format::Json).await,
-            "/signatories.csv" if is_get => self.export(Format::Csv).await,
-            "/snapshot.json" if is_get => self.snapshot(&req, false),
-            "/snapshot.json.minisig" if is_get => self.snapshot(&req, true),
+            // The open data and the snapshots are the same in every
+            // language: they live at the unprefixed paths only.
+            "/signatories.json" if is_get && at == UNPREFIXED => self.export(Format::Json).await,
+            "/signatories.csv" if is_get && at == UNPREFIXED => self.export(Format::Csv).await,
+            "/snapshot.json" if is_get && at == UNPREFIXED => self.snapshot(&req, false),
+            "/snapshot.json.minisig" if is_get && at == UNPREFIXED => self.snapshot(&req, true),
+            "/signatories.json" | "/signatories.csv" | "/snapshot.json" | "/snapshot.json.minisig"
+                if at != UNPREFIXED =>
+            {
+                self.refuse(at, Refusal::NotFound, None)
+            }
             "/"
             | "/privacy"
             | "/signatories"
             | "/signatories.json"
             | "/signatories.csv"
             | "/snapshot.json"
-            | "/snapshot.json.minisig" => self.refuse(Refusal::Method("GET, HEAD"), None),
-            "/sign" => self.refuse(Refusal::Method("POST"), None),
-            "/withdraw" => self.refuse(Refusal::Method("GET, HEAD, POST"), None),
+            | "/snapshot.json.minisig" => self.refuse(at, Refusal::Method("GET, HEAD"), None),
+            "/sign" => self.refuse(at, Refusal::Method("POST"), None),
+            "/withdraw" => self.refuse(at, Refusal::Method("GET, HEAD, POST"), None),
             p if p.starts_with("/signatories/") => {
                 if is_get {
-                    self.kind_page(&p["/signatories/".len()..], req.uri().query())
+                    self.kind_page(at, &p["/signatories/".len()..], req.uri().query())
                 } else {
-                    self.refuse(Refusal::Method("GET, HEAD"), None)
+                    self.refuse(at, Refusal::Method("GET, HEAD"), None)
                 }
             }
-            _ => self.refuse(Refusal::NotFound, None),
+            _ => self.refuse(at, Refusal::NotFound, None),
         }
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
-        self.refuse(Refusal::Request(error), None)
+        self.refuse(UNPREFIXED, Refusal::Request(error), None)
     }
+}
+
+/// The renderer (and cache slot) of the unprefixed, English pages; the
+/// languages under their prefixes follow it, in [`Catalogue::all`] order.
+const UNPREFIXED: usize = 0;
+
+/// A first visit to `/` whose browser prefers a shipped language other
+/// than English goes to that language's pages, once: their links lead
+/// there, and the English link leads to `/en/`, so the choice is the
+/// visitor's from then on.
+fn redirect_to_language(words: Catalogue) -> Reply {
+    let mut r = http::respond(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", NO_STORE, Bytes::new());
+    http::set_header(&mut r, header::LOCATION, &format!("/{}/", words.tag()));
+    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    r
 }
 
 impl Site {
@@ -116,8 +161,11 @@ impl Site {
         renderer: Renderer,
         snapshots: Arc<Snapshots>,
     ) -> Site {
-        let privacy = renderer.privacy(&config.review_kinds, &snapshots.key().public_key()).into();
-        let withdraw = renderer.withdraw_form(None).into();
+        let mut renderers = vec![renderer.clone()];
+        renderers.extend(Catalogue::all().map(|words| renderer.in_language(words)));
+        let key = snapshots.key().public_key();
+        let privacy = renderers.iter().map(|r| r.privacy(&config.review_kinds, &key).into()).collect();
+        let withdraw = renderers.iter().map(|r| r.withdraw_form(None).into()).collect();
         let exports = Exports::new(&config.data_dir);
         if let Err(e) = exports.clear() {
             eprintln!("undersign: {e}; they are replaced when first asked for");
@@ -125,13 +173,12 @@ impl Site {
         Site {
             exports,
             site_limit: SiteLimit::new(config.sign_burst, config.sign_per_second),
-            cache: PageCache::new(config.page_rebuild_interval),
+            cache: PageCache::new(config.page_rebuild_interval, renderers.len()),
             config,
             view,
             store,
             secret,
-            renderer,
-            words: Catalogue,
+            renderers,
             scans: Queue::new(SCANS_AT_ONCE, SCANS_WAITING, SCAN_WAIT),
             scan_failure_told: AtomicBool::new(false),
             privacy,
@@ -142,7 +189,38 @@ impl Site {
 
     /// The letter's title, for the start-up line.
     pub fn title(&self) -> &str {
-        self.renderer.title()
+        self.renderers[UNPREFIXED].title()
+    }
+
+    /// Which renderer a path is for, and the path within its language:
+    /// `/es/privacy` is Spanish `/privacy`; a path with no language's
+    /// prefix is the unprefixed English one. `None` for a bare prefix
+    /// (`/es`), which is answered with its slash added.
+    fn locale_of<'p>(&self, path: &'p str) -> Option<(usize, &'p str)> {
+        for (i, words) in Catalogue::all().enumerate() {
+            let Some(rest) = path.strip_prefix('/').and_then(|p| p.strip_prefix(words.tag())) else {
+                continue;
+            };
+            if rest.is_empty() {
+                return None;
+            }
+            if rest.starts_with('/') {
+                return Some((i + 1, rest));
+            }
+        }
+        Some((UNPREFIXED, path))
+    }
+
+    /// `/es` to `/es/`.
+    fn add_slash(&self, path: &str) -> Reply {
+        let mut r = http::respond(
+            StatusCode::PERMANENT_REDIRECT,
+            "text/plain; charset=utf-8",
+            "max-age=300",
+            Bytes::new(),
+        );
+        http::set_header(&mut r, header::LOCATION, &format!("{path}/"));
+        r
     }
 
     fn form_limits(&self) -> FormLimits {
@@ -151,40 +229,42 @@ impl Site {
 
     /// The one place a refusal becomes a page. `values` is what the visitor
     /// typed, for refusals that show the sign form again.
-    fn refuse(&self, refusal: Refusal, values: Option<&FormValues>) -> Reply {
+    fn refuse(&self, at: usize, refusal: Refusal, values: Option<&FormValues>) -> Reply {
         let answer = refusal.answer();
-        let heading = self.words.get(answer.heading);
-        let reason = self.words.text(&answer.reason);
+        let renderer = &self.renderers[at];
+        let words = renderer.words();
+        let heading = words.get(answer.heading);
+        let reason = words.text(&answer.reason);
         let body = match (&refusal, values) {
             (Refusal::Sign(r), Some(values)) if r.shows_form() => {
                 let token = self.secret.issue_token();
-                self.renderer.sign_refused(heading, &reason, r.field(), &token, values)
+                renderer.sign_refused(&heading, &reason, r.field(), &token, values)
             }
-            (Refusal::Withdraw(r), _) if r.shows_form() => self.renderer.withdraw_form(Some(&reason)),
-            _ => self.renderer.error(heading, &reason),
+            (Refusal::Withdraw(r), _) if r.shows_form() => renderer.withdraw_form(Some(&reason)),
+            _ => renderer.error(&heading, &reason),
         };
         let mut resp = http::html(answer.status, body);
         answer.apply(&mut resp);
         resp
     }
 
-    fn letter_view(&self) -> Result<LetterView, ScanError> {
+    fn letter_view(&self, at: usize) -> Result<LetterView, ScanError> {
         let counts = self.view.counts();
         let groups = Kind::ALL
             .into_iter()
             .filter(|k| counts.listed(*k) > 0)
-            .map(|k| Ok((k, self.view.published(k, 0, self.renderer.group_limit())?)))
+            .map(|k| Ok((k, self.view.published(k, 0, self.renderers[at].group_limit())?)))
             .collect::<Result<_, ScanError>>()?;
         Ok(LetterView { counts, phase: self.view.phase(), groups })
     }
 
-    fn letter_page(&self) -> Reply {
-        let built = self.cache.letter(self.view.generation(), || {
-            Ok::<_, ScanError>(self.renderer.letter_page(&self.letter_view()?))
+    fn letter_page(&self, at: usize) -> Reply {
+        let built = self.cache.letter(at, self.view.generation(), || {
+            Ok::<_, ScanError>(self.renderers[at].letter_page(&self.letter_view(at)?))
         });
         let page = match built {
             Ok(page) => page,
-            Err(e) => return self.scan_failed(&e),
+            Err(e) => return self.scan_failed(at, &e),
         };
         let Some(tail) = &page.tail else {
             return http::respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
@@ -198,30 +278,26 @@ impl Site {
         )
     }
 
-    fn kind_page(&self, kind: &str, query: Option<&str>) -> Reply {
+    fn kind_page(&self, at: usize, kind: &str, query: Option<&str>) -> Reply {
         let Ok(kind) = Kind::parse(kind) else {
-            return self.refuse(Refusal::NotFound, None);
+            return self.refuse(at, Refusal::NotFound, None);
         };
         let page_no = match http::query_param(query, "page").map(|p| p.parse::<usize>()) {
             None => 1,
             Some(Ok(n)) => n,
-            Some(Err(_)) => return self.refuse(Refusal::BadPageNumber, None),
+            Some(Err(_)) => return self.refuse(at, Refusal::BadPageNumber, None),
         };
         let listed = self.view.counts().listed(kind);
-        if page_no == 0 || page_no > self.renderer.pages(listed) {
-            return self.refuse(Refusal::NoSuchPage, None);
+        let renderer = &self.renderers[at];
+        if page_no == 0 || page_no > renderer.pages(listed) {
+            return self.refuse(at, Refusal::NoSuchPage, None);
         }
-        let size = self.renderer.page_size();
+        let size = renderer.page_size();
         let names = match self.view.published(kind, (page_no - 1) * size, size) {
             Ok(names) => names,
-            Err(e) => return self.scan_failed(&e),
+            Err(e) => return self.scan_failed(at, &e),
         };
-        http::respond(
-            StatusCode::OK,
-            HTML,
-            "max-age=60",
-            self.renderer.kind_page(kind, listed, page_no, &names),
-        )
+        http::respond(StatusCode::OK, HTML, "max-age=60", renderer.kind_page(kind, listed, page_no, &names))
     }
 
     /// Runs work that scans every published name off the connection
@@ -231,13 +307,14 @@ impl Site {
     /// the operator, and answered with a 503, never with an empty list.
     async fn scan<T, E>(
         self: &Arc<Self>,
+        at: usize,
         work: impl FnOnce(&Site) -> Result<T, E> + Send + 'static,
     ) -> Result<T, Reply>
     where
         T: Send + 'static,
         E: std::fmt::Display + From<ScanError> + Send + 'static,
     {
-        let Ok(turn) = self.scans.enter().await else { return Err(self.refuse(Refusal::Busy, None)) };
+        let Ok(turn) = self.scans.enter().await else { return Err(self.refuse(at, Refusal::Busy, None)) };
         let site = Arc::clone(self);
         let result = tokio::task::spawn_blocking(move || {
             let _turn = turn;
@@ -245,29 +322,30 @@ impl Site {
         })
         .await
         .unwrap_or_else(|_| Err(ScanError::Interrupted.into()));
-        result.map_err(|e| self.scan_failed(&e))
+        result.map_err(|e| self.scan_failed(at, &e))
     }
 
     /// The answer to a scan, or an export, that failed.
-    fn scan_failed(&self, e: &dyn std::fmt::Display) -> Reply {
+    fn scan_failed(&self, at: usize, e: &dyn std::fmt::Display) -> Reply {
         if !self.scan_failure_told.swap(true, Ordering::Relaxed) {
             eprintln!("undersign: {e}; such requests are answered with 503 (said once)");
         }
-        self.refuse(Refusal::ScanFailed, None)
+        self.refuse(at, Refusal::ScanFailed, None)
     }
 
-    async fn search(self: &Arc<Self>, query: Option<&str>) -> Reply {
+    async fn search(self: &Arc<Self>, at: usize, query: Option<&str>) -> Reply {
         let q = http::query_param(query, "q").unwrap_or_default();
         if q.len() > MAX_QUERY {
-            return self.refuse(Refusal::SearchTooLong, None);
+            return self.refuse(at, Refusal::SearchTooLong, None);
         }
+        let renderer = &self.renderers[at];
         let body = match SignatoryName::parse(&q).ok() {
-            None => self.renderer.search_page(q.trim(), None),
+            None => renderer.search_page(q.trim(), None),
             Some(name) => {
                 let folded = name.folded();
-                let limit = self.renderer.page_size();
-                match self.scan(move |site| site.view.search(&folded, limit)).await {
-                    Ok(found) => self.renderer.search_page(name.as_str(), Some(&found)),
+                let limit = renderer.page_size();
+                match self.scan(at, move |site| site.view.search(&folded, limit)).await {
+                    Ok(found) => renderer.search_page(name.as_str(), Some(&found)),
                     Err(refused) => return refused,
                 }
             }
@@ -278,9 +356,9 @@ impl Site {
     /// An export, streamed from the file of its latest build.
     async fn export(self: &Arc<Self>, format: Format) -> Reply {
         let built = self
-            .scan(move |site| {
+            .scan(UNPREFIXED, move |site| {
                 site.cache.export(format, site.view.generation(), || {
-                    site.exports.build(format, site.view.as_ref(), site.renderer.letter())
+                    site.exports.build(format, site.view.as_ref(), site.renderers[UNPREFIXED].letter())
                 })
             })
             .await;
@@ -309,7 +387,7 @@ impl Site {
     /// fetched belong together.
     fn snapshot(&self, req: &Request<Incoming>, signature: bool) -> Reply {
         let Some(signed) = self.snapshots.current() else {
-            return self.refuse(Refusal::SnapshotNotReady, None);
+            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
         };
         let etag = signed.etag();
         // Checked each time, not cached: a new one can come at any moment.
@@ -330,21 +408,26 @@ impl Site {
         r
     }
 
-    async fn sign(&self, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
+    async fn sign(&self, at: usize, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
-            Err(e) => return self.refuse(Refusal::Form(e), None),
+            Err(e) => return self.refuse(at, Refusal::Form(e), None),
         };
         let values = form_values(&fields);
-        match self.try_sign(circuit, &fields).await {
+        match self.try_sign(at, circuit, &fields).await {
             Ok(page) => http::html(StatusCode::OK, page),
-            Err(refusal) => self.refuse(Refusal::Sign(refusal), Some(&values)),
+            Err(refusal) => self.refuse(at, Refusal::Sign(refusal), Some(&values)),
         }
     }
 
     /// Every check of a signature, in order; the thank-you page once it is
     /// on disk.
-    async fn try_sign(&self, circuit: Option<&CircuitGuard>, fields: &Form) -> Result<String, SignRefusal> {
+    async fn try_sign(
+        &self,
+        at: usize,
+        circuit: Option<&CircuitGuard>,
+        fields: &Form,
+    ) -> Result<String, SignRefusal> {
         if fields.get("website").is_some_and(|v| !v.is_empty()) {
             return Err(SignRefusal::Honeypot);
         }
@@ -376,7 +459,7 @@ impl Site {
             submission,
         };
         match self.store.sign(new).await {
-            Ok(signed) => Ok(self.renderer.thank_you(&name, signed.status, signed.listed, &code)),
+            Ok(signed) => Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code)),
             Err(e) => Err(match e {
                 SignError::TokenUsed => SignRefusal::Used,
                 SignError::Duplicate => SignRefusal::Duplicate { kind, name },
@@ -389,20 +472,20 @@ impl Site {
         }
     }
 
-    async fn withdraw(&self, req: Request<Incoming>) -> Reply {
+    async fn withdraw(&self, at: usize, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
-            Err(e) => return self.refuse(Refusal::Form(e), None),
+            Err(e) => return self.refuse(at, Refusal::Form(e), None),
         };
         let code = fields.get("code").map(str::trim).unwrap_or("");
         if code.is_empty() || code.len() > 100 {
-            return self.refuse(Refusal::Withdraw(WithdrawRefusal::CodeMissing), None);
+            return self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeMissing), None);
         }
         match self.store.withdraw(self.secret.withdrawal_hash(code)).await {
-            Ok(true) => http::html(StatusCode::OK, self.renderer.withdrawn()),
-            Ok(false) => self.refuse(Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
-            Err(SignError::Stopped) => self.refuse(Refusal::Withdraw(WithdrawRefusal::Stopped), None),
-            Err(_) => self.refuse(Refusal::Withdraw(WithdrawRefusal::Failed), None),
+            Ok(true) => http::html(StatusCode::OK, self.renderers[at].withdrawn()),
+            Ok(false) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
+            Err(SignError::Stopped) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::Stopped), None),
+            Err(_) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::Failed), None),
         }
     }
 }

@@ -183,14 +183,17 @@ mod tests {
 
     #[test]
     fn refusals_map_to_their_status_retry_and_words() {
-        let words = Catalogue;
+        let words = Catalogue::ENGLISH;
         let throttled = Refusal::Sign(SignRefusal::Throttled).answer();
         assert_eq!((throttled.status, throttled.retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(60)));
         let stopped = Refusal::Sign(SignRefusal::Stopped).answer();
         assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(words.get(stopped.heading), "Signing is unavailable");
         let dup = Refusal::Sign(SignRefusal::Duplicate { kind: Kind::Company, name: "Acme".into() }).answer();
-        assert_eq!(words.text(&dup.reason), "A company named “Acme” has already signed the letter.");
+        assert_eq!(
+            crate::messages::unmarked(&words.text(&dup.reason)),
+            "A company named “Acme” has already signed the letter."
+        );
         let field = SignRefusal::Field(FieldError::new(Field::Name, FieldProblem::TooLong));
         assert_eq!(
             (field.field(), words.text(&Refusal::Sign(field).answer().reason)),

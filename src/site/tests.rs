@@ -158,7 +158,7 @@ pub(super) async fn start_with_options(
     config.min_fill_time = std::time::Duration::ZERO;
     // Tests read their own writes at once: no rebuild interval.
     config.page_rebuild_interval = std::time::Duration::ZERO;
-    let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue, 10, 10);
+    let renderer = Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 10, 10);
     let view = view.unwrap_or_else(|| Arc::new(store.clone()));
     let key = crate::snapshot::SigningKey::load_or_create(dir.path()).unwrap();
     let snapshots = Arc::new(Snapshots::open(dir.path(), key, renderer.letter().clone(), 7).unwrap());

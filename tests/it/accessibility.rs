@@ -3,7 +3,7 @@
 //! at 320 CSS pixels (a small phone, or a desktop at 400 % zoom). The pages
 //! are the ones the HTML checker reads.
 
-use crate::common::axe::{assert_accessible, require_axe};
+use crate::common::axe::{assert_accessible, require_axe, run_script};
 use crate::common::console::CONSOLE;
 use crate::common::Server;
 
@@ -19,4 +19,41 @@ fn every_console_page_passes_axe() {
     let Some(axe) = require_axe() else { return };
     let server = Server::start_with(CONSOLE);
     assert_accessible(&axe, "console", &crate::console_pages::console_pages(&server));
+}
+
+#[test]
+fn every_public_page_in_persian_passes_axe() {
+    let Some(axe) = require_axe() else { return };
+    let server = Server::start();
+    assert_accessible(&axe, "public-fa", &crate::html_valid::pages_under(&server, "/fa", "fa"));
+}
+
+/// A Persian page is laid out right to left: the sign form's labels and
+/// fields sit at its right edge, as Chromium lays them out (and an English
+/// page's at its left, so the measure can tell). The screenshots are kept
+/// under the test's temp dir.
+#[test]
+fn a_persian_page_is_laid_out_right_to_left() {
+    let Some(axe) = require_axe() else { return };
+    let server = Server::start();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("rtl");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (path, direction) in [("/fa/", "rtl"), ("/en/", "ltr")] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200);
+        let html = dir.join(format!("{direction}.html"));
+        std::fs::write(&html, &page.marked).unwrap();
+        let shot = dir.join(format!("{direction}.png"));
+        let args = [html, direction.into(), shot.clone()];
+        let (ok, report) = run_script(&axe, "rtl.cjs", &args, &dir);
+        assert!(ok, "{path} is not laid out {direction}:\n{report}");
+        let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", shot.display()));
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 5_000,
+            "{} is not a real screenshot",
+            shot.display()
+        );
+        eprintln!("{path}: {direction}, screenshot {}", shot.display());
+    }
 }

@@ -125,3 +125,30 @@ fn the_proxy_counts_every_request() {
     assert!(requests[0].starts_with("GET / HTTP/1."), "{requests:?}");
     assert!(requests[1].starts_with("GET /s.css HTTP/1."), "{requests:?}");
 }
+
+/// Every public page of every language (those that carry names; the
+/// others are the same frame) renders with exactly one request. A short
+/// page's screenshot is smaller than the letter's, and smaller still where
+/// the machine lacks a CJK font and draws boxes, but well above a blank
+/// page's (about 12 KB).
+#[test]
+fn every_language_renders_with_one_request() {
+    let Some(chromium) = require_chromium() else { return };
+    let server = Server::start();
+    for tag in crate::common::LANGUAGES {
+        for (page, path, expect) in [
+            ("letter", "/", format!("action=\"/{tag}/sign\"")),
+            ("privacy", "/privacy", "minisign -Vm snapshot.json".to_string()),
+            ("search", "/signatories?q=amnesty", "Amnesty International".to_string()),
+            ("list", "/signatories/organization?page=1", format!("lang=\"{tag}\"")),
+        ] {
+            let path = format!("/{tag}{path}");
+            let raw = server.get(&path);
+            assert_eq!(raw.status, 200, "GET {path}");
+            assert!(!raw.body.contains("<script"), "{path} has a <script>");
+            let visit = visit(&chromium, server.addr, &path, &format!("{tag}-{page}"));
+            let min_png = if page == "letter" { MIN_PNG_BYTES } else { 20_000 };
+            assert_rendered(&visit, &path, &[&expect, "</h1>"], min_png);
+        }
+    }
+}

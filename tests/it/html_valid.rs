@@ -12,10 +12,42 @@ fn every_public_page_is_valid_html() {
     assert_valid(&jar, "public", &public_pages(&server));
 }
 
-/// Every kind of public page, each with the status it must have: the
-/// pages the HTML checker and the accessibility checker both read.
-pub(crate) fn public_pages(server: &Server) -> Vec<(&'static str, u16, common::Response)> {
-    let mut pages: Vec<(&str, u16, common::Response)> = Vec::new();
+/// Every public page in every shipped language, under its prefix.
+#[test]
+fn every_public_page_in_every_language_is_valid_html() {
+    let Some(jar) = require_vnu() else { return };
+    let server = Server::start();
+    let mut pages = Vec::new();
+    for tag in common::LANGUAGES {
+        pages.extend(pages_under(&server, &format!("/{tag}"), tag));
+    }
+    // A translated letter's page, with its note on the original.
+    let fixture = |name: &str| {
+        std::fs::read_to_string(format!("{}/tests/fixtures/letter/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    let translated = Server::start_with_files(
+        "min_fill_seconds = 0\nletter = \"letter.md\"\n",
+        &[("letter.md", &fixture("letter.md")), ("letter.fa.md", &fixture("letter.fa.md"))],
+    );
+    pages.push(("fa-letter-translated".to_string(), 200, translated.get("/fa/")));
+    assert_valid(&jar, "languages", &pages);
+}
+
+/// Every kind of public page at the unprefixed (English) paths, each with
+/// the status it must have: the pages the HTML checker and the
+/// accessibility checker both read.
+pub(crate) fn public_pages(server: &Server) -> Vec<(String, u16, common::Response)> {
+    pages_under(server, "", "")
+}
+
+/// Every kind of public page under `prefix` (`/fa`, or "" for the
+/// unprefixed English pages); signatures carry `tag` in their names, so
+/// the pages of each language sign anew.
+pub(crate) fn pages_under(server: &Server, prefix: &str, tag: &str) -> Vec<(String, u16, common::Response)> {
+    let named = |name: &str| if tag.is_empty() { name.to_string() } else { format!("{tag}-{name}") };
+    let at = |path: &str| format!("{prefix}{path}");
+    let mut pages = Vec::new();
     for (name, path, status) in [
         ("letter", "/", 200),
         ("privacy", "/privacy", 200),
@@ -28,24 +60,34 @@ pub(crate) fn public_pages(server: &Server) -> Vec<(&'static str, u16, common::R
         ("list-companies", "/signatories/company?page=1", 200),
         ("not-found", "/no-such-page", 404),
     ] {
-        pages.push((name, status, server.get(path)));
+        pages.push((named(name), status, server.get(&at(path))));
     }
-    let thanks = server.sign("Ada Lovelace", "individual", &[("country", "UK")]);
+    let sign = |name: &str, kind: &str, extra: &[(&str, &str)]| {
+        let page = server.get(&at("/"));
+        let token = page.form_token();
+        let mut fields = vec![("token", token.as_str()), ("name", name), ("kind", kind), ("listed", "yes")];
+        fields.extend_from_slice(extra);
+        server.post_form(&at("/sign"), &fields)
+    };
+    let suffixed = |name: &str| if tag.is_empty() { name.to_string() } else { format!("{name} {tag}") };
+    let ada = suffixed("Ada Lovelace");
+    let thanks = sign(&ada, "individual", &[("country", "UK")]);
     let code = thanks.withdrawal_code();
-    pages.push(("thank-you", 200, thanks));
-    pages.push(("thank-you-pending", 200, server.sign("Digital Freedom Collective", "organization", &[])));
-    pages.push(("sign-refused-empty-name", 400, server.sign("", "individual", &[])));
+    pages.push((named("thank-you"), 200, thanks));
+    let collective = suffixed("Digital Freedom Collective");
+    pages.push((named("thank-you-pending"), 200, sign(&collective, "organization", &[])));
+    pages.push((named("sign-refused-empty-name"), 400, sign("", "individual", &[])));
     pages.push((
-        "sign-refused-bad-token",
+        named("sign-refused-bad-token"),
         400,
-        server.sign("Grace Hopper", "individual", &[("token", "forged")]),
+        server.post_form(
+            &at("/sign"),
+            &[("token", "forged"), ("name", "Grace Hopper"), ("kind", "individual")],
+        ),
     ));
-    pages.push(("withdrawn", 200, server.post_form("/withdraw", &[("code", &code)])));
-    pages.push(("withdraw-unknown-code", 404, server.post_form("/withdraw", &[("code", &code)])));
-    pages.push((
-        "method-not-allowed",
-        405,
-        server.request(b"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
-    ));
+    pages.push((named("withdrawn"), 200, server.post_form(&at("/withdraw"), &[("code", &code)])));
+    pages.push((named("withdraw-unknown-code"), 404, server.post_form(&at("/withdraw"), &[("code", &code)])));
+    let delete = format!("DELETE {} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", at("/"));
+    pages.push((named("method-not-allowed"), 405, server.request(delete.as_bytes())));
     pages
 }

@@ -141,7 +141,7 @@ fn unknown_pages_and_wrong_methods() {
     let r = server.get("/wp-admin");
     assert_eq!(r.status, 404);
     assert!(r.body.contains("Page not found"));
-    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(r.body.contains("<html lang=\"en\" dir=\"ltr\">"));
     assert_eq!(server.get("/favicon.ico").status, 404);
     let r = server.get("/sign");
     assert_eq!(r.status, 405);

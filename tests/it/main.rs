@@ -16,6 +16,7 @@ mod console_pages;
 mod disk_full;
 mod durability;
 mod html_valid;
+mod languages;
 mod letter_page;
 mod mirror;
 mod privacy;

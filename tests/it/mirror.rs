@@ -96,7 +96,9 @@ fn assert_mirror_page(r: &Response, origin: &str) {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(!r.body.contains("method=\"post\""), "no form that writes");
     assert!(!r.body.contains("action=\"/sign\"") && !r.body.contains("name=\"token\""), "no sign form");
-    assert!(r.body.contains(&format!("This is a mirror of <a href=\"{origin}\">{origin}</a>, as of ")));
+    assert!(r
+        .body
+        .contains(&format!("This is a mirror of <a href=\"{origin}\" dir=\"auto\">{origin}</a>, as of ")));
     assert!(r.body.contains(&format!("<a href=\"{origin}/#sign\">sign the letter there</a>")));
     let csp = r.header("content-security-policy").expect("CSP");
     assert!(csp.starts_with("default-src 'none'; style-src 'sha256-"), "{csp}");

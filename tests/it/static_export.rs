@@ -199,7 +199,7 @@ fn the_static_pages_are_valid_html() {
             .map(|name| {
                 let body = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
                 let headers = vec![("Content-Type".to_string(), "text/html; charset=utf-8".to_string())];
-                (name, 200, Response { status: 200, headers, body })
+                (name, 200, Response { status: 200, headers, marked: body.clone(), body })
             })
             .collect();
     assert_valid(&jar, "static-export", &pages);

@@ -54,8 +54,11 @@ pub fn require_axe() -> Option<(PathBuf, PathBuf)> {
 /// Saves each page (checking its status) as `{name}.html` under
 /// `axe-{suite}/` in Cargo's target tmp dir and asserts that axe finds no
 /// WCAG 2.2 A or AA violation on any, printing what it found if it does.
-pub fn assert_accessible(axe: &(PathBuf, PathBuf), suite: &str, pages: &[(&str, u16, Response)]) {
-    let (modules, chromium) = axe;
+pub fn assert_accessible(
+    axe: &(PathBuf, PathBuf),
+    suite: &str,
+    pages: &[(impl std::fmt::Display, u16, Response)],
+) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{suite}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -63,15 +66,26 @@ pub fn assert_accessible(axe: &(PathBuf, PathBuf), suite: &str, pages: &[(&str, 
     for (name, status, response) in pages {
         assert_eq!(response.status, *status, "{name}: {}", response.body);
         let file = dir.join(format!("{name}.html"));
-        std::fs::write(&file, &response.body).unwrap();
+        // The bytes as sent, isolation marks and all.
+        std::fs::write(&file, &response.marked).unwrap();
         files.push(file);
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/axe.cjs");
-    let (out, err) = (dir.join("axe.out"), dir.join("axe.err"));
+    let (ok, report) = run_script(axe, "axe.cjs", &files, &dir);
+    assert!(ok, "axe found problems on the {suite} pages ({}):\n{report}", dir.display());
+    eprintln!("{}", report.lines().last().unwrap_or_default());
+}
+
+/// Runs `tests/a11y/{script}` with node over `args`, with playwright-core
+/// and axe-core from the modules `require_axe` found, its output kept in
+/// `dir`; whether it exited 0, and what it printed.
+pub fn run_script(axe: &(PathBuf, PathBuf), script: &str, args: &[PathBuf], dir: &Path) -> (bool, String) {
+    let (modules, chromium) = axe;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y").join(script);
+    let (out, err) = (dir.join("node.out"), dir.join("node.err"));
     let _heavy = super::heavy::shared();
     let mut child = Command::new("node")
         .arg(&script)
-        .args(&files)
+        .args(args)
         .env("NODE_PATH", modules)
         .env("CHROMIUM", chromium)
         .stdin(Stdio::null())
@@ -89,7 +103,7 @@ pub fn assert_accessible(axe: &(PathBuf, PathBuf), suite: &str, pages: &[(&str, 
         std::fs::read_to_string(&out).unwrap_or_default(),
         std::fs::read_to_string(&err).unwrap_or_default()
     );
-    let status = status.unwrap_or_else(|| panic!("axe did not finish in {AXE_TIMEOUT:?}:\n{report}"));
-    assert!(status.success(), "axe found problems on the {suite} pages ({}):\n{report}", dir.display());
-    eprintln!("{}", report.lines().last().unwrap_or_default());
+    let status =
+        status.unwrap_or_else(|| panic!("{} did not finish in {AXE_TIMEOUT:?}:\n{report}", script.display()));
+    (status.success(), report)
 }

@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 /// time, so tests can sign at once.
 pub const TEST_CONFIG: &str = "min_fill_seconds = 0\n";
 
+/// The shipped languages' tags, as their path prefixes.
+pub const LANGUAGES: [&str; 5] = ["en", "es", "fa", "ru", "zh-Hans"];
+
 pub struct Server {
     child: Option<Child>,
     pub addr: SocketAddr,
@@ -34,7 +37,12 @@ pub struct Server {
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as a reader sees it: without the Unicode isolation marks
+    /// (U+2068, U+2069) that the catalogues put around each placeable,
+    /// which show nothing; `marked` keeps them.
     pub body: String,
+    /// The body exactly as sent.
+    pub marked: String,
 }
 
 impl Response {
@@ -275,8 +283,9 @@ pub fn parse_response(bytes: &[u8]) -> Response {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
-    let body = String::from_utf8_lossy(&bytes[split + 4..]).to_string();
-    Response { status, headers, body }
+    let marked = String::from_utf8_lossy(&bytes[split + 4..]).to_string();
+    let body = marked.replace(['\u{2068}', '\u{2069}'], "");
+    Response { status, headers, body, marked }
 }
 
 /// The urlencoded body of a listed individual's signature with `token`.

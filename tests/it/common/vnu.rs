@@ -57,7 +57,7 @@ pub fn require_vnu() -> Option<PathBuf> {
 /// reading vnu's line numbers), and asserts that one vnu run over all of
 /// them finds no errors, printing vnu's report if it does. Holds the machine
 /// [shared](super::heavy::shared) while vnu runs.
-pub fn assert_valid(jar: &Path, suite: &str, pages: &[(&str, u16, Response)]) {
+pub fn assert_valid(jar: &Path, suite: &str, pages: &[(impl std::fmt::Display, u16, Response)]) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("vnu-{suite}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -69,7 +69,8 @@ pub fn assert_valid(jar: &Path, suite: &str, pages: &[(&str, u16, Response)]) {
             "{name} is not text/html"
         );
         let file = dir.join(format!("{name}.html"));
-        std::fs::write(&file, &response.body).unwrap();
+        // The bytes as sent, isolation marks and all.
+        std::fs::write(&file, &response.marked).unwrap();
         files.push(file);
     }
 

@@ -1,0 +1,31 @@
+//! Lists the shipped languages from the files: every `locales/TAG/undersign.ftl`
+//! is embedded in the binary, so a translator adds a language with one file
+//! and no code.
+
+use std::fmt::Write;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut tags: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the locales directory")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("undersign.ftl").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        // A tag names a path prefix and is spliced into Rust source: keep it plain.
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .collect();
+    // English first: it is the fallback and what unprefixed paths serve.
+    tags.sort_by_key(|t| (t != "en", t.clone()));
+    assert_eq!(tags.first().map(String::as_str), Some("en"), "locales/en/undersign.ftl is required");
+    let mut out = String::from("/// Each shipped language's tag and catalogue, English first.\npub(crate) const SHIPPED: &[(&str, &str)] = &[\n");
+    for tag in &tags {
+        let file = dir.join(tag).join("undersign.ftl");
+        println!("cargo:rerun-if-changed={}", file.display());
+        writeln!(out, "    ({tag:?}, include_str!({:?})),", file.display().to_string()).unwrap();
+    }
+    out.push_str("];\n");
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("locales.rs");
+    std::fs::write(target, out).unwrap();
+}

@@ -1,0 +1,267 @@
+# undersign: the words of the site, in English.
+#
+# One file per language: locales/TAG/undersign.ftl, where TAG is the
+# language's tag (es, fa, zh-Hans) and the path prefix its pages are served
+# under (/es/, /fa/). Copy this file to add a language; the site lists the
+# languages it finds here. A message missing from a translation is shown in
+# English. Keep every { $placeable } as it is; translate the rest.
+
+## The language itself: its name in itself, and its direction (ltr or rtl).
+
+language-name = English
+language-direction = ltr
+
+## Refusals and errors: a heading, and what went wrong and what to do.
+
+not-found-heading = Page not found
+not-found = There is no page at this address.
+method-heading = Not possible here
+method = This address does not take that kind of request.
+bad-page-number-heading = Bad page number
+bad-page-number = The page number must be a whole number, 1 or more.
+no-such-page-heading = No such page
+no-such-page = This list has fewer pages.
+search-too-long-heading = Search too long
+search-too-long = Please search for at most 100 characters.
+scan-failed-heading = Not available just now
+scan-failed = This list could not be read just now. Please try again in a few minutes.
+busy-heading = Busy just now
+busy = Many people are searching the list or downloading it at this moment. Please try again in a few seconds. Signing is not affected.
+snapshot-not-ready-heading = Not signed yet
+snapshot-not-ready = The first signed snapshot of the list is still being made. Please try again in a minute.
+not-a-form-heading = Form not understood
+not-a-form = Please send the form from this site's page.
+form-too-large-heading = Form too large
+form-too-large = The form sent was larger than 16 KiB. Please shorten what you typed.
+form-too-slow-heading = Form too slow
+form-too-slow = The form took too long to arrive. Please send it again.
+form-incomplete-heading = Form incomplete
+form-incomplete = The form did not arrive whole. Please send it again.
+form-ambiguous-heading = Form not understood
+form-repeated = The form named a field more than once, so it is not clear what was meant. Please send the form from this site's page.
+form-not-text = The form held bytes that are not text. Please type your entries again and send the form from this site's page.
+bad-request-heading = Request not understood
+no-host = The request did not say, exactly once, which site it is for. Please open the site's address in a browser.
+bad-host = The request named its site in a form that is not an address. Please open the site's address in a browser.
+bad-target = The address asked for holds bytes that are not text. Please check the address.
+header-too-large-heading = Request too large
+header-too-large = A line of the request was longer than 8 KiB. Please open the site's address in a browser.
+bad-framing = The request gave its length in two ways at once, so it is not clear where it ends.
+honeypot-heading = Form not accepted
+honeypot = A field meant to stay empty was filled in. If you use a form-filling tool, clear that field and send the form again.
+token-forged-heading = Form not recognised
+token-forged = This form was not served by this site, or it was changed on the way. Please use the form below.
+token-expired-heading = Form expired
+token-expired = This form is more than a day old. Please send it again with the fresh form below.
+too-fast-heading = Too fast
+too-fast = The form came back faster than a person can fill it in. Please wait a few seconds and send it again.
+check-form-heading = Please check the form
+throttled-heading = Please wait
+throttled = Too many signatures are arriving from your connection or in all. Please wait a minute, then send the form again.
+token-used-heading = Already signed with this form
+token-used = This form was sent before and its signature is recorded. To sign for someone else, open the letter again for a fresh form.
+duplicate-heading = Already signed
+duplicate-organization = An organisation named “{ $name }” has already signed the letter.
+duplicate-company = A company named “{ $name }” has already signed the letter.
+duplicate-individual = An individual named “{ $name }” has already signed the letter.
+queue-full-heading = Please come back later
+queue-full = Many signatures are waiting for review just now. Please send the form again later.
+paused-heading = Signing is paused
+paused = The organisers have paused signing for now. Please come back later; your entries are kept below.
+closed-heading = The letter is closed
+closed = This letter no longer takes signatures.
+not-saved-heading = Not saved
+not-saved = Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.
+signing-stopped-heading = Signing is unavailable
+signing-stopped = Signatures cannot be recorded just now, so yours was not. The organisers have been told; please come back later.
+withdraw-code-missing = Please enter your withdrawal code.
+withdraw-code-unknown = No signature has this withdrawal code. Check it for typing mistakes; a signature already withdrawn is gone.
+withdraw-failed-heading = Not done
+withdraw-failed = The signature could not be removed just now. Please try again in a few minutes.
+withdraw-stopped-heading = Withdrawal is unavailable
+withdraw-stopped = Signatures cannot be removed just now, so yours is still there. The organisers have been told; please come back later.
+signed-out-heading = Signed out
+signed-out = Your session has ended. Please sign in again.
+no-such-signature-heading = No such signature
+no-such-signature = It may have been rejected, deleted or withdrawn.
+bad-login = That name and passphrase do not match. Each wrong try makes the next one wait longer.
+console-unreadable = The store could not be read just now; the server's log says why. Try again, and if it persists, see the README on restoring the store.
+sign-in-busy = Too many sign-in attempts are waiting, so this one was not checked. Wait a minute, then try again.
+csrf-heading = Form not accepted
+csrf = This form did not come from your current session. Go back, reload the page and try again.
+not-done-heading = Not done
+choose-reason = Choose a reason to reject.
+confirm-close = To close the letter for good, tick the box that confirms it.
+select-one = Select at least one signature.
+unknown-action = Unknown action.
+console-not-saved = The change could not be written to disk. Nothing was changed; please try again.
+field-named = { $field }
+field-named = { $field }
+
+## The sign form's fields, and what can be wrong with one (after its label).
+
+label-name = Name
+label-kind = Signing as
+label-affiliation = Title, employer or city
+label-country = Country
+field-required = is required
+field-no-letter = must contain at least one letter
+field-too-long = is too long
+field-too-many-marks = has too many accents stacked on one letter
+field-unknown-kind = choose individual, organisation or company
+
+## The kinds of signatory.
+
+kind-plural-organization = Organisations
+kind-plural-company = Companies
+kind-plural-individual = Individuals
+kind-lower-organization = organisations
+kind-lower-company = companies
+kind-lower-individual = individuals
+kind-article-organization = an organisation
+kind-article-company = a company
+kind-article-individual = an individual
+kind-singular-organization = organisation
+kind-singular-company = company
+kind-singular-individual = individual
+kind-count-organization = { $count ->
+    [one] { $count } organisation
+   *[other] { $count } organisations
+}
+kind-count-company = { $count ->
+    [one] { $count } company
+   *[other] { $count } companies
+}
+kind-count-individual = { $count ->
+    [one] { $count } individual
+   *[other] { $count } individuals
+}
+kind-all-organization = All { $count } organisations
+kind-all-company = All { $count } companies
+kind-all-individual = All { $count } individuals
+kind-reviewed-organization = Signatures by organisations are seen by a moderator before they are published.
+kind-reviewed-company = Signatures by companies are seen by a moderator before they are published.
+kind-reviewed-individual = Signatures by individuals are seen by a moderator before they are published.
+
+## Every page.
+
+skip-to-content = Skip to content
+verified-title = verified by the organisers
+nav-site = Site
+nav-languages = Languages
+nav-pages = Pages
+the-letter = The letter
+search-signatories = Search signatories
+withdraw-a-signature = Withdraw a signature
+privacy = Privacy
+open-data = Open data:
+back-to-letter = Back to the letter
+
+## The letter page and its form.
+
+required = (required)
+optional = (optional)
+show-my-name = Show my name in the public list. Unticked, your signature is counted but your name is never shown or exported.
+honeypot-label = Leave this field empty
+sign-the-letter = Sign the letter
+counts-total = { $count ->
+    [one] { $count } signature
+   *[other] { $count } signatures
+}
+counts-join = : { $organization }, { $company }, { $individual }.
+more-await-review = { $count } more await review.
+have-signed = { $count ->
+    [one] { $count } has signed. Sign the letter ↓
+   *[other] { $count } have signed. Sign the letter ↓
+}
+review-note = Individuals are listed at once. Organisations and companies are shown once a moderator has checked them.
+privacy-note = We keep no address, browser details or time of day.
+what-we-store = What we store
+signing-paused = Signing is paused
+paused-notice = The organisers have paused signing for now. Please come back later.
+letter-closed = This letter is closed
+closed-on = { $count ->
+    [one] It closed on { $day } with its final count of { $count } signature.
+   *[other] It closed on { $day } with its final count of { $count } signatures.
+}
+signatories = Signatories
+find-a-name = Find a name
+search = Search
+translation-note = This is a translation. The original, in { $language }, is the authoritative text.
+read-the-original = Read the original
+
+## Lists and search.
+
+kind-title = { $kind } ({ $count })
+previous = ← Previous
+next = Next →
+page-of = Page { $page } of { $pages }
+type-part-of-name = Type part of a name. Case and accents do not matter.
+no-match = No published signatory matches { $query }.
+found = { $count } found.
+found-more = { $count }+ found.
+browse = Browse:
+
+## Signing and withdrawing.
+
+thank-you = Thank you
+thank-you-heading = Thank you for signing
+recorded-as = Your signature as { $name } is recorded.
+now-published = Your name is now published on the letter.
+counted-not-shown = It is counted, and your name will not be shown or exported.
+awaits-review-published = It awaits review by a moderator before it is published.
+awaits-review-counted = It awaits review by a moderator before it is counted.
+your-withdrawal-code = Your withdrawal code
+keep-this-code = Keep this code if you may want to remove your signature later. It is shown only this once; we keep only a scrambled form of it, so we cannot show it to you again.
+enter-code = Enter the withdrawal code you were shown after signing. The signature is removed for good.
+withdrawal-code = Withdrawal code
+withdraw-mine = Withdraw my signature
+signature-withdrawn = Signature withdrawn
+your-signature-withdrawn = Your signature is withdrawn
+removed-everywhere = It is removed from the letter, the counts and the open data, and from our store.
+problem-with-form = There is a problem with the form:
+entries-kept = Your entries are kept below; correct them if needed and send the form again.
+
+## The privacy page.
+
+store-name = What you type in the form: your name, whether you sign as an individual, organisation or company, and, if you give them, your title, employer or city and your country.
+store-listed = Whether your name may be shown. If not, your signature is counted but your name is never shown or exported.
+store-day = The day (not the time) you signed.
+store-code-hash = A scrambled form of your withdrawal code, so you can remove your signature; not the code itself.
+store-nonce = A random number from the form you used, so one form cannot sign twice; forgotten after a day or two.
+kept-until = Your signature is kept until you withdraw it or the organisers remove it. Published names appear on this site and in its open data (JSON and CSV), which anyone may copy.
+what-we-never-store = What we never store
+never-address = Your IP address or Tor circuit.
+never-browser = Your browser, its settings or its user agent, or the page you came from.
+never-time = The time of day you visited or signed.
+never-cookies = Cookies: this site sets none. It runs no JavaScript and loads nothing from anywhere else.
+no-access-log = The server keeps no access log.
+snapshots-heading = Signed snapshots and copies
+snapshots-intro = This site signs a snapshot of its public list: the letter, the published names that may be shown, and the counts, with the day (not the time) it was signed. Anyone may copy one, for example to run a mirror of this site; anyone can check that a copy is the site's own, unchanged, with the program minisign and this site's public key:
+snapshots-download = Download these two files into one folder:
+snapshots-run = then run:
+snapshots-prove = A signed snapshot proves what the list held on its day, and a snapshot is signed again at least every few days.
+snapshots-hold-nothing = Snapshots hold nothing that this site does not show: no names that wait for review, no names that may not be shown, nothing about withdrawals or the moderators.
+withdraw-copies-strong = Withdrawing a signature removes it here and from every snapshot signed afterwards, but not from copies made before.
+withdraw-copies-rest = Mirrors and copies made before a withdrawal may still show the name, and a snapshot signed before it still proves that the name was on the list that day.
+disclaimer = Disclaimer
+
+## Mirrors
+mirror-not-ready-heading = Not copied yet
+mirror-not-ready = This mirror has not yet fetched and verified a snapshot of the letter from its origin. Please try again in a few minutes.
+mirror-of = This is a mirror of
+mirror-as-of = , as of { $day } (snapshot { $seq }). Signing happens only at the origin:
+mirror-sign-there = sign the letter there
+mirror-stale = This copy's snapshot expired on { $day }: this mirror cannot confirm that the list is current.
+mirror-keeps-showing = The mirror keeps showing its last verified snapshot because { $reason }.
+mirror-takes-no-signatures = This mirror takes no signatures.
+mirror-sign-at = Sign the letter at { $origin }
+withdraw-at-the-origin = Withdraw a signature (at the origin)
+mirror-privacy-intro = This mirror shows a signed snapshot of the list published at
+mirror-privacy-rest = . It takes no signatures and keeps nothing about its visitors: no address, no browser details, no time of visit, no cookies and no access log. It runs no JavaScript and loads nothing from anywhere else.
+mirror-checking-heading = Checking this copy
+mirror-signed-by = The snapshot it shows is signed by the origin's key:
+mirror-download = Download
+mirror-download-and = and
+mirror-download-then-run = into one folder, then run
+mirror-withdrawal-reaches = A withdrawal reaches this mirror at its next update, not before.

@@ -1,0 +1,261 @@
+# undersign: las palabras del sitio, en español.
+# Traducción pendiente de revisión por una persona hablante nativa.
+
+## El idioma: su nombre en sí mismo y su dirección (ltr o rtl).
+
+language-name = Español
+language-direction = ltr
+
+## Rechazos y errores.
+
+not-found-heading = Página no encontrada
+not-found = No hay ninguna página en esta dirección.
+method-heading = No es posible aquí
+method = Esta dirección no admite ese tipo de petición.
+bad-page-number-heading = Número de página incorrecto
+bad-page-number = El número de página debe ser un número entero, 1 o mayor.
+no-such-page-heading = No existe esa página
+no-such-page = Esta lista tiene menos páginas.
+search-too-long-heading = Búsqueda demasiado larga
+search-too-long = Busque como máximo 100 caracteres.
+scan-failed-heading = No disponible en este momento
+scan-failed = No se pudo leer esta lista en este momento. Vuelva a intentarlo dentro de unos minutos.
+busy-heading = Ocupado en este momento
+busy = Muchas personas están buscando en la lista o descargándola en este momento. Vuelva a intentarlo en unos segundos. La firma no se ve afectada.
+snapshot-not-ready-heading = Aún sin firmar
+snapshot-not-ready = La primera instantánea firmada de la lista se está preparando. Vuelva a intentarlo dentro de un minuto.
+not-a-form-heading = Formulario no comprendido
+not-a-form = Envíe el formulario desde la página de este sitio.
+form-too-large-heading = Formulario demasiado grande
+form-too-large = El formulario enviado superaba los 16 KiB. Acorte lo que escribió.
+form-too-slow-heading = Formulario demasiado lento
+form-too-slow = El formulario tardó demasiado en llegar. Envíelo de nuevo.
+form-incomplete-heading = Formulario incompleto
+form-incomplete = El formulario no llegó completo. Envíelo de nuevo.
+form-ambiguous-heading = Formulario no comprendido
+form-repeated = El formulario nombraba un campo más de una vez, así que no está claro qué se quería decir. Envíe el formulario desde la página de este sitio.
+form-not-text = El formulario contenía bytes que no son texto. Escriba de nuevo sus datos y envíe el formulario desde la página de este sitio.
+bad-request-heading = Petición no comprendida
+no-host = La petición no indicaba, exactamente una vez, a qué sitio va dirigida. Abra la dirección del sitio en un navegador.
+bad-host = La petición nombraba su sitio de una forma que no es una dirección. Abra la dirección del sitio en un navegador.
+bad-target = La dirección pedida contiene bytes que no son texto. Compruebe la dirección.
+header-too-large-heading = Petición demasiado grande
+header-too-large = Una línea de la petición superaba los 8 KiB. Abra la dirección del sitio en un navegador.
+bad-framing = La petición indicaba su longitud de dos maneras a la vez, así que no está claro dónde termina.
+honeypot-heading = Formulario no aceptado
+honeypot = Se rellenó un campo que debía quedar vacío. Si usa una herramienta de autocompletado, vacíe ese campo y envíe el formulario de nuevo.
+token-forged-heading = Formulario no reconocido
+token-forged = Este formulario no lo sirvió este sitio, o se modificó por el camino. Use el formulario de abajo.
+token-expired-heading = Formulario caducado
+token-expired = Este formulario tiene más de un día. Envíelo de nuevo con el formulario nuevo de abajo.
+too-fast-heading = Demasiado rápido
+too-fast = El formulario volvió más rápido de lo que una persona puede rellenarlo. Espere unos segundos y envíelo de nuevo.
+check-form-heading = Revise el formulario
+throttled-heading = Espere, por favor
+throttled = Están llegando demasiadas firmas desde su conexión o en total. Espere un minuto y envíe el formulario de nuevo.
+token-used-heading = Ya se firmó con este formulario
+token-used = Este formulario ya se envió y su firma está registrada. Para firmar por otra persona, abra de nuevo la carta y obtendrá un formulario nuevo.
+duplicate-heading = Ya ha firmado
+duplicate-organization = Una organización llamada «{ $name }» ya ha firmado la carta.
+duplicate-company = Una empresa llamada «{ $name }» ya ha firmado la carta.
+duplicate-individual = Una persona llamada «{ $name }» ya ha firmado la carta.
+queue-full-heading = Vuelva más tarde
+queue-full = Hay muchas firmas esperando revisión en este momento. Envíe el formulario de nuevo más tarde.
+paused-heading = La firma está en pausa
+paused = Los organizadores han pausado la firma por ahora. Vuelva más tarde; sus datos se conservan abajo.
+closed-heading = La carta está cerrada
+closed = Esta carta ya no admite firmas.
+not-saved-heading = No guardado
+not-saved = Su firma no se pudo guardar en este momento, así que no quedó registrada. Envíe el formulario de nuevo dentro de unos minutos.
+signing-stopped-heading = La firma no está disponible
+signing-stopped = Ahora mismo no se pueden registrar firmas, así que la suya no se registró. Se ha avisado a los organizadores; vuelva más tarde.
+withdraw-code-missing = Introduzca su código de retirada.
+withdraw-code-unknown = Ninguna firma tiene este código de retirada. Compruebe si hay errores de escritura; una firma ya retirada ya no existe.
+withdraw-failed-heading = No se hizo
+withdraw-failed = La firma no se pudo eliminar en este momento. Vuelva a intentarlo dentro de unos minutos.
+withdraw-stopped-heading = La retirada no está disponible
+withdraw-stopped = Ahora mismo no se pueden eliminar firmas, así que la suya sigue ahí. Se ha avisado a los organizadores; vuelva más tarde.
+signed-out-heading = Sesión cerrada
+signed-out = Su sesión ha terminado. Inicie sesión de nuevo.
+no-such-signature-heading = No existe esa firma
+no-such-signature = Puede que se haya rechazado, eliminado o retirado.
+bad-login = Ese nombre y esa contraseña no coinciden. Cada intento fallido hace esperar más al siguiente.
+sign-in-busy = Hay demasiados intentos de inicio de sesión en espera, así que este no se comprobó. Espere un minuto y vuelva a intentarlo.
+console-unreadable = No se pudo leer el almacén en este momento; el registro del servidor dice por qué. Vuelva a intentarlo y, si persiste, consulte en el README cómo restaurar el almacén.
+csrf-heading = Formulario no aceptado
+csrf = Este formulario no procede de su sesión actual. Vuelva atrás, recargue la página e inténtelo de nuevo.
+not-done-heading = No se hizo
+choose-reason = Elija un motivo para rechazar.
+confirm-close = Para cerrar la carta definitivamente, marque la casilla que lo confirma.
+select-one = Seleccione al menos una firma.
+unknown-action = Acción desconocida.
+console-not-saved = El cambio no se pudo escribir en el disco. No se cambió nada; vuelva a intentarlo.
+field-named = { $field }
+
+## Los campos del formulario y lo que puede estar mal en uno (tras su etiqueta).
+
+label-name = Nombre
+label-kind = Firma como
+label-affiliation = Cargo, empleador o ciudad
+label-country = País
+field-required = es obligatorio
+field-no-letter = debe contener al menos una letra
+field-too-long = es demasiado largo
+field-too-many-marks = tiene demasiados acentos apilados sobre una letra
+field-unknown-kind = elija persona, organización o empresa
+
+## Los tipos de firmante.
+
+kind-plural-organization = Organizaciones
+kind-plural-company = Empresas
+kind-plural-individual = Personas
+kind-lower-organization = organizaciones
+kind-lower-company = empresas
+kind-lower-individual = personas
+kind-article-organization = una organización
+kind-article-company = una empresa
+kind-article-individual = una persona
+kind-singular-organization = organización
+kind-singular-company = empresa
+kind-singular-individual = persona
+kind-count-organization = { $count ->
+    [one] { $count } organización
+   *[other] { $count } organizaciones
+}
+kind-count-company = { $count ->
+    [one] { $count } empresa
+   *[other] { $count } empresas
+}
+kind-count-individual = { $count ->
+    [one] { $count } persona
+   *[other] { $count } personas
+}
+kind-all-organization = Las { $count } organizaciones
+kind-all-company = Las { $count } empresas
+kind-all-individual = Las { $count } personas
+kind-reviewed-organization = Las firmas de organizaciones las revisa una persona moderadora antes de publicarse.
+kind-reviewed-company = Las firmas de empresas las revisa una persona moderadora antes de publicarse.
+kind-reviewed-individual = Las firmas de personas las revisa una persona moderadora antes de publicarse.
+
+## Todas las páginas.
+
+skip-to-content = Saltar al contenido
+verified-title = verificado por los organizadores
+nav-site = Sitio
+nav-languages = Idiomas
+nav-pages = Páginas
+the-letter = La carta
+search-signatories = Buscar firmantes
+withdraw-a-signature = Retirar una firma
+privacy = Privacidad
+open-data = Datos abiertos:
+back-to-letter = Volver a la carta
+
+## La página de la carta y su formulario.
+
+required = (obligatorio)
+optional = (opcional)
+show-my-name = Mostrar mi nombre en la lista pública. Sin marcar, su firma se cuenta pero su nombre nunca se muestra ni se exporta.
+honeypot-label = Deje este campo vacío
+sign-the-letter = Firmar la carta
+counts-total = { $count ->
+    [one] { $count } firma
+   *[other] { $count } firmas
+}
+counts-join = : { $organization }, { $company }, { $individual }.
+more-await-review = { $count } más esperan revisión.
+have-signed = { $count ->
+    [one] { $count } persona ha firmado. Firme la carta ↓
+   *[other] { $count } han firmado. Firme la carta ↓
+}
+review-note = Las personas aparecen en la lista de inmediato. Las organizaciones y empresas se muestran cuando una persona moderadora las ha comprobado.
+privacy-note = No guardamos ninguna dirección, datos del navegador ni hora del día.
+what-we-store = Qué guardamos
+signing-paused = La firma está en pausa
+paused-notice = Los organizadores han pausado la firma por ahora. Vuelva más tarde.
+letter-closed = Esta carta está cerrada
+closed-on = { $count ->
+    [one] Se cerró el { $day } con un recuento final de { $count } firma.
+   *[other] Se cerró el { $day } con un recuento final de { $count } firmas.
+}
+signatories = Firmantes
+find-a-name = Buscar un nombre
+search = Buscar
+translation-note = Esto es una traducción. El original, en { $language }, es el texto que hace fe.
+read-the-original = Leer el original
+
+## Listas y búsqueda.
+
+kind-title = { $kind } ({ $count })
+previous = ← Anterior
+next = Siguiente →
+page-of = Página { $page } de { $pages }
+type-part-of-name = Escriba parte de un nombre. No importan las mayúsculas ni los acentos.
+no-match = Ningún firmante publicado coincide con { $query }.
+found = { $count } encontrados.
+found-more = { $count }+ encontrados.
+browse = Ver:
+
+## Firmar y retirar.
+
+thank-you = Gracias
+thank-you-heading = Gracias por firmar
+recorded-as = Su firma como { $name } está registrada.
+now-published = Su nombre ya está publicado en la carta.
+counted-not-shown = Se cuenta, y su nombre no se mostrará ni se exportará.
+awaits-review-published = Espera la revisión de una persona moderadora antes de publicarse.
+awaits-review-counted = Espera la revisión de una persona moderadora antes de contarse.
+your-withdrawal-code = Su código de retirada
+keep-this-code = Guarde este código si quizá quiera retirar su firma más adelante. Solo se muestra esta vez; guardamos solo una forma cifrada de él, así que no podemos volver a mostrárselo.
+enter-code = Introduzca el código de retirada que se le mostró al firmar. La firma se elimina definitivamente.
+withdrawal-code = Código de retirada
+withdraw-mine = Retirar mi firma
+signature-withdrawn = Firma retirada
+your-signature-withdrawn = Su firma está retirada
+removed-everywhere = Se ha eliminado de la carta, de los recuentos y de los datos abiertos, y de nuestro almacén.
+problem-with-form = Hay un problema con el formulario:
+entries-kept = Sus datos se conservan abajo; corríjalos si hace falta y envíe el formulario de nuevo.
+
+## La página de privacidad.
+
+store-name = Lo que escribe en el formulario: su nombre, si firma como persona, organización o empresa y, si los da, su cargo, empleador o ciudad y su país.
+store-listed = Si su nombre puede mostrarse. Si no, su firma se cuenta pero su nombre nunca se muestra ni se exporta.
+store-day = El día (no la hora) en que firmó.
+store-code-hash = Una forma cifrada de su código de retirada, para que pueda retirar su firma; no el código en sí.
+store-nonce = Un número aleatorio del formulario que usó, para que un formulario no pueda firmar dos veces; se olvida al cabo de uno o dos días.
+kept-until = Su firma se conserva hasta que usted la retire o los organizadores la eliminen. Los nombres publicados aparecen en este sitio y en sus datos abiertos (JSON y CSV), que cualquiera puede copiar.
+what-we-never-store = Qué no guardamos nunca
+never-address = Su dirección IP ni su circuito de Tor.
+never-browser = Su navegador, su configuración o su agente de usuario, ni la página de la que viene.
+never-time = La hora del día en que visitó o firmó.
+never-cookies = Cookies: este sitio no usa ninguna. No ejecuta JavaScript y no carga nada de ningún otro sitio.
+no-access-log = El servidor no guarda ningún registro de accesos.
+snapshots-heading = Instantáneas firmadas y copias
+snapshots-intro = Este sitio firma una instantánea de su lista pública: la carta, los nombres publicados que pueden mostrarse y los recuentos, con el día (no la hora) en que se firmó. Cualquiera puede copiarla, por ejemplo para mantener un espejo de este sitio; cualquiera puede comprobar que una copia es la del sitio, sin cambios, con el programa minisign y la clave pública de este sitio:
+snapshots-download = Descargue estos dos archivos en una misma carpeta:
+snapshots-run = y después ejecute:
+snapshots-prove = Una instantánea firmada demuestra lo que contenía la lista ese día, y se firma una nueva al menos cada pocos días.
+snapshots-hold-nothing = Las instantáneas no contienen nada que este sitio no muestre: ni nombres pendientes de revisión, ni nombres que no pueden mostrarse, ni nada sobre retiradas o sobre los moderadores.
+withdraw-copies-strong = Retirar una firma la elimina aquí y de todas las instantáneas firmadas después, pero no de las copias hechas antes.
+withdraw-copies-rest = Los espejos y las copias hechos antes de una retirada pueden seguir mostrando el nombre, y una instantánea firmada antes sigue demostrando que el nombre estaba en la lista ese día.
+disclaimer = Aviso legal
+
+## Mirrors
+mirror-not-ready-heading = Aún sin copiar
+mirror-not-ready = Este espejo todavía no ha descargado ni verificado una instantánea de la carta desde su origen. Vuelva a intentarlo dentro de unos minutos.
+mirror-of = Esta es una copia espejo de
+mirror-as-of = , a fecha de { $day } (instantánea { $seq }). Solo se firma en el origen:
+mirror-sign-there = firme la carta allí
+mirror-stale = La instantánea de esta copia caducó el { $day }: este espejo no puede confirmar que la lista esté al día.
+mirror-keeps-showing = El espejo sigue mostrando su última instantánea verificada porque { $reason }.
+mirror-takes-no-signatures = Este espejo no recoge firmas.
+mirror-sign-at = Firmar la carta en { $origin }
+withdraw-at-the-origin = Retirar una firma (en el origen)
+mirror-privacy-intro = Este espejo muestra una instantánea firmada de la lista publicada en
+mirror-privacy-rest = . No recoge firmas y no guarda nada sobre sus visitantes: ni direcciones, ni datos del navegador, ni la hora de la visita, ni cookies, ni registro de accesos. No ejecuta JavaScript y no carga nada de ningún otro sitio.
+mirror-checking-heading = Cómo comprobar esta copia
+mirror-signed-by = La instantánea que muestra está firmada con la clave del origen:
+mirror-download = Descargue
+mirror-download-and = y
+mirror-download-then-run = en una misma carpeta y ejecute
+mirror-withdrawal-reaches = Una retirada llega a este espejo en su siguiente actualización, no antes.
