@@ -226,19 +226,8 @@ fn sign_through_an_onion_service_with_per_circuit_limits() {
 #[cfg(feature = "onion")]
 #[test]
 fn sign_through_an_in_process_arti_onion() {
-    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
-        if !common::require_tool(have(tool), tool) {
-            return;
-        }
-    }
-    let _heavy = common::heavy::alone();
-    let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let Some((_heavy, mut net)) = arti_network() else { return };
     let dir = net.dir.path().to_path_buf();
-    let started = network("start", &dir);
-    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
-    let arti = network("arti-config", &dir);
-    assert!(arti.status.success(), "network.sh arti-config: {}", String::from_utf8_lossy(&arti.stderr));
-    std::fs::write(dir.join("arti.toml"), &arti.stdout).unwrap();
     let config = dir.join("undersign.toml");
     std::fs::write(
         &config,
@@ -410,6 +399,27 @@ fn files_named(dir: &std::path::Path, suffix: &str) -> Vec<PathBuf> {
     found
 }
 
+/// The private network started, with the arti TOML that joins it in
+/// `DIR/arti.toml`, held alone on the machine; `None` (the test skips)
+/// without the tools.
+#[cfg(feature = "onion")]
+fn arti_network() -> Option<(std::sync::RwLockWriteGuard<'static, ()>, Network)> {
+    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
+        if !common::require_tool(have(tool), tool) {
+            return None;
+        }
+    }
+    let heavy = common::heavy::alone();
+    let net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let dir = net.dir.path();
+    let started = network("start", dir);
+    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
+    let arti = network("arti-config", dir);
+    assert!(arti.status.success(), "network.sh arti-config: {}", String::from_utf8_lossy(&arti.stderr));
+    std::fs::write(dir.join("arti.toml"), &arti.stdout).unwrap();
+    Some((heavy, net))
+}
+
 /// SIGTERM, then a bounded wait for the graceful exit.
 #[cfg(feature = "onion")]
 fn stop(mut server: std::process::Child) {
@@ -497,19 +507,8 @@ fn onion_and_listen_serve_side_by_side() {
 #[cfg(feature = "onion")]
 #[test]
 fn a_mirror_copies_an_onion_origin_over_arti() {
-    for tool in ["tor", "tor-gencert", "curl", "openssl"] {
-        if !common::require_tool(have(tool), tool) {
-            return;
-        }
-    }
-    let _heavy = common::heavy::alone();
-    let mut net = Network { dir: tempfile::tempdir().unwrap(), server: None };
+    let Some((_heavy, mut net)) = arti_network() else { return };
     let dir = net.dir.path().to_path_buf();
-    let started = network("start", &dir);
-    assert!(started.status.success(), "network.sh start: {}", String::from_utf8_lossy(&started.stderr));
-    let arti = network("arti-config", &dir);
-    assert!(arti.status.success(), "network.sh arti-config: {}", String::from_utf8_lossy(&arti.stderr));
-    std::fs::write(dir.join("arti.toml"), &arti.stdout).unwrap();
 
     let origin_config = dir.join("origin.toml");
     std::fs::write(&origin_config, "min_fill_seconds = 0\nsnapshot_interval_seconds = 1\n").unwrap();
