@@ -578,7 +578,10 @@ mod tests {
         assert_eq!(load("admin_language = \"fa\"\n").unwrap().admin_language.tag(), "fa");
         for unknown in ["de", "FA", "", "zh"] {
             let err = load(&format!("admin_language = \"{unknown}\"\n")).unwrap_err();
-            assert!(err.contains("`admin_language`") && err.contains("en, es, fa, ru, zh-Hans"), "{unknown}: {err}");
+            assert!(
+                err.contains("`admin_language`") && err.contains("en, es, fa, ru, zh-Hans"),
+                "{unknown}: {err}"
+            );
         }
     }
 

@@ -485,7 +485,9 @@ mod tests {
             // its kind with the plural its count takes ("322 organisations").
             let en = crate::messages::Catalogue::ENGLISH;
             let expected = match &action {
-                AuditAction::Imported { count, kind } => format!("imported {}", en.kind_count(*kind, *count as u64)),
+                AuditAction::Imported { count, kind } => {
+                    format!("imported {}", en.kind_count(*kind, *count as u64))
+                }
                 _ => sentence.to_string(),
             };
             let unmarked = crate::messages::unmarked;

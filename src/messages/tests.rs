@@ -262,7 +262,11 @@ fn every_audit_action_and_flag_has_its_words_in_every_language() {
         let mut seen = BTreeSet::new();
         for a in &actions {
             let words = c.audit_action(a);
-            assert!(!words.starts_with("audit-") && !words.trim().is_empty(), "{}: {a:?} is {words:?}", c.tag());
+            assert!(
+                !words.starts_with("audit-") && !words.trim().is_empty(),
+                "{}: {a:?} is {words:?}",
+                c.tag()
+            );
             assert!(seen.insert(words.into_owned()), "{}: {a:?} reads like another action", c.tag());
         }
         for f in Flag::ALL {
@@ -271,7 +275,10 @@ fn every_audit_action_and_flag_has_its_words_in_every_language() {
     }
     let en = Catalogue::ENGLISH;
     assert_eq!(unmarked(&en.audit_action(&A::Rejected(RejectReason::Fake))), "rejected (fake)");
-    assert_eq!(unmarked(&en.audit_action(&A::Imported { count: 1, kind: Kind::Company })), "imported 1 company");
+    assert_eq!(
+        unmarked(&en.audit_action(&A::Imported { count: 1, kind: Kind::Company })),
+        "imported 1 company"
+    );
     let fa = Catalogue::find("fa").unwrap();
     assert_eq!(unmarked(&fa.audit_action(&A::Rejected(RejectReason::Spam))), "رد کرد (هرزنامه)");
     assert_eq!(unmarked(&fa.audit_action(&A::Unrecognised("renamed".into()))), "renamed", "old words stay");

@@ -55,7 +55,8 @@ fn id_of(console: &Console, name: &str) -> u64 {
 }
 
 /// [`CONSOLE`] with the console in Persian.
-pub(crate) const CONSOLE_FA: &str = "min_fill_seconds = 0\nadmin_listen = \"127.0.0.1:0\"\nadmin_language = \"fa\"\n";
+pub(crate) const CONSOLE_FA: &str =
+    "min_fill_seconds = 0\nadmin_listen = \"127.0.0.1:0\"\nadmin_language = \"fa\"\n";
 
 #[test]
 fn every_console_page_is_valid_html() {
@@ -171,7 +172,8 @@ fn english_console_words() -> Vec<String> {
         .lines()
         .filter_map(|l| l.split_once(" = "))
         .filter(|(id, _)| {
-            ["console-", "flag-", "reason-", "audit-"].iter().any(|p| id.starts_with(p)) || refusals.contains(id)
+            ["console-", "flag-", "reason-", "audit-"].iter().any(|p| id.starts_with(p))
+                || refusals.contains(id)
         })
         .map(|(_, words)| words.to_string())
         // Short words ("or", "Day") are parts of other words and names.
