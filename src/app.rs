@@ -287,6 +287,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         Arc::new(Console::new(
             store.clone(),
             renderer(),
+            config.admin_language,
             &config.data_dir,
             config.admin_session_idle,
             FormLimits::of(&config),

@@ -7,6 +7,7 @@
 //! to a default.
 
 use crate::domain::Kind;
+use crate::messages::Catalogue;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -139,6 +140,8 @@ pub struct Config {
     pub admin_listen_public: bool,
     /// A console session ends after this long without a request.
     pub admin_session_idle: Duration,
+    /// The console's one language, a shipped catalogue.
+    pub admin_language: Catalogue,
     /// Days after the letter closes before private fields are purged.
     pub retention_days: u32,
     /// The store writer's page cache, in MiB: memory against signing speed.
@@ -187,6 +190,7 @@ impl Config {
             admin_listen: None,
             admin_listen_public: false,
             admin_session_idle: Duration::from_secs(2 * 3600),
+            admin_language: Catalogue::ENGLISH,
             retention_days: 90,
             store_cache_mb: 8,
             snapshot_interval: Duration::from_secs(30),
@@ -261,6 +265,7 @@ struct RawConfig {
     admin_listen: Option<String>,
     admin_listen_public: Option<bool>,
     admin_session_idle_minutes: Option<f64>,
+    admin_language: Option<String>,
     retention_days: Option<u32>,
     store_cache_mb: Option<u64>,
     snapshot_interval_seconds: Option<u64>,
@@ -420,6 +425,12 @@ impl RawConfig {
             }
             c.admin_session_idle = idle;
         }
+        if let Some(tag) = self.admin_language {
+            c.admin_language = Catalogue::find(&tag).ok_or_else(|| {
+                let shipped: Vec<_> = Catalogue::all().map(|l| l.tag()).collect();
+                format!("config: `admin_language` must be a shipped language: {}", shipped.join(", "))
+            })?;
+        }
         if let Some(v) = self.retention_days {
             c.retention_days = v;
         }
@@ -559,6 +570,19 @@ mod tests {
         }
         let c = load("admin_session_idle_minutes = 0.5\n").unwrap();
         assert_eq!(c.admin_session_idle, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_console_speaks_one_shipped_language() {
+        assert_eq!(load("").unwrap().admin_language, Catalogue::ENGLISH);
+        assert_eq!(load("admin_language = \"fa\"\n").unwrap().admin_language.tag(), "fa");
+        for unknown in ["de", "FA", "", "zh"] {
+            let err = load(&format!("admin_language = \"{unknown}\"\n")).unwrap_err();
+            assert!(
+                err.contains("`admin_language`") && err.contains("en, es, fa, ru, zh-Hans"),
+                "{unknown}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! the language (grouping, and Persian digits for Persian: see
 //! [`number_style`]); plurals follow Fluent's plural rules.
 
-use crate::domain::{AuditAction, Field, FieldProblem, Flag, Kind};
+use crate::domain::{AuditAction, Field, FieldProblem, Flag, Kind, RejectReason};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::borrow::Cow;
@@ -272,6 +272,88 @@ texts! {
     MirrorDownloadAnd,
     MirrorDownloadThenRun,
     MirrorWithdrawalReaches,
+    // The moderation console.
+    ConsoleModeration,
+    ConsoleQueue,
+    ConsolePublished,
+    ConsoleAudit,
+    ConsoleSignedInAs,
+    ConsoleSignOut,
+    ConsoleReason,
+    ConsoleChooseReason,
+    ConsoleSignInTitle,
+    ConsoleSignInHeading,
+    ConsoleNoModerators,
+    ConsoleModerator,
+    ConsolePassphrase,
+    ConsoleSignIn,
+    ConsoleOverview,
+    ConsoleKind,
+    ConsoleListed,
+    ConsoleAwaiting,
+    ConsoleSigning,
+    ConsoleSigningOpen,
+    ConsolePause,
+    ConsoleSigningPaused,
+    ConsoleResume,
+    /// `day`, `count`.
+    ConsoleClosedOn,
+    ConsoleClosingHeading,
+    ConsoleClosingNote,
+    ConsoleClose,
+    ConsoleConfirmClose,
+    ConsoleRetention,
+    ConsolePurged,
+    /// `day`, `days`, `codes`, `tokens`, `unlisted`: the day and counts.
+    ConsolePurgeOn,
+    /// `days`, `codes`, `tokens`, `unlisted`.
+    ConsolePurgeAfter,
+    ConsoleNamesLeave,
+    ConsoleAll,
+    ConsoleFlag,
+    ConsoleAny,
+    ConsoleFilter,
+    ConsoleNothingWaits,
+    ConsoleSelect,
+    ConsoleName,
+    ConsoleAffiliation,
+    ConsoleCountry,
+    ConsoleFlags,
+    ConsoleDay,
+    ConsoleUnlisted,
+    ConsoleApproveSelected,
+    ConsoleOr,
+    ConsoleRejectSelected,
+    ConsoleOlder,
+    /// `id`.
+    ConsoleSignatureTitle,
+    ConsoleVerified,
+    ConsoleShownPublicly,
+    ConsoleYes,
+    ConsoleCountedOnly,
+    ConsoleState,
+    ConsoleStatePublished,
+    ConsoleStatePending,
+    ConsoleNone,
+    ConsoleArrived,
+    ConsoleLooksLike,
+    ConsoleApprove,
+    ConsoleReject,
+    ConsoleUnpublish,
+    ConsoleUnverify,
+    ConsoleVerify,
+    ConsoleEditHeading,
+    ConsoleSave,
+    ConsoleDeleteHeading,
+    ConsoleDeleteNote,
+    ConsoleDeleteForGood,
+    /// `kind`: a group, in lower case.
+    ConsolePublishedTitle,
+    ConsoleNoneOnPage,
+    ConsoleAuditNote,
+    ConsoleAction,
+    ConsoleSignature,
+    ConsoleBack,
 }
 
 /// "Not found heading" -> "not-found-heading": a Fluent id from a name.
@@ -573,40 +655,69 @@ impl Catalogue {
         self.lookup(&format!("kind-reviewed-{}", kind.as_str()), None)
     }
 
-    /// What a flag means, for the moderator. The console speaks English
-    /// only, so these stay here rather than in every catalogue.
-    pub fn flag_description(&self, flag: Flag) -> &'static str {
-        match flag {
-            Flag::DuplicateName => "the same name has signed before",
-            Flag::LookAlike => "looks like another signatory's name",
-            Flag::MixedScript => "mixes letters of different scripts",
-            Flag::Url => "contains a web address",
-            Flag::FormulaStart => "starts like a spreadsheet formula",
-        }
+    /// A flag's short name, as the queue shows it.
+    pub fn flag_name(&self, flag: Flag) -> Cow<'static, str> {
+        self.lookup(&format!("flag-{}", flag.as_str()), None)
     }
 
-    /// The audit list's words for what a moderator did (English, as the
-    /// console is).
+    /// What a flag means, for the moderator.
+    pub fn flag_description(&self, flag: Flag) -> Cow<'static, str> {
+        self.lookup(&format!("flag-about-{}", flag.as_str()), None)
+    }
+
+    /// A reason to reject, as the moderator chooses it.
+    pub fn reject_reason(&self, reason: RejectReason) -> Cow<'static, str> {
+        self.lookup(&format!("reason-{}", reason.as_str()), None)
+    }
+
+    /// The audit list's words for what a moderator did.
     pub fn audit_action(&self, action: &AuditAction) -> Cow<'static, str> {
         use AuditAction as A;
-        match action {
-            A::Approved => "approved".into(),
-            A::Rejected(reason) => format!("rejected ({})", reason.as_str()).into(),
-            A::Edited { previous } => format!("edited (was “{previous}”)").into(),
-            A::Verified => "verified".into(),
-            A::Unverified => "unverified".into(),
-            A::Unpublished => "unpublished".into(),
-            A::Deleted => "deleted".into(),
-            A::SigningOpened => "opened signing".into(),
-            A::SigningPaused => "paused signing".into(),
-            A::LetterClosed => "closed the letter".into(),
-            A::Imported { count, kind } => format!("imported {count} {kind}").into(),
-            A::Purged => "purged private fields".into(),
+        let mut args = FluentArgs::new();
+        let id = match action {
+            A::Approved => "approved",
+            A::Rejected(reason) => {
+                args.set("reason", self.reject_reason(*reason));
+                "rejected"
+            }
+            A::Edited { previous } => {
+                args.set("previous", previous.as_str());
+                "edited"
+            }
+            A::Verified => "verified",
+            A::Unverified => "unverified",
+            A::Unpublished => "unpublished",
+            A::Deleted => "deleted",
+            A::SigningOpened => "signing-opened",
+            A::SigningPaused => "signing-paused",
+            A::LetterClosed => "letter-closed",
+            A::Imported { count, kind } => {
+                args.set("what", self.kind_count(*kind, *count as u64));
+                "imported"
+            }
+            A::Purged => "purged",
             // An earlier version's sentence, in its own words.
-            A::Unrecognised(sentence) => sentence.clone().into(),
-        }
+            A::Unrecognised(sentence) => return sentence.clone().into(),
+        };
+        self.lookup(&format!("audit-{id}"), Some(&args))
     }
 }
+
+/// The audit actions' message ids, for the completeness check.
+pub const AUDIT_IDS: &[&str] = &[
+    "approved",
+    "rejected",
+    "edited",
+    "verified",
+    "unverified",
+    "unpublished",
+    "deleted",
+    "signing-opened",
+    "signing-paused",
+    "letter-closed",
+    "imported",
+    "purged",
+];
 
 /// Removes Fluent's isolation marks, for tests that compare words.
 #[cfg(test)]

@@ -265,3 +265,127 @@ mirror-download = Download
 mirror-download-and = and
 mirror-download-then-run = into one folder, then run
 mirror-withdrawal-reaches = A withdrawal reaches this mirror at its next update, not before.
+
+## The moderation console (one language per deployment: `admin_language`).
+
+console-moderation = Moderation
+console-queue = Review queue
+console-published = Published
+console-audit = Audit
+console-signed-in-as = Signed in as
+console-sign-out = Sign out
+console-reason = Reason
+console-choose-reason = reason…
+console-sign-in-title = Sign in
+console-sign-in-heading = Moderation: sign in
+console-no-moderators = No moderator has a passphrase yet. To set one, run this on the server:
+console-moderator = Moderator
+console-passphrase = Passphrase
+console-sign-in = Sign in
+console-overview = Overview
+console-kind = Kind
+console-listed = Of which listed
+console-awaiting = Awaiting review
+console-signing = Signing
+console-signing-open = Signing is open.
+console-pause = Pause signing
+console-signing-paused = Signing is paused: the public form says so.
+console-resume = Resume signing
+console-closed-on = { $count ->
+    [one] The letter was closed on { $day } with { $count } signature.
+   *[other] The letter was closed on { $day } with { $count } signatures.
+}
+console-closing-heading = Closing the letter
+console-closing-note = Closing is final: the page shows the final count and takes no more signatures.
+console-close = Close the letter for good
+console-confirm-close = Yes, close it: no more signatures, ever
+console-retention = Retention
+console-purged = Private fields were purged.
+console-purge-on = On { $day } ({ $days } days after closing) these are purged for good: { $codes } withdrawal codes, { $tokens } used form tokens, and the affiliation and country of { $unlisted ->
+    [one] { $unlisted } unlisted signer.
+   *[other] { $unlisted } unlisted signers.
+}
+console-purge-after = { $days } days after the letter closes, these are purged for good: { $codes } withdrawal codes, { $tokens } used form tokens, and the affiliation and country of { $unlisted ->
+    [one] { $unlisted } unlisted signer.
+   *[other] { $unlisted } unlisted signers.
+}
+console-names-leave = The names of rejected and deleted signatures leave the audit list then too; what was done, why and on which day stay.
+console-all = all
+console-flag = Flag
+console-any = any
+console-filter = Filter
+console-nothing-waits = Nothing waits for review here.
+console-select = Select
+console-name = Name
+console-affiliation = Affiliation
+console-country = Country
+console-flags = Flags
+console-day = Day
+console-unlisted = (unlisted)
+console-approve-selected = Approve selected
+console-or = or
+console-reject-selected = Reject selected
+console-older = Older →
+console-signature-title = Signature #{ $id }
+console-verified = ✓ verified
+console-shown-publicly = Shown publicly
+console-yes = yes
+console-counted-only = no (counted only)
+console-state = State
+console-state-published = published
+console-state-pending = awaiting review
+console-none = none
+console-arrived = Arrived
+console-looks-like = Looks like
+console-approve = Approve
+console-reject = Reject
+console-unpublish = Unpublish (back to the queue)
+console-unverify = Remove the verified mark
+console-verify = Mark as verified
+console-edit-heading = Edit what is shown
+console-save = Save
+console-delete-heading = Delete
+console-delete-note = Removes the signature for good, as when its signer asks for it to be taken down.
+console-delete-for-good = Delete for good
+console-published-title = Published { $kind }
+console-none-on-page = None on this page.
+console-audit-note = What moderators did, newest first. It names moderators and signatures, never visitors.
+console-action = Action
+console-signature = Signature
+console-back = Back to the console
+
+## Flags on a signature: a short name, and what it means.
+
+flag-duplicate = duplicate
+flag-about-duplicate = the same name has signed before
+flag-look-alike = look-alike
+flag-about-look-alike = looks like another signatory's name
+flag-mixed-script = mixed scripts
+flag-about-mixed-script = mixes letters of different scripts
+flag-url = web address
+flag-about-url = contains a web address
+flag-formula = formula
+flag-about-formula = starts like a spreadsheet formula
+
+## Reasons to reject a signature.
+
+reason-fake = fake
+reason-duplicate = duplicate
+reason-offensive = offensive
+reason-spam = spam
+reason-other = other
+
+## The audit list: what a moderator did.
+
+audit-approved = approved
+audit-rejected = rejected ({ $reason })
+audit-edited = edited (was “{ $previous }”)
+audit-verified = verified
+audit-unverified = unverified
+audit-unpublished = unpublished
+audit-deleted = deleted
+audit-signing-opened = opened signing
+audit-signing-paused = paused signing
+audit-letter-closed = closed the letter
+audit-imported = imported { $what }
+audit-purged = purged private fields

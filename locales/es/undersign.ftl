@@ -259,3 +259,127 @@ mirror-download = Descargue
 mirror-download-and = y
 mirror-download-then-run = en una misma carpeta y ejecute
 mirror-withdrawal-reaches = Una retirada llega a este espejo en su siguiente actualización, no antes.
+
+## La consola de moderación (un idioma por instalación: `admin_language`).
+
+console-moderation = Moderación
+console-queue = Cola de revisión
+console-published = Publicadas
+console-audit = Registro
+console-signed-in-as = Sesión iniciada como
+console-sign-out = Cerrar sesión
+console-reason = Motivo
+console-choose-reason = motivo…
+console-sign-in-title = Iniciar sesión
+console-sign-in-heading = Moderación: iniciar sesión
+console-no-moderators = Aún ninguna persona moderadora tiene contraseña. Para establecer una, ejecute esto en el servidor:
+console-moderator = Persona moderadora
+console-passphrase = Contraseña
+console-sign-in = Iniciar sesión
+console-overview = Resumen
+console-kind = Tipo
+console-listed = De ellas, visibles
+console-awaiting = En espera de revisión
+console-signing = Firmas
+console-signing-open = La recogida de firmas está abierta.
+console-pause = Pausar la recogida de firmas
+console-signing-paused = La recogida de firmas está en pausa: el formulario público lo indica.
+console-resume = Reanudar la recogida de firmas
+console-closed-on = { $count ->
+    [one] La carta se cerró el { $day } con { $count } firma.
+   *[other] La carta se cerró el { $day } con { $count } firmas.
+}
+console-closing-heading = Cerrar la carta
+console-closing-note = El cierre es definitivo: la página muestra el recuento final y no acepta más firmas.
+console-close = Cerrar la carta definitivamente
+console-confirm-close = Sí, cerrarla: ninguna firma más, nunca
+console-retention = Conservación
+console-purged = Los campos privados se borraron.
+console-purge-on = El { $day } ({ $days } días después del cierre) se borran definitivamente: { $codes } códigos de retirada, { $tokens } fichas de formulario usadas, y la afiliación y el país de { $unlisted ->
+    [one] { $unlisted } firmante no visible.
+   *[other] { $unlisted } firmantes no visibles.
+}
+console-purge-after = { $days } días después del cierre de la carta se borran definitivamente: { $codes } códigos de retirada, { $tokens } fichas de formulario usadas, y la afiliación y el país de { $unlisted ->
+    [one] { $unlisted } firmante no visible.
+   *[other] { $unlisted } firmantes no visibles.
+}
+console-names-leave = Entonces los nombres de las firmas rechazadas y eliminadas también salen del registro; qué se hizo, por qué y qué día se conservan.
+console-all = todos
+console-flag = Marca
+console-any = cualquiera
+console-filter = Filtrar
+console-nothing-waits = Aquí no hay nada en espera de revisión.
+console-select = Seleccionar
+console-name = Nombre
+console-affiliation = Afiliación
+console-country = País
+console-flags = Marcas
+console-day = Día
+console-unlisted = (no visible)
+console-approve-selected = Aprobar las seleccionadas
+console-or = o
+console-reject-selected = Rechazar las seleccionadas
+console-older = Más antiguas →
+console-signature-title = Firma n.º { $id }
+console-verified = ✓ verificada
+console-shown-publicly = Visible públicamente
+console-yes = sí
+console-counted-only = no (solo se cuenta)
+console-state = Estado
+console-state-published = publicada
+console-state-pending = en espera de revisión
+console-none = ninguna
+console-arrived = Llegó
+console-looks-like = Se parece a
+console-approve = Aprobar
+console-reject = Rechazar
+console-unpublish = Retirar de la publicación (vuelve a la cola)
+console-unverify = Quitar la marca de verificada
+console-verify = Marcar como verificada
+console-edit-heading = Editar lo que se muestra
+console-save = Guardar
+console-delete-heading = Eliminar
+console-delete-note = Elimina la firma definitivamente, como cuando quien firmó pide que se retire.
+console-delete-for-good = Eliminar definitivamente
+console-published-title = Publicadas: { $kind }
+console-none-on-page = Ninguna en esta página.
+console-audit-note = Lo que hicieron las personas moderadoras, de lo más reciente a lo más antiguo. Nombra a moderadores y firmas, nunca a visitantes.
+console-action = Acción
+console-signature = Firma
+console-back = Volver a la consola
+
+## Marcas de una firma: un nombre corto y lo que significa.
+
+flag-duplicate = duplicada
+flag-about-duplicate = el mismo nombre ya firmó antes
+flag-look-alike = parecida
+flag-about-look-alike = se parece al nombre de otro firmante
+flag-mixed-script = escrituras mezcladas
+flag-about-mixed-script = mezcla letras de distintas escrituras
+flag-url = dirección web
+flag-about-url = contiene una dirección web
+flag-formula = fórmula
+flag-about-formula = empieza como una fórmula de hoja de cálculo
+
+## Motivos para rechazar una firma.
+
+reason-fake = falsa
+reason-duplicate = duplicada
+reason-offensive = ofensiva
+reason-spam = spam
+reason-other = otro
+
+## El registro: lo que hizo una persona moderadora.
+
+audit-approved = aprobó
+audit-rejected = rechazó ({ $reason })
+audit-edited = editó (antes «{ $previous }»)
+audit-verified = verificó
+audit-unverified = quitó la verificación
+audit-unpublished = retiró de la publicación
+audit-deleted = eliminó
+audit-signing-opened = abrió la recogida de firmas
+audit-signing-paused = pausó la recogida de firmas
+audit-letter-closed = cerró la carta
+audit-imported = importó { $what }
+audit-purged = borró los campos privados

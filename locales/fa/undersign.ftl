@@ -241,3 +241,118 @@ mirror-download = این دو پرونده را بارگیری کنید:
 mirror-download-and = و
 mirror-download-then-run = در یک پوشه، سپس این فرمان را اجرا کنید:
 mirror-withdrawal-reaches = پس گرفتن امضا در به‌روزرسانی بعدی به این آینه می‌رسد، نه زودتر.
+
+## کنسول نظارت (یک زبان برای هر استقرار: `admin_language`).
+
+console-moderation = نظارت
+console-queue = صف بررسی
+console-published = منتشرشده
+console-audit = گزارش کارها
+console-signed-in-as = واردشده با نام
+console-sign-out = خروج
+console-reason = دلیل
+console-choose-reason = دلیل…
+console-sign-in-title = ورود
+console-sign-in-heading = نظارت: ورود
+console-no-moderators = هنوز هیچ ناظری گذرواژه ندارد. برای تعیین آن، این فرمان را روی سرور اجرا کنید:
+console-moderator = ناظر
+console-passphrase = گذرواژه
+console-sign-in = ورود
+console-overview = نمای کلی
+console-kind = نوع
+console-listed = که از میان آن‌ها نمایش داده می‌شوند
+console-awaiting = در انتظار بررسی
+console-signing = امضا
+console-signing-open = امضا باز است.
+console-pause = توقف امضا
+console-signing-paused = امضا متوقف شده است: فرم عمومی هم همین را می‌گوید.
+console-resume = ازسرگیری امضا
+console-closed-on = نامه در { $day } با { $count } امضا بسته شد.
+console-closing-heading = بستن نامه
+console-closing-note = بستن نهایی است: صفحه شمار نهایی را نشان می‌دهد و دیگر امضایی نمی‌پذیرد.
+console-close = بستن همیشگی نامه
+console-confirm-close = بله، ببندید: دیگر هرگز امضایی پذیرفته نشود
+console-retention = نگهداری داده‌ها
+console-purged = فیلدهای خصوصی پاک شدند.
+console-purge-on = در { $day } ({ $days } روز پس از بسته شدن) این‌ها برای همیشه پاک می‌شوند: { $codes } کد پس‌گیری، { $tokens } نشانهٔ فرمِ به‌کاررفته، و وابستگی و کشورِ { $unlisted } امضاکنندهٔ نمایش‌داده‌نشده.
+console-purge-after = { $days } روز پس از بسته شدن نامه، این‌ها برای همیشه پاک می‌شوند: { $codes } کد پس‌گیری، { $tokens } نشانهٔ فرمِ به‌کاررفته، و وابستگی و کشورِ { $unlisted } امضاکنندهٔ نمایش‌داده‌نشده.
+console-names-leave = نام امضاهای ردشده و حذف‌شده هم در آن زمان از گزارش کارها بیرون می‌رود؛ اینکه چه کاری، چرا و در چه روزی انجام شد می‌ماند.
+console-all = همه
+console-flag = نشان
+console-any = هر کدام
+console-filter = پالایش
+console-nothing-waits = اینجا چیزی در انتظار بررسی نیست.
+console-select = انتخاب
+console-name = نام
+console-affiliation = وابستگی
+console-country = کشور
+console-flags = نشان‌ها
+console-day = روز
+console-unlisted = (نمایش داده نمی‌شود)
+console-approve-selected = تأیید موارد انتخاب‌شده
+console-or = یا
+console-reject-selected = رد موارد انتخاب‌شده
+console-older = قدیمی‌تر ←
+console-signature-title = امضای شمارهٔ { $id }
+console-verified = ✓ تأییدشده
+console-shown-publicly = نمایش عمومی
+console-yes = بله
+console-counted-only = نه (فقط شمرده می‌شود)
+console-state = وضعیت
+console-state-published = منتشرشده
+console-state-pending = در انتظار بررسی
+console-none = هیچ
+console-arrived = تاریخ رسیدن
+console-looks-like = شبیه به
+console-approve = تأیید
+console-reject = رد
+console-unpublish = لغو انتشار (بازگشت به صف)
+console-unverify = برداشتن نشان تأیید
+console-verify = علامت‌گذاری به‌عنوان تأییدشده
+console-edit-heading = ویرایش آنچه نمایش داده می‌شود
+console-save = ذخیره
+console-delete-heading = حذف
+console-delete-note = امضا را برای همیشه برمی‌دارد، مانند وقتی که امضاکننده‌اش درخواست برداشتن آن را دارد.
+console-delete-for-good = حذف همیشگی
+console-published-title = منتشرشده‌ها: { $kind }
+console-none-on-page = در این صفحه چیزی نیست.
+console-audit-note = کارهای ناظران، از تازه‌ترین. نام ناظران و امضاها را می‌آورد، هرگز نام بازدیدکنندگان را.
+console-action = کار
+console-signature = امضا
+console-back = بازگشت به کنسول
+
+## نشان‌های یک امضا: نامی کوتاه، و معنای آن.
+
+flag-duplicate = تکراری
+flag-about-duplicate = همین نام پیش‌تر امضا کرده است
+flag-look-alike = همانند
+flag-about-look-alike = شبیه نام امضاکنندهٔ دیگری است
+flag-mixed-script = خط‌های آمیخته
+flag-about-mixed-script = حروفی از خط‌های گوناگون را درهم می‌آمیزد
+flag-url = نشانی وب
+flag-about-url = نشانی وب دارد
+flag-formula = فرمول
+flag-about-formula = مانند فرمول صفحه‌گسترده آغاز می‌شود
+
+## دلیل‌های رد یک امضا.
+
+reason-fake = جعلی
+reason-duplicate = تکراری
+reason-offensive = توهین‌آمیز
+reason-spam = هرزنامه
+reason-other = دیگر
+
+## گزارش کارها: کاری که یک ناظر کرد.
+
+audit-approved = تأیید کرد
+audit-rejected = رد کرد ({ $reason })
+audit-edited = ویرایش کرد (پیش‌تر «{ $previous }» بود)
+audit-verified = تأیید هویت کرد
+audit-unverified = تأیید هویت را برداشت
+audit-unpublished = انتشار را لغو کرد
+audit-deleted = حذف کرد
+audit-signing-opened = امضا را باز کرد
+audit-signing-paused = امضا را متوقف کرد
+audit-letter-closed = نامه را بست
+audit-imported = { $what } را وارد کرد
+audit-purged = فیلدهای خصوصی را پاک کرد

@@ -260,3 +260,122 @@ mirror-download = Скачайте
 mirror-download-and = и
 mirror-download-then-run = в одну папку, затем выполните
 mirror-withdrawal-reaches = Отзыв подписи дойдёт до этого зеркала при его следующем обновлении, не раньше.
+
+## Консоль модерации (один язык на установку: `admin_language`).
+
+console-moderation = Модерация
+console-queue = Очередь проверки
+console-published = Опубликованные
+console-audit = Журнал
+console-signed-in-as = Вы вошли как
+console-sign-out = Выйти
+console-reason = Причина
+console-choose-reason = причина…
+console-sign-in-title = Вход
+console-sign-in-heading = Модерация: вход
+console-no-moderators = Ни у одного модератора ещё нет парольной фразы. Чтобы задать её, выполните на сервере:
+console-moderator = Модератор
+console-passphrase = Парольная фраза
+console-sign-in = Войти
+console-overview = Обзор
+console-kind = Вид
+console-listed = Из них показаны
+console-awaiting = Ждут проверки
+console-signing = Сбор подписей
+console-signing-open = Сбор подписей открыт.
+console-pause = Приостановить сбор подписей
+console-signing-paused = Сбор подписей приостановлен: публичная форма сообщает об этом.
+console-resume = Возобновить сбор подписей
+console-closed-on = { $count ->
+    [one] Письмо закрыто { $day }, собрана { $count } подпись.
+    [few] Письмо закрыто { $day }, собраны { $count } подписи.
+   *[many] Письмо закрыто { $day }, собрано { $count } подписей.
+}
+console-closing-heading = Закрытие письма
+console-closing-note = Закрытие окончательно: страница покажет итоговое число и больше не примет подписей.
+console-close = Закрыть письмо навсегда
+console-confirm-close = Да, закрыть: больше никаких подписей, никогда
+console-retention = Хранение
+console-purged = Личные поля удалены.
+console-purge-on = { $day } ({ $days } дн. после закрытия) будут навсегда удалены: кодов отзыва — { $codes }, использованных токенов форм — { $tokens }, а также организация и страна скрытых подписантов — { $unlisted }.
+console-purge-after = Через { $days } дн. после закрытия письма будут навсегда удалены: кодов отзыва — { $codes }, использованных токенов форм — { $tokens }, а также организация и страна скрытых подписантов — { $unlisted }.
+console-names-leave = Тогда же из журнала исчезнут и имена отклонённых и удалённых подписей; что было сделано, почему и в какой день — останется.
+console-all = все
+console-flag = Отметка
+console-any = любая
+console-filter = Отобрать
+console-nothing-waits = Здесь ничего не ждёт проверки.
+console-select = Выбрать
+console-name = Имя
+console-affiliation = Организация
+console-country = Страна
+console-flags = Отметки
+console-day = День
+console-unlisted = (скрыта)
+console-approve-selected = Одобрить выбранные
+console-or = или
+console-reject-selected = Отклонить выбранные
+console-older = Более ранние →
+console-signature-title = Подпись № { $id }
+console-verified = ✓ подтверждена
+console-shown-publicly = Видна публично
+console-yes = да
+console-counted-only = нет (только учитывается)
+console-state = Состояние
+console-state-published = опубликована
+console-state-pending = ждёт проверки
+console-none = нет
+console-arrived = Поступила
+console-looks-like = Похожа на
+console-approve = Одобрить
+console-reject = Отклонить
+console-unpublish = Снять с публикации (вернуть в очередь)
+console-unverify = Снять отметку о подтверждении
+console-verify = Отметить как подтверждённую
+console-edit-heading = Изменить то, что показано
+console-save = Сохранить
+console-delete-heading = Удаление
+console-delete-note = Удаляет подпись навсегда — как в случае, когда подписант просит её снять.
+console-delete-for-good = Удалить навсегда
+console-published-title = Опубликованные: { $kind }
+console-none-on-page = На этой странице ничего нет.
+console-audit-note = Что делали модераторы, сначала новое. Здесь названы модераторы и подписи, но никогда — посетители.
+console-action = Действие
+console-signature = Подпись
+console-back = Вернуться в консоль
+
+## Отметки на подписи: краткое название и что оно значит.
+
+flag-duplicate = повтор
+flag-about-duplicate = такое же имя уже подписывало письмо
+flag-look-alike = похожее имя
+flag-about-look-alike = похоже на имя другого подписанта
+flag-mixed-script = смесь алфавитов
+flag-about-mixed-script = смешивает буквы разных алфавитов
+flag-url = веб-адрес
+flag-about-url = содержит веб-адрес
+flag-formula = формула
+flag-about-formula = начинается как формула электронной таблицы
+
+## Причины отклонить подпись.
+
+reason-fake = подделка
+reason-duplicate = повтор
+reason-offensive = оскорбление
+reason-spam = спам
+reason-other = другое
+
+## Журнал: что сделал модератор.
+
+audit-approved = одобрил(а)
+audit-rejected = отклонил(а) ({ $reason })
+audit-edited = изменил(а) (было «{ $previous }»)
+audit-verified = подтвердил(а)
+audit-unverified = снял(а) подтверждение
+audit-unpublished = снял(а) с публикации
+audit-deleted = удалил(а)
+audit-signing-opened = открыл(а) сбор подписей
+audit-signing-paused = приостановил(а) сбор подписей
+audit-letter-closed = закрыл(а) письмо
+audit-imported = импортировал(а): { $what }
+audit-purged = удалил(а) личные поля

@@ -241,3 +241,118 @@ mirror-download = 将
 mirror-download-and = 和
 mirror-download-then-run = 下载到同一个文件夹，然后运行
 mirror-withdrawal-reaches = 撤回签名会在此镜像下次更新时生效，而不会更早。
+
+## 审核控制台（每个部署一种语言：`admin_language`）。
+
+console-moderation = 审核
+console-queue = 待审队列
+console-published = 已发布
+console-audit = 操作记录
+console-signed-in-as = 当前登录：
+console-sign-out = 退出登录
+console-reason = 原因
+console-choose-reason = 选择原因…
+console-sign-in-title = 登录
+console-sign-in-heading = 审核：登录
+console-no-moderators = 还没有审核员设置口令。要设置口令，请在服务器上运行：
+console-moderator = 审核员
+console-passphrase = 口令
+console-sign-in = 登录
+console-overview = 概览
+console-kind = 类别
+console-listed = 其中公开显示
+console-awaiting = 待审核
+console-signing = 签名
+console-signing-open = 签名正在进行。
+console-pause = 暂停签名
+console-signing-paused = 签名已暂停：公开表单会说明这一点。
+console-resume = 恢复签名
+console-closed-on = 公开信已于 { $day } 关闭，共有 { $count } 个签名。
+console-closing-heading = 关闭公开信
+console-closing-note = 关闭是最终的：页面将显示最终人数，不再接受签名。
+console-close = 永久关闭公开信
+console-confirm-close = 是的，关闭它：永远不再接受签名
+console-retention = 数据保留
+console-purged = 私密字段已清除。
+console-purge-on = { $day }（关闭后 { $days } 天）将永久清除：{ $codes } 个撤回码、{ $tokens } 个已用表单令牌，以及 { $unlisted } 位不公开签名者的所属机构和国家或地区。
+console-purge-after = 公开信关闭 { $days } 天后将永久清除：{ $codes } 个撤回码、{ $tokens } 个已用表单令牌，以及 { $unlisted } 位不公开签名者的所属机构和国家或地区。
+console-names-leave = 届时，被拒绝和被删除签名的姓名也会从操作记录中移除；做了什么、为什么以及在哪一天仍会保留。
+console-all = 全部
+console-flag = 标记
+console-any = 任意
+console-filter = 筛选
+console-nothing-waits = 这里没有待审核的内容。
+console-select = 选择
+console-name = 姓名
+console-affiliation = 所属机构
+console-country = 国家或地区
+console-flags = 标记
+console-day = 日期
+console-unlisted = （不公开）
+console-approve-selected = 批准所选
+console-or = 或
+console-reject-selected = 拒绝所选
+console-older = 更早 →
+console-signature-title = 签名 #{ $id }
+console-verified = ✓ 已核实
+console-shown-publicly = 公开显示
+console-yes = 是
+console-counted-only = 否（仅计数）
+console-state = 状态
+console-state-published = 已发布
+console-state-pending = 待审核
+console-none = 无
+console-arrived = 收到日期
+console-looks-like = 相似的签名
+console-approve = 批准
+console-reject = 拒绝
+console-unpublish = 撤下（退回待审队列）
+console-unverify = 取消核实标记
+console-verify = 标记为已核实
+console-edit-heading = 编辑显示内容
+console-save = 保存
+console-delete-heading = 删除
+console-delete-note = 永久删除该签名，例如签名者要求撤下时。
+console-delete-for-good = 永久删除
+console-published-title = 已发布的{ $kind }
+console-none-on-page = 本页没有内容。
+console-audit-note = 审核员的操作，最新的在前。这里记录审核员和签名，从不记录访客。
+console-action = 操作
+console-signature = 签名
+console-back = 返回控制台
+
+## 签名上的标记：简称及其含义。
+
+flag-duplicate = 重复
+flag-about-duplicate = 同一姓名以前已签过名
+flag-look-alike = 形似
+flag-about-look-alike = 与另一位签名者的名称相似
+flag-mixed-script = 混合文字
+flag-about-mixed-script = 混用了不同文字系统的字母
+flag-url = 网址
+flag-about-url = 包含网址
+flag-formula = 公式
+flag-about-formula = 开头像电子表格公式
+
+## 拒绝签名的原因。
+
+reason-fake = 虚假
+reason-duplicate = 重复
+reason-offensive = 冒犯性内容
+reason-spam = 垃圾信息
+reason-other = 其他
+
+## 操作记录：审核员做了什么。
+
+audit-approved = 批准
+audit-rejected = 拒绝（{ $reason }）
+audit-edited = 编辑（原为“{ $previous }”）
+audit-verified = 核实
+audit-unverified = 取消核实
+audit-unpublished = 撤下
+audit-deleted = 删除
+audit-signing-opened = 开放签名
+audit-signing-paused = 暂停签名
+audit-letter-closed = 关闭公开信
+audit-imported = 导入 { $what }
+audit-purged = 清除私密字段

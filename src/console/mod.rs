@@ -97,8 +97,8 @@ struct Session {
 }
 
 impl Session {
-    fn frame<'a>(&'a self, letter: &'a str) -> Moderator<'a> {
-        Moderator { letter, name: &self.name, csrf: &self.csrf }
+    fn frame<'a>(&'a self, letter: &'a str, words: Catalogue) -> Moderator<'a> {
+        Moderator { letter, name: &self.name, csrf: &self.csrf, words }
     }
 }
 
@@ -113,10 +113,12 @@ impl Router for Console {
 }
 
 impl Console {
-    /// The console over `store`, with moderators from `data_dir`.
+    /// The console over `store`, with moderators from `data_dir`, in the
+    /// language of `words`.
     pub fn new(
         store: Store,
         renderer: Renderer,
+        words: Catalogue,
         data_dir: &std::path::Path,
         session_idle: Duration,
         form_limits: FormLimits,
@@ -126,7 +128,7 @@ impl Console {
             store,
             auth: auth::Auth::new(data_dir, session_idle),
             renderer,
-            words: Catalogue::ENGLISH,
+            words,
             // Checkbox lists of signatures are the console's only lists.
             form_limits: form_limits.repeatable(&["id"]),
             retention_days,
@@ -135,7 +137,12 @@ impl Console {
 
     fn refuse(&self, refusal: Refusal) -> Reply {
         let answer = refusal.answer();
-        let page = self.renderer.error(&self.words.get(answer.heading), &self.words.text(&answer.reason));
+        let page = pages::error(
+            &self.words,
+            self.renderer.title(),
+            &self.words.get(answer.heading),
+            &self.words.text(&answer.reason),
+        );
         let mut resp = http::html(answer.status, page);
         answer.apply(&mut resp);
         resp
@@ -161,7 +168,7 @@ impl Console {
         let Some(s) = session else {
             return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
         };
-        let m = s.frame(self.renderer.title());
+        let m = s.frame(self.renderer.title(), self.words);
         let q = |k: &str| http::query_param(query.as_deref(), k);
         match (path.as_str(), is_get) {
             ("/", true) => self.page(pages::dashboard(
@@ -212,7 +219,7 @@ impl Console {
     /// The sign-in form, with a fresh CSRF token in the form and its cookie.
     fn login_page(&self) -> Reply {
         let token = auth::login_token();
-        let mut r = self.page(pages::login(None, self.auth.has_moderators(), &token));
+        let mut r = self.page(pages::login(&self.words, None, self.auth.has_moderators(), &token));
         let value = format!("{LOGIN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/login");
         if let Ok(v) = HeaderValue::from_str(&value) {
             r.headers_mut().insert(header::SET_COOKIE, v);
@@ -248,7 +255,7 @@ impl Console {
                 };
                 let mut r = http::html(
                     status,
-                    pages::login(Some(&self.words.get(why)), self.auth.has_moderators(), token),
+                    pages::login(&self.words, Some(&self.words.get(why)), self.auth.has_moderators(), token),
                 );
                 if refused == auth::SignInRefused::Busy {
                     r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
@@ -283,7 +290,7 @@ impl Console {
     /// Does a moderator's action; where to go back to.
     async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, Refusal> {
         let form = self.checked_form(s, req).await?;
-        let action = parse_action(&form)?;
+        let action = parse_action(&form, self.words)?;
         match self.store.moderate(&s.name, action).await {
             Ok(_) => Ok(safe_return(form.get("return")).to_string()),
             Err(_) => Err(Refusal::NotSaved),
@@ -292,7 +299,8 @@ impl Console {
 }
 
 /// The action a console form asks for.
-fn parse_action(form: &Form) -> Result<Action, Refusal> {
+fn parse_action(form: &Form, words: Catalogue) -> Result<Action, Refusal> {
+    let field_refusal = |e| field_refusal(e, words);
     let not_done = |id: MessageId| Refusal::NotDone(id.into());
     let ids: Vec<u64> = form.all("id").filter_map(|v| v.parse().ok()).collect();
     let first = ids.first().copied();
@@ -324,8 +332,7 @@ fn parse_action(form: &Form) -> Result<Action, Refusal> {
 }
 
 /// "Name: is too long", as the console says a field error.
-fn field_refusal(e: crate::domain::FieldError) -> Refusal {
-    let words = Catalogue::ENGLISH;
+fn field_refusal(e: crate::domain::FieldError, words: Catalogue) -> Refusal {
     Refusal::NotDone(Message::with(
         MessageId::FieldNamed,
         "field",
@@ -359,7 +366,7 @@ mod tests {
     #[test]
     fn actions_parse_and_refusals_say_what_to_do() {
         let words = Catalogue::ENGLISH;
-        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap()) {
+        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap(), words) {
             Err(r) => words.text(&r.answer().reason).into_owned(),
             Ok(a) => format!("{a:?}"),
         };
@@ -368,7 +375,7 @@ mod tests {
         assert_eq!(reason("action=close"), "To close the letter for good, tick the box that confirms it.");
         assert_eq!(reason("action=edit&id=1&name=%20"), "Name: is required");
         assert!(matches!(
-            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap()),
+            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap(), words),
             Ok(Action::Reject(_, RejectReason::Spam))
         ));
         assert_eq!(safe_return(Some("//evil.example")), "/");

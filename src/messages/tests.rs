@@ -109,6 +109,12 @@ fn every_id() -> Vec<String> {
             ids.push(format!("kind-{what}-{}", k.as_str()));
         }
     }
+    for f in Flag::ALL {
+        ids.push(format!("flag-{}", f.as_str()));
+        ids.push(format!("flag-about-{}", f.as_str()));
+    }
+    ids.extend(RejectReason::ALL.iter().map(|r| format!("reason-{}", r.as_str())));
+    ids.extend(AUDIT_IDS.iter().map(|a| format!("audit-{a}")));
     ids.extend(["language-name".into(), "language-direction".into()]);
     ids
 }
@@ -232,4 +238,48 @@ fn ids_are_the_names_in_kebab_case() {
     assert_eq!(MessageId::NotFoundHeading.fluent_id(), "not-found-heading");
     assert_eq!(MessageId::Field(FieldProblem::TooManyMarks).fluent_id(), "field-too-many-marks");
     assert_eq!(Text::SkipToContent.fluent_id(), "skip-to-content");
+}
+
+#[test]
+fn every_audit_action_and_flag_has_its_words_in_every_language() {
+    use crate::domain::AuditAction as A;
+    let actions = [
+        A::Approved,
+        A::Rejected(RejectReason::Spam),
+        A::Edited { previous: "Acces Now".into() },
+        A::Verified,
+        A::Unverified,
+        A::Unpublished,
+        A::Deleted,
+        A::SigningOpened,
+        A::SigningPaused,
+        A::LetterClosed,
+        A::Imported { count: 3, kind: Kind::Company },
+        A::Purged,
+    ];
+    assert_eq!(actions.len(), AUDIT_IDS.len(), "each id has its action here");
+    for c in Catalogue::all() {
+        let mut seen = BTreeSet::new();
+        for a in &actions {
+            let words = c.audit_action(a);
+            assert!(
+                !words.starts_with("audit-") && !words.trim().is_empty(),
+                "{}: {a:?} is {words:?}",
+                c.tag()
+            );
+            assert!(seen.insert(words.into_owned()), "{}: {a:?} reads like another action", c.tag());
+        }
+        for f in Flag::ALL {
+            assert!(!c.flag_name(f).starts_with("flag-") && !c.flag_description(f).starts_with("flag-"));
+        }
+    }
+    let en = Catalogue::ENGLISH;
+    assert_eq!(unmarked(&en.audit_action(&A::Rejected(RejectReason::Fake))), "rejected (fake)");
+    assert_eq!(
+        unmarked(&en.audit_action(&A::Imported { count: 1, kind: Kind::Company })),
+        "imported 1 company"
+    );
+    let fa = Catalogue::find("fa").unwrap();
+    assert_eq!(unmarked(&fa.audit_action(&A::Rejected(RejectReason::Spam))), "رد کرد (هرزنامه)");
+    assert_eq!(unmarked(&fa.audit_action(&A::Unrecognised("renamed".into()))), "renamed", "old words stay");
 }

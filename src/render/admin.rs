@@ -1,14 +1,19 @@
 //! The moderation console's pages: sign-in, dashboard (counts, switches,
 //! retention), the review queue with bulk actions, one signature with every
-//! action on it, the published list, and the audit list. Plain HTML forms,
-//! no JavaScript; every state-changing form carries the session's CSRF token.
+//! action on it, the published list, the audit list, and its refusals.
+//! Plain HTML forms, no JavaScript; every state-changing form carries the
+//! session's CSRF token. Every word comes from the catalogue of the
+//! console's one language (`admin_language`); the console has no language
+//! links. Names and affiliations keep `dir="auto"`.
 
 use super::page;
 use crate::domain::{AuditEntry, Counts, Flag, Kind, Phase, Record, RejectReason, Retention, Status};
-use crate::messages::Catalogue;
+use crate::messages::{Catalogue, Text};
+use fluent_bundle::FluentValue;
 use maud::{html, Markup};
 
-/// Who is signed in, on which letter: what every console page shows.
+/// Who is signed in, on which letter, in which language: what every
+/// console page shows.
 pub struct Moderator<'a> {
     /// The letter's title.
     pub letter: &'a str,
@@ -16,27 +21,34 @@ pub struct Moderator<'a> {
     pub name: &'a str,
     /// The session's CSRF token, in every form.
     pub csrf: &'a str,
+    /// The console's language.
+    pub words: Catalogue,
 }
 
-const WORDS: Catalogue = Catalogue::ENGLISH;
+/// `n` as the language writes numbers.
+fn num(words: &Catalogue, n: impl Into<u64>) -> String {
+    words.numbers().format(n.into())
+}
 
 fn frame(m: &Moderator, title: &str, main: Markup) -> String {
+    let w = &m.words;
+    let moderation = w.t(Text::ConsoleModeration);
     page(
-        &WORDS,
-        &format!("{title} · Moderation · {}", m.letter),
+        w,
+        &format!("{title} · {moderation} · {}", m.letter),
         html! {
             header.console {
                 p.site {
-                    a href="/" { "Moderation" } " · " (m.letter)
+                    a href="/" { (moderation) } " · " bdi { (m.letter) }
                 }
-                nav aria-label="Moderation" {
-                    a href="/queue" { "Review queue" } " · "
-                    a href="/published" { "Published" } " · "
-                    a href="/audit" { "Audit" } " · "
-                    "Signed in as " strong { (m.name) } " "
+                nav aria-label=(moderation) {
+                    a href="/queue" { (w.t(Text::ConsoleQueue)) } " · "
+                    a href="/published" { (w.t(Text::ConsolePublished)) } " · "
+                    a href="/audit" { (w.t(Text::ConsoleAudit)) } " · "
+                    (w.t(Text::ConsoleSignedInAs)) " " strong { (m.name) } " "
                     form.inline method="post" action="/logout" {
                         input type="hidden" name="csrf" value=(m.csrf);
-                        button.link type="submit" { "Sign out" }
+                        button.link type="submit" { (w.t(Text::ConsoleSignOut)) }
                     }
                 }
             }
@@ -46,55 +58,79 @@ fn frame(m: &Moderator, title: &str, main: Markup) -> String {
 }
 
 /// A form posting one action to `/action`, coming back to `back`.
-fn action_form(m: &Moderator, back: &str, ids: &[u64], action: &str, label: &str, extra: Markup) -> Markup {
+fn action_form(m: &Moderator, back: &str, ids: &[u64], action: &str, label: Text, extra: Markup) -> Markup {
     html! {
         form.inline method="post" action="/action" {
             input type="hidden" name="csrf" value=(m.csrf);
             input type="hidden" name="return" value=(back);
             @for id in ids { input type="hidden" name="id" value=(id); }
             (extra)
-            button type="submit" name="action" value=(action) { (label) }
+            button type="submit" name="action" value=(action) { (m.words.t(label)) }
         }
     }
 }
 
-fn reason_select() -> Markup {
+fn reason_select(w: &Catalogue) -> Markup {
     html! {
-        select name="reason" aria-label="Reason" required {
+        select name="reason" aria-label=(w.t(Text::ConsoleReason)) required {
             // No reason chosen unless the moderator chooses one.
-            option value="" { "reason…" }
-            @for r in RejectReason::ALL { option value=(r.as_str()) { (r.as_str()) } }
+            option value="" { (w.t(Text::ConsoleChooseReason)) }
+            @for r in RejectReason::ALL { option value=(r.as_str()) { (w.reject_reason(r)) } }
         }
     }
 }
 
-fn flags_cell(flags: &[Flag]) -> Markup {
+fn flags_cell(w: &Catalogue, flags: &[Flag]) -> Markup {
     html! {
-        @for f in flags { span.flag title=(WORDS.flag_description(*f)) { (f.as_str()) } " " }
+        @for f in flags { span.flag title=(w.flag_description(*f)) { (w.flag_name(*f)) } " " }
     }
 }
 
-/// The sign-in page.
-pub fn login(message: Option<&str>, has_moderators: bool, csrf: &str) -> String {
+fn status(w: &Catalogue, s: Status) -> std::borrow::Cow<'static, str> {
+    w.t(match s {
+        Status::Published => Text::ConsoleStatePublished,
+        Status::Pending => Text::ConsoleStatePending,
+    })
+}
+
+/// The sign-in page, in the console's language.
+pub fn login(words: &Catalogue, message: Option<&str>, has_moderators: bool, csrf: &str) -> String {
+    let w = words;
     page(
-        &WORDS,
-        "Sign in · Moderation",
+        w,
+        &format!("{} · {}", w.t(Text::ConsoleSignInTitle), w.t(Text::ConsoleModeration)),
         html! {
             main #main {
-                h1 { "Moderation: sign in" }
+                h1 { (w.t(Text::ConsoleSignInHeading)) }
                 @if let Some(m) = message { p.error role="alert" { (m) } }
                 @if !has_moderators {
-                    p.note { "No moderator has a passphrase yet. On the server, run "
-                        code { "undersign admin passphrase --moderator NAME" } "." }
+                    p.note { (w.t(Text::ConsoleNoModerators)) " "
+                        code dir="ltr" { "undersign admin passphrase --moderator NAME" } }
                 }
                 form method="post" action="/login" {
                     input type="hidden" name="csrf" value=(csrf);
-                    p { label for="moderator" { "Moderator" }
-                        input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username"; }
-                    p { label for="passphrase" { "Passphrase" }
+                    p { label for="moderator" { (w.t(Text::ConsoleModerator)) }
+                        input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username" dir="auto"; }
+                    p { label for="passphrase" { (w.t(Text::ConsolePassphrase)) }
                         input #passphrase type="password" name="passphrase" required maxlength="1024" autocomplete="current-password"; }
-                    p { button type="submit" { "Sign in" } }
+                    p { button type="submit" { (w.t(Text::ConsoleSignIn)) } }
                 }
+            }
+        },
+    )
+}
+
+/// A refusal: what went wrong and what to do, with a way back.
+pub fn error(words: &Catalogue, letter: &str, heading: &str, reason: &str) -> String {
+    let w = words;
+    page(
+        w,
+        &format!("{heading} · {} · {letter}", w.t(Text::ConsoleModeration)),
+        html! {
+            main #main {
+                h1 { (heading) }
+                p.error role="alert" { (reason) }
+                p { a href="/" { (w.t(Text::ConsoleBack)) } }
             }
         },
     )
@@ -108,56 +144,71 @@ pub fn dashboard(
     retention: &Retention,
     retention_days: u32,
 ) -> String {
+    let w = &m.words;
+    let purge_args = |day: Option<String>| {
+        let mut args = vec![
+            ("days", FluentValue::from(retention_days)),
+            ("codes", FluentValue::from(retention.withdrawal_codes)),
+            ("tokens", FluentValue::from(retention.used_tokens)),
+            ("unlisted", FluentValue::from(retention.unlisted_details)),
+        ];
+        if let Some(d) = day {
+            args.push(("day", FluentValue::from(d)));
+        }
+        args
+    };
     frame(
         m,
-        "Overview",
+        &w.t(Text::ConsoleOverview),
         html! {
             table {
-                thead { tr { th { "Kind" } th { "Published" } th { "Of which listed" } th { "Awaiting review" } } }
+                thead { tr {
+                    th { (w.t(Text::ConsoleKind)) } th { (w.t(Text::ConsolePublished)) }
+                    th { (w.t(Text::ConsoleListed)) } th { (w.t(Text::ConsoleAwaiting)) }
+                } }
                 tbody {
                     @for k in Kind::ALL {
                         tr {
-                            td { (WORDS.kind_plural(k)) }
-                            td { (counts.published(k)) }
-                            td { (counts.listed(k)) }
-                            td { a href={ "/queue?kind=" (k.as_str()) } { (counts.pending(k)) } }
+                            td { (w.kind_plural(k)) }
+                            td { (num(w, counts.published(k))) }
+                            td { (num(w, counts.listed(k))) }
+                            td { a href={ "/queue?kind=" (k.as_str()) } { (num(w, counts.pending(k))) } }
                         }
                     }
                 }
             }
-            h2 { "Signing" }
+            h2 { (w.t(Text::ConsoleSigning)) }
             @match phase {
                 Phase::Open => {
-                    p { "Signing is " strong { "open" } "." }
-                    div.actions { (action_form(m, "/", &[], "pause", "Pause signing", html! {})) }
+                    p { (w.t(Text::ConsoleSigningOpen)) }
+                    div.actions { (action_form(m, "/", &[], "pause", Text::ConsolePause, html! {})) }
                 }
                 Phase::Paused => {
-                    p { "Signing is " strong { "paused" } ": the public form says so." }
-                    div.actions { (action_form(m, "/", &[], "resume", "Resume signing", html! {})) }
+                    p { (w.t(Text::ConsoleSigningPaused)) }
+                    div.actions { (action_form(m, "/", &[], "resume", Text::ConsoleResume, html! {})) }
                 }
                 Phase::Closed { day, .. } => {
-                    p { "The letter was " strong { "closed" } " on " (day) " with " (counts.total_published()) " signatures." }
+                    p { (w.tf(Text::ConsoleClosedOn, &[
+                        ("day", FluentValue::from(day.to_string())),
+                        ("count", FluentValue::from(counts.total_published())),
+                    ])) }
                 }
             }
             @if !matches!(phase, Phase::Closed { .. }) {
-                h2 { "Closing the letter" }
-                p { "Closing is final: the page shows the final count and takes no more signatures." }
-                div.actions { (action_form(m, "/", &[], "close", "Close the letter for good", html! {
-                    label.choice { input type="checkbox" name="confirm" value="close"; " Yes, close it: no more signatures, ever" }
+                h2 { (w.t(Text::ConsoleClosingHeading)) }
+                p { (w.t(Text::ConsoleClosingNote)) }
+                div.actions { (action_form(m, "/", &[], "close", Text::ConsoleClose, html! {
+                    label.choice { input type="checkbox" name="confirm" value="close"; " " (w.t(Text::ConsoleConfirmClose)) }
                 })) }
             }
-            h2 { "Retention" }
+            h2 { (w.t(Text::ConsoleRetention)) }
             @match (retention.purge_on, retention.purged) {
-                (_, true) => p { "Private fields were purged." },
-                (Some(day), false) => p { "On " strong { (day) } " (" (retention_days) " days after closing) these are purged for good: "
-                    (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
-                    (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
-                (None, false) => p { (retention_days) " days after the letter closes, these are purged for good: "
-                    (retention.withdrawal_codes) " withdrawal codes, " (retention.used_tokens) " used form tokens, and the affiliation and country of "
-                    (retention.unlisted_details) " unlisted " (if retention.unlisted_details == 1 { "signer" } else { "signers" }) "." },
+                (_, true) => p { (w.t(Text::ConsolePurged)) },
+                (Some(day), false) => p { (w.tf(Text::ConsolePurgeOn, &purge_args(Some(day.to_string())))) },
+                (None, false) => p { (w.tf(Text::ConsolePurgeAfter, &purge_args(None))) },
             }
             @if !retention.purged {
-                p { "The names of rejected and deleted signatures leave the audit list then too; what was done, why and on which day stay." }
+                p { (w.t(Text::ConsoleNamesLeave)) }
             }
         },
     )
@@ -189,57 +240,65 @@ pub fn queue(
     rows: &[Record],
     page_rows: usize,
 ) -> String {
+    let w = &m.words;
     let back = queue_link(kind, flag, None);
     frame(
         m,
-        "Review queue",
+        &w.t(Text::ConsoleQueue),
         html! {
             form.filters method="get" action="/queue" {
-                label.inline for="kind" { "Kind " }
+                label.inline for="kind" { (w.t(Text::ConsoleKind)) " " }
                 select #kind name="kind" {
-                    option value="" { "all" }
-                    @for k in Kind::ALL { option value=(k.as_str()) selected[kind == Some(k)] { (WORDS.kind_plural(k)) } }
+                    option value="" { (w.t(Text::ConsoleAll)) }
+                    @for k in Kind::ALL { option value=(k.as_str()) selected[kind == Some(k)] { (w.kind_plural(k)) } }
                 }
                 " "
-                label.inline for="flag" { "Flag " }
+                label.inline for="flag" { (w.t(Text::ConsoleFlag)) " " }
                 select #flag name="flag" {
-                    option value="" { "any" }
-                    @for f in Flag::ALL { option value=(f.as_str()) selected[flag == Some(f)] { (f.as_str()) } }
+                    option value="" { (w.t(Text::ConsoleAny)) }
+                    @for f in Flag::ALL { option value=(f.as_str()) selected[flag == Some(f)] { (w.flag_name(f)) } }
                 }
-                " " button type="submit" { "Filter" }
+                " " button type="submit" { (w.t(Text::ConsoleFilter)) }
             }
             @if rows.is_empty() {
-                p { "Nothing waits for review here." }
+                p { (w.t(Text::ConsoleNothingWaits)) }
             } @else {
                 form method="post" action="/action" {
                     input type="hidden" name="csrf" value=(m.csrf);
                     input type="hidden" name="return" value=(back);
                     table.queue {
-                        thead { tr { th { "Select" } th { "Name" } th { "Kind" } th { "Affiliation" } th { "Country" } th { "Flags" } th { "Day" } } }
+                        thead { tr {
+                            th { (w.t(Text::ConsoleSelect)) } th { (w.t(Text::ConsoleName)) }
+                            th { (w.t(Text::ConsoleKind)) } th { (w.t(Text::ConsoleAffiliation)) }
+                            th { (w.t(Text::ConsoleCountry)) } th { (w.t(Text::ConsoleFlags)) }
+                            th { (w.t(Text::ConsoleDay)) }
+                        } }
                         tbody {
                             @for r in rows {
                                 tr {
-                                    td { input type="checkbox" name="id" value=(r.id) aria-label={ "Select " (r.name) }; }
-                                    td { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if !r.listed { " " span.note { "(unlisted)" } } }
-                                    td { (WORDS.kind_singular(r.kind)) }
+                                    // The label names the row: "Select" and the name, which
+                                    // is no placeable (none goes into an attribute).
+                                    td { input type="checkbox" name="id" value=(r.id) aria-label={ (w.t(Text::ConsoleSelect)) " " (r.name) }; }
+                                    td { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if !r.listed { " " span.note { (w.t(Text::ConsoleUnlisted)) } } }
+                                    td { (w.kind_singular(r.kind)) }
                                     td dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")) }
                                     td dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("")) }
-                                    td { (flags_cell(&r.flags)) }
+                                    td { (flags_cell(w, &r.flags)) }
                                     td.day { (r.day) }
                                 }
                             }
                         }
                     }
                     p {
-                        button type="submit" name="action" value="approve" { "Approve selected" }
-                        " or "
-                        (reason_select())
+                        button type="submit" name="action" value="approve" { (w.t(Text::ConsoleApproveSelected)) }
+                        " " (w.t(Text::ConsoleOr)) " "
+                        (reason_select(w))
                         " "
-                        button type="submit" name="action" value="reject" { "Reject selected" }
+                        button type="submit" name="action" value="reject" { (w.t(Text::ConsoleRejectSelected)) }
                     }
                 }
                 @if rows.len() == page_rows {
-                    p { a rel="next" href=(queue_link(kind, flag, rows.last().map(|r| r.id))) { "Older →" } }
+                    p { a rel="next" href=(queue_link(kind, flag, rows.last().map(|r| r.id))) { (w.t(Text::ConsoleOlder)) } }
                 }
             }
         },
@@ -248,78 +307,84 @@ pub fn queue(
 
 /// One signature with every action on it.
 pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
+    let w = &m.words;
     let back = format!("/signature/{}", r.id);
     let ids = [r.id];
+    // The id as a string: it is the one in the address, not a count to group.
+    let title = w.tf(Text::ConsoleSignatureTitle, &[("id", FluentValue::from(r.id.to_string()))]);
     frame(
         m,
-        &format!("Signature #{}", r.id),
+        &title,
         html! {
             dl {
-                dt { "Name" } dd dir="auto" { (r.name) }
-                dt { "Kind" } dd { (r.kind.as_str()) @if r.verified { " ✓ verified" } }
-                dt { "Affiliation" } dd dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("—")) }
-                dt { "Country" } dd dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("—")) }
-                dt { "Shown publicly" } dd { @if r.listed { "yes" } @else { "no (counted only)" } }
-                dt { "State" } dd { @match r.status { Status::Published => "published", Status::Pending => "awaiting review" } }
-                dt { "Flags" } dd { @if r.flags.is_empty() { "none" } @else { @for f in &r.flags { (WORDS.flag_description(*f)) "; " } } }
-                dt { "Arrived" } dd { (r.day) }
+                dt { (w.t(Text::ConsoleName)) } dd dir="auto" { (r.name) }
+                dt { (w.t(Text::ConsoleKind)) } dd { (w.kind_singular(r.kind)) @if r.verified { " " (w.t(Text::ConsoleVerified)) } }
+                dt { (w.t(Text::ConsoleAffiliation)) } dd dir="auto" { (r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("—")) }
+                dt { (w.t(Text::ConsoleCountry)) } dd dir="auto" { (r.country.as_ref().map(|c| c.as_str()).unwrap_or("—")) }
+                dt { (w.t(Text::ConsoleShownPublicly)) } dd { @if r.listed { (w.t(Text::ConsoleYes)) } @else { (w.t(Text::ConsoleCountedOnly)) } }
+                dt { (w.t(Text::ConsoleState)) } dd { (status(w, r.status)) }
+                dt { (w.t(Text::ConsoleFlags)) } dd { @if r.flags.is_empty() { (w.t(Text::ConsoleNone)) } @else {
+                    ul { @for f in &r.flags { li { (w.flag_description(*f)) } } }
+                } }
+                dt { (w.t(Text::ConsoleArrived)) } dd { (r.day) }
             }
             @if !look_alikes.is_empty() {
-                h2 { "Looks like" }
+                h2 { (w.t(Text::ConsoleLooksLike)) }
                 ul { @for o in look_alikes {
-                    li { a dir="auto" href={ "/signature/" (o.id) } { (o.name) } " (" (WORDS.kind_singular(o.kind)) ", "
-                        @match o.status { Status::Published => "published", Status::Pending => "awaiting review" } ")" }
+                    li { a dir="auto" href={ "/signature/" (o.id) } { (o.name) } " (" (w.kind_singular(o.kind)) ", "
+                        (status(w, o.status)) ")" }
                 } }
             }
             // Forms may not sit inside a paragraph: a div holds each row of actions.
             @if r.status == Status::Pending {
                 div.actions {
-                    (action_form(m, "/queue", &ids, "approve", "Approve", html! {}))
+                    (action_form(m, "/queue", &ids, "approve", Text::ConsoleApprove, html! {}))
                     " "
-                    (action_form(m, "/queue", &ids, "reject", "Reject", reason_select()))
+                    (action_form(m, "/queue", &ids, "reject", Text::ConsoleReject, reason_select(w)))
                 }
             } @else {
-                div.actions { (action_form(m, &back, &ids, "unpublish", "Unpublish (back to the queue)", html! {})) }
+                div.actions { (action_form(m, &back, &ids, "unpublish", Text::ConsoleUnpublish, html! {})) }
             }
             @if r.kind != Kind::Individual {
                 div.actions { @if r.verified {
-                    (action_form(m, &back, &ids, "unverify", "Remove the verified mark", html! {}))
+                    (action_form(m, &back, &ids, "unverify", Text::ConsoleUnverify, html! {}))
                 } @else {
-                    (action_form(m, &back, &ids, "verify", "Mark as verified", html! {}))
+                    (action_form(m, &back, &ids, "verify", Text::ConsoleVerify, html! {}))
                 } }
             }
-            h2 { "Edit what is shown" }
+            h2 { (w.t(Text::ConsoleEditHeading)) }
             form method="post" action="/action" {
                 input type="hidden" name="csrf" value=(m.csrf);
                 input type="hidden" name="return" value=(back);
                 input type="hidden" name="id" value=(r.id);
-                p { label for="name" { "Name" } input #name type="text" name="name" required dir="auto" value=(r.name); }
-                p { label for="affiliation" { "Affiliation" } input #affiliation type="text" name="affiliation" dir="auto" value=(r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")); }
-                p { button type="submit" name="action" value="edit" { "Save" } }
+                p { label for="name" { (w.t(Text::ConsoleName)) } input #name type="text" name="name" required dir="auto" value=(r.name); }
+                p { label for="affiliation" { (w.t(Text::ConsoleAffiliation)) } input #affiliation type="text" name="affiliation" dir="auto" value=(r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")); }
+                p { button type="submit" name="action" value="edit" { (w.t(Text::ConsoleSave)) } }
             }
-            h2 { "Delete" }
-            p { "Removes the signature for good, as when its signer asks for it to be taken down." }
-            (action_form(m, "/", &ids, "delete", "Delete for good", html! {}))
+            h2 { (w.t(Text::ConsoleDeleteHeading)) }
+            p { (w.t(Text::ConsoleDeleteNote)) }
+            (action_form(m, "/", &ids, "delete", Text::ConsoleDeleteForGood, html! {}))
         },
     )
 }
 
 /// A page of a group's published signatures.
 pub fn published(m: &Moderator, kind: Kind, page_no: usize, rows: &[Record], page_rows: usize) -> String {
+    let w = &m.words;
     frame(
         m,
-        &format!("Published {}", WORDS.kind_plural_lower(kind)),
+        &w.tf(Text::ConsolePublishedTitle, &[("kind", FluentValue::from(w.kind_plural_lower(kind)))]),
         html! {
-            p { @for k in Kind::ALL { a href={ "/published?kind=" (k.as_str()) } { (WORDS.kind_plural(k)) } " " } }
-            @if rows.is_empty() { p { "None on this page." } }
+            p { @for k in Kind::ALL { a href={ "/published?kind=" (k.as_str()) } { (w.kind_plural(k)) } " " } }
+            @if rows.is_empty() { p { (w.t(Text::ConsoleNoneOnPage)) } }
             ul {
                 @for r in rows {
                     li { a dir="auto" href={ "/signature/" (r.id) } { (r.name) } @if r.verified { " ✓" } }
                 }
             }
             nav.pages {
-                @if page_no > 1 { a rel="prev" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no - 1) } { "← Previous" } " " }
-                @if rows.len() == page_rows { a rel="next" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no + 1) } { "Next →" } }
+                @if page_no > 1 { a rel="prev" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no - 1) } { (w.t(Text::Previous)) } " " }
+                @if rows.len() == page_rows { a rel="next" href={ "/published?kind=" (kind.as_str()) "&page=" (page_no + 1) } { (w.t(Text::Next)) } }
             }
         },
     )
@@ -327,19 +392,23 @@ pub fn published(m: &Moderator, kind: Kind, page_no: usize, rows: &[Record], pag
 
 /// A page of the audit list, newest first.
 pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> String {
+    let w = &m.words;
     frame(
         m,
-        "Audit",
+        &w.t(Text::ConsoleAudit),
         html! {
-            p.note { "What moderators did, newest first. It names moderators and signatures, never visitors." }
+            p.note { (w.t(Text::ConsoleAuditNote)) }
             table {
-                thead { tr { th { "Day" } th { "Moderator" } th { "Action" } th { "Signature" } } }
+                thead { tr {
+                    th { (w.t(Text::ConsoleDay)) } th { (w.t(Text::ConsoleModerator)) }
+                    th { (w.t(Text::ConsoleAction)) } th { (w.t(Text::ConsoleSignature)) }
+                } }
                 tbody {
                     @for (_, e) in entries {
                         tr {
                             td { (e.day) }
                             td { (e.moderator) }
-                            td { (WORDS.audit_action(&e.action)) }
+                            td { (w.audit_action(&e.action)) }
                             td dir="auto" {
                                 @if let Some(id) = e.signature { "#" (id) " " }
                                 (e.name.as_deref().unwrap_or(""))
@@ -350,7 +419,7 @@ pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> 
             }
             @if entries.len() == page_rows {
                 @if let Some((seq, _)) = entries.last() {
-                    p { a rel="next" href={ "/audit?before=" (seq) } { "Older →" } }
+                    p { a rel="next" href={ "/audit?before=" (seq) } { (w.t(Text::ConsoleOlder)) } }
                 }
             }
         },
@@ -362,7 +431,8 @@ mod tests {
     use super::*;
     use crate::domain::{AuditAction, Day, SignatoryName};
 
-    const M: Moderator = Moderator { letter: "Secure the Internet", name: "alice", csrf: "c5rf" };
+    const M: Moderator =
+        Moderator { letter: "Secure the Internet", name: "alice", csrf: "c5rf", words: Catalogue::ENGLISH };
 
     #[test]
     fn the_audit_list_says_each_action_in_words() {
@@ -381,6 +451,7 @@ mod tests {
             ],
             100,
         );
+        let page = crate::messages::unmarked(&page);
         assert!(page.contains("<td>rejected (spam)</td>") && page.contains("edited (was “Acces Now”)"));
         assert!(page.contains("2026-12-01") && page.contains("#7 Access Now"));
         assert!(page.contains("value=\"c5rf\""), "the sign-out form carries the session's token");

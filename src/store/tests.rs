@@ -161,7 +161,9 @@ fn moderation_approves_rejects_edits_verifies_and_audits() {
         let words: Vec<String> = store
             .audit(None, 4)
             .iter()
-            .map(|(_, e)| crate::messages::Catalogue::ENGLISH.audit_action(&e.action).into_owned())
+            .map(|(_, e)| {
+                crate::messages::unmarked(&crate::messages::Catalogue::ENGLISH.audit_action(&e.action))
+            })
             .collect();
         assert_eq!(words, ["verified", "edited (was “Hivos”)", "rejected (spam)", "approved"]);
         store.moderate("bob", Action::Unpublish(a)).await.unwrap();

@@ -22,6 +22,13 @@ fn every_console_page_passes_axe() {
 }
 
 #[test]
+fn every_console_page_in_persian_passes_axe() {
+    let Some(axe) = require_axe() else { return };
+    let server = Server::start_with(crate::console_pages::CONSOLE_FA);
+    assert_accessible(&axe, "console-fa", &crate::console_pages::console_pages_in(&server, "fa"));
+}
+
+#[test]
 fn every_public_page_in_persian_passes_axe() {
     let Some(axe) = require_axe() else { return };
     let server = Server::start();

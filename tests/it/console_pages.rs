@@ -54,6 +54,10 @@ fn id_of(console: &Console, name: &str) -> u64 {
     page[start..row].trim_end_matches('"').parse().unwrap()
 }
 
+/// [`CONSOLE`] with the console in Persian.
+pub(crate) const CONSOLE_FA: &str =
+    "min_fill_seconds = 0\nadmin_listen = \"127.0.0.1:0\"\nadmin_language = \"fa\"\n";
+
 #[test]
 fn every_console_page_is_valid_html() {
     let Some(jar) = require_vnu() else { return };
@@ -61,10 +65,23 @@ fn every_console_page_is_valid_html() {
     assert_valid(&jar, "console", &console_pages(&server));
 }
 
+#[test]
+fn every_persian_console_page_is_valid_html() {
+    let Some(jar) = require_vnu() else { return };
+    let server = Server::start_with(CONSOLE_FA);
+    assert_valid(&jar, "console-fa", &console_pages_in(&server, "fa"));
+}
+
 /// Every console page and state, each with the status it must have, from a
 /// server started with [`CONSOLE`]: the pages the HTML checker and the
 /// accessibility checker both read.
 pub(crate) fn console_pages(server: &Server) -> Vec<(&'static str, u16, Response)> {
+    console_pages_in(server, "en")
+}
+
+/// [`console_pages`] from a console whose `admin_language` is `lang`; the
+/// checks of particular words are English's, the others hold in any.
+pub(crate) fn console_pages_in(server: &Server, lang: &str) -> Vec<(&'static str, u16, Response)> {
     let mut signed_out = Console::new(server);
     let mut pages: Vec<(&str, u16, Response)> = vec![("login-no-moderators", 200, signed_out.get("/login"))];
     set_passphrase(server, "bob", PASSPHRASE);
@@ -90,9 +107,12 @@ pub(crate) fn console_pages(server: &Server) -> Vec<(&'static str, u16, Response
         pages.push((name, 200, console.get(&path)));
     }
     let body = |name: &str| &pages.iter().find(|(n, _, _)| *n == name).unwrap().2.body;
-    assert!(body("queue-empty").contains("Nothing waits for review here."));
+    if lang == "en" {
+        assert!(body("queue-empty").contains("Nothing waits for review here."));
+        assert!(body("published-individuals-2").contains("← Previous"));
+    }
     assert!(body("signature-published-org").contains("value=\"verify\""), "the verify form shows");
-    assert!(body("published-individuals-2").contains("← Previous"));
+    assert!(body("published-individuals-2").contains("rel=\"prev\""));
 
     assert_eq!(console.act("verify", &[org], &[]).status, 303);
     pages.push(("signature-verified-org", 200, console.get(&format!("/signature/{org}"))));
@@ -116,14 +136,110 @@ pub(crate) fn console_pages(server: &Server) -> Vec<(&'static str, u16, Response
     pages.push(("dashboard-paused", 200, console.get("/")));
     assert_eq!(console.act("close", &[], &[("confirm", "close")]).status, 303);
     let closed = console.get("/");
-    assert!(closed.body.contains("closed") && !closed.body.contains("value=\"pause\""));
+    assert!(!closed.body.contains("value=\"pause\"") && !closed.body.contains("value=\"close\""));
+    assert!(lang != "en" || closed.body.contains("closed"));
     pages.push(("dashboard-closed", 200, closed));
     pages.push(("queue-closed", 200, console.get("/queue")));
 
+    let html = format!("<html lang=\"{lang}\"");
     for (name, _, response) in &pages {
         assert!(!response.body.contains("<script"), "{name} has a <script>");
+        assert!(response.body.contains(&html), "{name} is not in {lang}");
+        assert!(!response.body.contains("hreflang"), "{name} links to other languages");
     }
     pages
+}
+
+/// The English words of the console and of its refusals, from the English
+/// catalogue: every message of its console, flag, reason and audit
+/// sections without placeables, and the refusals a moderator can meet.
+fn english_console_words() -> Vec<String> {
+    let source = include_str!("../../locales/en/undersign.ftl");
+    let refusals = [
+        "signed-out-heading",
+        "signed-out",
+        "no-such-signature-heading",
+        "no-such-signature",
+        "bad-login",
+        "csrf-heading",
+        "csrf",
+        "not-done-heading",
+        "choose-reason",
+        "not-found-heading",
+        "not-found",
+    ];
+    source
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .filter(|(id, _)| {
+            ["console-", "flag-", "reason-", "audit-"].iter().any(|p| id.starts_with(p))
+                || refusals.contains(id)
+        })
+        .map(|(_, words)| words.to_string())
+        // Short words ("or", "Day") are parts of other words and names.
+        .filter(|w| !w.contains('{') && w.chars().count() >= 6)
+        .collect()
+}
+
+/// A page's text and the attributes that are read out (`title`,
+/// `aria-label`), one per line: not its addresses, form values, the
+/// signers' names, or the stylesheet's class names.
+fn what_a_reader_is_told(html: &str) -> String {
+    let html = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b..]),
+        _ => html.to_string(),
+    };
+    let mut said = String::new();
+    for (i, part) in html.split('<').enumerate() {
+        let (tag, text) = if i == 0 { ("", part) } else { part.split_once('>').unwrap_or((part, "")) };
+        for attr in ["title=\"", "aria-label=\""] {
+            if let Some(at) = tag.find(attr) {
+                let value = &tag[at + attr.len()..];
+                said.push_str(value.split('"').next().unwrap_or(""));
+                said.push('\n');
+            }
+        }
+        // Names, affiliations and countries are the signers' words.
+        if !tag.contains("dir=\"auto\"") && !tag.starts_with("bdi") {
+            said.push_str(text);
+            said.push('\n');
+        }
+    }
+    said
+}
+
+#[test]
+fn a_console_in_persian_leaves_no_english_word() {
+    let server = Server::start_with(CONSOLE_FA);
+    let english = english_console_words();
+    assert!(english.len() > 80, "the English words were read: {}", english.len());
+    assert!(english.iter().any(|w| w == "Moderation: sign in"));
+
+    let login = Console::new(&server).get("/login");
+    assert!(login.body.contains("<html lang=\"fa\" dir=\"rtl\">"), "{}", login.body);
+    assert!(login.body.contains("<h1>نظارت: ورود</h1>") && login.body.contains(">گذرواژه</label>"));
+
+    let pages = console_pages_in(&server, "fa");
+    for (name, _, page) in &pages {
+        assert!(page.body.contains("<html lang=\"fa\" dir=\"rtl\">"), "{name}");
+        let said = what_a_reader_is_told(&page.body);
+        for words in &english {
+            assert!(!said.contains(words.as_str()), "{name} says {words:?} in English:\n{said}");
+        }
+    }
+    let body = |name: &str| &pages.iter().find(|(n, _, _)| *n == name).unwrap().2.body;
+    assert!(body("login-wrong-passphrase").contains("این نام و گذرواژه با هم جور نیستند"));
+    let queue = body("queue");
+    assert!(queue.contains("<h1>صف بررسی</h1>") && queue.contains("واردشده با نام <strong>alice</strong>"));
+    assert!(queue.contains("تأیید موارد انتخاب‌شده") && queue.contains(">هرزنامه</option>"));
+    assert!(queue.contains("title=\"شبیه نام امضاکنندهٔ دیگری است\">همانند</span>"), "a look-alike's flag");
+    assert!(queue.contains("<a dir=\"auto\" href=\"/signature/"), "names keep their own direction");
+    assert!(body("queue-empty").contains("اینجا چیزی در انتظار بررسی نیست."));
+    // Counts in Persian digits: the three flagged individuals still wait.
+    assert!(body("dashboard-paused").contains("\">۳</a>"), "{}", body("dashboard-paused"));
+    assert!(body("action-no-reason").contains("دلیلی برای رد کردن انتخاب کنید."));
+    let audit = body("audit");
+    assert!(audit.contains("رد کرد (جعلی)") && audit.contains("تأیید کرد"), "{audit}");
 }
 
 #[test]
