@@ -7,11 +7,11 @@
 //! The visitor-facing sentences of copies are all in this file, to be moved
 //! into the catalogues with the rest.
 
-use super::{names_list, LetterView, CSS};
+use super::{names_list, LetterView};
 use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
 use crate::messages::{Catalogue, Text};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, PreEscaped};
 
 /// What a mirror page says about the copy it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,20 +132,8 @@ impl StaticPages<'_> {
         } else {
             format!("{title} · {}", self.letter.title)
         };
-        html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta http-equiv="Content-Security-Policy" content=(static_csp());
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    meta name="referrer" content="no-referrer";
-                    title { (title) }
-                    link rel="icon" href="data:,";
-                    style { (PreEscaped(CSS)) }
-                }
-                body {
-                    a.skip href="#main" { "Skip to content" }
+        let head = html! { meta http-equiv="Content-Security-Policy" content=(static_csp()); };
+        let body = html! {
                     header {
                         p.site { a href="index.html" { (self.letter.title) } }
                         div.notice.mirror role="note" {
@@ -167,10 +155,8 @@ impl StaticPages<'_> {
                             "Signed snapshot: " a href="snapshot.json" { "snapshot.json" } ", " a href="snapshot.json.minisig" { "signature" }
                         }
                     }
-                }
-            }
-        }
-        .into_string()
+        };
+        super::page_with_head(self.words, &title, head, body)
     }
 
     fn counts_line(&self, counts: &Counts) -> Markup {

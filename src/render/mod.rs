@@ -105,11 +105,18 @@ fn languages_nav(words: &Catalogue) -> Markup {
 }
 
 fn page(words: &Catalogue, title: &str, body: Markup) -> String {
+    page_with_head(words, title, html! {}, body)
+}
+
+/// [`page`], with `extra_head` early in the head (a static copy's CSP
+/// `<meta>`, which must come before the style it governs).
+fn page_with_head(words: &Catalogue, title: &str, extra_head: Markup, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(words.tag()) dir=(words.dir()) {
             head {
                 meta charset="utf-8";
+                (extra_head)
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
                 title { (title) }

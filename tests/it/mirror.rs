@@ -11,7 +11,7 @@
 
 use crate::common::console::signed_in;
 use crate::common::{self, Response, Server};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -219,15 +219,7 @@ impl FakeOrigin {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
-                    match stream.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => break,
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).to_string();
+                let head = common::read_request_head(&mut stream);
                 let path = head.split(' ').nth(1).unwrap_or("").to_string();
                 let (json, sig, seq, honour_304) = state.lock().unwrap().clone();
                 let etag = format!("\"{seq}\"");

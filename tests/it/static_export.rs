@@ -10,7 +10,7 @@
 use crate::common::browser::{assert_rendered, require_chromium, visit};
 use crate::common::vnu::{assert_valid, require_vnu};
 use crate::common::{self, Response, Server};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -151,15 +151,7 @@ fn serve_dir(dir: PathBuf) -> SocketAddr {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
-                match stream.read(&mut byte) {
-                    Ok(1) => head.push(byte[0]),
-                    _ => break,
-                }
-            }
-            let head = String::from_utf8_lossy(&head).to_string();
+            let head = common::read_request_head(&mut stream);
             let path = head.split(' ').nth(1).unwrap_or("/").trim_start_matches('/').to_string();
             let path = if path.is_empty() { "index.html".to_string() } else { path };
             let answer = match std::fs::read(dir.join(&path)).ok().filter(|_| !path.contains("..")) {

@@ -341,3 +341,17 @@ pub fn wait_at_most(child: &mut Child, limit: Duration, stop: impl FnOnce(&mut C
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A request's head as the small fake HTTP servers of the tests read it:
+/// byte by byte up to the blank line, at most 16 KiB.
+pub fn read_request_head(stream: &mut impl Read) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
