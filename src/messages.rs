@@ -249,6 +249,8 @@ texts! {
     /// `language`: the original's language, named in itself.
     TranslationNote,
     ReadTheOriginal,
+    /// `language`: the original's language, named in itself.
+    UntranslatedNote,
     /// Before the origin's link.
     MirrorOf,
     /// After it: `day`, `seq`.

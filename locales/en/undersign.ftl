@@ -189,6 +189,7 @@ find-a-name = Find a name
 search = Search
 translation-note = This is a translation. The original, in { $language }, is the authoritative text.
 read-the-original = Read the original
+untranslated-note = This letter has not been translated into this language yet. It is shown in the original, in { $language }.
 
 ## Lists and search.
 

@@ -183,6 +183,7 @@ find-a-name = Buscar un nombre
 search = Buscar
 translation-note = Esto es una traducción. El original, en { $language }, es el texto que hace fe.
 read-the-original = Leer el original
+untranslated-note = Esta carta aún no se ha traducido a este idioma. Se muestra el original, en { $language }.
 
 ## Listas y búsqueda.
 

@@ -165,6 +165,7 @@ find-a-name = 查找姓名
 search = 搜索
 translation-note = 这是译文。以 { $language } 写成的原文为准。
 read-the-original = 阅读原文
+untranslated-note = 这封信尚未译成此语言。以下是 { $language } 原文。
 
 ## 列表与搜索。
 

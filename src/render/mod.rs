@@ -68,6 +68,9 @@ pub struct Renderer {
     /// When the letter shown is a translation: the original's language
     /// and the path of its page.
     original: Option<(Catalogue, String)>,
+    /// The language the letter shown is written in: the page's own, or
+    /// the original's where there is no translation into it.
+    letter_in: Catalogue,
     /// The letter's translations by language tag, for [`Renderer::in_language`].
     translations: std::sync::Arc<Vec<(String, Letter)>>,
     group_limit: usize,
@@ -163,6 +166,7 @@ impl Renderer {
             words,
             base: String::new(),
             original: None,
+            letter_in: Catalogue::ENGLISH,
             translations: Default::default(),
             group_limit,
             page_size,
@@ -184,15 +188,25 @@ impl Renderer {
 
     /// The same pages in the language of `words`, under `/TAG/`, with the
     /// letter's translation into it if there is one: its page then says
-    /// that the original is authoritative and links to it.
+    /// that the original is authoritative and links to it. Without one,
+    /// the original is shown, marked as written in its own language (so a
+    /// screen reader speaks it in that language, in its direction), under
+    /// a note in the page's language that says so.
     pub fn in_language(&self, words: Catalogue) -> Renderer {
         let mut r = Renderer { words, base: format!("/{}", words.tag()), ..self.clone() };
         if let Some((_, letter)) = self.translations.iter().find(|(tag, _)| tag == words.tag()) {
             let original = Catalogue::ENGLISH;
             r.letter = letter.clone();
+            r.letter_in = words;
             r.original = Some((original, format!("/{}/", original.tag())));
         }
         r
+    }
+
+    /// The letter's language, where it is not the page's: for `lang` and
+    /// `dir` on what the letter's own text fills.
+    fn foreign_letter(&self) -> Option<Catalogue> {
+        (self.letter_in != self.words).then_some(self.letter_in)
     }
 
     /// The language of these pages.
@@ -241,7 +255,8 @@ impl Renderer {
     fn header(&self) -> Markup {
         html! {
             header {
-                p.site { a href=(self.at("/")) { (self.letter.title) } }
+                @let other = self.foreign_letter();
+                p.site { a href=(self.at("/")) lang=[other.map(|l| l.tag())] dir=[other.map(|l| l.dir())] { (self.letter.title) } }
                 @if let Some(banner) = &self.mirror { (banner.markup(&self.words)) }
             }
         }
@@ -358,24 +373,31 @@ impl Renderer {
         let counts = &view.counts;
         let l = &self.letter;
         let w = &self.words;
+        let other = self.foreign_letter();
+        let (lang, dir) = (other.map(|l| l.tag()), other.map(|l| l.dir()));
         let main = html! {
             article.letter {
-                h1 { (l.title) }
+                h1 lang=[lang] dir=[dir] { (l.title) }
                 @if let Some((original, path)) = &self.original {
                     p.notice {
                         (self.tf(Text::TranslationNote, &[("language", original.name().into())])) " "
                         a href=(path) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
                     }
                 }
+                @if let Some(original) = other {
+                    p.notice { (self.tf(Text::UntranslatedNote, &[("language", original.name().into())])) }
+                }
                 // The form is below a long letter: say where it is, at once.
                 p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } }
-                (PreEscaped(&l.text_html))
-                @if !l.principles_html.is_empty() {
-                    ul.principles {
-                        @for p in &l.principles_html { li { (PreEscaped(p)) } }
+                div.text lang=[lang] dir=[dir] {
+                    (PreEscaped(&l.text_html))
+                    @if !l.principles_html.is_empty() {
+                        ul.principles {
+                            @for p in &l.principles_html { li { (PreEscaped(p)) } }
+                        }
                     }
+                    (PreEscaped(&l.closing_html))
                 }
-                (PreEscaped(&l.closing_html))
             }
             section #sign {
                 @match view.phase {
@@ -387,7 +409,7 @@ impl Renderer {
                     Phase::Open => {
                         h2 { (self.t(Text::SignTheLetter)) }
                         (self.counts_line(counts))
-                        (PreEscaped(&l.sign_up_html))
+                        div lang=[lang] dir=[dir] { (PreEscaped(&l.sign_up_html)) }
                         p.note { (self.t(Text::ReviewNote)) }
                         (self.sign_form(TOKEN_MARK, &FormValues::blank(), None))
                         p.note { (self.t(Text::PrivacyNote)) " " a href=(self.at("/privacy")) { (self.t(Text::WhatWeStore)) } }
@@ -579,8 +601,9 @@ impl Renderer {
                 p { (self.t(Text::SnapshotsHoldNothing)) }
                 p { strong { (self.t(Text::WithdrawCopiesStrong)) } " " (self.t(Text::WithdrawCopiesRest)) }
                 @if !self.letter.disclaimer_html.is_empty() {
+                    @let other = self.foreign_letter();
                     h2 { (self.t(Text::Disclaimer)) }
-                    (PreEscaped(&self.letter.disclaimer_html))
+                    div lang=[other.map(|l| l.tag())] dir=[other.map(|l| l.dir())] { (PreEscaped(&self.letter.disclaimer_html)) }
                 }
             },
         )
@@ -698,6 +721,30 @@ mod tests {
             LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
         let page = unmarked(&renderer().letter_page(&closed));
         assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
+    }
+
+    #[test]
+    fn an_untranslated_letter_is_marked_as_written_in_the_original() {
+        let view = LetterView::default();
+        let fa = renderer().in_language(Catalogue::find("fa").unwrap());
+        let page = unmarked(&fa.letter_page(&view));
+        assert!(page.starts_with("<!DOCTYPE html><html lang=\"fa\" dir=\"rtl\">"));
+        assert!(page.contains("<h1 lang=\"en\" dir=\"ltr\">Secure the Internet</h1>"), "{page}");
+        assert!(page.contains("<div class=\"text\" lang=\"en\" dir=\"ltr\">"));
+        assert!(page
+            .contains("این نامه هنوز به این زبان ترجمه نشده است. متن اصلی، به English، نمایش داده می‌شود."));
+
+        let mut translated = crate::letter::Content::embedded().letter;
+        translated.title = "اینترنت را امن نگه دارید".into();
+        let fa = renderer()
+            .with_translations(vec![("fa".into(), translated)])
+            .in_language(Catalogue::find("fa").unwrap());
+        let page = unmarked(&fa.letter_page(&view));
+        assert!(page.contains("<h1>اینترنت را امن نگه دارید</h1>"));
+        assert!(!page.contains("lang=\"en\" dir=\"ltr\"") && !page.contains("ترجمه نشده"));
+        // English, the original's own language, needs no marks.
+        let page = renderer().letter_page(&view);
+        assert!(page.contains("<h1>Secure the Internet</h1>") && !page.contains("has not been translated"));
     }
 
     #[test]

@@ -173,10 +173,16 @@ fn a_translated_letter_says_the_original_is_authoritative_and_links_to_it() {
     let persian = server.get("/fa/").body;
     assert!(persian.contains("<h1>کتابخانه‌ها را باز نگه دارید</h1>"));
     assert!(persian.contains("متن اصلی، به English، متن معتبر است."));
-    // A language without a translation shows the original, in its own frame.
+    // A language without a translation shows the original in the page's
+    // frame, marked as English (so a screen reader reads it as English, left
+    // to right), under a note in the page's language.
     let russian = server.get("/ru/").body;
-    assert!(russian.contains("<h1>Keep Libraries Open</h1>") && russian.contains("<html lang=\"ru\""));
+    assert!(russian.contains("<html lang=\"ru\""));
+    assert!(russian.contains("<h1 lang=\"en\" dir=\"ltr\">Keep Libraries Open</h1>"));
+    assert!(russian.contains("<div class=\"text\" lang=\"en\" dir=\"ltr\">"));
+    assert!(russian.contains("Это письмо ещё не переведено на этот язык."));
     assert!(!russian.contains("Это перевод"));
+    assert!(!persian.contains("lang=\"en\" dir=\"ltr\""), "a translation is in the page's language");
     // One letter, one list: the open data carries the original.
     assert_eq!(server.json()["letter"]["title"], "Keep Libraries Open");
 }
