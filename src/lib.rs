@@ -6,12 +6,13 @@
 //!
 //! Each layer imports only the ones below it; the site and the console never
 //! import each other, and the mirror's router reuses only the site's
-//! refusals (the site knows nothing of mirrors).
+//! refusals and its language routing, [`site::languages`] (the site knows
+//! nothing of mirrors).
 //!
 //! | layer | module | owns |
 //! |---|---|---|
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
-//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only |
+//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only ([`site::languages`], shared with the mirror) |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |

@@ -251,6 +251,8 @@ texts! {
     ReadTheOriginal,
     /// `language`: the original's language, named in itself.
     UntranslatedNote,
+    /// A mirror's title before it has a snapshot: `origin`.
+    MirrorTitle,
     /// Before the origin's link.
     MirrorOf,
     /// After it: `day`, `seq`.

@@ -250,6 +250,7 @@ disclaimer = Disclaimer
 ## Mirrors
 mirror-not-ready-heading = Not copied yet
 mirror-not-ready = This mirror has not yet fetched and verified a snapshot of the letter from its origin. Please try again in a few minutes.
+mirror-title = A mirror of { $origin }
 mirror-of = This is a mirror of
 mirror-as-of = , as of { $day } (snapshot { $seq }). Signing happens only at the origin:
 mirror-sign-there = sign the letter there

@@ -244,6 +244,7 @@ disclaimer = Aviso legal
 ## Mirrors
 mirror-not-ready-heading = Aún sin copiar
 mirror-not-ready = Este espejo todavía no ha descargado ni verificado una instantánea de la carta desde su origen. Vuelva a intentarlo dentro de unos minutos.
+mirror-title = Un espejo de { $origin }
 mirror-of = Esta es una copia espejo de
 mirror-as-of = , a fecha de { $day } (instantánea { $seq }). Solo se firma en el origen:
 mirror-sign-there = firme la carta allí

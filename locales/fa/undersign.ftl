@@ -226,6 +226,7 @@ disclaimer = سلب مسئولیت
 ## Mirrors
 mirror-not-ready-heading = هنوز رونوشت نشده
 mirror-not-ready = این آینه هنوز تصویری از نامه را از مبدأ آن دریافت و تأیید نکرده است. لطفاً چند دقیقهٔ دیگر دوباره امتحان کنید.
+mirror-title = آینه‌ای از { $origin }
 mirror-of = این یک آینه از
 mirror-as-of = است، به تاریخ { $day } (تصویر { $seq }). امضا فقط در مبدأ انجام می‌شود:
 mirror-sign-there = نامه را آنجا امضا کنید

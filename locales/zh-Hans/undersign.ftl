@@ -226,6 +226,7 @@ disclaimer = 免责声明
 ## Mirrors
 mirror-not-ready-heading = 尚未复制
 mirror-not-ready = 此镜像尚未从源站获取并验证这封信的快照。请几分钟后再试。
+mirror-title = { $origin } 的镜像
 mirror-of = 这是以下网站的镜像：
 mirror-as-of = ，截至 { $day }（快照 { $seq }）。只能在源站签名：
 mirror-sign-there = 请在那里签署这封信

@@ -8,8 +8,9 @@
 //! `DATA/mirror/snapshots/N/`, built under a temporary name and renamed in.
 //! The router ([`Mirror`]) serves the letter, the lists, search, the
 //! exports and the snapshot itself (so a mirror can pull from a mirror),
-//! with a banner on every page; it has no sign form, no `/sign`, no
-//! withdrawal and no console.
+//! with a banner on every page, in every shipped language under the
+//! site's prefixes ([`crate::site::languages`]); it has no sign form, no
+//! `/sign`, no withdrawal and no console.
 //!
 //! The only output is operator-facing: the start-up line, each snapshot
 //! adopted, and each refusal once (not once per poll).
@@ -24,10 +25,11 @@ use crate::domain::{Day, Kind, SignatoryName};
 use crate::http::{self, Reply, Router};
 use crate::letter::Letter;
 use crate::limits::{CircuitGuard, Queue};
-use crate::messages::{Catalogue, MessageId};
+use crate::messages::{Catalogue, MessageId, Text};
 use crate::render::export::{CsvWriter, JsonWriter, OpenData};
 use crate::render::mirror::Banner;
 use crate::render::{LetterView, Renderer};
+use crate::site::languages::{self, UNPREFIXED};
 use crate::site::Refusal as SiteRefusal;
 use crate::snapshot::{self, Comment};
 use crate::view::{PublicView, ScanError};
@@ -145,12 +147,13 @@ struct Current {
 }
 
 /// What the router serves now: rendered when a snapshot is adopted or the
-/// banner changes.
+/// banner changes, in every language (indexed as
+/// [`languages::split`] indexes paths).
 struct Pages {
     current: Option<Arc<Current>>,
-    renderer: Renderer,
-    letter_page: Bytes,
-    privacy: Bytes,
+    renderers: Vec<Renderer>,
+    letter_pages: Vec<Bytes>,
+    privacy: Vec<Bytes>,
 }
 
 /// The mirror's router and its state.
@@ -161,7 +164,6 @@ pub struct Mirror {
     key_id: String,
     group_limit: usize,
     page_size: usize,
-    words: Catalogue,
     scans: Queue,
     pages: Mutex<Arc<Pages>>,
     /// The last refusal, told once; cleared when a poll succeeds.
@@ -176,31 +178,38 @@ impl Router for Mirror {
     async fn route(self: Arc<Self>, req: Request<Incoming>, _: Option<Arc<CircuitGuard>>) -> Reply {
         let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
         let pages = self.pages();
-        let path = req.uri().path();
-        let known = matches!(
+        let (at, path) = match languages::split(req.uri().path()) {
+            Some(found) => found,
+            None if is_get => return languages::add_slash(req.uri().path()),
+            None => return self.refuse(&pages, UNPREFIXED, MirrorRefusal::Site(SiteRefusal::NotFound)),
+        };
+        // The open data and the snapshot are the same in every language:
+        // they live at the unprefixed paths only, as on the origin.
+        let data = matches!(
             path,
-            "/" | "/privacy"
-                | "/signatories"
-                | "/signatories.json"
-                | "/signatories.csv"
-                | "/snapshot.json"
-                | "/snapshot.json.minisig"
-        ) || path.starts_with("/signatories/");
+            "/signatories.json" | "/signatories.csv" | "/snapshot.json" | "/snapshot.json.minisig"
+        );
+        let known = matches!(path, "/" | "/privacy" | "/signatories")
+            || path.starts_with("/signatories/")
+            || (data && at == UNPREFIXED);
         if !known {
-            return self.refuse(&pages, MirrorRefusal::Site(SiteRefusal::NotFound));
+            return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::NotFound));
         }
         if !is_get {
-            return self.refuse(&pages, MirrorRefusal::Site(SiteRefusal::Method("GET, HEAD")));
+            return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::Method("GET, HEAD")));
         }
         let Some(current) = pages.current.clone() else {
-            return self.refuse(&pages, MirrorRefusal::NotReady);
+            return self.refuse(&pages, at, MirrorRefusal::NotReady);
         };
+        let letter_page =
+            || http::respond(StatusCode::OK, http::HTML, "max-age=60", pages.letter_pages[at].clone());
         match path {
-            "/" => http::respond(StatusCode::OK, http::HTML, "max-age=60", pages.letter_page.clone()),
-            "/privacy" => http::respond(StatusCode::OK, http::HTML, "max-age=300", pages.privacy.clone()),
+            "/" if at == UNPREFIXED => languages::first_visit(req.headers(), letter_page),
+            "/" => letter_page(),
+            "/privacy" => http::respond(StatusCode::OK, http::HTML, "max-age=300", pages.privacy[at].clone()),
             "/signatories" => {
                 let query = req.uri().query().map(str::to_owned);
-                self.search(&pages, current, query.as_deref()).await
+                self.search(&pages, at, current, query.as_deref()).await
             }
             "/signatories.json" => {
                 let (file, len) = &current.json;
@@ -225,13 +234,13 @@ impl Router for Mirror {
             "/snapshot.json.minisig" => snapshot_reply(&req, &current, true),
             p => {
                 let kind = &p["/signatories/".len()..];
-                self.kind_page(&pages, &current, kind, req.uri().query())
+                self.kind_page(&pages, at, &current, kind, req.uri().query())
             }
         }
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
-        self.refuse(&self.pages(), MirrorRefusal::Site(SiteRefusal::Request(error)))
+        self.refuse(&self.pages(), UNPREFIXED, MirrorRefusal::Site(SiteRefusal::Request(error)))
     }
 }
 
@@ -259,17 +268,27 @@ impl Mirror {
         Arc::clone(&lock(&self.pages))
     }
 
-    /// The one place a refusal becomes a page.
-    fn refuse(&self, pages: &Pages, refusal: MirrorRefusal) -> Reply {
+    /// The one place a refusal becomes a page, in the language `at`.
+    fn refuse(&self, pages: &Pages, at: usize, refusal: MirrorRefusal) -> Reply {
         let answer = refusal.answer();
-        let body = pages.renderer.error(&self.words.get(answer.heading), &self.words.text(&answer.reason));
+        let renderer = &pages.renderers[at];
+        let words = renderer.words();
+        let body = renderer.error(&words.get(answer.heading), &words.text(&answer.reason));
         let mut resp = http::html(answer.status, body);
         answer.apply(&mut resp);
         resp
     }
 
-    fn kind_page(&self, pages: &Pages, current: &Current, kind: &str, query: Option<&str>) -> Reply {
-        let site = |r| self.refuse(pages, MirrorRefusal::Site(r));
+    fn kind_page(
+        &self,
+        pages: &Pages,
+        at: usize,
+        current: &Current,
+        kind: &str,
+        query: Option<&str>,
+    ) -> Reply {
+        let site = |r| self.refuse(pages, at, MirrorRefusal::Site(r));
+        let renderer = &pages.renderers[at];
         let Ok(kind) = Kind::parse(kind) else { return site(SiteRefusal::NotFound) };
         let page_no = match http::query_param(query, "page").map(|p| p.parse::<usize>()) {
             None => 1,
@@ -277,38 +296,39 @@ impl Mirror {
             Some(Err(_)) => return site(SiteRefusal::BadPageNumber),
         };
         let listed = current.view.counts().listed(kind);
-        if page_no == 0 || page_no > pages.renderer.pages(listed) {
+        if page_no == 0 || page_no > renderer.pages(listed) {
             return site(SiteRefusal::NoSuchPage);
         }
-        let size = pages.renderer.page_size();
+        let size = renderer.page_size();
         match current.view.published(kind, (page_no - 1) * size, size) {
             Ok(names) => http::respond(
                 StatusCode::OK,
                 http::HTML,
                 "max-age=60",
-                pages.renderer.kind_page(kind, listed, page_no, &names),
+                renderer.kind_page(kind, listed, page_no, &names),
             ),
-            Err(e) => self.scan_failed(pages, &e),
+            Err(e) => self.scan_failed(pages, at, &e),
         }
     }
 
-    fn scan_failed(&self, pages: &Pages, e: &ScanError) -> Reply {
+    fn scan_failed(&self, pages: &Pages, at: usize, e: &ScanError) -> Reply {
         eprintln!("undersign: mirror: {e}");
-        self.refuse(pages, MirrorRefusal::Site(SiteRefusal::ScanFailed))
+        self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::ScanFailed))
     }
 
-    async fn search(&self, pages: &Pages, current: Arc<Current>, query: Option<&str>) -> Reply {
+    async fn search(&self, pages: &Pages, at: usize, current: Arc<Current>, query: Option<&str>) -> Reply {
+        let renderer = &pages.renderers[at];
         let q = http::query_param(query, "q").unwrap_or_default();
         if q.len() > MAX_QUERY {
-            return self.refuse(pages, MirrorRefusal::Site(SiteRefusal::SearchTooLong));
+            return self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::SearchTooLong));
         }
         let body = match SignatoryName::parse(&q).ok() {
-            None => pages.renderer.search_page(q.trim(), None),
+            None => renderer.search_page(q.trim(), None),
             Some(name) => {
                 let Ok(turn) = self.scans.enter().await else {
-                    return self.refuse(pages, MirrorRefusal::Site(SiteRefusal::Busy));
+                    return self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::Busy));
                 };
-                let (folded, limit) = (name.folded(), pages.renderer.page_size());
+                let (folded, limit) = (name.folded(), renderer.page_size());
                 let found = tokio::task::spawn_blocking(move || {
                     let _turn = turn;
                     current.view.search(&folded, limit)
@@ -316,8 +336,8 @@ impl Mirror {
                 .await
                 .unwrap_or(Err(ScanError::Interrupted));
                 match found {
-                    Ok(found) => pages.renderer.search_page(name.as_str(), Some(&found)),
-                    Err(e) => return self.scan_failed(pages, &e),
+                    Ok(found) => renderer.search_page(name.as_str(), Some(&found)),
+                    Err(e) => return self.scan_failed(pages, at, &e),
                 }
             }
         };
@@ -330,55 +350,80 @@ impl Mirror {
         let pages = match &current {
             None => {
                 let letter = Letter {
-                    title: format!("A mirror of {}", self.origin),
+                    title: Catalogue::ENGLISH
+                        .tf(Text::MirrorTitle, &[("origin", self.origin.to_string().into())])
+                        .into_owned(),
                     text_html: String::new(),
                     principles_html: Vec::new(),
                     closing_html: String::new(),
                     sign_up_html: String::new(),
                     disclaimer_html: String::new(),
                 };
-                let renderer = Renderer::new(letter, self.words, self.group_limit, self.page_size);
-                Pages { current: None, renderer, letter_page: Bytes::new(), privacy: Bytes::new() }
+                let renderer = Renderer::new(letter, Catalogue::ENGLISH, self.group_limit, self.page_size);
+                Pages {
+                    current: None,
+                    renderers: languages::renderers(&renderer),
+                    letter_pages: Vec::new(),
+                    privacy: Vec::new(),
+                }
             }
             Some(c) => {
-                let banner = Banner {
-                    origin: self.origin.to_string(),
-                    sign_url: self.origin.url("/#sign"),
-                    day: c.comment.day,
-                    seq: c.comment.seq,
-                    expires: c.comment.expires,
-                    stale: Day::today() >= c.comment.expires,
-                    status,
-                };
                 let letter = c.view.head().letter.clone();
-                let renderer = Renderer::new(letter, self.words, self.group_limit, self.page_size)
-                    .mirrored(banner.clone());
+                let copies: Vec<(Renderer, Banner)> = languages::renderers(&Renderer::new(
+                    letter,
+                    Catalogue::ENGLISH,
+                    self.group_limit,
+                    self.page_size,
+                ))
+                .into_iter()
+                .enumerate()
+                .map(|(at, r)| {
+                    // The origin's pages in the same language.
+                    let base = if at == UNPREFIXED { String::new() } else { format!("/{}", r.words().tag()) };
+                    let banner = Banner {
+                        origin: self.origin.to_string(),
+                        sign_url: self.origin.url(&format!("{base}/#sign")),
+                        withdraw_url: self.origin.url(&format!("{base}/withdraw")),
+                        day: c.comment.day,
+                        seq: c.comment.seq,
+                        expires: c.comment.expires,
+                        stale: Day::today() >= c.comment.expires,
+                        status: status.clone(),
+                    };
+                    (r.mirrored(banner.clone()), banner)
+                })
+                .collect();
+                let key = self.key.to_base64();
+                let privacy =
+                    copies.iter().map(|(r, banner)| r.mirror_privacy(banner, &key).into()).collect();
+                let renderers: Vec<Renderer> = copies.into_iter().map(|(r, _)| r).collect();
                 let view = c.view.as_ref();
                 let groups = Kind::ALL
                     .into_iter()
                     .filter(|k| view.counts().listed(*k) > 0)
                     .map(|k| Ok((k, view.published(k, 0, self.group_limit)?)))
-                    .collect::<Result<_, ScanError>>();
-                let letter_page = match groups {
-                    Ok(groups) => renderer.letter_page(&LetterView {
-                        counts: view.counts(),
-                        phase: view.phase(),
-                        groups,
-                    }),
-                    Err(e) => {
-                        eprintln!("undersign: mirror: {e}");
-                        renderer
-                            .error("Not available", "This mirror cannot read its copy of the list just now.")
-                    }
-                };
-                let key = self.key.to_base64();
-                let privacy = renderer.mirror_privacy(&banner, &key);
-                Pages {
-                    current: current.clone(),
-                    renderer,
-                    letter_page: letter_page.into(),
-                    privacy: privacy.into(),
+                    .collect::<Result<Vec<_>, ScanError>>();
+                if let Err(e) = &groups {
+                    eprintln!("undersign: mirror: {e}");
                 }
+                let letter_pages = renderers
+                    .iter()
+                    .map(|r| match &groups {
+                        Ok(groups) => r
+                            .letter_page(&LetterView {
+                                counts: view.counts(),
+                                phase: view.phase(),
+                                groups: groups.clone(),
+                            })
+                            .into(),
+                        Err(_) => {
+                            let w = r.words();
+                            r.error(&w.get(MessageId::ScanFailedHeading), &w.get(MessageId::ScanFailed))
+                                .into()
+                        }
+                    })
+                    .collect();
+                Pages { current: current.clone(), renderers, letter_pages, privacy }
             }
         };
         *lock(&self.pages) = Arc::new(pages);
@@ -684,13 +729,17 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
         key_id,
         group_limit: config.page_group_limit,
         page_size: config.list_page_size,
-        words: Catalogue::ENGLISH,
         scans: Queue::new(2, 64, Duration::from_secs(5)),
         pages: Mutex::new(Arc::new(Pages {
             current: None,
-            renderer: Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 1, 1),
-            letter_page: Bytes::new(),
-            privacy: Bytes::new(),
+            renderers: languages::renderers(&Renderer::new(
+                crate::letter::Content::embedded().letter,
+                Catalogue::ENGLISH,
+                1,
+                1,
+            )),
+            letter_pages: Vec::new(),
+            privacy: Vec::new(),
         })),
         status: Mutex::new(None),
     });

@@ -3,9 +3,6 @@
 //! of date), the mirror's own privacy page, and the static export's pages,
 //! which link to each other by relative addresses so that any static host,
 //! in any subdirectory, serves them. Copies carry no sign form.
-//!
-//! The visitor-facing sentences of copies are all in this file, to be moved
-//! into the catalogues with the rest.
 
 use super::{names_list, LetterView};
 use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
@@ -18,8 +15,11 @@ use maud::{html, Markup, PreEscaped};
 pub struct Banner {
     /// The origin's address, as the operator gave it.
     pub origin: String,
-    /// The address of the origin's letter page, where the form is.
+    /// The address of the origin's letter page, where the form is, in the
+    /// page's language.
     pub sign_url: String,
+    /// The address of the origin's withdrawal page, in the page's language.
+    pub withdraw_url: String,
     /// The snapshot's day.
     pub day: Day,
     /// The snapshot's number.
@@ -280,6 +280,7 @@ mod tests {
         Banner {
             origin: "http://origin.example".into(),
             sign_url: "http://origin.example/#sign".into(),
+            withdraw_url: "http://origin.example/withdraw".into(),
             day: Day(20_788),
             seq: 7,
             expires: Day(20_795),

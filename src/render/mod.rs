@@ -270,13 +270,12 @@ impl Renderer {
                     a href=(self.at("/signatories")) { (self.t(Text::SearchSignatories)) } " · "
                     @match &self.mirror {
                         None => { a href=(self.at("/withdraw")) { (self.t(Text::WithdrawASignature)) } " · " }
-                        Some(m) => { a href=(format!("{}/withdraw", m.origin)) { (self.t(Text::WithdrawAtTheOrigin)) } " · " }
+                        Some(m) => { a href=(m.withdraw_url) { (self.t(Text::WithdrawAtTheOrigin)) } " · " }
                     }
                     a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
                     (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
-                // A mirror serves its pages at the unprefixed paths only.
-                @if self.mirror.is_none() { (languages_nav(&self.words)) }
+                (languages_nav(&self.words))
             }
         }
     }

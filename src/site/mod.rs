@@ -5,12 +5,11 @@
 //!
 //! Every page is rendered in the language of its path: unprefixed paths in
 //! English, `/TAG/…` in that shipped language (one [`Renderer`] each, and
-//! a letter page cached per language). `Accept-Language` only decides
-//! where `GET /` goes ([`accept_language`]).
+//! a letter page cached per language), by the rules of [`languages`].
 
-mod accept_language;
 mod cache;
 mod exports;
+pub mod languages;
 mod refusal;
 #[cfg(test)]
 mod tests;
@@ -21,7 +20,6 @@ use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
 use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, Queue, SiteLimit};
-use crate::messages::Catalogue;
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
@@ -33,6 +31,7 @@ use exports::{Exports, Format};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
+use languages::UNPREFIXED;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -73,20 +72,15 @@ impl Router for Site {
         let method = req.method().clone();
         let is_get = method == Method::GET || method == Method::HEAD;
         // `/es/privacy` is Spanish `/privacy`; an unprefixed path, English.
-        let (at, path) = match self.locale_of(req.uri().path()) {
+        let (at, path) = match languages::split(req.uri().path()) {
             Some(found) => found,
-            None if is_get => return self.add_slash(req.uri().path()),
+            None if is_get => return languages::add_slash(req.uri().path()),
             None => return self.refuse(UNPREFIXED, Refusal::NotFound, None),
         };
         match path {
-            "/" if is_get && at == UNPREFIXED => match accept_language::preferred(req.headers()) {
-                Some(words) => redirect_to_language(words),
-                None => {
-                    let mut r = self.letter_page(at);
-                    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-                    r
-                }
-            },
+            "/" if is_get && at == UNPREFIXED => {
+                languages::first_visit(req.headers(), || self.letter_page(at))
+            }
             "/" if is_get => self.letter_page(at),
             "/sign" if method == Method::POST => self.sign(at, circuit.as_deref(), req).await,
             "/withdraw" if is_get => {
@@ -136,21 +130,6 @@ impl Router for Site {
     }
 }
 
-/// The renderer (and cache slot) of the unprefixed, English pages; the
-/// languages under their prefixes follow it, in [`Catalogue::all`] order.
-const UNPREFIXED: usize = 0;
-
-/// A first visit to `/` whose browser prefers a shipped language other
-/// than English goes to that language's pages, once: their links lead
-/// there, and the English link leads to `/en/`, so the choice is the
-/// visitor's from then on.
-fn redirect_to_language(words: Catalogue) -> Reply {
-    let mut r = http::respond(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", NO_STORE, Bytes::new());
-    http::set_header(&mut r, header::LOCATION, &format!("/{}/", words.tag()));
-    r.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    r
-}
-
 impl Site {
     /// The site over `view`, signing into `store`.
     pub fn new(
@@ -161,8 +140,7 @@ impl Site {
         renderer: Renderer,
         snapshots: Arc<Snapshots>,
     ) -> Site {
-        let mut renderers = vec![renderer.clone()];
-        renderers.extend(Catalogue::all().map(|words| renderer.in_language(words)));
+        let renderers = languages::renderers(&renderer);
         let key = snapshots.key().public_key();
         let privacy = renderers.iter().map(|r| r.privacy(&config.review_kinds, &key).into()).collect();
         let withdraw = renderers.iter().map(|r| r.withdraw_form(None).into()).collect();
@@ -190,37 +168,6 @@ impl Site {
     /// The letter's title, for the start-up line.
     pub fn title(&self) -> &str {
         self.renderers[UNPREFIXED].title()
-    }
-
-    /// Which renderer a path is for, and the path within its language:
-    /// `/es/privacy` is Spanish `/privacy`; a path with no language's
-    /// prefix is the unprefixed English one. `None` for a bare prefix
-    /// (`/es`), which is answered with its slash added.
-    fn locale_of<'p>(&self, path: &'p str) -> Option<(usize, &'p str)> {
-        for (i, words) in Catalogue::all().enumerate() {
-            let Some(rest) = path.strip_prefix('/').and_then(|p| p.strip_prefix(words.tag())) else {
-                continue;
-            };
-            if rest.is_empty() {
-                return None;
-            }
-            if rest.starts_with('/') {
-                return Some((i + 1, rest));
-            }
-        }
-        Some((UNPREFIXED, path))
-    }
-
-    /// `/es` to `/es/`.
-    fn add_slash(&self, path: &str) -> Reply {
-        let mut r = http::respond(
-            StatusCode::PERMANENT_REDIRECT,
-            "text/plain; charset=utf-8",
-            "max-age=300",
-            Bytes::new(),
-        );
-        http::set_header(&mut r, header::LOCATION, &format!("{path}/"));
-        r
     }
 
     fn form_limits(&self) -> FormLimits {

@@ -5,6 +5,7 @@ use super::*;
 use crate::config::ListenAddr;
 use crate::domain::{Counts, Phase, PublicSignatory};
 use crate::http::{server, Headers, Listener, ServerOptions};
+use crate::messages::Catalogue;
 use std::sync::atomic::AtomicU64;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -485,10 +485,63 @@ fn mirror_pages_are_valid_html() {
         ("mirror-search-empty", "/signatories", 200),
         ("mirror-list", "/signatories/individual?page=1", 200),
         ("mirror-not-found", "/sign", 404),
+        ("mirror-letter-fa", "/fa/", 200),
+        ("mirror-privacy-fa", "/fa/privacy", 200),
+        ("mirror-list-zh", "/zh-Hans/signatories/individual?page=1", 200),
+        ("mirror-not-ready-fa", "/fa/no-such-page", 404),
     ] {
         pages.push((name, status, mirror.server.get(path)));
     }
     crate::common::vnu::assert_valid(&jar, "mirror", &pages);
+}
+
+#[test]
+fn a_mirror_speaks_the_languages_of_the_origin_under_the_same_paths() {
+    let origin = Signer::new(None);
+    let fake = FakeOrigin::start();
+    fake.serve(&origin.sign(&["Alice First", "Bob Second"], Day::today()));
+    let mirror = Mirror::start(&fake.url(), &origin.key(), &[]);
+    mirror.page_when("the snapshot", |p| p.contains(">Bob Second<"));
+    let url = fake.url();
+    let get = |path: &str| mirror.server.get(path);
+
+    for tag in crate::common::LANGUAGES {
+        let dir = if tag == "fa" { "rtl" } else { "ltr" };
+        for path in ["/", "/privacy", "/signatories?q=alice", "/signatories/individual?page=1"] {
+            let page = get(&format!("/{tag}{path}"));
+            assert_eq!(page.status, 200, "/{tag}{path}");
+            assert!(page.body.contains(&format!("<html lang=\"{tag}\" dir=\"{dir}\">")), "/{tag}{path}");
+            assert!(!page.body.contains("method=\"post\""), "/{tag}{path}: no form that writes");
+            // Signing and withdrawal lead to the origin's pages in the same language.
+            assert!(page.body.contains(&format!("href=\"{url}/{tag}/#sign\"")), "/{tag}{path}");
+            assert!(page.body.contains(&format!("href=\"{url}/{tag}/withdraw\"")), "/{tag}{path}");
+            assert!(page.body.contains("href=\"/es/\" lang=\"es\" hreflang=\"es\""), "language links");
+        }
+    }
+    let persian = get("/fa/").body;
+    assert!(persian.contains("این یک آینه از"), "the banner in Persian: {}", banner(&persian));
+    assert!(persian.contains("این آینه امضا نمی‌پذیرد."), "no sign form, said in Persian");
+    assert!(persian.contains("<h1 lang=\"en\" dir=\"ltr\">"), "the letter, untranslated, is marked English");
+    assert!(persian.contains("این نامه هنوز به این زبان ترجمه نشده است."));
+    assert!(get("/fa/signatories?q=alice").body.contains(">Alice First<"), "search in any language");
+
+    // The data files are the same in every language, at the unprefixed paths.
+    let refused = get("/fa/signatories.json");
+    assert_eq!(refused.status, 404);
+    assert!(refused.body.contains("<html lang=\"fa\" dir=\"rtl\">"), "refused in the path's language");
+    assert_eq!(get("/signatories.json").status, 200);
+    let bare = get("/fa");
+    assert_eq!((bare.status, bare.header("location")), (308, Some("/fa/")));
+
+    // A first visit follows the browser's language, as on the origin.
+    let first = mirror.server.request(
+        b"GET / HTTP/1.1\r\nHost: localhost\r\nAccept-Language: fa, en;q=0.5\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!((first.status, first.header("location")), (303, Some("/fa/")));
+    assert_eq!(first.header("vary"), Some("Accept-Language"));
+    let english = get("/");
+    assert_eq!(english.header("vary"), Some("Accept-Language"));
+    assert!(english.body.contains("<h1>") && !english.body.contains("has not been translated"));
 }
 
 #[test]
