@@ -44,6 +44,23 @@ pub enum MessageId {
     SnapshotNotReady,
     MirrorNotReadyHeading,
     MirrorNotReady,
+    /// The status line of a mirror that refused the origin's newest
+    /// snapshot, one sentence per reason, for visitors (the operator's
+    /// details go to stderr only).
+    MirrorRefusedUnreachable,
+    MirrorRefusedTooLarge,
+    MirrorRefusedBadSignature,
+    MirrorRefusedWrongKey,
+    MirrorRefusedMalformed,
+    MirrorRefusedOtherLetter,
+    /// `found`, `trusted`: snapshot numbers.
+    MirrorRefusedRollback,
+    /// `seq`: the number signed twice.
+    MirrorRefusedEquivocation,
+    /// `seq`: the snapshot offered.
+    MirrorRefusedFork,
+    /// `expires`: its expiry.
+    MirrorRefusedExpired,
     NotAFormHeading,
     NotAForm,
     FormTooLargeHeading,
@@ -260,8 +277,6 @@ texts! {
     MirrorSignThere,
     /// `day`: the expiry.
     MirrorStale,
-    /// `reason`: the refusal, in the operator's words.
-    MirrorKeepsShowing,
     MirrorTakesNoSignatures,
     /// `origin`.
     MirrorSignAt,

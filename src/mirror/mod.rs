@@ -346,7 +346,7 @@ impl Mirror {
 
     /// Renders the pages again for `current` and the status as they are now.
     fn refresh(&self, current: Option<Arc<Current>>) {
-        let status = lock(&self.status).as_ref().map(|r| r.to_string());
+        let status = lock(&self.status).as_ref().map(Refusal::for_visitors);
         let pages = match &current {
             None => {
                 let letter = Letter {

@@ -7,6 +7,7 @@
 //! [`Refusal`].
 
 use crate::domain::Day;
+use crate::messages::{Message, MessageId};
 use crate::snapshot::{Comment, Digest, Verified, VerifyError};
 use std::fmt;
 use std::io::{self, Write};
@@ -173,6 +174,34 @@ impl Refusal {
             Refusal::Equivocation { .. } => "equivocation",
             Refusal::Fork { .. } => "fork",
             Refusal::Expired { .. } => "expired",
+        }
+    }
+
+    /// What a visitor reads on the status line: the reason in a sentence
+    /// of the catalogues, without the operator's details (no paths, no key
+    /// ids, no error text from the network), which go to stderr.
+    pub fn for_visitors(&self) -> Message {
+        let two = |id, a: (&'static str, u64), b: (&'static str, u64)| Message {
+            id,
+            args: vec![(a.0, a.1.to_string()), (b.0, b.1.to_string())],
+        };
+        match self {
+            Refusal::Unreachable(_) => MessageId::MirrorRefusedUnreachable.into(),
+            Refusal::TooLarge { .. } => MessageId::MirrorRefusedTooLarge.into(),
+            Refusal::BadSignature => MessageId::MirrorRefusedBadSignature.into(),
+            Refusal::WrongKey { .. } => MessageId::MirrorRefusedWrongKey.into(),
+            Refusal::Malformed(_) => MessageId::MirrorRefusedMalformed.into(),
+            Refusal::OtherLetter { .. } => MessageId::MirrorRefusedOtherLetter.into(),
+            Refusal::Rollback { found, trusted } => {
+                two(MessageId::MirrorRefusedRollback, ("found", *found), ("trusted", *trusted))
+            }
+            Refusal::Equivocation { seq, .. } => {
+                Message::with(MessageId::MirrorRefusedEquivocation, "seq", seq.to_string())
+            }
+            Refusal::Fork { seq } => Message::with(MessageId::MirrorRefusedFork, "seq", seq.to_string()),
+            Refusal::Expired { expires, .. } => {
+                Message::with(MessageId::MirrorRefusedExpired, "expires", expires.to_string())
+            }
         }
     }
 }

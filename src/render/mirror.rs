@@ -7,7 +7,7 @@
 use super::{names_list, LetterView};
 use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
-use crate::messages::{Catalogue, Text};
+use crate::messages::{Catalogue, Message, Text};
 use maud::{html, Markup, PreEscaped};
 
 /// What a mirror page says about the copy it is.
@@ -28,8 +28,9 @@ pub struct Banner {
     pub expires: Day,
     /// It has expired: the copy cannot be confirmed current.
     pub stale: bool,
-    /// Why the newest snapshot was refused, if it was.
-    pub status: Option<String>,
+    /// Why the newest snapshot was refused, if it was, in words for
+    /// visitors.
+    pub status: Option<Message>,
 }
 
 impl Banner {
@@ -51,9 +52,7 @@ impl Banner {
                     }
                 }
                 @if let Some(status) = &self.status {
-                    p.error role="status" {
-                        (words.tf(Text::MirrorKeepsShowing, &[("reason", status.as_str().into())]))
-                    }
+                    p.error role="status" { (words.text(status)) }
                 }
             }
         }
@@ -298,12 +297,12 @@ mod tests {
         assert!(!fresh.contains("cannot confirm") && !fresh.contains("keeps showing"));
         let stale = Banner {
             stale: true,
-            status: Some("the origin could not be reached: refused".into()),
+            status: Some(crate::messages::MessageId::MirrorRefusedUnreachable.into()),
             ..banner()
         };
         let stale = crate::messages::unmarked(&stale.markup(&words).into_string());
         assert!(stale.contains("This copy's snapshot expired on 2026-12-08: this mirror cannot confirm that the list is current."));
-        assert!(stale.contains("The mirror keeps showing its last verified snapshot because the origin could not be reached: refused."));
+        assert!(stale.contains("This mirror could not reach its origin at its last update, so it keeps showing its last verified snapshot."));
     }
 
     #[test]
