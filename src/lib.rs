@@ -15,7 +15,7 @@
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only ([`site::languages`], shared with the mirror) |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
-//! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify` |
+//! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
@@ -47,7 +47,10 @@
 //!                       that open file in 64 KiB chunks
 //!   GET /snapshot.json  snapshot::Snapshots::current: the file signed last (by snapshot::keep_signed,
 //!                       after the view's generation changed), sent from it in 64 KiB chunks,
-//!                       ETag its sequence number; 304 to a matching If-None-Match
+//!                       ETag its sequence number; 304 to a matching If-None-Match; one
+//!                       Range of that version (http::respond_versioned_file)
+//!   GET /snapshot.chunks  its chunk list (snapshot::chunks), made once on the blocking pool;
+//!                       /snapshot.parts the changed parts a mirror asks for, in one answer
 //! http::Headers         the security headers, on every response
 //! ```
 //!
@@ -55,8 +58,9 @@
 //! server with [`mirror::Mirror`] as its router: pages rendered from the
 //! adopted snapshot's index ([`mirror::view::SnapshotView`]) when it was
 //! adopted, the exports and the snapshot sent from their files; a task
-//! ([`mirror::keep_current`]) polls the origin, and [`mirror::trust`] judges
-//! what it brings.
+//! ([`mirror::keep_current`]) polls the origin (a changed snapshot built
+//! from the chunks it holds and the changed ones, [`mirror::poll`]), and
+//! [`mirror::trust`] judges what it brings.
 //!
 //! The console runs in the same process on its own listener with its own
 //! router ([`console::Console`]: sign-in, session cookie, CSRF check) and

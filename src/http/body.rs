@@ -40,7 +40,20 @@ impl Body {
     /// [`FILE_CHUNK`] on the blocking pool as the client takes them. Reads
     /// are positioned, so any number of bodies can share one open file.
     pub fn file(file: Arc<File>, len: u64) -> Body {
-        Body(Inner::File(FileBody { file, offset: 0, end: len, reading: None }))
+        Body::file_range(file, 0, len)
+    }
+
+    /// Bytes `start..end` of `file`, as [`Body::file`] reads them.
+    pub fn file_range(file: Arc<File>, start: u64, end: u64) -> Body {
+        Body::file_ranges(file, vec![(start, end)])
+    }
+
+    /// The ranges `start..end` of `file`, one after the other, as
+    /// [`Body::file`] reads them.
+    pub fn file_ranges(file: Arc<File>, mut ranges: Vec<(u64, u64)>) -> Body {
+        ranges.reverse();
+        let (offset, end) = ranges.pop().unwrap_or((0, 0));
+        Body(Inner::File(FileBody { file, offset, end, rest: ranges, reading: None }))
     }
 }
 
@@ -64,14 +77,17 @@ impl hyper::body::Body for Body {
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             Inner::Pieces(full) => full.is_end_stream(),
-            Inner::File(file) => file.offset >= file.end,
+            Inner::File(file) => file.offset >= file.end && file.rest.is_empty(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             Inner::Pieces(full) => full.size_hint(),
-            Inner::File(file) => SizeHint::with_exact(file.end.saturating_sub(file.offset)),
+            Inner::File(file) => SizeHint::with_exact(
+                file.end.saturating_sub(file.offset)
+                    + file.rest.iter().map(|(s, e)| e.saturating_sub(*s)).sum::<u64>(),
+            ),
         }
     }
 }
@@ -82,14 +98,17 @@ struct FileBody {
     file: Arc<File>,
     offset: u64,
     end: u64,
+    /// The ranges after this one, the next last.
+    rest: Vec<(u64, u64)>,
     /// The chunk being read; a body dropped mid-read lets it finish unseen.
     reading: Option<JoinHandle<io::Result<Bytes>>>,
 }
 
 impl FileBody {
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<io::Result<Bytes>>> {
-        if self.offset >= self.end {
-            return Poll::Ready(None);
+        while self.offset >= self.end {
+            let Some((offset, end)) = self.rest.pop() else { return Poll::Ready(None) };
+            (self.offset, self.end) = (offset, end);
         }
         let (file, at) = (&self.file, self.offset);
         let len = usize::try_from(self.end - at).map_or(FILE_CHUNK, |left| left.min(FILE_CHUNK));
@@ -111,6 +130,7 @@ impl FileBody {
         } else {
             // Nothing more of this body after an error.
             self.end = self.offset;
+            self.rest.clear();
         }
         Poll::Ready(Some(chunk))
     }
@@ -140,6 +160,29 @@ mod tests {
             }
         }
         assert_eq!(got, bytes);
+        assert!(hyper::body::Body::is_end_stream(&body));
+    }
+
+    #[tokio::test]
+    async fn ranges_of_a_file_stream_one_after_the_other() {
+        let mut file = tempfile::tempfile().unwrap();
+        let bytes: Vec<u8> = (0..FILE_CHUNK * 2).map(|i| (i % 251) as u8).collect();
+        file.write_all(&bytes).unwrap();
+        let ranges = vec![(3, 10), (10, 10), (FILE_CHUNK as u64 - 5, FILE_CHUNK as u64 + 60_000)];
+        let mut body = Body::file_ranges(Arc::new(file), ranges.clone());
+        let want: Vec<u8> =
+            ranges.iter().flat_map(|&(s, e)| bytes[s as usize..e as usize].to_vec()).collect();
+        assert_eq!(hyper::body::Body::size_hint(&body).exact(), Some(want.len() as u64));
+        let mut got = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let mut data = frame.unwrap().into_data().unwrap();
+            while bytes::Buf::has_remaining(&data) {
+                let c = bytes::Buf::chunk(&data).to_vec();
+                bytes::Buf::advance(&mut data, c.len());
+                got.extend(c);
+            }
+        }
+        assert_eq!(got, want);
         assert!(hyper::body::Body::is_end_stream(&body));
     }
 

@@ -120,6 +120,94 @@ pub fn not_modified(content_type: &'static str, cache: &'static str, etag: &str)
     r
 }
 
+/// A file that names one version for good (`etag`), which clients may
+/// fetch in parts: a 304 to a client that has it; a 206 of one byte range
+/// to `Range: bytes=A-B` (or `A-`) when `If-Range`, if sent, names this
+/// version; else the whole file. Any other range (several, a suffix, one
+/// past the end, of another version) is ignored and the whole file sent,
+/// as RFC 9110 allows: the client sees a 200 and knows.
+pub fn respond_versioned_file(
+    headers: &hyper::HeaderMap,
+    content_type: &'static str,
+    cache: &'static str,
+    file: std::sync::Arc<std::fs::File>,
+    len: u64,
+    etag: &str,
+) -> Reply {
+    if none_match(headers, etag) {
+        return not_modified(content_type, cache, etag);
+    }
+    let same_version = headers.get(header::IF_RANGE).is_none_or(|v| v.as_bytes() == etag.as_bytes());
+    let range = headers.get(header::RANGE).and_then(|v| byte_range(v.to_str().ok()?, len));
+    let mut r = match range.filter(|_| same_version) {
+        Some((start, end)) => {
+            let mut r = with_type(
+                Response::new(Body::file_range(file, start, end)),
+                StatusCode::PARTIAL_CONTENT,
+                content_type,
+                cache,
+            );
+            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+            set_header(&mut r, header::CONTENT_RANGE, &format!("bytes {start}-{}/{len}", end - 1));
+            r
+        }
+        None => respond_file(StatusCode::OK, content_type, cache, file, len),
+    };
+    set_header(&mut r, header::ETAG, etag);
+    r.headers_mut().insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    r
+}
+
+/// Parts of a file that names one version for good, in one answer:
+/// `?seq=N&ranges=A-B,C-D,…` (inclusive, increasing, apart, at most
+/// `max_parts`) gets those bytes one after the other, with `ETag` `"N"`;
+/// `None` when the query is malformed or asks for another version than
+/// `seq` (a client then fetches the whole file).
+pub fn respond_file_parts(
+    query: Option<&str>,
+    file: std::sync::Arc<std::fs::File>,
+    len: u64,
+    seq: u64,
+    max_parts: usize,
+) -> Option<Reply> {
+    if query_param(query, "seq")?.parse::<u64>().ok()? != seq {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut next = 0;
+    for range in query_param(query, "ranges")?.split(',') {
+        let (first, last) = range.split_once('-')?;
+        let (first, last): (u64, u64) = (first.parse().ok()?, last.parse().ok()?);
+        if first < next || last < first || last >= len || ranges.len() == max_parts {
+            return None;
+        }
+        ranges.push((first, last + 1));
+        next = last + 1;
+    }
+    let total: u64 = ranges.iter().map(|(s, e)| e - s).sum();
+    let mut r = with_type(
+        Response::new(Body::file_ranges(file, ranges)),
+        StatusCode::OK,
+        "application/octet-stream",
+        "no-cache",
+    );
+    r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+    set_header(&mut r, header::ETAG, &format!("\"{seq}\""));
+    Some(r)
+}
+
+/// One satisfiable range of a `len`-byte file, `bytes=A-B` or `bytes=A-`,
+/// as `start..end`.
+fn byte_range(value: &str, len: u64) -> Option<(u64, u64)> {
+    let (first, last) = value.trim().strip_prefix("bytes=")?.split_once('-')?;
+    let start: u64 = first.trim().parse().ok()?;
+    let last = match last.trim() {
+        "" => len.checked_sub(1)?,
+        l => l.parse::<u64>().ok()?.min(len.checked_sub(1)?),
+    };
+    (start <= last).then_some((start, last + 1))
+}
+
 /// Sets a header whose value is known to be valid text (`Allow`,
 /// `Retry-After`, …); a value that is not is left out rather than sent broken.
 pub fn set_header(resp: &mut Reply, name: HeaderName, value: &str) {
@@ -267,6 +355,72 @@ mod tests {
         assert_eq!(r.headers()["onion-location"], "http://abc.onion/privacy");
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
         assert!(r.headers().get(header::DATE).is_none() && r.headers().get(header::SERVER).is_none());
+    }
+
+    #[test]
+    fn one_satisfiable_byte_range_is_served_and_anything_else_is_whole() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 10)));
+        assert_eq!(byte_range("bytes=90-", 100), Some((90, 100)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 100)));
+        for ignored in ["bytes=100-", "bytes=-5", "bytes=5-1", "bytes=0-1,5-6", "items=0-1", "bytes=x-1"] {
+            assert_eq!(byte_range(ignored, 100), None, "{ignored}");
+        }
+        assert_eq!(byte_range("bytes=0-", 0), None);
+
+        let mut file = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut file, b"0123456789").unwrap();
+        let file = std::sync::Arc::new(file);
+        let ask = |pairs: &[(header::HeaderName, &str)]| {
+            let mut h = hyper::HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(k.clone(), HeaderValue::from_str(v).unwrap());
+            }
+            respond_versioned_file(
+                &h,
+                "application/json",
+                "no-cache",
+                std::sync::Arc::clone(&file),
+                10,
+                "\"7\"",
+            )
+        };
+        let part = ask(&[(header::RANGE, "bytes=2-4"), (header::IF_RANGE, "\"7\"")]);
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(part.headers()[header::CONTENT_RANGE], "bytes 2-4/10");
+        assert_eq!(part.headers()[header::CONTENT_LENGTH], "3");
+        assert_eq!(part.headers()[header::ETAG], "\"7\"");
+        // Of another version: the whole file, which the client can tell.
+        let whole = ask(&[(header::RANGE, "bytes=2-4"), (header::IF_RANGE, "\"6\"")]);
+        assert_eq!(
+            (whole.status(), &whole.headers()[header::CONTENT_LENGTH]),
+            (StatusCode::OK, &"10".parse::<HeaderValue>().unwrap())
+        );
+        assert_eq!(whole.headers()[header::ACCEPT_RANGES], "bytes");
+        assert_eq!(ask(&[(header::IF_NONE_MATCH, "\"7\"")]).status(), StatusCode::NOT_MODIFIED);
+    }
+
+    #[test]
+    fn parts_of_one_version_are_served_in_order_and_anything_else_is_refused() {
+        let file = std::sync::Arc::new(tempfile::tempfile().unwrap());
+        let parts = |q: &str| respond_file_parts(Some(q), std::sync::Arc::clone(&file), 100, 7, 3);
+        let r = parts("seq=7&ranges=0-9,20-20,90-99").unwrap();
+        assert_eq!(
+            (r.status(), &r.headers()[header::CONTENT_LENGTH]),
+            (StatusCode::OK, &HeaderValue::from(21))
+        );
+        assert_eq!(r.headers()[header::ETAG], "\"7\"");
+        for refused in [
+            "seq=6&ranges=0-9",
+            "ranges=0-9",
+            "seq=7",
+            "seq=7&ranges=0-9,5-20",
+            "seq=7&ranges=9-0",
+            "seq=7&ranges=90-100",
+            "seq=7&ranges=0-1,2-3,4-5,6-7",
+            "seq=7&ranges=0-x",
+        ] {
+            assert!(parts(refused).is_none(), "{refused}");
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ use crate::render::mirror::Banner;
 use crate::render::{LetterView, Renderer};
 use crate::site::languages::{self, UNPREFIXED};
 use crate::site::Refusal as SiteRefusal;
+use crate::snapshot::chunks::Chunks;
 use crate::snapshot::{self, Comment};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
@@ -55,6 +56,7 @@ const EVIDENCE: &str = "evidence";
 /// The files of one adopted snapshot, in its directory.
 const SNAPSHOT_FILE: &str = "snapshot.json";
 const INDEX_FILE: &str = "index.sqlite";
+const CHUNKS_FILE: &str = "snapshot.chunks";
 const JSON_EXPORT: &str = "signatories.json";
 const CSV_EXPORT: &str = "signatories.csv";
 /// Default bound on a snapshot's size.
@@ -144,6 +146,9 @@ struct Current {
     signature: Bytes,
     json: (Arc<File>, u64),
     csv: (Arc<File>, u64),
+    /// The snapshot's chunk list, as served and as the poller reads it.
+    chunks: Bytes,
+    chunk_list: Arc<Chunks>,
 }
 
 /// What the router serves now: rendered when a snapshot is adopted or the
@@ -183,15 +188,9 @@ impl Router for Mirror {
             None if is_get => return languages::add_slash(req.uri().path()),
             None => return self.refuse(&pages, UNPREFIXED, MirrorRefusal::Site(SiteRefusal::NotFound)),
         };
-        // The open data and the snapshot are the same in every language:
-        // they live at the unprefixed paths only, as on the origin.
-        let data = matches!(
-            path,
-            "/signatories.json" | "/signatories.csv" | "/snapshot.json" | "/snapshot.json.minisig"
-        );
         let known = matches!(path, "/" | "/privacy" | "/signatories")
             || path.starts_with("/signatories/")
-            || (data && at == UNPREFIXED);
+            || (languages::LANGUAGE_NEUTRAL.contains(&path) && at == UNPREFIXED);
         if !known {
             return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::NotFound));
         }
@@ -230,8 +229,32 @@ impl Router for Mirror {
                 );
                 r
             }
-            "/snapshot.json" => snapshot_reply(&req, &current, false),
-            "/snapshot.json.minisig" => snapshot_reply(&req, &current, true),
+            "/snapshot.json" => {
+                let (file, len) = &current.snapshot;
+                let etag = format!("\"{}\"", current.comment.seq);
+                http::respond_versioned_file(
+                    req.headers(),
+                    "application/json",
+                    "no-cache",
+                    Arc::clone(file),
+                    *len,
+                    &etag,
+                )
+            }
+            "/snapshot.json.minisig" => small_reply(&req, &current, current.signature.clone()),
+            "/snapshot.chunks" => small_reply(&req, &current, current.chunks.clone()),
+            "/snapshot.parts" => {
+                let (file, len) = &current.snapshot;
+                let parts = snapshot::chunks::MAX_PARTS;
+                http::respond_file_parts(
+                    req.uri().query(),
+                    Arc::clone(file),
+                    *len,
+                    current.comment.seq,
+                    parts,
+                )
+                .unwrap_or_else(|| self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::NotFound)))
+            }
             p => {
                 let kind = &p["/signatories/".len()..];
                 self.kind_page(&pages, at, &current, kind, req.uri().query())
@@ -244,21 +267,16 @@ impl Router for Mirror {
     }
 }
 
-/// The adopted snapshot or its signature, with its number as `ETag`, and
-/// 304 to a client that has it: what the origin answers, so that another
-/// mirror can pull from this one.
-fn snapshot_reply(req: &Request<Incoming>, current: &Current, signature: bool) -> Reply {
+/// The adopted snapshot's signature or chunk list, with its number as
+/// `ETag`, and 304 to a client that has it: what the origin answers, so
+/// that another mirror can pull from this one.
+fn small_reply(req: &Request<Incoming>, current: &Current, body: Bytes) -> Reply {
     let etag = format!("\"{}\"", current.comment.seq);
-    let content_type = if signature { "text/plain; charset=utf-8" } else { "application/json" };
+    let content_type = "text/plain; charset=utf-8";
     if http::none_match(req.headers(), &etag) {
         return http::not_modified(content_type, "no-cache", &etag);
     }
-    let mut r = if signature {
-        http::respond(StatusCode::OK, content_type, "no-cache", current.signature.clone())
-    } else {
-        let (file, len) = &current.snapshot;
-        http::respond_file(StatusCode::OK, content_type, "no-cache", Arc::clone(file), *len)
-    };
+    let mut r = http::respond(StatusCode::OK, content_type, "no-cache", body);
     http::set_header(&mut r, header::ETAG, &etag);
     r
 }
@@ -462,34 +480,48 @@ impl Mirror {
     /// One poll: fetch, judge, adopt or refuse.
     async fn poll(self: &Arc<Self>, client: &Client) {
         let current = self.pages().current.clone();
-        let etag = current.as_ref().map(|c| format!("\"{}\"", c.comment.seq));
-        let fetched = client.fetch(etag.as_deref(), &self.dir).await;
-        let json = match fetched {
-            Ok(Fetched::NotModified) => return self.set_status(None),
-            Ok(Fetched::New { json, .. }) => json,
-            Err(refusal) => return self.set_status(Some(refusal)),
-        };
-        let mirror = Arc::clone(self);
+        let held = current.as_ref().map(|c| poll::Held {
+            seq: c.comment.seq,
+            file: Arc::clone(&c.snapshot.0),
+            chunks: Arc::clone(&c.chunk_list),
+        });
         let serving = current.is_some();
-        let done = tokio::task::spawn_blocking(move || {
-            let done = mirror.consider(&json, serving);
-            // Whatever was not adopted (renamed away) only takes room.
-            let _ = std::fs::remove_file(snapshot::signature_path(&json));
-            let _ = std::fs::remove_file(&json);
-            done
-        })
-        .await
-        .unwrap_or_else(|_| Err(Refusal::Malformed("the check stopped part way".into())));
+        let mut whole = false;
+        let (done, bytes, from_chunks) = loop {
+            let (json, bytes, from_chunks) = match client.fetch(held.as_ref(), whole, &self.dir).await {
+                Ok(Fetched::NotModified) => return self.set_status(None),
+                Ok(Fetched::New { json, bytes, from_chunks }) => (json, bytes, from_chunks),
+                Err(refusal) => return self.set_status(Some(refusal)),
+            };
+            let mirror = Arc::clone(self);
+            let done = tokio::task::spawn_blocking(move || {
+                let done = mirror.consider(&json, serving);
+                // Whatever was not adopted (renamed away) only takes room.
+                let _ = std::fs::remove_file(snapshot::signature_path(&json));
+                let _ = std::fs::remove_file(&json);
+                done
+            })
+            .await
+            .unwrap_or_else(|_| Err(Refusal::Malformed("the check stopped part way".into())));
+            // A file built from chunks that fails is fetched whole once, so
+            // that a refusal is always of what the origin serves whole.
+            if done.is_err() && from_chunks {
+                whole = true;
+                continue;
+            }
+            break (done, bytes, from_chunks);
+        };
         match done {
             Ok(None) => self.set_status(None),
             Ok(Some(adopted)) => {
                 let c = &adopted.comment;
                 println!(
-                    "undersign: mirror: adopted snapshot {} of {} ({} signatures, {} names listed)",
+                    "undersign: mirror: adopted snapshot {} of {} ({} signatures, {} names listed; {bytes} bytes fetched{})",
                     c.seq,
                     c.day,
                     adopted.view.counts().total_published(),
-                    Kind::ALL.iter().map(|k| adopted.view.counts().listed(*k)).sum::<u64>()
+                    Kind::ALL.iter().map(|k| adopted.view.counts().listed(*k)).sum::<u64>(),
+                    if from_chunks { ", only the changed chunks" } else { "" }
                 );
                 *lock(&self.status) = None;
                 self.refresh(Some(adopted));
@@ -559,6 +591,7 @@ impl Mirror {
             )
             .map_err(|e| e.to_string())?;
             view::build(&temp.join(SNAPSHOT_FILE), &temp.join(INDEX_FILE))?;
+            write_chunks(&temp, comment.seq).map_err(|e| e.to_string())?;
             let view = SnapshotView::open(&temp.join(INDEX_FILE), comment.seq)?;
             write_exports(&temp, &view).map_err(|e| e.to_string())
         })();
@@ -639,14 +672,35 @@ fn open_current(dir: &Path, seq: u64) -> Result<Current, String> {
         return Err(format!("its signature is of snapshot {}, not {seq}", comment.seq));
     }
     let io = |e: io::Error| e.to_string();
+    // Written at adoption; made again if lost.
+    let chunks = match std::fs::read_to_string(dir.join(CHUNKS_FILE)).ok().and_then(|text| {
+        let list = Chunks::parse(&text, u64::MAX).ok()?;
+        (list.seq == seq).then_some((text, list))
+    }) {
+        Some(found) => found,
+        None => write_chunks(dir, seq).map_err(io)?,
+    };
     Ok(Current {
         view: Arc::new(SnapshotView::open(&dir.join(INDEX_FILE), seq)?),
+        chunks: Bytes::from(chunks.0),
+        chunk_list: Arc::new(chunks.1),
         snapshot: open_file(&json).map_err(io)?,
         signature: Bytes::from(signature),
         json: open_file(&dir.join(JSON_EXPORT)).map_err(io)?,
         csv: open_file(&dir.join(CSV_EXPORT)).map_err(io)?,
         comment,
     })
+}
+
+/// Writes the chunk list of the snapshot in `dir` beside it.
+fn write_chunks(dir: &Path, seq: u64) -> io::Result<(String, Chunks)> {
+    let (file, len) = open_file(&dir.join(SNAPSHOT_FILE))?;
+    let list = Chunks::of_file(&file, len, seq)?;
+    let text = list.to_text();
+    let mut out = File::create(dir.join(CHUNKS_FILE))?;
+    out.write_all(text.as_bytes())?;
+    out.sync_all()?;
+    Ok((text, list))
 }
 
 /// Removes every snapshot directory but `keep`'s (responses still sending

@@ -2,19 +2,30 @@
 //! connection per poll, `If-None-Match` with the trusted `ETag` so that an
 //! unchanged snapshot costs one short 304. The body is streamed to a file
 //! under a size cap, never whole in memory, then its signature beside it.
+//! When the mirror holds a snapshot and the origin serves a chunk list
+//! ([`crate::snapshot::chunks`]), a changed snapshot is built from the
+//! chunks the mirror already holds plus the changed ones, fetched in one
+//! `/snapshot.parts` request for that snapshot's number (so a newer one
+//! mid-way is noticed); with no list, or too many changes, it is fetched
+//! whole as before.
 //! An onion origin is reached over Tor with the arti client of the `onion`
 //! feature ([`crate::onion::Dialer`]); a build without it refuses one at
 //! start. What is fetched is only a candidate: the signature, not the
 //! transport, decides (see [`super::trust`]).
 
 use super::trust::Refusal;
+use crate::snapshot::chunks::{Chunk, Chunks, MAX_PARTS};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
-use hyper::header::{self, HeaderValue};
+use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Request, StatusCode};
+use std::collections::HashMap;
 use std::fmt;
+use std::fs::File;
 use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection to the origin must be made within this.
@@ -116,9 +127,44 @@ pub enum Fetched {
     New {
         /// The snapshot.
         json: PathBuf,
-        /// Its bytes on the wire (the body's length).
+        /// The bodies' bytes on the wire.
         bytes: u64,
+        /// Built from the chunks held and the changed ones (not whole).
+        from_chunks: bool,
     },
+}
+
+/// The snapshot the mirror holds, offered so that only changes travel.
+pub struct Held {
+    /// Its number.
+    pub seq: u64,
+    /// The file.
+    pub file: Arc<File>,
+    /// Its chunk list.
+    pub chunks: Arc<Chunks>,
+}
+
+/// One piece of a snapshot being built: bytes of the held file, or bytes
+/// of the new one to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    Held { offset: u64, len: u64 },
+    Fetch { offset: u64, len: u64 },
+}
+
+/// How to build `new` from `held`: each chunk the mirror has is copied,
+/// runs of the others fetched.
+fn plan(held: &Chunks, new: &Chunks) -> Vec<Piece> {
+    let have: HashMap<_, &Chunk> = held.chunks.iter().map(|c| (c.sha256, c)).collect();
+    let mut pieces: Vec<Piece> = Vec::new();
+    for c in &new.chunks {
+        match (have.get(&c.sha256), pieces.last_mut()) {
+            (Some(h), _) => pieces.push(Piece::Held { offset: h.offset, len: h.len }),
+            (None, Some(Piece::Fetch { len, .. })) => *len += c.len,
+            (None, _) => pieces.push(Piece::Fetch { offset: c.offset, len: c.len }),
+        }
+    }
+    pieces
 }
 
 /// The transport to the origin: TCP, or for an onion origin, Tor.
@@ -164,10 +210,20 @@ impl Client {
     /// answers 304 to `etag`) and its signature into
     /// `dir/incoming.json.minisig`. Both must carry the same `ETag`: a
     /// snapshot signed between the two requests is fetched again, once.
-    pub async fn fetch(&self, etag: Option<&str>, dir: &Path) -> Result<Fetched, Refusal> {
+    ///
+    /// With `held`, the chunk list is asked for first (see the module's
+    /// words); `whole` skips that.
+    pub async fn fetch(&self, held: Option<&Held>, whole: bool, dir: &Path) -> Result<Fetched, Refusal> {
         let json = dir.join("incoming.json");
         let sig = crate::snapshot::signature_path(&json);
+        let etag = held.map(|h| format!("\"{}\"", h.seq));
+        let etag = etag.as_deref();
         let work = async {
+            if let Some(held) = held.filter(|_| !whole) {
+                if let Some(fetched) = self.fetch_changes(held, &json, &sig).await? {
+                    return Ok(fetched);
+                }
+            }
             for _ in 0..2 {
                 let got = self.get("/snapshot.json", etag, &json, self.max_bytes).await?;
                 let Some((snapshot_etag, bytes)) = got else { return Ok(Fetched::NotModified) };
@@ -184,7 +240,7 @@ impl Client {
                         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
                 };
                 if sig_etag == snapshot_etag || !numbered(&sig_etag) || !numbered(&snapshot_etag) {
-                    return Ok(Fetched::New { json: json.clone(), bytes });
+                    return Ok(Fetched::New { json: json.clone(), bytes, from_chunks: false });
                 }
             }
             Err(Refusal::Unreachable("the snapshot changed while it was fetched, twice".into()))
@@ -197,6 +253,88 @@ impl Client {
         }
     }
 
+    /// The new snapshot built from `held` and the changed chunks, into
+    /// `json` and its signature into `sig`; `NotModified` when the list is
+    /// `held`'s; `None` when it cannot be done so (no list, a list that
+    /// does not read, too many changes, a newer version mid-way): then the
+    /// caller fetches it whole.
+    async fn fetch_changes(&self, held: &Held, json: &Path, sig: &Path) -> Result<Option<Fetched>, Refusal> {
+        let etag = format!("\"{}\"", held.seq);
+        // A list is about 70 bytes per 11 KiB chunk: far less than this.
+        let max_list = (self.max_bytes / 64).max(1 << 20);
+        let mut list = Vec::new();
+        let got =
+            self.request("/snapshot.chunks", &[(header::IF_NONE_MATCH, etag)], &mut list, max_list).await?;
+        match got.status {
+            StatusCode::NOT_MODIFIED => return Ok(Some(Fetched::NotModified)),
+            StatusCode::OK => {}
+            _ => return Ok(None),
+        }
+        let Some(new) = std::str::from_utf8(&list).ok().and_then(|t| Chunks::parse(t, self.max_bytes).ok())
+        else {
+            return Ok(None);
+        };
+        let version = format!("\"{}\"", new.seq);
+        if got.etag != version {
+            return Ok(None);
+        }
+        let pieces = plan(&held.chunks, &new);
+        let wanted: Vec<(u64, u64)> = pieces
+            .iter()
+            .filter_map(|p| match *p {
+                Piece::Fetch { offset, len } => Some((offset, len)),
+                Piece::Held { .. } => None,
+            })
+            .collect();
+        let fetch_bytes: u64 = wanted.iter().map(|(_, len)| len).sum();
+        // Past these, the whole file costs about as much, in one answer.
+        if wanted.len() > MAX_PARTS || fetch_bytes > new.size() / 2 {
+            return Ok(None);
+        }
+        let mut bytes = list.len() as u64;
+        let failed =
+            |e: std::io::Error| Refusal::Unreachable(format!("the snapshot could not be written: {e}"));
+        // The changed runs, in one answer, into a file of their own; then
+        // the new file is put together off the runtime's threads.
+        let parts_path = json.with_extension("parts");
+        let mut parts = File::create(&parts_path).map_err(failed)?;
+        if !wanted.is_empty() {
+            let ranges: Vec<String> =
+                wanted.iter().map(|(at, len)| format!("{at}-{}", at + len - 1)).collect();
+            let path = format!("/snapshot.parts?seq={}&ranges={}", new.seq, ranges.join(","));
+            let got = self.request(&path, &[], &mut parts, fetch_bytes).await;
+            match got {
+                Ok(got)
+                    if got.status == StatusCode::OK && got.etag == version && got.written == fetch_bytes => {}
+                // A newer snapshot meanwhile, or a host that serves no parts.
+                Ok(_) | Err(Refusal::TooLarge { .. }) => {
+                    let _ = std::fs::remove_file(&parts_path);
+                    return Ok(None);
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&parts_path);
+                    return Err(e);
+                }
+            }
+            bytes += fetch_bytes;
+        }
+        drop(parts);
+        let (held_file, out, from) = (Arc::clone(&held.file), json.to_path_buf(), parts_path.clone());
+        let built = tokio::task::spawn_blocking(move || assemble(&held_file, &from, &pieces, &out))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        let _ = std::fs::remove_file(&parts_path);
+        built.map_err(failed)?;
+        let mut signature = Vec::new();
+        let got = self.request("/snapshot.json.minisig", &[], &mut signature, MAX_SIGNATURE).await?;
+        if got.status != StatusCode::OK || got.etag != version {
+            return Ok(None);
+        }
+        std::fs::write(sig, &signature).map_err(failed)?;
+        bytes += signature.len() as u64;
+        Ok(Some(Fetched::New { json: json.to_path_buf(), bytes, from_chunks: true }))
+    }
+
     /// GETs `path` into `out`, at most `max` bytes; `None` on a 304, else
     /// the answer's `ETag` (or "") and the body's length.
     async fn get(
@@ -207,30 +345,53 @@ impl Client {
         max: u64,
     ) -> Result<Option<(String, u64)>, Refusal> {
         let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
+        let mut file = File::create(out).map_err(|e| unreachable(&e))?;
+        let headers: Vec<_> = etag.map(|t| (header::IF_NONE_MATCH, t.to_owned())).into_iter().collect();
+        let got = self.request(path, &headers, &mut file, max).await?;
+        match got.status {
+            StatusCode::NOT_MODIFIED => Ok(None),
+            StatusCode::OK => {
+                file.sync_all().map_err(|e| unreachable(&e))?;
+                Ok(Some((got.etag, got.written)))
+            }
+            s => Err(Refusal::Unreachable(format!("{path} was answered with {s}"))),
+        }
+    }
+
+    /// One GET of `path` with `headers`, over a new connection; the body of
+    /// a 200 is written to `out`, at most `max` bytes.
+    async fn request(
+        &self,
+        path: &str,
+        headers: &[(HeaderName, String)],
+        out: &mut (dyn Write + Send),
+        max: u64,
+    ) -> Result<Answer, Refusal> {
+        let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
         let (host, port) = (self.origin.host.as_str(), self.origin.port);
         #[cfg(feature = "onion")]
         if let Some(tor) = &self.tor {
             // Over Tor a first stream waits for arti to bootstrap and for
             // the rendezvous: the whole fetch's bound applies, not 20 s.
             let stream = tor.connect(host, port).await.map_err(|e| unreachable(&e))?;
-            return self.exchange(stream, path, etag, out, max).await;
+            return self.exchange(stream, path, headers, out, max).await;
         }
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
             .await
             .map_err(|_| Refusal::Unreachable("no connection within 20 s".into()))?
             .map_err(|e| unreachable(&e))?;
-        self.exchange(stream, path, etag, out, max).await
+        self.exchange(stream, path, headers, out, max).await
     }
 
-    /// One GET over a connected stream, as [`Client::get`] says.
+    /// One GET over a connected stream, as [`Client::request`] says.
     async fn exchange<Io>(
         &self,
         stream: Io,
         path: &str,
-        etag: Option<&str>,
-        out: &Path,
+        headers: &[(HeaderName, String)],
+        out: &mut (dyn Write + Send),
         max: u64,
-    ) -> Result<Option<(String, u64)>, Refusal>
+    ) -> Result<Answer, Refusal>
     where
         Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
     {
@@ -249,42 +410,81 @@ impl Client {
             .header(header::USER_AGENT, "undersign-mirror")
             .body(Empty::<Bytes>::new())
             .map_err(|e| unreachable(&e))?;
-        if let Some(v) = etag.and_then(|t| HeaderValue::from_str(t).ok()) {
-            req.headers_mut().insert(header::IF_NONE_MATCH, v);
+        for (name, value) in headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                req.headers_mut().insert(name.clone(), v);
+            }
         }
         let result = async {
             let resp = sender.send_request(req).await.map_err(|e| unreachable(&e))?;
-            match resp.status() {
-                StatusCode::NOT_MODIFIED => return Ok(None),
-                StatusCode::OK => {}
-                s => return Err(Refusal::Unreachable(format!("{path} was answered with {s}"))),
+            let etag =
+                resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let mut answer = Answer { status: resp.status(), etag, written: 0 };
+            if answer.status != StatusCode::OK {
+                return Ok(answer);
             }
             let length =
                 resp.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
             if length.is_some_and(|l| l > max) {
                 return Err(Refusal::TooLarge { max });
             }
-            let tag = resp.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            let mut file = std::fs::File::create(out).map_err(|e| unreachable(&e))?;
             let mut body = resp.into_body();
-            let mut written = 0u64;
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|e| unreachable(&e))?;
                 let Ok(data) = frame.into_data() else { continue };
-                written += data.len() as u64;
-                if written > max {
+                answer.written += data.len() as u64;
+                if answer.written > max {
                     return Err(Refusal::TooLarge { max });
                 }
                 // A chunk to the page cache: short enough for a runtime thread.
-                file.write_all(&data).map_err(|e| unreachable(&e))?;
+                out.write_all(&data).map_err(|e| unreachable(&e))?;
             }
-            file.sync_all().map_err(|e| unreachable(&e))?;
-            Ok(Some((tag, written)))
+            Ok(answer)
         }
         .await;
         driving.abort();
         result
     }
+}
+
+/// Writes `out` from `pieces`: each held one copied from `held`, each
+/// fetched one taken in turn from `parts`. Blocks.
+fn assemble(held: &File, parts: &Path, pieces: &[Piece], out: &Path) -> std::io::Result<()> {
+    let parts = File::open(parts)?;
+    let mut out = std::io::BufWriter::with_capacity(COPY, File::create(out)?);
+    let mut buf = vec![0; COPY];
+    let mut parts_at = 0;
+    let mut copy = |from: &File, mut offset: u64, mut len: u64, out: &mut dyn Write| {
+        while len > 0 {
+            let n = usize::try_from(len).map_or(COPY, |l| l.min(COPY));
+            from.read_exact_at(&mut buf[..n], offset)?;
+            out.write_all(&buf[..n])?;
+            (offset, len) = (offset + n as u64, len - n as u64);
+        }
+        std::io::Result::Ok(())
+    };
+    for piece in pieces {
+        match *piece {
+            Piece::Held { offset, len } => copy(held, offset, len, &mut out)?,
+            Piece::Fetch { len, .. } => {
+                copy(&parts, parts_at, len, &mut out)?;
+                parts_at += len;
+            }
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// Bytes copied at a time.
+const COPY: usize = 256 * 1024;
+
+/// What one request brought.
+struct Answer {
+    status: StatusCode,
+    /// Its `ETag`, or "".
+    etag: String,
+    /// The body's bytes, written out.
+    written: u64,
 }
 
 #[cfg(test)]

@@ -17,6 +17,17 @@ use hyper::StatusCode;
 /// their prefixes follow it, in [`Catalogue::all`] order.
 pub const UNPREFIXED: usize = 0;
 
+/// The open data and the snapshot's files: the same in every language,
+/// so they live at the unprefixed paths only.
+pub const LANGUAGE_NEUTRAL: [&str; 6] = [
+    "/signatories.json",
+    "/signatories.csv",
+    "/snapshot.json",
+    "/snapshot.json.minisig",
+    "/snapshot.chunks",
+    "/snapshot.parts",
+];
+
 /// `renderer` (the unprefixed pages) and the same pages in each shipped
 /// language under its prefix, indexed as [`split`] indexes paths.
 pub fn renderers(renderer: &Renderer) -> Vec<Renderer> {

@@ -21,7 +21,7 @@ use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submi
 use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, Queue, SiteLimit};
 use crate::render::{FormValues, LetterView, Renderer};
-use crate::snapshot::Snapshots;
+use crate::snapshot::{chunks, Snapshots};
 use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use crate::view::{PublicView, ScanError};
@@ -100,18 +100,15 @@ impl Router for Site {
             "/signatories.csv" if is_get && at == UNPREFIXED => self.export(Format::Csv).await,
             "/snapshot.json" if is_get && at == UNPREFIXED => self.snapshot(&req, false),
             "/snapshot.json.minisig" if is_get && at == UNPREFIXED => self.snapshot(&req, true),
-            "/signatories.json" | "/signatories.csv" | "/snapshot.json" | "/snapshot.json.minisig"
-                if at != UNPREFIXED =>
-            {
+            "/snapshot.chunks" if is_get && at == UNPREFIXED => self.snapshot_chunks(&req).await,
+            "/snapshot.parts" if is_get && at == UNPREFIXED => self.snapshot_parts(req.uri().query()),
+            p if languages::LANGUAGE_NEUTRAL.contains(&p) && at != UNPREFIXED => {
                 self.refuse(at, Refusal::NotFound, None)
             }
-            "/"
-            | "/privacy"
-            | "/signatories"
-            | "/signatories.json"
-            | "/signatories.csv"
-            | "/snapshot.json"
-            | "/snapshot.json.minisig" => self.refuse(at, Refusal::Method("GET, HEAD"), None),
+            p if languages::LANGUAGE_NEUTRAL.contains(&p) => {
+                self.refuse(at, Refusal::Method("GET, HEAD"), None)
+            }
+            "/" | "/privacy" | "/signatories" => self.refuse(at, Refusal::Method("GET, HEAD"), None),
             "/sign" => self.refuse(at, Refusal::Method("POST"), None),
             "/withdraw" => self.refuse(at, Refusal::Method("GET, HEAD, POST"), None),
             p if p.starts_with("/signatories/") => {
@@ -338,19 +335,64 @@ impl Site {
         };
         let etag = signed.etag();
         // Checked each time, not cached: a new one can come at any moment.
-        let (content_type, cache) = if signature {
-            ("text/plain; charset=utf-8", "no-cache")
-        } else {
-            ("application/json", "no-cache")
-        };
-        if http::none_match(req.headers(), &etag) {
-            return http::not_modified(content_type, cache, &etag);
+        if !signature {
+            let file = Arc::clone(&signed.file);
+            return http::respond_versioned_file(
+                req.headers(),
+                "application/json",
+                "no-cache",
+                file,
+                signed.len,
+                &etag,
+            );
         }
-        let mut r = if signature {
-            http::respond(StatusCode::OK, content_type, cache, signed.signature.clone())
-        } else {
-            http::respond_file(StatusCode::OK, content_type, cache, Arc::clone(&signed.file), signed.len)
+        let content_type = "text/plain; charset=utf-8";
+        if http::none_match(req.headers(), &etag) {
+            return http::not_modified(content_type, "no-cache", &etag);
+        }
+        let mut r = http::respond(StatusCode::OK, content_type, "no-cache", signed.signature.clone());
+        http::set_header(&mut r, header::ETAG, &etag);
+        r
+    }
+
+    /// Parts of the current snapshot, for a mirror that holds the others
+    /// ([`http::respond_file_parts`]); a query for another snapshot, or a
+    /// malformed one, is not found.
+    fn snapshot_parts(&self, query: Option<&str>) -> Reply {
+        let Some(signed) = self.snapshots.current() else {
+            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
         };
+        let file = Arc::clone(&signed.file);
+        http::respond_file_parts(query, file, signed.len, signed.comment.seq, chunks::MAX_PARTS)
+            .unwrap_or_else(|| self.refuse(UNPREFIXED, Refusal::NotFound, None))
+    }
+
+    /// The current snapshot's chunk list (see [`crate::snapshot::chunks`]),
+    /// with the snapshot's `ETag`: made on the blocking pool the first time
+    /// it is asked for, in turn with the other scans.
+    async fn snapshot_chunks(self: &Arc<Self>, req: &Request<Incoming>) -> Reply {
+        let Some(signed) = self.snapshots.current() else {
+            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
+        };
+        let (content_type, etag) = ("text/plain; charset=utf-8", signed.etag());
+        if http::none_match(req.headers(), &etag) {
+            return http::not_modified(content_type, "no-cache", &etag);
+        }
+        let list = match signed.chunks_made() {
+            Some(list) => list,
+            None => {
+                let made = self.scan(UNPREFIXED, move |_| {
+                    signed.chunks().map_err(|e| {
+                        ScanError::Unreadable(format!("the snapshot's chunk list could not be made: {e}"))
+                    })
+                });
+                match made.await {
+                    Ok(list) => list,
+                    Err(refused) => return refused,
+                }
+            }
+        };
+        let mut r = http::respond(StatusCode::OK, content_type, "no-cache", list);
         http::set_header(&mut r, header::ETAG, &etag);
         r
     }

@@ -6,7 +6,9 @@
 //! ([`key`]) under a trusted comment that repeats those fields and the
 //! file's SHA-256 ([`comment`]). Nothing private goes in: no pending or
 //! unlisted names, no withdrawal data, nothing about moderators. Anyone can
-//! check one with Debian's `minisign`, or fully with [`verify`].
+//! check one with Debian's `minisign`, or fully with [`verify`]. A
+//! snapshot's [`chunks`] list lets a mirror fetch only the parts that
+//! changed since the one it holds.
 //!
 //! The files:
 //!
@@ -23,6 +25,7 @@
 //! whole pair, and takes the next number above every one it finds or
 //! stored, so the sequence never goes back and no file is served unsigned.
 
+pub mod chunks;
 mod comment;
 mod document;
 mod key;
@@ -70,9 +73,36 @@ pub struct Signed {
     pub signature: Bytes,
     /// What the signature vouches for.
     pub comment: Comment,
+    /// Its chunk list as served, made when first asked for.
+    chunks: std::sync::OnceLock<Bytes>,
 }
 
 impl Signed {
+    fn new(file: File, len: u64, signature: String, comment: Comment) -> Signed {
+        Signed {
+            file: Arc::new(file),
+            len,
+            signature: Bytes::from(signature),
+            comment,
+            chunks: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Its chunk list ([`chunks`]), if it was made already.
+    pub fn chunks_made(&self) -> Option<Bytes> {
+        self.chunks.get().cloned()
+    }
+
+    /// Its chunk list, made once (a read of the whole file: blocks, so
+    /// call it on the blocking pool).
+    pub fn chunks(&self) -> io::Result<Bytes> {
+        if let Some(made) = self.chunks.get() {
+            return Ok(made.clone());
+        }
+        let list = chunks::Chunks::of_file(&self.file, self.len, self.comment.seq)?;
+        Ok(self.chunks.get_or_init(|| Bytes::from(list.to_text())).clone())
+    }
+
     /// The `ETag` of the snapshot and of its signature: the sequence
     /// number, which names one snapshot's bytes for good.
     pub fn etag(&self) -> String {
@@ -297,7 +327,7 @@ impl Snapshots {
             std::fs::rename(&json_temp, json).map_err(at(json))?;
             std::fs::rename(&sig_temp, &sig).map_err(at(&sig))?;
             sync_parent(json).map_err(at(json))?;
-            Ok(Signed { file: Arc::new(file), len, signature: Bytes::from(text), comment })
+            Ok(Signed::new(file, len, text, comment))
         })();
         if made.is_err() {
             let _ = std::fs::remove_file(&json_temp);
@@ -380,7 +410,7 @@ fn load_pair(dir: &Path, n: u64, key: &SigningKey) -> Option<Signed> {
     let comment: Comment = sig.trusted_comment().ok()?.parse().ok()?;
     let file = File::open(&json).ok()?;
     let len = file.metadata().ok()?.len();
-    (comment.seq == n).then(|| Signed { file: Arc::new(file), len, signature: Bytes::from(text), comment })
+    (comment.seq == n).then(|| Signed::new(file, len, text, comment))
 }
 
 /// Streams the snapshot into a new file at `path`: the head, with the

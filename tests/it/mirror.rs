@@ -202,9 +202,11 @@ fn a_mirror_serves_what_the_origin_publishes_and_nothing_that_writes() {
     let second = Mirror::start(&format!("http://{}", mirror.server.addr), &key_of(&origin.data), &[]);
     second.page_when("the first mirror's copy", |p| p.contains(">Mirror Test Collective<"));
 
-    // Nothing about a visitor is printed; each snapshot adopted is said.
+    // Nothing about a visitor is printed; each snapshot adopted is said,
+    // the later ones built from the chunks held and the changed ones.
     let out = mirror.server.output();
     assert!(out.contains("adopted snapshot"), "{out}");
+    assert!(out.contains("bytes fetched, only the changed chunks)"), "{out}");
     assert!(out.lines().all(|l| !l.contains("GET") && !l.contains("signatories?")), "{out}");
 }
 
@@ -589,6 +591,56 @@ fn a_mirror_speaks_the_languages_of_the_origin_under_the_same_paths() {
     let english = get("/");
     assert_eq!(english.header("vary"), Some("Accept-Language"));
     assert!(english.body.contains("<h1>") && !english.body.contains("has not been translated"));
+}
+
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// The bytes a mirror said it fetched for snapshot `seq`, and whether only
+/// the changed chunks.
+fn fetched_for(out: &str, seq: u64) -> Option<(u64, bool)> {
+    let line = out.lines().find(|l| l.contains(&format!("adopted snapshot {seq} of ")))?;
+    let bytes = line.split("; ").nth(1)?.split(' ').next()?.parse().ok()?;
+    Some((bytes, line.contains("only the changed chunks")))
+}
+
+#[test]
+fn a_changed_snapshot_costs_its_changed_chunks_not_the_whole_list() {
+    let origin = Signer::new(None);
+    let names: Vec<String> = (0..3000).map(|i| format!("Signatory Number {i:04}")).collect();
+    let mut more = names.clone();
+    more.insert(1500, "Someone New".into());
+    let one = origin.sign(&refs(&names), Day::today());
+    let two = origin.sign(&refs(&more), Day::today());
+    // The fake origin serves whole snapshots only (no chunk list): the
+    // first mirror fetches each whole; the second pulls from the first,
+    // which serves its chunk list and ranges as the origin does.
+    let fake = FakeOrigin::start();
+    fake.serve(&one);
+    let first = Mirror::start(&fake.url(), &origin.key(), &[]);
+    first.page_when("snapshot 1", |p| p.contains("(snapshot 1)"));
+    let second = Mirror::start(&format!("http://{}", first.server.addr), &origin.key(), &[]);
+    second.page_when("snapshot 1", |p| p.contains("(snapshot 1)"));
+    fake.serve(&two);
+    first.page_when("snapshot 2", |p| p.contains("(snapshot 2)"));
+    second.page_when("snapshot 2", |p| p.contains("(snapshot 2)"));
+    second.said("snapshot 2", "adopted snapshot 2 of ");
+    let size = two.json.len() as u64;
+    let whole = fetched_for(&first.server.output(), 2).unwrap();
+    assert!(!whole.1 && whole.0 >= size, "{whole:?} of {size}");
+    let changed = fetched_for(&second.server.output(), 2).unwrap();
+    assert!(changed.1 && changed.0 < size / 8, "{changed:?} of {size}: {}", second.server.output());
+    // What it built is the origin's file, byte for byte, and is served.
+    let copy = second.server.get("/snapshot.json");
+    assert_eq!(copy.body.as_bytes(), two.json.as_slice());
+    assert!(second.server.get("/signatories?q=someone%20new").body.contains(">Someone New<"));
+    // And a range of it, as the origin serves one.
+    let part = second.server.request(
+        b"GET /snapshot.json HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\nIf-Range: \"2\"\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!((part.status, part.body.as_bytes()), (206, &two.json[..10]));
+    assert_eq!(part.header("content-range"), Some(format!("bytes 0-9/{size}").as_str()));
 }
 
 #[test]

@@ -220,6 +220,70 @@ fn a_current_copy_is_answered_304() {
     }
 }
 
+/// What a mirror asks for to fetch only what changed: the chunk list,
+/// under the snapshot's `ETag`, and byte ranges of that version.
+#[test]
+fn the_snapshot_is_served_in_chunks_and_ranges_of_one_version() {
+    let server = Server::start_with(CONFIG);
+    let fetched = snapshot_after(&server, 0, |_| true);
+    let ask =
+        |head: &str| server.request(format!("GET {head}\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+    let list = ask("/snapshot.chunks HTTP/1.1");
+    assert_eq!(list.status, 200);
+    assert_eq!(list.header("ETag"), Some(fetched.etag.as_str()));
+    let size = fetched.json.len();
+    let first = list.body.lines().next().unwrap();
+    assert_eq!(first, format!("undersign-chunks-1 seq={} size={size}", fetched.seq));
+    // The chunks add up to the file, and each is that part's SHA-256.
+    let mut at = 0;
+    for line in list.body.lines().skip(1) {
+        let (len, sha) = line.split_once(' ').unwrap();
+        let len: usize = len.parse().unwrap();
+        let part = ask(&format!(
+            "/snapshot.json HTTP/1.1\r\nRange: bytes={at}-{}\r\nIf-Range: {}",
+            at + len - 1,
+            fetched.etag
+        ));
+        assert_eq!(part.status, 206);
+        assert_eq!(
+            part.header("Content-Range"),
+            Some(format!("bytes {at}-{}/{size}", at + len - 1).as_str())
+        );
+        assert_eq!(part.body.as_bytes(), &fetched.json.as_bytes()[at..at + len]);
+        use sha2::Digest as _;
+        let digest: String =
+            sha2::Sha256::digest(part.body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, sha);
+        at += len;
+    }
+    assert_eq!(at, size);
+    let unchanged = ask(&format!("/snapshot.chunks HTTP/1.1\r\nIf-None-Match: {}", fetched.etag));
+    assert_eq!((unchanged.status, unchanged.body.as_str()), (304, ""));
+    // A range of another version is not served: the whole file is.
+    let other = ask("/snapshot.json HTTP/1.1\r\nRange: bytes=0-9\r\nIf-Range: \"999\"");
+    assert_eq!((other.status, other.body.len()), (200, size));
+    assert_eq!(other.header("Accept-Ranges"), Some("bytes"));
+    assert_eq!(ask("/es/snapshot.chunks HTTP/1.1").status, 404);
+    // Several parts of that version in one answer, as a mirror asks.
+    let parts = ask(&format!(
+        "/snapshot.parts?seq={}&ranges=0-9,20-29,{}-{} HTTP/1.1",
+        fetched.seq,
+        size - 5,
+        size - 1
+    ));
+    let json = fetched.json.as_bytes();
+    assert_eq!(parts.status, 200);
+    assert_eq!(parts.body.as_bytes(), [&json[0..10], &json[20..30], &json[size - 5..]].concat().as_slice());
+    assert_eq!(parts.header("ETag"), Some(fetched.etag.as_str()));
+    for refused in
+        [format!("seq={}&ranges=20-29,0-9", fetched.seq), format!("seq={}&ranges=0-9", fetched.seq + 1)]
+    {
+        let r = ask(&format!("/snapshot.parts?{refused} HTTP/1.1"));
+        assert_eq!(r.status, 404, "{refused}");
+        assert!(r.body.contains("<html lang=\"en\""), "a page that says so");
+    }
+}
+
 #[test]
 fn the_number_and_the_key_survive_a_restart_and_the_secret_is_never_printed() {
     let server = Server::start_with(CONFIG);
