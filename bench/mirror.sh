@@ -10,9 +10,11 @@
 #   - bytes per poll when nothing changed: the mirror's request, as curl
 #     sends it (If-None-Match with the trusted ETag), and the answer's head
 #     and body (a 304);
-#   - bytes after one new signature: the new snapshot's answer and its
-#     signature's (heads and bodies), and the time from the signature to the
-#     mirror's "adopted" line (at most one interval of that is the poll's wait);
+#   - bytes after one new signature: what the mirror says it fetched (the
+#     chunk list, the changed chunks and the signature: bodies only), beside
+#     what fetching the new snapshot whole costs (curl: heads and bodies),
+#     and the time from the signature to the mirror's "adopted" line (at most
+#     one interval of that is the poll's wait); then after 100 more;
 #   - the mirror's resident memory (VmRSS, VmHWM) once it serves the
 #     snapshot, and after the throughput rounds;
 #   - GET / throughput, wrk against the origin and the mirror, alternated,
@@ -41,6 +43,8 @@ generate_signatures "$data" "$work/config.toml" "$COUNT"
 
 status() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 seq_of() { curl -s "http://$1/snapshot.json.minisig" | grep -o 'seq=[0-9]*' | cut -d= -f2; }
+# fetched SEQ: what the mirror said it fetched for snapshot SEQ.
+fetched() { grep "adopted snapshot $1 of" "$mlog" | sed 's/.*; \(.*\))$/\1/'; }
 
 before="$(cat "$data/snapshot.seq" 2>/dev/null || echo 0)"
 start_undersign "$data" "$work/config.toml"
@@ -81,7 +85,15 @@ changed="$(curl -s -o /dev/null -H "If-None-Match: \"$trusted\"" -w '%{size_requ
 sig="$(curl -s -o /dev/null -w '%{size_request} %{size_header} %{size_download}' "http://$ORIGIN/snapshot.json.minisig")"
 read -r creq chead cbody <<<"$changed"
 read -r sreq shead sbody <<<"$sig"
-echo "after one signature (snapshot $trusted -> $new): requests $((creq + sreq)) bytes, answers $((chead + cbody + shead + sbody)) bytes (snapshot $((chead + cbody)), signature $((shead + sbody))); adopted ${adopt_ms} ms after the signature (poll interval ${INTERVAL} s)"
+echo "after one signature (snapshot $trusted -> $new): the mirror said '$(fetched "$new")' (whole, it would be: requests $((creq + sreq)) bytes, answers $((chead + cbody + shead + sbody)) bytes: snapshot $((chead + cbody)), signature $((shead + sbody))); adopted ${adopt_ms} ms after the signature (poll interval ${INTERVAL} s)"
+
+# A hundred more between two polls.
+adopted_before="$(grep -c 'adopted snapshot' "$mlog")"
+"$LOADGEN" --addr "$ORIGIN" --connections 4 --count 100 --quiet >/dev/null
+until [ "$(grep -c 'adopted snapshot' "$mlog")" -gt "$adopted_before" ]; do sleep 0.02; done
+sleep "$INTERVAL"
+until [ "$(seq_of "$MIRROR")" = "$(seq_of "$ORIGIN")" ]; do sleep 0.1; done
+echo "after 100 more signatures: the mirror's polls fetched $(grep 'adopted snapshot' "$mlog" | tail -n +$((adopted_before + 1)) | sed -n 's/.*; \([0-9]*\) bytes fetched.*/\1/p' | awk '{ s += $1 } END { print s }') bytes in $(($(grep -c 'adopted snapshot' "$mlog") - adopted_before)) polls; the snapshot is $(curl -s -o /dev/null -w '%{size_download}' "http://$ORIGIN/snapshot.json") bytes"
 
 # GET / throughput, alternated.
 run_wrk() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" "http://$1/" | awk '/^Requests\/sec:/ {printf "%.0f", $2}'; }
@@ -94,7 +106,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round: GET / origin ${origin_rps[-1]}/s, mirror ${mirror_rps[-1]}/s"
 done
 rss_after="$(status "$MIRROR_PID" VmRSS)" hwm_after="$(status "$MIRROR_PID" VmHWM)"
-names="$(curl -s "http://$MIRROR/snapshot.json.minisig" >/dev/null; curl -s "http://$MIRROR/" | grep -o '<strong>[0-9]* signatures' | tr -dc 0-9)"
+names="$(curl -s "http://$MIRROR/snapshot.json.minisig" >/dev/null; curl -s "http://$MIRROR/" | grep -o '<strong>[^<]* signatures' | tr -dc 0-9)"
 echo "mirror memory serving $names signatures: VmRSS ${rss_adopted} KiB (VmHWM ${hwm_adopted} KiB) once adopted; VmRSS ${rss_after} KiB (VmHWM ${hwm_after} KiB) after the rounds; origin VmHWM $(status "$ORIGIN_PID" VmHWM) KiB"
 echo "median GET /: origin $(median "${origin_rps[@]}")/s, mirror $(median "${mirror_rps[@]}")/s, mirror/origin $(ratio "$(median "${mirror_rps[@]}")" "$(median "${origin_rps[@]}")")"
 
