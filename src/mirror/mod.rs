@@ -394,14 +394,12 @@ impl Mirror {
                     self.page_size,
                 ))
                 .into_iter()
-                .enumerate()
-                .map(|(at, r)| {
+                .map(|r| {
                     // The origin's pages in the same language.
-                    let base = if at == UNPREFIXED { String::new() } else { format!("/{}", r.words().tag()) };
                     let banner = Banner {
                         origin: self.origin.to_string(),
-                        sign_url: self.origin.url(&format!("{base}/#sign")),
-                        withdraw_url: self.origin.url(&format!("{base}/withdraw")),
+                        sign_url: self.origin.url(&format!("{}/#sign", r.prefix())),
+                        withdraw_url: self.origin.url(&format!("{}/withdraw", r.prefix())),
                         day: c.comment.day,
                         seq: c.comment.seq,
                         expires: c.comment.expires,

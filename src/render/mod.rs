@@ -239,6 +239,11 @@ impl Renderer {
         self.page_size
     }
 
+    /// The path prefix of this language's pages: "" or "/es".
+    pub fn prefix(&self) -> &str {
+        &self.base
+    }
+
     /// A path of this language's pages: `/privacy` is `/es/privacy`.
     fn at(&self, path: &str) -> String {
         format!("{}{path}", self.base)
