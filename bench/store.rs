@@ -5,17 +5,6 @@
 //! store, and reports acknowledged signatures/s and the writer thread's CPU
 //! per signature.
 //!
-//! Part 2 is the floor under any store built on sled 0.34 with undersign's
-//! features: one thread doing, per signature, only the sled writes those
-//! features need (the record, its place in the published order, and
-//! read-modify-writes of four hashed bucket keys: duplicates, look-alikes,
-//! withdrawal code, used token), 64 signatures per batch and one `flush` per
-//! batch, no fsync, no checks, no JSON, from an empty tree to as many
-//! signatures as part 1 acknowledged (sled's cost grows with the tree, as
-//! the 8 MiB cache holds less of it). Its µs per signature is the least
-//! sled CPU a signature costs here. It is run again with the two new keys
-//! only, as a store keeping its lookup indexes in memory would write.
-//!
 //! Settings: `SECONDS=10` for part 1. `TMPDIR` chooses the disk.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -119,71 +108,8 @@ fn part1(seconds: u64) -> (f64, u64) {
     (n as f64 / elapsed, n)
 }
 
-/// xorshift64: spreads bucket keys like SHA-256 digests do, without the cost.
-fn spread(s: &mut u64) -> u64 {
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    *s
-}
-
-fn part2(count: u64, with_buckets: bool) -> f64 {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = sled::Config::new()
-        .path(dir.path())
-        .cache_capacity(CACHE_BYTES)
-        .flush_every_ms(None)
-        .open()
-        .expect("sled opens");
-    let record = [b'r'; 300];
-    let public = [b'p'; 150];
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let sign = |batch: &mut sled::Batch, id: u64, seed: &mut u64| {
-        let mut k = vec![b'S'];
-        k.extend_from_slice(&id.to_be_bytes());
-        batch.insert(k, &record[..]);
-        let mut k = vec![b'P'];
-        k.extend_from_slice(&spread(seed).to_be_bytes());
-        k.extend_from_slice(&id.to_be_bytes());
-        batch.insert(k, &public[..]);
-        let prefixes: &[u8] = if with_buckets { b"FKWT" } else { b"" };
-        for &prefix in prefixes {
-            let bucket = (spread(seed) & 0x3fff) as u16;
-            let mut k = vec![prefix];
-            k.extend_from_slice(&bucket.to_be_bytes());
-            let mut value = db.get(&k).expect("sled reads").map(|v| v.to_vec()).unwrap_or_default();
-            value.extend_from_slice(&[0u8; 24]);
-            batch.insert(k, value);
-        }
-    };
-    let mut run = |from: u64, to: u64| {
-        let mut id = from;
-        while id < to {
-            let mut batch = sled::Batch::default();
-            for _ in 0..64 {
-                sign(&mut batch, id, &mut seed);
-                id += 1;
-            }
-            db.apply_batch(batch).expect("sled writes");
-            db.flush().expect("sled flushes");
-        }
-    };
-    let started = Instant::now();
-    run(0, count);
-    let us = started.elapsed().as_secs_f64() * 1e6 / count as f64;
-    let what = if with_buckets { "2 new keys + 4 bucket read-modify-writes" } else { "the 2 new keys only" };
-    println!(
-        "sled floor: {us:.1} µs per signature ({what}, 64 per flush, no fsync), \
-         0 to {count} signatures: at most {:.0}/s per core",
-        1e6 / us
-    );
-    us
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken.
-    let (rate, count) = part1(setting("SECONDS", 10));
-    let floor_us = part2(count.max(64), true);
-    let keys_us = part2(count.max(64), false);
-    println!("RESULT store_sig_per_s={rate:.1} sled_floor_us={floor_us:.2} new_keys_us={keys_us:.2}");
+    let (rate, _) = part1(setting("SECONDS", 10));
+    println!("RESULT store_sig_per_s={rate:.1}");
 }

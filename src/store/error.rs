@@ -40,9 +40,6 @@ pub enum StoreError {
     /// SQLite failed in a way that is neither I/O nor corruption (a bug,
     /// or an unsupported use).
     Sqlite(rusqlite::Error),
-    /// Reading a store of an earlier version (sled) failed in a way that
-    /// is neither I/O nor corruption.
-    Sled(sled::Error),
     /// The store's writer thread stopped: nothing is written until
     /// undersign restarts.
     Stopped,
@@ -103,7 +100,6 @@ impl fmt::Display for StoreError {
             StoreError::Io(e) => write!(f, "store: {e}"),
             StoreError::Corrupt(what) => write!(f, "store: {what} does not decode; the store may be damaged"),
             StoreError::Sqlite(e) => write!(f, "store: {e}"),
-            StoreError::Sled(e) => write!(f, "store (before the upgrade): {e}"),
             StoreError::Stopped => {
                 f.write_str("the store's writer stopped: changes are unavailable until undersign restarts")
             }
@@ -121,19 +117,8 @@ impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StoreError::Io(e) => Some(e),
-            StoreError::Sled(e) => Some(e),
             StoreError::Sqlite(e) => Some(e),
             _ => None,
-        }
-    }
-}
-
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
-        match e {
-            sled::Error::Io(e) => StoreError::from(e),
-            sled::Error::Corruption { .. } => StoreError::Corrupt(format!("sled's log ({e})")),
-            other => StoreError::Sled(other),
         }
     }
 }
@@ -166,12 +151,10 @@ mod tests {
     use std::error::Error;
 
     #[test]
-    fn sled_errors_keep_their_kind_and_source() {
-        let io = StoreError::from(sled::Error::Io(io::Error::new(io::ErrorKind::StorageFull, "full")));
+    fn errors_keep_their_kind_and_source() {
+        let io = StoreError::from(io::Error::new(io::ErrorKind::StorageFull, "full"));
         assert!(matches!(&io, StoreError::Io(e) if e.kind() == io::ErrorKind::StorageFull));
         assert!(io.source().is_some());
-        let bug = StoreError::from(sled::Error::Unsupported("x".into()));
-        assert!(matches!(bug, StoreError::Sled(sled::Error::Unsupported(_))));
         assert_eq!(
             StoreError::BadBackup("bad withdrawal hash for 3".into()).to_string(),
             "backup: bad withdrawal hash for 3"

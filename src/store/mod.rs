@@ -17,12 +17,11 @@
 //! tells the readers when public data changed so cached pages can be
 //! rebuilt.
 //!
-//! Stores written by earlier versions (sled, layouts 1 and 2) are converted
-//! on first start, resumably (`upgrade`).
+//! Indexes computed by name functions that have changed since are rebuilt
+//! at start (`upgrade`).
 
 mod check;
 mod error;
-mod legacy;
 mod order;
 mod schema;
 mod search;
@@ -39,7 +38,6 @@ pub use crate::domain::record::{
 use crate::domain::{Affiliation, Flag, Kind, SignatoryName, Submission};
 use rusqlite::{Connection, OptionalExtension};
 use std::fs::File;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -144,7 +142,7 @@ pub struct Options {
     pub retention_days: u32,
     /// The writer's page cache, in bytes (each reader has 2 MiB).
     pub cache_bytes: u64,
-    /// Tells the operator about slow one-time work (a layout upgrade), and
+    /// Tells the operator about slow one-time work (an index rebuild), and
     /// that the writer stopped, should it ever.
     pub notice: fn(&str),
 }
@@ -263,27 +261,27 @@ impl Drop for Inner {
 /// The name of the lock file in the data dir.
 const LOCK_FILE: &str = "lock";
 
-/// Takes the data dir's lock, or says it is in use.
+/// Takes the data dir's lock, or says it is in use. The lock (`flock` on
+/// Linux) belongs to this open file: it goes when the file is closed, or
+/// when the process ends however it ends, so a crash leaves no stale lock.
 fn lock(dir: &Path) -> Result<File, StoreError> {
-    use fs2::FileExt;
     let file =
         std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE))?;
-    match file.try_lock_exclusive() {
+    match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(e) if e.kind() == ErrorKind::WouldBlock => Err(StoreError::InUse),
-        Err(e) => Err(e.into()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
     }
 }
 
 impl Store {
     /// Opens (or creates) the store under `dir` and starts its writer
-    /// thread. A store of an earlier version is converted first; one that
+    /// thread. A store that
     /// was not stopped cleanly is checked first, and refused if damaged
     /// (`check`).
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir)?;
         let lock = lock(dir)?;
-        upgrade::from_sled_if_needed(dir, options)?;
         check::present(dir)?;
         if check::stopped_uncleanly(dir) {
             (options.notice)("the store was not stopped cleanly: checking it before serving");

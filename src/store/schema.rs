@@ -22,7 +22,8 @@
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
-/// The layout this version writes; layouts 1 and 2 were sled's (`legacy`).
+/// The layout this version writes (layouts 1 and 2 were of versions before
+/// SQLite, which no release wrote).
 pub(super) const LAYOUT: i64 = 3;
 
 /// The database file in the data dir.
@@ -69,10 +70,6 @@ pub(super) mod meta {
     /// The fingerprint of the name functions the derived indexes were
     /// computed with.
     pub const NAMES: &str = "names";
-    /// During an upgrade from sled: the next record id to copy.
-    pub const UPGRADE_NEXT: &str = "upgrade_next";
-    /// During an upgrade from sled: the steps after the records are done.
-    pub const UPGRADE_DONE: &str = "upgrade_done";
 }
 
 fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
