@@ -448,7 +448,7 @@ impl NumberStyle {
         let mut out = String::with_capacity(digits.len() * 2);
         for (i, d) in digits.iter().enumerate() {
             let left = digits.len() - i;
-            if group && i > 0 && left % 3 == 0 {
+            if group && i > 0 && left.is_multiple_of(3) {
                 out.push_str(self.separator);
             }
             out.push(*d);
