@@ -24,7 +24,8 @@
 //! frames in it marks an unclean stop and needs no marker of its own.
 
 use super::error::Damage;
-use super::{schema, search, StoreError};
+use super::error::StoreError;
+use super::{schema, search};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::io::Read;
 use std::path::Path;

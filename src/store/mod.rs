@@ -19,133 +19,53 @@
 //!
 //! Indexes computed by name functions that have changed since are rebuilt
 //! at start (`upgrade`).
+//!
+//! The files, each importing only those below it: this handle; `writer`
+//! (the thread and its groups); `changes` (what each request does) over
+//! `tx` (one transaction's steps); `request` (what the handle asks);
+//! `shared` (what handles and threads share); `read` (queries on any
+//! connection); `upgrade`, `check`; `order` and `search` (the indexes);
+//! `codec` (values as stored), `names` (a name's index entries),
+//! `schema`, `error`.
 
+mod changes;
 mod check;
+mod codec;
 mod error;
+mod names;
 mod order;
+mod read;
+mod request;
 mod schema;
 mod search;
+mod shared;
+mod tx;
 mod upgrade;
 mod view;
 mod writer;
 
 pub use error::{Damage, SignError, StoreError};
+pub use request::{Action, Backup, NewSignature, Signed};
+pub use shared::Options;
 
 pub use crate::domain::record::{
     AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
 };
 
-use crate::domain::{Affiliation, Flag, Kind, SignatoryName, Submission};
-use rusqlite::{Connection, OptionalExtension};
+use crate::domain::{Flag, Kind, SignatoryName};
+use codec::{decode_record, read_phase};
+use names::NameEntries;
+use read::{counts, find, page, record, walk};
+use request::{Reply, Request};
+use shared::Inner;
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Requests waiting for the writer, at most; senders wait beyond that.
 const WRITER_QUEUE: usize = 4096;
-
-/// The outcome of a signature the store accepted and made durable.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signed {
-    /// The signature's id.
-    pub id: u64,
-    /// Published at once or waiting for review.
-    pub status: Status,
-    /// Whether the name will be shown.
-    pub listed: bool,
-}
-
-/// A signing request as the writer sees it: checked input plus the anti-spam
-/// facts it must record atomically with the signature.
-pub struct NewSignature {
-    /// What was signed.
-    pub submission: Submission,
-    /// Whether its kind waits for a moderator.
-    pub needs_review: bool,
-    /// The form token's nonce, recorded so the form cannot sign twice.
-    pub token_nonce: [u8; 16],
-    /// The day after which the token is expired anyway and can be forgotten.
-    pub token_forget_after: Day,
-    /// The keyed hash of the withdrawal code shown on the thank-you page.
-    pub withdraw_hash: [u8; 32],
-    /// Signatures waiting for review, at most.
-    pub max_pending: u64,
-}
-
-/// What a moderator (or an offline command) does.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// Publish pending signatures.
-    Approve(Vec<u64>),
-    /// Remove pending signatures, for a reason.
-    Reject(Vec<u64>, RejectReason),
-    /// Change what is shown of a signature.
-    Edit {
-        /// The signature.
-        id: u64,
-        /// Its new name.
-        name: SignatoryName,
-        /// Its new affiliation.
-        affiliation: Option<Affiliation>,
-    },
-    /// Mark an organisation or company as checked, or not.
-    Verify {
-        /// The signature.
-        id: u64,
-        /// Marked, or the mark removed.
-        verified: bool,
-    },
-    /// Back from the public list into the review queue.
-    Unpublish(u64),
-    /// Remove a signature for good.
-    Delete(u64),
-    /// Open, pause or close signing.
-    SetPhase(Phase),
-    /// Imports names as published signatures (offline `import --kind`).
-    ImportNames(Kind, Vec<SignatoryName>),
-    /// The letter's own lists, imported only if no first-start import has
-    /// happened in this store's life.
-    ImportFirstStart(Vec<(Kind, Vec<SignatoryName>)>),
-}
-
-/// A backup of everything needed to restore the letter's signatures.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Backup {
-    /// The backup format's version.
-    pub format: u32,
-    /// The letter's phase.
-    pub phase: Phase,
-    /// Every signature, pending included.
-    pub signatures: Vec<Record>,
-    /// (signature id, hex of the withdrawal-code hash), so codes keep working.
-    pub withdrawal_hashes: Vec<(u64, String)>,
-}
-
-type Reply<T, E> = oneshot::Sender<Result<T, E>>;
-
-enum Request {
-    Sign(Box<(NewSignature, writer::NameEntries)>, Reply<Signed, SignError>),
-    Withdraw([u8; 32], Reply<bool, SignError>),
-    Moderate(String, Action, Reply<usize, StoreError>),
-    Restore(Box<Backup>, Reply<usize, StoreError>),
-    /// Makes the writer thread panic, as a bug in it would.
-    #[cfg(test)]
-    Crash,
-}
-
-/// Store settings that come from the configuration.
-#[derive(Clone, Copy, Debug)]
-pub struct Options {
-    /// Days after the letter closes before private fields are purged.
-    pub retention_days: u32,
-    /// The writer's page cache, in bytes (each reader has 2 MiB).
-    pub cache_bytes: u64,
-    /// Tells the operator about slow one-time work (an index rebuild), and
-    /// that the writer stopped, should it ever.
-    pub notice: fn(&str),
-}
 
 /// Handle to the store; cheap to clone, shared by all connections. When
 /// the last one is dropped, the writer finishes what it was given and the
@@ -224,36 +144,6 @@ impl Drop for JoinOnDrop {
         if let Some(thread) = self.0.take() {
             // An error is a panic, which the panic hook has printed.
             let _ = thread.join();
-        }
-    }
-}
-
-/// Readers' connections kept open, at most; more are opened when more read
-/// at once, and closed after.
-const KEPT_READERS: usize = 4;
-
-struct Inner {
-    dir: PathBuf,
-    readers: Mutex<Vec<Connection>>,
-    index: search::Indexer,
-    generation: AtomicU64,
-    options: Options,
-    /// The writer thread died: nothing more is written.
-    writer_stopped: AtomicBool,
-    /// Held while the store is open: one process per data dir.
-    #[allow(dead_code, reason = "only held, for its lock")]
-    lock: File,
-}
-
-impl Drop for Inner {
-    /// The last handle is gone and both threads are joined: copy the
-    /// write-ahead log into the database and empty it, so that a stopped
-    /// store is one file (SQLite does this itself only when the last
-    /// connection to close can write, and readers close last).
-    fn drop(&mut self) {
-        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        if let Ok(c) = schema::open_checkpointer(&self.dir) {
-            let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
     }
 }
@@ -383,7 +273,7 @@ impl Store {
     /// Records a signature and returns once it is on disk.
     pub async fn sign(&self, new: NewSignature) -> Result<Signed, SignError> {
         // Worked out here, on the connection's thread, not on the writer's.
-        let entries = writer::NameEntries::of(new.submission.kind, &new.submission.name);
+        let entries = NameEntries::of(new.submission.kind, &new.submission.name);
         self.ask(|tx| Request::Sign(Box::new((new, entries)), tx), SignError::Stopped).await
     }
 
@@ -427,7 +317,7 @@ impl Store {
 
     /// Open, paused or closed.
     pub fn phase(&self) -> Phase {
-        self.inner.read(writer::read_phase).unwrap_or_default()
+        self.inner.read(read_phase).unwrap_or_default()
     }
 
     /// Published, listed signatories of a kind in page order.
@@ -478,7 +368,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.inner.read(|c| {
             schema::snapshot(c, || {
-                head(writer::read_phase(c)?, counts(c)?);
+                head(read_phase(c)?, counts(c)?);
                 walk(c, i64::MIN, &mut |r| {
                     visit(PublicSignatory::from(&r));
                     true
@@ -548,7 +438,7 @@ impl Store {
     /// Other signatures whose names look like this one's (same confusable
     /// skeleton), for the moderator to compare.
     pub fn look_alikes(&self, r: &Record) -> Vec<Record> {
-        let e = writer::NameEntries::of(r.kind, &r.name);
+        let e = NameEntries::of(r.kind, &r.name);
         let skeleton = crate::domain::flags::skeleton(&r.name);
         self.inner
             .read(|c| {
@@ -557,7 +447,7 @@ impl Store {
                 let mut rows = stmt.query((e.skel(), r.id as i64))?;
                 let mut out = Vec::new();
                 while let Some(row) = rows.next()? {
-                    let other = writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?;
+                    let other = decode_record(&row.get::<_, Vec<u8>>(0)?)?;
                     if crate::domain::flags::skeleton(&other.name) == skeleton && out.len() < 20 {
                         out.push(other);
                     }
@@ -617,7 +507,7 @@ impl Store {
                 let mut stmt = c.prepare("SELECT rec FROM sig ORDER BY id")?;
                 let mut rows = stmt.query([])?;
                 while let Some(row) = rows.next()? {
-                    signatures.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
+                    signatures.push(decode_record(&row.get::<_, Vec<u8>>(0)?)?);
                 }
                 let mut stmt = c.prepare("SELECT id, hash FROM withdrawal ORDER BY id")?;
                 let hashes = stmt.query_map([], |r| {
@@ -625,133 +515,10 @@ impl Store {
                     Ok((r.get::<_, i64>(0)? as u64, hash.iter().map(|b| format!("{b:02x}")).collect()))
                 })?;
                 let withdrawal_hashes = hashes.collect::<Result<_, _>>()?;
-                let phase = writer::read_phase(c)?;
+                let phase = read_phase(c)?;
                 Ok(Backup { format: 1, phase, signatures, withdrawal_hashes })
             })
         })
-    }
-}
-
-/// A record by id.
-fn record(c: &Connection, id: u64) -> Result<Option<Record>, StoreError> {
-    let bytes: Option<Vec<u8>> = c
-        .prepare_cached("SELECT rec FROM sig WHERE id = ?1")?
-        .query_row([id as i64], |r| r.get(0))
-        .optional()?;
-    bytes.map(|b| writer::decode_record(&b)).transpose()
-}
-
-fn counts(c: &Connection) -> Result<Counts, StoreError> {
-    let mut out = Counts::default();
-    let mut stmt = c.prepare_cached("SELECT kind, published, listed, pending FROM counts")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let i = row.get::<_, i64>(0)? as usize;
-        if i < 3 {
-            out.published[i] = row.get::<_, i64>(1)?.max(0) as u64;
-            out.listed[i] = row.get::<_, i64>(2)?.max(0) as u64;
-            out.pending[i] = row.get::<_, i64>(3)?.max(0) as u64;
-        }
-    }
-    Ok(out)
-}
-
-/// The records of listed labels from `from` on, in page order, while
-/// `visit` says go on.
-fn walk(c: &Connection, from: i64, visit: &mut dyn FnMut(Record) -> bool) -> Result<(), StoreError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord >= ?1 ORDER BY l.ord",
-    )?;
-    let mut rows = stmt.query([from])?;
-    while let Some(row) = rows.next()? {
-        if !visit(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?) {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// A page of a kind's list: `limit` records from offset `skip`.
-fn page(c: &Connection, kind: Kind, skip: u64, limit: usize) -> Result<Vec<Record>, StoreError> {
-    schema::snapshot(c, || {
-        let Some((from, skip)) = order::seek(c, kind, skip)? else { return Ok(Vec::new()) };
-        let (_, end) = order::range(kind);
-        let mut stmt = c.prepare_cached(
-            "SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id
-             WHERE l.ord >= ?1 AND l.ord < ?2 ORDER BY l.ord LIMIT ?3 OFFSET ?4",
-        )?;
-        let limit = limit.min(i64::MAX as usize) as i64;
-        let mut rows = stmt.query((from, end, limit, skip.min(i64::MAX as u64) as i64))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(writer::decode_record(&row.get::<_, Vec<u8>>(0)?)?);
-        }
-        Ok(out)
-    })
-}
-
-/// Search (see `search`): from the indexes, or by walking the page order.
-fn find(
-    c: &Connection,
-    index: &search::Indexer,
-    folded: &str,
-    limit: usize,
-) -> Result<Vec<PublicSignatory>, StoreError> {
-    let mut out = Vec::new();
-    match index.labels(c, folded, limit)? {
-        Some(labels) => {
-            let mut stmt =
-                c.prepare_cached("SELECT s.rec FROM listed l JOIN sig s ON s.id = l.id WHERE l.ord = ?1")?;
-            for label in labels {
-                if let Some(rec) = stmt.query_row([label], |r| r.get::<_, Vec<u8>>(0)).optional()? {
-                    out.push(PublicSignatory::from(&writer::decode_record(&rec)?));
-                }
-            }
-        }
-        None => walk(c, i64::MIN, &mut |r| {
-            if out.len() >= limit {
-                return false;
-            }
-            if r.name.folded().contains(folded) {
-                out.push(PublicSignatory::from(&r));
-            }
-            out.len() < limit
-        })?,
-    }
-    Ok(out)
-}
-
-impl Inner {
-    fn writer_is_stopped(&self) -> bool {
-        self.writer_stopped.load(Ordering::Acquire)
-    }
-
-    /// Marks the writer as dead and tells the operator, once: both the
-    /// dying thread and the first caller to find it gone come here.
-    fn writer_died(&self) {
-        if !self.writer_stopped.swap(true, Ordering::AcqRel) {
-            (self.options.notice)(
-                "the store's writer stopped: signing and moderation are unavailable until undersign restarts",
-            );
-        }
-    }
-
-    /// Runs `f` on a reader connection from the pool.
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let c = match pooled {
-            Some(c) => c,
-            None => schema::open_reader(&self.dir)?,
-        };
-        let result = f(&c);
-        // A connection left inside a transaction by an error is not reused.
-        if c.is_autocommit() {
-            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-            if pool.len() < KEPT_READERS {
-                pool.push(c);
-            }
-        }
-        result
     }
 }
 

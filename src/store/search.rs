@@ -26,8 +26,8 @@
 //! sees every committed signature. Should the indexes be lost or damaged,
 //! they are rebuilt from the listed names at start.
 
+use super::error::StoreError;
 use super::schema;
-use super::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -406,7 +406,7 @@ fn rebuild(dir: &Path, main: &Connection, notice: fn(&str)) -> Result<(), StoreE
         let Some(&(last, _)) = batch.last() else { break };
         let tx = index.transaction()?;
         for (label, rec) in &batch {
-            let name = super::writer::decode_record(rec)?.name.folded();
+            let name = super::codec::decode_record(rec)?.name.folded();
             apply(&tx, *label, Some(&name))?;
         }
         tx.commit()?;

@@ -1,4 +1,6 @@
 use super::*;
+use crate::domain::Submission;
+use rusqlite::Connection;
 
 fn submission(name: &str, kind: Kind, listed: bool) -> Submission {
     Submission { name: SignatoryName::parse(name).unwrap(), kind, affiliation: None, country: None, listed }

@@ -5,10 +5,13 @@
 //! changed. A future change of layout (`schema`) has its upgrade here too.
 //! Progress goes to the operator every few seconds.
 
+use super::codec::decode_record;
+use super::error::StoreError;
+use super::names::name_functions_fingerprint;
 use super::schema::{self, meta};
 use super::search;
-use super::writer::{self, in_transaction};
-use super::{Options, StoreError};
+use super::shared::Options;
+use super::tx::in_transaction;
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -55,7 +58,7 @@ pub(super) fn rebuild_if_name_functions_changed(
     c: &Connection,
     options: Options,
 ) -> Result<(), StoreError> {
-    let now = writer::name_functions_fingerprint();
+    let now = name_functions_fingerprint();
     let stored = schema::meta_int(c, meta::NAMES)?;
     if stored == Some(now) {
         return Ok(());
@@ -87,7 +90,7 @@ pub(super) fn rebuild_if_name_functions_changed(
             let Some(&(last, _)) = batch.last() else { break };
             in_transaction(c, |tx| {
                 for (_, rec) in &batch {
-                    tx.reindex(&writer::decode_record(rec)?)?;
+                    tx.reindex(&decode_record(rec)?)?;
                 }
                 Ok(())
             })?;
