@@ -28,40 +28,21 @@ impl fmt::Debug for SigningKey {
 }
 
 /// Why the key could not be had.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// No key yet in the data dir (for commands that do not make one).
+    #[error("there is no snapshot key {} yet: it is made when the server first starts with this data dir", .0.display())]
     Missing(PathBuf),
     /// The key file could not be read.
-    Read(PathBuf, io::Error),
+    #[error("cannot read the snapshot key {path}: {why}", path = .0.display(), why = .1)]
+    Read(PathBuf, #[source] io::Error),
     /// The file is not an unencrypted minisign secret key.
+    #[error("{} is not a snapshot key (a minisign secret key without a password). It is left as it is: restore it from a copy, or move it away to make a new key, whose public key mirrors must then be given", .0.display())]
     Corrupt(PathBuf),
     /// A new key could not be made or written.
+    #[error("cannot create the snapshot key {path}: {why}", path = .0.display(), why = .1)]
     Create(PathBuf, String),
 }
-
-impl fmt::Display for KeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyError::Missing(path) => write!(
-                f,
-                "there is no snapshot key {} yet: it is made when the server first starts with this data dir",
-                path.display()
-            ),
-            KeyError::Read(path, e) => write!(f, "cannot read the snapshot key {}: {e}", path.display()),
-            KeyError::Corrupt(path) => write!(
-                f,
-                "{} is not a snapshot key (a minisign secret key without a password). It is left as it is: restore it from a copy, or move it away to make a new key, whose public key mirrors must then be given",
-                path.display()
-            ),
-            KeyError::Create(path, why) => {
-                write!(f, "cannot create the snapshot key {}: {why}", path.display())
-            }
-        }
-    }
-}
-
-impl std::error::Error for KeyError {}
 
 impl SigningKey {
     /// The key in `data_dir`; made there first if there is none. An

@@ -111,34 +111,21 @@ impl Signed {
 }
 
 /// Why a snapshot could not be made.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     /// The sequence number could not be read or kept.
+    #[error("cannot keep the snapshots' sequence number in {path}: {why}", path = .0.display(), why = .1)]
     Seq(PathBuf, String),
     /// A file could not be written (a full disk, a read-only data dir).
-    Write(PathBuf, io::Error),
+    #[error("the snapshot {path} could not be written: {why}", path = .0.display(), why = .1)]
+    Write(PathBuf, #[source] io::Error),
     /// The names could not be read.
-    Scan(ScanError),
+    #[error("a snapshot could not be made: {0}")]
+    Scan(#[source] ScanError),
     /// minisign refused to sign.
+    #[error("a snapshot could not be signed: {0}")]
     Sign(String),
 }
-
-impl std::fmt::Display for SnapshotError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SnapshotError::Seq(path, why) => {
-                write!(f, "cannot keep the snapshots' sequence number in {}: {why}", path.display())
-            }
-            SnapshotError::Write(path, e) => {
-                write!(f, "the snapshot {} could not be written: {e}", path.display())
-            }
-            SnapshotError::Scan(e) => write!(f, "a snapshot could not be made: {e}"),
-            SnapshotError::Sign(why) => write!(f, "a snapshot could not be signed: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for SnapshotError {}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)

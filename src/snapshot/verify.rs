@@ -13,7 +13,6 @@ use super::document::{letter_digest, ReadBack};
 use crate::domain::Day;
 use sha2::Digest as _;
 use std::ffi::OsString;
-use std::fmt;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -34,15 +33,19 @@ pub struct Verified {
 }
 
 /// Why a snapshot did not verify, one check each.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     /// The key given is neither a minisign public key nor a file with one.
+    #[error("wrong key: `{0}` is neither a minisign public key (56 characters, as `undersign key` prints it) nor a file that holds one")]
     NotAKey(String),
     /// The snapshot or its signature file could not be read.
-    Unreadable(PathBuf, io::Error),
+    #[error("cannot read {path}: {why}", path = .0.display(), why = .1)]
+    Unreadable(PathBuf, #[source] io::Error),
     /// The signature file is not a minisign signature.
+    #[error("malformed: {} is not a minisign signature", .0.display())]
     MalformedSignature(PathBuf),
     /// Signed, but by another key.
+    #[error("wrong key: the snapshot is signed by key {signed_by}, not by the key given ({given})")]
     WrongKey {
         /// The id of the key that signed.
         signed_by: String,
@@ -50,12 +53,16 @@ pub enum VerifyError {
         given: String,
     },
     /// The signature does not hold for these bytes.
+    #[error("bad signature: {} was changed after it was signed, or the signature beside it is of another file", .0.display())]
     BadSignature(PathBuf),
     /// The signed comment is not an undersign snapshot's.
+    #[error("malformed: the signature is valid but its signed comment is not an undersign snapshot's")]
     NotASnapshot,
     /// The file is not the snapshot its signed comment describes.
+    #[error("malformed: the signature is valid but {0}")]
     Malformed(String),
     /// The letter's text does not match its digest.
+    #[error("wrong letter: the letter's text has digest {actual}, not the {stated} the snapshot states")]
     LetterChanged {
         /// The digest the snapshot states.
         stated: Digest,
@@ -63,6 +70,7 @@ pub enum VerifyError {
         actual: Digest,
     },
     /// A snapshot of another letter than the one asked for.
+    #[error("wrong letter: this is a snapshot of letter {found}, not of {expected}")]
     OtherLetter {
         /// Its letter.
         found: Digest,
@@ -70,6 +78,7 @@ pub enum VerifyError {
         expected: Digest,
     },
     /// Past its expiry day.
+    #[error("expired: this snapshot of {day} expired on {expires}; whoever serves it has not had a newer one since")]
     Expired {
         /// The day it was signed.
         day: Day,
@@ -77,47 +86,6 @@ pub enum VerifyError {
         expires: Day,
     },
 }
-
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VerifyError::NotAKey(key) => write!(
-                f,
-                "wrong key: `{key}` is neither a minisign public key (56 characters, as `undersign key` prints it) nor a file that holds one"
-            ),
-            VerifyError::Unreadable(path, e) => write!(f, "cannot read {}: {e}", path.display()),
-            VerifyError::MalformedSignature(path) => {
-                write!(f, "malformed: {} is not a minisign signature", path.display())
-            }
-            VerifyError::WrongKey { signed_by, given } => write!(
-                f,
-                "wrong key: the snapshot is signed by key {signed_by}, not by the key given ({given})"
-            ),
-            VerifyError::BadSignature(path) => write!(
-                f,
-                "bad signature: {} was changed after it was signed, or the signature beside it is of another file",
-                path.display()
-            ),
-            VerifyError::NotASnapshot => {
-                f.write_str("malformed: the signature is valid but its signed comment is not an undersign snapshot's")
-            }
-            VerifyError::Malformed(why) => write!(f, "malformed: the signature is valid but {why}"),
-            VerifyError::LetterChanged { stated, actual } => write!(
-                f,
-                "wrong letter: the letter's text has digest {actual}, not the {stated} the snapshot states"
-            ),
-            VerifyError::OtherLetter { found, expected } => {
-                write!(f, "wrong letter: this is a snapshot of letter {found}, not of {expected}")
-            }
-            VerifyError::Expired { day, expires } => write!(
-                f,
-                "expired: this snapshot of {day} expired on {expires}; whoever serves it has not had a newer one since"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for VerifyError {}
 
 /// Reads a public key: the key itself, or a file holding it (a minisign
 /// `.pub` file, or the bare line).

@@ -20,15 +20,13 @@ pub(super) fn json_text<T: serde::Serialize>(v: &T) -> String {
 
 /// A signature record as stored.
 pub(super) fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("a signature record ({e})")))
+    serde_json::from_slice(bytes).map_err(|e| StoreError::corrupt("a signature record", e))
 }
 
 /// The letter's phase as stored.
 pub(super) fn read_phase(c: &Connection) -> Result<Phase, StoreError> {
     match schema::meta_text(c, meta::PHASE)? {
-        Some(text) => {
-            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("the letter's phase ({e})")))
-        }
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::corrupt("the letter's phase", e)),
         None => Ok(Phase::default()),
     }
 }

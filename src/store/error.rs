@@ -2,54 +2,75 @@
 //! or withdrawal (each has its own page), [`StoreError`] for everything an
 //! operator or a moderator must hear about.
 
-use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
 /// Why a signature or a withdrawal was not recorded.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {
     /// The form token was used before: the form was already submitted.
+    #[error("the form was already submitted")]
     TokenUsed,
     /// An organisation or company of this name has already signed.
+    #[error("an organisation or company of this name has already signed")]
     Duplicate,
     /// Too many signatures wait for review; try later.
+    #[error("too many signatures wait for review")]
     ReviewQueueFull,
     /// Signing is paused by the organisers.
+    #[error("signing is paused")]
     Paused,
     /// The letter is closed.
+    #[error("the letter is closed")]
     Closed,
     /// The store could not write (disk full, I/O error); trying again
     /// later may work.
+    #[error("the store could not write the signature")]
     Unavailable,
     /// The store's writer thread stopped: nothing is written until
     /// undersign restarts.
+    #[error("the store's writer stopped")]
     Stopped,
 }
 
 /// Why the store could not open, read or change what was asked.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// Another process has the store open (its lock file is taken).
+    #[error("the store is in use by another process")]
     InUse,
     /// Reading or writing the store's files failed.
-    Io(io::Error),
-    /// A stored value does not decode; says which.
-    Corrupt(String),
+    #[error("store: {0}")]
+    Io(#[from] io::Error),
+    /// A stored value does not decode; says which, and why.
+    #[error("store: {what} does not decode; the store may be damaged")]
+    Corrupt {
+        /// What does not decode, with why in brackets.
+        what: String,
+        /// Why, from the decoder or SQLite (none for a value out of range).
+        #[source]
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// SQLite failed in a way that is neither I/O nor corruption (a bug,
     /// or an unsupported use).
-    Sqlite(rusqlite::Error),
+    #[error("store: {0}")]
+    Sqlite(#[source] rusqlite::Error),
     /// The store's writer thread stopped: nothing is written until
     /// undersign restarts.
+    #[error("the store's writer stopped: changes are unavailable until undersign restarts")]
     Stopped,
     /// The change did not reach the disk, so it did not happen.
+    #[error("the change could not be written to disk")]
     NotWritten,
     /// A backup is restored only into a store without signatures.
+    #[error("the store already holds signatures: restore only into a new data dir")]
     NotEmpty,
     /// The backup does not hold what a backup must; says what.
+    #[error("backup: {0}")]
     BadBackup(String),
     /// The database file is damaged: the store is not served from it.
+    #[error("{} is damaged ({damage})", file.display())]
     Damaged {
         /// The file.
         file: PathBuf,
@@ -59,17 +80,21 @@ pub enum StoreError {
 }
 
 /// What is wrong with a damaged database file (see `check`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Damage {
     /// Missing or empty, though the search index made after it is there.
+    #[error("it is missing or empty, though the store held signatures")]
     Gone,
     /// SQLite's check of the pages found these problems (its own words,
     /// the first few).
+    #[error("damaged pages: {}", .0.join("; "))]
     Pages(Vec<String>),
     /// Every page is whole, but this signature's record does not decode.
+    #[error("the record of signature {0} does not decode")]
     Record(u64),
     /// Every page is whole, but rows are missing from a table or an index
     /// (a page is old: a write was lost).
+    #[error("{rows} {what} where there must be {expected}: part of it was lost")]
     Counts {
         /// What was counted.
         what: &'static str,
@@ -78,49 +103,6 @@ pub enum Damage {
         /// How many there must be.
         expected: u64,
     },
-}
-
-impl fmt::Display for Damage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Damage::Gone => f.write_str("it is missing or empty, though the store held signatures"),
-            Damage::Pages(problems) => write!(f, "damaged pages: {}", problems.join("; ")),
-            Damage::Record(id) => write!(f, "the record of signature {id} does not decode"),
-            Damage::Counts { what, rows, expected } => {
-                write!(f, "{rows} {what} where there must be {expected}: part of it was lost")
-            }
-        }
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::InUse => f.write_str("the store is in use by another process"),
-            StoreError::Io(e) => write!(f, "store: {e}"),
-            StoreError::Corrupt(what) => write!(f, "store: {what} does not decode; the store may be damaged"),
-            StoreError::Sqlite(e) => write!(f, "store: {e}"),
-            StoreError::Stopped => {
-                f.write_str("the store's writer stopped: changes are unavailable until undersign restarts")
-            }
-            StoreError::NotWritten => f.write_str("the change could not be written to disk"),
-            StoreError::NotEmpty => {
-                f.write_str("the store already holds signatures: restore only into a new data dir")
-            }
-            StoreError::BadBackup(what) => write!(f, "backup: {what}"),
-            StoreError::Damaged { file, damage } => write!(f, "{} is damaged ({damage})", file.display()),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StoreError::Io(e) => Some(e),
-            StoreError::Sqlite(e) => Some(e),
-            _ => None,
-        }
-    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -132,16 +114,17 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Io(io::Error::other(e))
             }
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-                StoreError::Corrupt(format!("the database file ({e})"))
+                StoreError::corrupt("the database file", e)
             }
             _ => StoreError::Sqlite(e),
         }
     }
 }
 
-impl From<io::Error> for StoreError {
-    fn from(e: io::Error) -> Self {
-        StoreError::Io(e)
+impl StoreError {
+    /// A stored value, `what`, does not decode, for `cause`.
+    pub(super) fn corrupt(what: &str, cause: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Corrupt { what: format!("{what} ({cause})"), cause: Some(Box::new(cause)) }
     }
 }
 

@@ -191,9 +191,10 @@ impl Store {
             None => schema::set_meta(&c, schema::meta::LAYOUT, schema::LAYOUT)?,
             Some(schema::LAYOUT) => {}
             Some(other) => {
-                return Err(StoreError::Corrupt(format!(
-                    "the layout marker ({other}, from a newer version?)"
-                )))
+                return Err(StoreError::Corrupt {
+                    what: format!("the layout marker ({other}, from a newer version?)"),
+                    cause: None,
+                })
             }
         }
         upgrade::rebuild_if_name_functions_changed(dir, &c, options)?;
