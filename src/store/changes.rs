@@ -277,6 +277,7 @@ impl Tx<'_> {
                 .prepare_cached("UPDATE audit SET entry = ?1 WHERE seq = ?2")?
                 .execute((json(&entry), seq))?;
         }
+        self.removed = true;
         self.set_phase(Phase::Closed { day, purged: true })?;
         self.audit("retention", AuditAction::Purged, None)?;
         Ok(true)

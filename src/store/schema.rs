@@ -85,11 +85,18 @@ fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
     ))
 }
 
+/// What every connection that writes sets: a deleted row's bytes are
+/// overwritten with zeros in its page (and so in the pages the WAL and the
+/// database file get), not left in free space, so that a withdrawn name
+/// is gone from the files once the change is checkpointed.
+pub(super) const SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
+
 /// The writer's connection: creates the tables, WAL mode, and a commit
 /// that returns only once the WAL is fsynced (`synchronous = FULL`).
 pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Connection> {
     let c = Connection::open(dir.join(FILE))?;
     configure(&c, (cache_bytes / 1024).max(1024))?;
+    c.execute_batch(SECURE_DELETE)?;
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.execute_batch(
         "PRAGMA synchronous = FULL;
@@ -117,12 +124,28 @@ pub(super) fn checkpoint_if_due(dir: &Path, c: &Connection) -> rusqlite::Result<
     Ok(())
 }
 
-/// A connection for checkpoints only.
+/// A connection for checkpoints only (and, at a clean stop, dropping the
+/// search log already applied).
 pub(super) fn open_checkpointer(dir: &Path) -> rusqlite::Result<Connection> {
     let c = Connection::open(dir.join(FILE))?;
     c.busy_timeout(std::time::Duration::from_secs(1))?;
     c.execute_batch("PRAGMA cache_size = -256; PRAGMA mmap_size = 0;")?;
+    c.execute_batch(SECURE_DELETE)?;
     Ok(c)
+}
+
+/// Copies the whole write-ahead log into the database and empties the log
+/// file, so that no earlier version of a page (a removed row's bytes) is
+/// left in it. Waits for readers at most the connection's busy timeout.
+pub(super) fn checkpoint_truncate(c: &Connection) -> rusqlite::Result<()> {
+    let busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("the write-ahead log could not be emptied: a reader held it".into()),
+        ));
+    }
+    Ok(())
 }
 
 /// A reader's connection: read-only, with a small page cache of its own.

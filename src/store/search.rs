@@ -55,6 +55,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS short_grams USING fts5(
 );
 CREATE TABLE IF NOT EXISTS applied(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL);
 INSERT OR IGNORE INTO applied(one, seq) VALUES (1, 0);
+INSERT INTO grams(grams, rank) VALUES ('secure-delete', 1);
+INSERT INTO short_grams(short_grams, rank) VALUES ('secure-delete', 1);
 ";
 
 fn token(gram: &str) -> String {
@@ -156,6 +158,8 @@ pub(super) struct Indexer {
     closing: AtomicBool,
     /// The thread died; searches walk the page order.
     pub(super) stopped: AtomicBool,
+    /// Something was removed since both write-ahead logs were last emptied.
+    removed: AtomicBool,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -187,6 +191,7 @@ impl Indexer {
             wake: (Mutex::new(false), Condvar::new()),
             closing: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            removed: AtomicBool::new(false),
             readers: Mutex::new(vec![c]),
         })
     }
@@ -196,6 +201,25 @@ impl Indexer {
         let (lock, cv) = &self.wake;
         *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
         cv.notify_one();
+    }
+
+    /// Tells the thread that a committed change removed something (a
+    /// withdrawal, a deletion, a purge): once it has applied the log, it
+    /// empties both write-ahead logs, so that no earlier version of a page
+    /// keeps the removed bytes. A burst of removals costs one checkpoint
+    /// per turn of the thread, off the writer's path.
+    pub(super) fn removed(&self) {
+        self.removed.store(true, Ordering::Release);
+        self.wake();
+    }
+
+    /// At a clean stop, once the thread is joined: closes the readers and
+    /// empties the indexes' write-ahead log.
+    pub(super) fn close_files(&self) {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        if let Ok(c) = open_index(&self.dir) {
+            let _ = schema::checkpoint_truncate(&c);
+        }
     }
 
     /// Asks the thread to finish what is logged and stop.
@@ -252,6 +276,14 @@ impl Indexer {
                 }
             } else if self.closing.load(Ordering::Acquire) {
                 return Ok(());
+            }
+            if self.removed.swap(false, Ordering::AcqRel) {
+                // Tried again on the next turn while a reader holds a log.
+                let emptied = schema::checkpoint_truncate(&checkpoints)
+                    .and_then(|()| schema::checkpoint_truncate(&index));
+                if emptied.is_err() {
+                    self.removed.store(true, Ordering::Release);
+                }
             }
             let (lock, cv) = &self.wake;
             let mut woken = lock.lock().unwrap_or_else(|p| p.into_inner());
@@ -363,6 +395,7 @@ fn open_index(dir: &Path) -> rusqlite::Result<Connection> {
     let c = Connection::open(dir.join(FILE))?;
     c.set_prepared_statement_cache_capacity(32);
     c.busy_timeout(Duration::from_secs(10))?;
+    c.execute_batch(schema::SECURE_DELETE)?;
     c.pragma_update(None, "journal_mode", "WAL")?;
     // The log is dropped once applied, so what is applied must be durable.
     c.execute_batch(

@@ -396,3 +396,46 @@ fn after_an_unclean_stop_a_store_missing_rows_is_refused() {
     std::fs::remove_file(dir.path().join(format!("{}-wal", schema::FILE))).unwrap();
     assert!(Store::open(dir.path(), OPTIONS).is_ok());
 }
+
+/// Whether any file in `dir` holds `needle`, in any ASCII case.
+fn any_file_holds(dir: &Path, needle: &str) -> Option<String> {
+    let needle = needle.to_ascii_lowercase();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap().to_ascii_lowercase();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            return Some(path.display().to_string());
+        }
+    }
+    None
+}
+
+/// A withdrawal zeroes the record's bytes (secure_delete) and, while the
+/// store runs, the indexer then empties the write-ahead logs, so that no
+/// earlier version of a page keeps them: not only at a clean stop.
+#[test]
+fn a_withdrawal_leaves_no_byte_of_the_name_in_the_files_while_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    rt().block_on(async {
+        store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false)).await.unwrap();
+        store.sign(new_sig("Zanzibarqa Canaryfield", Kind::Individual, 2, false)).await.unwrap();
+        // The name's search-log entry applied, so that the withdrawal's own
+        // group drops it from the log.
+        while store.inner.index.applied.load(Ordering::Acquire) < 2 {
+            assert!(std::time::Instant::now() < deadline, "the indexer applies the log");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(any_file_holds(dir.path(), "canaryfield").is_some(), "there before");
+        assert!(store.withdraw([2; 32]).await.unwrap());
+    });
+    loop {
+        match any_file_holds(dir.path(), "canaryfield") {
+            None => break,
+            Some(file) => assert!(std::time::Instant::now() < deadline, "{file} still holds the name"),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(store.published(Kind::Individual, 0, 10).unwrap()[0].name, "Ada Lovelace", "the rest stays");
+}

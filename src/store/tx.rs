@@ -24,6 +24,9 @@ pub(super) struct Tx<'a> {
     pub(super) c: &'a Connection,
     /// The change touches what the public sees (pages must be rebuilt).
     pub(super) public: bool,
+    /// The change removed or overwrote a signature's fields: the
+    /// write-ahead logs are to be emptied of their earlier bytes.
+    pub(super) removed: bool,
     phase: Option<Phase>,
     next_id: Option<u64>,
     audit_seq: Option<u64>,
@@ -47,6 +50,7 @@ impl<'a> Tx<'a> {
         Tx {
             c,
             public: false,
+            removed: false,
             phase: None,
             next_id: None,
             audit_seq: None,
@@ -231,6 +235,7 @@ impl<'a> Tx<'a> {
             .optional()?
             .flatten();
         self.c.prepare_cached("DELETE FROM sig WHERE id = ?1")?.execute([id])?;
+        self.removed = true;
         if !r.listed && (r.affiliation.is_some() || r.country.is_some()) {
             self.count(r.kind, DETAILS, -1);
         }

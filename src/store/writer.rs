@@ -47,7 +47,7 @@ impl Writer {
         });
         if let Ok((true, _)) = purged {
             self.inner.generation.fetch_add(1, Ordering::AcqRel);
-            self.inner.index.wake();
+            self.inner.index.removed();
         }
     }
 
@@ -84,7 +84,7 @@ impl Writer {
             if failure.is_none() && applied > dropped {
                 failure = search::drop_applied(&self.c, applied).err().map(|e| e.to_string());
             }
-            let public = tx.public;
+            let (public, removed) = (tx.public, tx.removed);
             if failure.is_none() {
                 failure = tx.finish().err().map(|e| e.to_string());
             }
@@ -101,6 +101,9 @@ impl Writer {
                 if public {
                     self.inner.generation.fetch_add(1, Ordering::AcqRel);
                     self.inner.index.wake();
+                }
+                if removed {
+                    self.inner.index.removed();
                 }
             }
             for answer in answers.drain(..) {
