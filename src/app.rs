@@ -276,7 +276,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let options = |circuits, onion_location| ServerOptions {
         max_connections,
         header_read_timeout: config.header_read_timeout,
-        min_rate: MinRate::of(&config),
+        min_rate: MinRate { grace: config.request_grace, bytes_per_second: config.request_min_rate },
         write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&style, onion_location),
@@ -290,7 +290,12 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.admin_language,
             &config.data_dir,
             config.admin_session_idle,
-            FormLimits::of(&config),
+            FormLimits {
+                max_body: crate::http::form::MAX_BODY,
+                timeout: config.body_timeout,
+                min_rate: MinRate { grace: config.request_grace, bytes_per_second: config.request_min_rate },
+                repeatable: &[],
+            },
             config.retention_days,
         ))
     });
@@ -494,7 +499,7 @@ pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(
     let options = ServerOptions {
         max_connections: connections_within_file_limit(config.max_connections, 1),
         header_read_timeout: config.header_read_timeout,
-        min_rate: MinRate::of(&config),
+        min_rate: MinRate { grace: config.request_grace, bytes_per_second: config.request_min_rate },
         write_stall: config.write_stall,
         circuits,
         headers: Headers::new(&crate::render::style_hash(), config.onion_location.clone()),

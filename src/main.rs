@@ -1,9 +1,10 @@
 //! The command line: parses arguments and calls the library. Nothing else.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use undersign::config::{Config, ListenAddr};
+use undersign::config::Config;
 use undersign::domain::Kind;
 use undersign::domain::RejectReason;
 use undersign::snapshot::Digest;
@@ -25,25 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the letter (the default).
-    Serve {
-        /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
-        #[arg(long)]
-        listen: Option<ListenAddr>,
-        /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
-        #[arg(long)]
-        proxy_protocol: bool,
-        /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
-        #[arg(long)]
-        admin_listen: Option<ListenAddr>,
-        /// Publish the letter as an onion service from inside the process
-        /// (built with the `onion` feature); with --listen, both serve.
-        #[arg(long)]
-        onion: bool,
-        /// The console as an onion of its own, restricted to the client keys
-        /// in DATA/onion/admin-clients (built with the `onion` feature).
-        #[arg(long)]
-        admin_onion: bool,
-    },
+    Serve(#[command(flatten)] ServeSettings),
     /// Print the onion address (and, with admin_onion, the console's on a
     /// second line), making the keys on first use; starts no server.
     OnionAddress,
@@ -101,18 +84,14 @@ enum Command {
         /// The origin's public key, as `undersign key` prints it, or a file holding it.
         #[arg(long)]
         key: String,
-        /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
-        #[arg(long)]
-        listen: Option<ListenAddr>,
+        #[command(flatten)]
+        settings: MirrorSettings,
         /// Seconds between polls of the origin (give or take a tenth).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         interval: u64,
         /// A larger snapshot is refused, unread past this many bytes.
         #[arg(long, default_value_t = undersign::mirror::DEFAULT_MAX_BYTES)]
         max_snapshot_bytes: u64,
-        /// Expect tor's PROXY v1 line on every connection.
-        #[arg(long)]
-        proxy_protocol: bool,
     },
     /// Write the letter, its lists, an A-to-Z index, the exports and a signed
     /// snapshot into DIR as plain files for a static host: from the data dir
@@ -134,6 +113,64 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// `serve`'s options: keys of the configuration file, which they override
+/// (each is checked where the file's is). A flag not given leaves the file's
+/// value.
+#[derive(Args, Serialize, Default)]
+struct ServeSettings {
+    /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<String>,
+    /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    proxy_protocol: bool,
+    /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin_listen: Option<String>,
+    /// Publish the letter as an onion service from inside the process
+    /// (built with the `onion` feature); with --listen, both serve.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    onion: bool,
+    /// The console as an onion of its own, restricted to the client keys
+    /// in DATA/onion/admin-clients (built with the `onion` feature).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    admin_onion: bool,
+}
+
+/// `mirror`'s options that are keys of the configuration file.
+#[derive(Args, Serialize)]
+struct MirrorSettings {
+    /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<String>,
+    /// Expect tor's PROXY v1 line on every connection.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    proxy_protocol: bool,
+}
+
+fn not(flag: &bool) -> bool {
+    !flag
+}
+
+/// The keys a command's options set, to lay over the file.
+fn settings(command: &Option<Command>) -> toml::Table {
+    let table = match command {
+        None => toml::Table::try_from(ServeSettings::default()),
+        Some(Command::Serve(s)) => toml::Table::try_from(s),
+        Some(Command::Mirror { settings, .. }) => toml::Table::try_from(settings),
+        Some(_) => Ok(toml::Table::new()),
+    };
+    // Strings and flags always make a table.
+    table.unwrap_or_default()
 }
 
 #[derive(Subcommand)]
@@ -160,29 +197,12 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = match Config::load(cli.data, cli.config.as_deref()) {
+    let config = match Config::load(cli.data, cli.config.as_deref(), settings(&cli.command)) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let default = Command::Serve {
-        listen: None,
-        proxy_protocol: false,
-        admin_listen: None,
-        onion: false,
-        admin_onion: false,
-    };
-    let result = match cli.command.unwrap_or(default) {
-        Command::Serve { listen, proxy_protocol, admin_listen, onion, admin_onion } => {
-            if let Some(l) = listen {
-                config.listen = l;
-                config.listen_given = true;
-            }
-            config.onion |= onion;
-            config.admin_onion |= admin_onion;
-            if admin_listen.is_some() {
-                config.admin_listen = admin_listen;
-            }
-            config.proxy_protocol |= proxy_protocol;
+    let result = match cli.command.unwrap_or(Command::Serve(ServeSettings::default())) {
+        Command::Serve(_) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
                 Ok(r) => r,
                 Err(e) => return fail(Error::Start(e)),
@@ -201,15 +221,11 @@ fn main() -> ExitCode {
                 println!("{console}");
             }
         }),
-        Command::Mirror { origin, key, listen, interval, max_snapshot_bytes, proxy_protocol } => {
+        Command::Mirror { origin, key, settings: _, interval, max_snapshot_bytes } => {
             let origin = match origin.parse() {
                 Ok(o) => o,
                 Err(e) => return fail(e),
             };
-            if let Some(l) = listen {
-                config.listen = l;
-            }
-            config.proxy_protocol |= proxy_protocol;
             let options = undersign::mirror::Options {
                 origin,
                 key,
