@@ -4,9 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use undersign::app::{self, commands};
 use undersign::config::Config;
 use undersign::domain::Kind;
 use undersign::domain::RejectReason;
+use undersign::mirror::poll::Origin;
 use undersign::snapshot::Digest;
 use undersign::Error;
 
@@ -79,8 +81,8 @@ enum Command {
     /// snapshot that verifies with KEY (polled every --interval seconds).
     Mirror {
         /// The origin (or another mirror): http://HOST[:PORT][/PATH].
-        #[arg(long)]
-        origin: String,
+        #[arg(long, value_parser = parse_origin)]
+        origin: Origin,
         /// The origin's public key, as `undersign key` prints it, or a file holding it.
         #[arg(long)]
         key: String,
@@ -191,137 +193,60 @@ fn parse_digest(s: &str) -> Result<Digest, String> {
     s.parse().map_err(|()| "64 lower-case hex digits".into())
 }
 
+fn parse_origin(s: &str) -> Result<Origin, String> {
+    s.parse().map_err(|e: undersign::mirror::poll::OriginError| e.to_string())
+}
+
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).map_err(|_| "one of organization, company, individual".into())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load(cli.data, cli.config.as_deref(), settings(&cli.command)) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let result = match cli.command.unwrap_or(Command::Serve(ServeSettings::default())) {
-        Command::Serve(_) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(r) => r,
-                Err(e) => return fail(Error::Start(e)),
-            };
-            let served = runtime.block_on(undersign::serve(config));
-            // Requests are finished by now. arti (with --onion) leaves
-            // blocking threads that never end: dropping the runtime would
-            // wait for them for ever, and shutting it down makes them panic
-            // on stderr. The process ends here anyway.
-            std::mem::forget(runtime);
-            served
+    let result = Config::load(cli.data, cli.config.as_deref(), settings(&cli.command))
+        .map_err(Error::from)
+        .and_then(|config| run(config, cli.command.unwrap_or(Command::Serve(ServeSettings::default()))));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("undersign: {e}");
+            ExitCode::FAILURE
         }
-        Command::OnionAddress => undersign::onion_addresses(&config).map(|(public, console)| {
+    }
+}
+
+/// The library's function for each command.
+fn run(config: Config, command: Command) -> Result<(), Error> {
+    match command {
+        Command::Serve(_) => app::serve_blocking(config),
+        Command::OnionAddress => app::onion_addresses(&config).map(|(public, console)| {
             println!("{public}");
             if let Some(console) = console {
                 println!("{console}");
             }
         }),
         Command::Mirror { origin, key, settings: _, interval, max_snapshot_bytes } => {
-            let origin = match origin.parse() {
-                Ok(o) => o,
-                Err(e) => return fail(e),
-            };
             let options = undersign::mirror::Options {
                 origin,
                 key,
                 interval: std::time::Duration::from_secs(interval),
                 max_bytes: max_snapshot_bytes,
             };
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(r) => r,
-                Err(e) => return fail(Error::Start(e)),
-            };
-            runtime.block_on(undersign::mirror(config, options))
+            app::mirror_blocking(config, options)
         }
         Command::ExportStatic { dir, snapshot, key, origin } => {
-            let from = snapshot.zip(key);
-            undersign::export_static(&config, &dir, from, origin).map(|e| {
-                eprintln!(
-                    "wrote snapshot {} of {} into {}: {} pages, {} names",
-                    e.comment.seq,
-                    e.comment.day,
-                    dir.display(),
-                    e.pages,
-                    e.names
-                )
-            })
+            commands::export_static(&config, &dir, snapshot.zip(key), origin)
         }
-        Command::Pending => undersign::list_pending(&config).map(|records| {
-            for r in &records {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}\t{:?}",
-                    r.id,
-                    r.day,
-                    r.kind,
-                    r.name,
-                    r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or(""),
-                    r.flags
-                );
-            }
-            eprintln!("{} pending", records.len());
-        }),
-        Command::Approve { ids } => report_missing(undersign::review(&config, &ids, None)),
-        Command::Reject { ids, reason } => report_missing(undersign::review(&config, &ids, Some(reason))),
-        Command::Export => undersign::export(&config).map(|json| println!("{json}")),
-        Command::Import { file, kind } => match std::fs::read_to_string(&file) {
-            Err(e) => Err(Error::Read(file, e)),
-            Ok(text) => match kind {
-                Some(kind) => undersign::import_names(&config, kind, &text),
-                None => undersign::import_backup(&config, &text),
-            }
-            .map(|n| eprintln!("imported {n} signatures")),
-        },
-        Command::Key => undersign::snapshot_key(&config).map(|key| {
-            print!("{}", key.public_key_file());
-            eprint!("{}", undersign::key_guide(&key));
-        }),
-        Command::Snapshot { out } => undersign::write_snapshot(&config, &out).map(|c| {
-            eprintln!("signed snapshot {} of {} into {} and its .minisig: {c}", c.seq, c.day, out.display())
-        }),
-        Command::Verify { file, key, letter } => undersign::verify_snapshot(&file, &key, letter).map(|v| {
-            println!(
-                "{}: a valid snapshot, number {} of {}, expires {} ({} names, {} signatures; letter {})",
-                file.display(),
-                v.comment.seq,
-                v.comment.day,
-                v.comment.expires,
-                v.names,
-                v.signatures,
-                v.comment.letter
-            )
-        }),
+        Command::Pending => commands::pending(&config),
+        Command::Approve { ids } => commands::review(&config, &ids, None),
+        Command::Reject { ids, reason } => commands::review(&config, &ids, Some(reason)),
+        Command::Export => commands::export(&config),
+        Command::Import { file, kind } => commands::import(&config, &file, kind),
+        Command::Key => commands::key(&config),
+        Command::Snapshot { out } => commands::snapshot(&config, &out),
+        Command::Verify { file, key, letter } => commands::verify(&file, &key, letter),
         Command::Admin { command: AdminCommand::Passphrase { moderator } } => {
-            let mut line = String::new();
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                eprint!("Passphrase for {moderator} (shown as you type; at least 12 characters): ");
-            }
-            match std::io::stdin().read_line(&mut line) {
-                Ok(_) => undersign::set_passphrase(&config, &moderator, line.trim_end_matches(['\r', '\n']))
-                    .map(|()| eprintln!("passphrase set for {moderator}")),
-                Err(e) => Err(Error::Stdin(e)),
-            }
+            commands::set_passphrase(&config, &moderator)
         }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e),
     }
-}
-
-fn report_missing(result: Result<Vec<u64>, Error>) -> Result<(), Error> {
-    result.map(|missing| {
-        for id in missing {
-            eprintln!("no pending signature with id {id}");
-        }
-    })
-}
-
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("undersign: {e}");
-    ExitCode::FAILURE
 }

@@ -3,7 +3,7 @@
 //! and passed down; nothing reads settings from anywhere else.
 //!
 //! Each setting is declared once, as a field of [`Config`]: its key in the
-//! file (`rename`), its default and its check ([`checks`]) sit beside it.
+//! file (`rename`), its default and its check (`checks`) sit beside it.
 //! The command line's settings are keys of the same file, laid over it
 //! before the one deserializer runs. Every key is documented in the
 //! README's configuration reference (a test holds the two together); a key
