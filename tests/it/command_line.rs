@@ -104,3 +104,68 @@ fn serving_makes_the_data_dir_owner_only_from_the_first_byte() {
     child.wait().unwrap();
     assert_eq!(readable_by_others(&data), Vec::<String>::new());
 }
+
+#[test]
+fn a_link_planted_where_a_snapshot_is_written_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "mine").unwrap();
+    // The names the temporary files had, beside the output.
+    for planted in [".snap.json.part", ".snap.json.minisig.part"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(planted)).unwrap();
+    }
+    let out = run_in(dir.path(), &["--data", "data", "snapshot", "--out", "snap.json"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine", "the link was followed");
+    for written in ["snap.json", "snap.json.minisig"] {
+        let meta = std::fs::symlink_metadata(dir.path().join(written)).unwrap();
+        assert!(meta.file_type().is_file(), "{written} is a plain file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644, "{written} is public data");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.ends_with(".part")
+                && !n.starts_with(".snap.json.part")
+                && !n.starts_with(".snap.json.minisig.part")
+        })
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "no temporary file is left behind");
+}
+
+#[test]
+fn a_link_planted_where_a_static_export_works_is_not_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "mine").unwrap();
+    // `exec` keeps the shell's process id: the planted name is the one
+    // the export's working dir had, `.undersign-export-PID`.
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            "umask 022; ln -s elsewhere .undersign-export-$$ && exec \"$0\" \"$@\"",
+            common::binary(),
+            "--data",
+            "data",
+            "export-static",
+            "site",
+            "--origin",
+            "http://example.onion",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let links: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".undersign-export-"))
+        .collect();
+    assert_eq!(links.len(), 1, "the planted link is left alone, the working dir is gone: {links:?}");
+    assert!(std::fs::symlink_metadata(&links[0]).unwrap().file_type().is_symlink());
+    let kept: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(kept, vec![std::ffi::OsString::from("keep.txt")]);
+    assert!(dir.path().join("site/index.html").is_file());
+}
