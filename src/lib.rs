@@ -11,7 +11,7 @@
 //!
 //! | layer | module | owns |
 //! |---|---|---|
-//! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop; the offline commands; [`Error`] |
+//! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop ([`app::serve`]); the offline commands, each saying what it did or failing with a sentence ([`app::commands`]); the data dir owner only from the first byte; [`Error`] |
 //! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only ([`site::languages`], shared with the mirror) |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
@@ -23,7 +23,7 @@
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration; the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!
@@ -96,7 +96,4 @@ pub mod store;
 pub mod tokens;
 pub mod view;
 
-pub use app::{
-    export, export_static, import_backup, import_names, key_guide, list_pending, load_content, mirror,
-    onion_addresses, review, serve, set_passphrase, snapshot_key, verify_snapshot, write_snapshot, Error,
-};
+pub use app::{load_content, mirror, serve, Error};

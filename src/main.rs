@@ -1,11 +1,14 @@
 //! The command line: parses arguments and calls the library. Nothing else.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use undersign::config::{Config, ListenAddr};
+use undersign::app::{self, commands};
+use undersign::config::Config;
 use undersign::domain::Kind;
 use undersign::domain::RejectReason;
+use undersign::mirror::poll::Origin;
 use undersign::snapshot::Digest;
 use undersign::Error;
 
@@ -25,25 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the letter (the default).
-    Serve {
-        /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
-        #[arg(long)]
-        listen: Option<ListenAddr>,
-        /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
-        #[arg(long)]
-        proxy_protocol: bool,
-        /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
-        #[arg(long)]
-        admin_listen: Option<ListenAddr>,
-        /// Publish the letter as an onion service from inside the process
-        /// (built with the `onion` feature); with --listen, both serve.
-        #[arg(long)]
-        onion: bool,
-        /// The console as an onion of its own, restricted to the client keys
-        /// in DATA/onion/admin-clients (built with the `onion` feature).
-        #[arg(long)]
-        admin_onion: bool,
-    },
+    Serve(#[command(flatten)] ServeSettings),
     /// Print the onion address (and, with admin_onion, the console's on a
     /// second line), making the keys on first use; starts no server.
     OnionAddress,
@@ -96,23 +81,19 @@ enum Command {
     /// snapshot that verifies with KEY (polled every --interval seconds).
     Mirror {
         /// The origin (or another mirror): http://HOST[:PORT][/PATH].
-        #[arg(long)]
-        origin: String,
+        #[arg(long, value_parser = parse_origin)]
+        origin: Origin,
         /// The origin's public key, as `undersign key` prints it, or a file holding it.
         #[arg(long)]
         key: String,
-        /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
-        #[arg(long)]
-        listen: Option<ListenAddr>,
+        #[command(flatten)]
+        settings: MirrorSettings,
         /// Seconds between polls of the origin (give or take a tenth).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         interval: u64,
         /// A larger snapshot is refused, unread past this many bytes.
         #[arg(long, default_value_t = undersign::mirror::DEFAULT_MAX_BYTES)]
         max_snapshot_bytes: u64,
-        /// Expect tor's PROXY v1 line on every connection.
-        #[arg(long)]
-        proxy_protocol: bool,
     },
     /// Write the letter, its lists, an A-to-Z index, the exports and a signed
     /// snapshot into DIR as plain files for a static host: from the data dir
@@ -136,6 +117,64 @@ enum Command {
     },
 }
 
+/// `serve`'s options: keys of the configuration file, which they override
+/// (each is checked where the file's is). A flag not given leaves the file's
+/// value.
+#[derive(Args, Serialize, Default)]
+struct ServeSettings {
+    /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<String>,
+    /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    proxy_protocol: bool,
+    /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin_listen: Option<String>,
+    /// Publish the letter as an onion service from inside the process
+    /// (built with the `onion` feature); with --listen, both serve.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    onion: bool,
+    /// The console as an onion of its own, restricted to the client keys
+    /// in DATA/onion/admin-clients (built with the `onion` feature).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    admin_onion: bool,
+}
+
+/// `mirror`'s options that are keys of the configuration file.
+#[derive(Args, Serialize)]
+struct MirrorSettings {
+    /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<String>,
+    /// Expect tor's PROXY v1 line on every connection.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "not")]
+    proxy_protocol: bool,
+}
+
+fn not(flag: &bool) -> bool {
+    !flag
+}
+
+/// The keys a command's options set, to lay over the file.
+fn settings(command: &Option<Command>) -> toml::Table {
+    let table = match command {
+        None => toml::Table::try_from(ServeSettings::default()),
+        Some(Command::Serve(s)) => toml::Table::try_from(s),
+        Some(Command::Mirror { settings, .. }) => toml::Table::try_from(settings),
+        Some(_) => Ok(toml::Table::new()),
+    };
+    // Strings and flags always make a table.
+    table.unwrap_or_default()
+}
+
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Set a moderator's passphrase, read from standard input (one line).
@@ -154,158 +193,60 @@ fn parse_digest(s: &str) -> Result<Digest, String> {
     s.parse().map_err(|()| "64 lower-case hex digits".into())
 }
 
+fn parse_origin(s: &str) -> Result<Origin, String> {
+    s.parse().map_err(|e: undersign::mirror::poll::OriginError| e.to_string())
+}
+
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).map_err(|_| "one of organization, company, individual".into())
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = match Config::load(cli.data, cli.config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let default = Command::Serve {
-        listen: None,
-        proxy_protocol: false,
-        admin_listen: None,
-        onion: false,
-        admin_onion: false,
-    };
-    let result = match cli.command.unwrap_or(default) {
-        Command::Serve { listen, proxy_protocol, admin_listen, onion, admin_onion } => {
-            if let Some(l) = listen {
-                config.listen = l;
-                config.listen_given = true;
-            }
-            config.onion |= onion;
-            config.admin_onion |= admin_onion;
-            if admin_listen.is_some() {
-                config.admin_listen = admin_listen;
-            }
-            config.proxy_protocol |= proxy_protocol;
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(r) => r,
-                Err(e) => return fail(Error::Start(e)),
-            };
-            let served = runtime.block_on(undersign::serve(config));
-            // Requests are finished by now. arti (with --onion) leaves
-            // blocking threads that never end: dropping the runtime would
-            // wait for them for ever, and shutting it down makes them panic
-            // on stderr. The process ends here anyway.
-            std::mem::forget(runtime);
-            served
+    let result = Config::load(cli.data, cli.config.as_deref(), settings(&cli.command))
+        .map_err(Error::from)
+        .and_then(|config| run(config, cli.command.unwrap_or(Command::Serve(ServeSettings::default()))));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("undersign: {e}");
+            ExitCode::FAILURE
         }
-        Command::OnionAddress => undersign::onion_addresses(&config).map(|(public, console)| {
+    }
+}
+
+/// The library's function for each command.
+fn run(config: Config, command: Command) -> Result<(), Error> {
+    match command {
+        Command::Serve(_) => app::serve_blocking(config),
+        Command::OnionAddress => app::onion_addresses(&config).map(|(public, console)| {
             println!("{public}");
             if let Some(console) = console {
                 println!("{console}");
             }
         }),
-        Command::Mirror { origin, key, listen, interval, max_snapshot_bytes, proxy_protocol } => {
-            let origin = match origin.parse() {
-                Ok(o) => o,
-                Err(e) => return fail(e),
-            };
-            if let Some(l) = listen {
-                config.listen = l;
-            }
-            config.proxy_protocol |= proxy_protocol;
+        Command::Mirror { origin, key, settings: _, interval, max_snapshot_bytes } => {
             let options = undersign::mirror::Options {
                 origin,
                 key,
                 interval: std::time::Duration::from_secs(interval),
                 max_bytes: max_snapshot_bytes,
             };
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(r) => r,
-                Err(e) => return fail(Error::Start(e)),
-            };
-            runtime.block_on(undersign::mirror(config, options))
+            app::mirror_blocking(config, options)
         }
         Command::ExportStatic { dir, snapshot, key, origin } => {
-            let from = snapshot.zip(key);
-            undersign::export_static(&config, &dir, from, origin).map(|e| {
-                eprintln!(
-                    "wrote snapshot {} of {} into {}: {} pages, {} names",
-                    e.comment.seq,
-                    e.comment.day,
-                    dir.display(),
-                    e.pages,
-                    e.names
-                )
-            })
+            commands::export_static(&config, &dir, snapshot.zip(key), origin)
         }
-        Command::Pending => undersign::list_pending(&config).map(|records| {
-            for r in &records {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}\t{:?}",
-                    r.id,
-                    r.day,
-                    r.kind,
-                    r.name,
-                    r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or(""),
-                    r.flags
-                );
-            }
-            eprintln!("{} pending", records.len());
-        }),
-        Command::Approve { ids } => report_missing(undersign::review(&config, &ids, None)),
-        Command::Reject { ids, reason } => report_missing(undersign::review(&config, &ids, Some(reason))),
-        Command::Export => undersign::export(&config).map(|json| println!("{json}")),
-        Command::Import { file, kind } => match std::fs::read_to_string(&file) {
-            Err(e) => Err(Error::Read(file, e)),
-            Ok(text) => match kind {
-                Some(kind) => undersign::import_names(&config, kind, &text),
-                None => undersign::import_backup(&config, &text),
-            }
-            .map(|n| eprintln!("imported {n} signatures")),
-        },
-        Command::Key => undersign::snapshot_key(&config).map(|key| {
-            print!("{}", key.public_key_file());
-            eprint!("{}", undersign::key_guide(&key));
-        }),
-        Command::Snapshot { out } => undersign::write_snapshot(&config, &out).map(|c| {
-            eprintln!("signed snapshot {} of {} into {} and its .minisig: {c}", c.seq, c.day, out.display())
-        }),
-        Command::Verify { file, key, letter } => undersign::verify_snapshot(&file, &key, letter).map(|v| {
-            println!(
-                "{}: a valid snapshot, number {} of {}, expires {} ({} names, {} signatures; letter {})",
-                file.display(),
-                v.comment.seq,
-                v.comment.day,
-                v.comment.expires,
-                v.names,
-                v.signatures,
-                v.comment.letter
-            )
-        }),
+        Command::Pending => commands::pending(&config),
+        Command::Approve { ids } => commands::review(&config, &ids, None),
+        Command::Reject { ids, reason } => commands::review(&config, &ids, Some(reason)),
+        Command::Export => commands::export(&config),
+        Command::Import { file, kind } => commands::import(&config, &file, kind),
+        Command::Key => commands::key(&config),
+        Command::Snapshot { out } => commands::snapshot(&config, &out),
+        Command::Verify { file, key, letter } => commands::verify(&file, &key, letter),
         Command::Admin { command: AdminCommand::Passphrase { moderator } } => {
-            let mut line = String::new();
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                eprint!("Passphrase for {moderator} (shown as you type; at least 12 characters): ");
-            }
-            match std::io::stdin().read_line(&mut line) {
-                Ok(_) => undersign::set_passphrase(&config, &moderator, line.trim_end_matches(['\r', '\n']))
-                    .map(|()| eprintln!("passphrase set for {moderator}")),
-                Err(e) => Err(Error::Stdin(e)),
-            }
+            commands::set_passphrase(&config, &moderator)
         }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(e),
     }
-}
-
-fn report_missing(result: Result<Vec<u64>, Error>) -> Result<(), Error> {
-    result.map(|missing| {
-        for id in missing {
-            eprintln!("no pending signature with id {id}");
-        }
-    })
-}
-
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("undersign: {e}");
-    ExitCode::FAILURE
 }

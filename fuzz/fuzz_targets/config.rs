@@ -60,7 +60,7 @@ fn parse(text: &str) {
     let file = Path::new("/etc/undersign/undersign.toml");
     match Config::parse("/var/lib/undersign".into(), text, file) {
         Ok(config) => check(&config),
-        Err(e) => assert!(!e.is_empty()),
+        Err(e) => assert!(!e.to_string().is_empty()),
     }
     // The listener's syntax, as `--listen` takes it.
     if let Ok(addr) = text.parse::<ListenAddr>() {

@@ -248,32 +248,37 @@ impl Snapshots {
     pub fn write_to(&self, view: &dyn PublicView, today: Day, out: &Path) -> Result<Comment, SnapshotError> {
         let signed = self.sign(view, today)?;
         let sig = signature_path(out);
-        let (json_temp, sig_temp) = (temporary(out), temporary(&sig));
         let at = |path: &Path| {
             let path = path.to_path_buf();
             move |e| SnapshotError::Write(path, e)
         };
-        let copied = (|| {
-            let mut from =
-                File::open(self.dir.join(format!("{}.json", signed.comment.seq))).map_err(at(&self.dir))?;
-            let mut to = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o644)
-                .open(&json_temp)
-                .map_err(at(&json_temp))?;
-            io::copy(&mut from, &mut to).and_then(|_| to.sync_all()).map_err(at(&json_temp))?;
-            write_synced(&sig_temp, 0o644, &signed.signature).map_err(at(&sig_temp))?;
-            std::fs::rename(&json_temp, out).map_err(at(out))?;
-            std::fs::rename(&sig_temp, &sig).map_err(at(&sig))?;
-            sync_parent(out).map_err(at(out))
-        })();
-        if copied.is_err() {
-            let _ = std::fs::remove_file(&json_temp);
-            let _ = std::fs::remove_file(&sig_temp);
-        }
-        copied.map(|()| signed.comment.clone())
+        // Beside `out`, under names nobody can guess, made with O_EXCL:
+        // nothing planted there is followed. Removed if not renamed.
+        let beside = |path: &Path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".part")
+                .permissions(std::fs::Permissions::from_mode(0o644))
+                .tempfile_in(dir)
+                .map_err(at(path))
+        };
+        let mut from =
+            File::open(self.dir.join(format!("{}.json", signed.comment.seq))).map_err(at(&self.dir))?;
+        let mut json_temp = beside(out)?;
+        io::copy(&mut from, json_temp.as_file_mut())
+            .and_then(|_| json_temp.as_file().sync_all())
+            .map_err(at(out))?;
+        let mut sig_temp = beside(&sig)?;
+        sig_temp
+            .write_all(&signed.signature)
+            .and_then(|()| sig_temp.as_file().sync_all())
+            .map_err(at(&sig))?;
+        json_temp.persist(out).map_err(|e| SnapshotError::Write(out.to_path_buf(), e.error))?;
+        sig_temp.persist(&sig).map_err(|e| SnapshotError::Write(sig.clone(), e.error))?;
+        sync_parent(out).map_err(at(out))?;
+        Ok(signed.comment.clone())
     }
 
     /// Writes snapshot `seq + 1` to `json` and its signature beside it,

@@ -12,6 +12,7 @@ mod accessibility;
 mod admin;
 mod bad_input;
 mod browser;
+mod command_line;
 mod console_pages;
 mod disk_full;
 mod durability;
