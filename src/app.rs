@@ -81,7 +81,7 @@ pub enum Error {
     /// A mirror could not start.
     Mirror(crate::mirror::MirrorError),
     /// A static export could not be written.
-    StaticExport(crate::mirror::export::ExportError),
+    StaticExport(crate::static_export::ExportError),
 }
 
 impl std::fmt::Display for Error {
@@ -532,7 +532,7 @@ pub fn export_static(
     out: &std::path::Path,
     from: Option<(PathBuf, String)>,
     sign_url: Option<String>,
-) -> Result<crate::mirror::export::Exported, Error> {
+) -> Result<crate::static_export::Exported, Error> {
     if let Some((file, key)) = &from {
         let key = snapshot::public_key(key).map_err(Error::Verify)?;
         snapshot::verify(file, &key, Day::today(), None).map_err(Error::Verify)?;
@@ -549,7 +549,7 @@ pub fn export_static(
             file
         }
     };
-    let exported = crate::mirror::export::write(
+    let exported = crate::static_export::write(
         &snapshot_file,
         &work,
         out,

@@ -4,13 +4,13 @@
 //! names of each group), `KIND-N.html` (each kind's list, paginated),
 //! `names-N.html` (every name from A to Z, paginated: what stands in for
 //! search, which needs a server), `signatories.json`, `signatories.csv`,
-//! and `snapshot.json` with `snapshot.json.minisig`, so that a reader can
-//! check the copy. The names are read from the snapshot's on-disk index
+//! `snapshot.json` with `snapshot.json.minisig`, so that a reader can
+//! check the copy, and `robots.txt`. The names are read from the snapshot's on-disk index
 //! one page at a time.
 
-use super::view::{self, SnapshotView};
 use crate::domain::{Kind, PublicSignatory};
 use crate::messages::Catalogue;
+use crate::mirror::view::{self, SnapshotView};
 use crate::render::mirror::{index_file, kind_file, StaticPages};
 use crate::render::LetterView;
 use crate::snapshot::{self, Comment};
@@ -129,9 +129,28 @@ pub fn write(
         return Err(e);
     }
 
-    // The alphabetical index, in one pass.
     let names: u64 = Kind::ALL.iter().map(|k| counts.listed(*k)).sum();
-    let index_pages = pages_of(names);
+    let index_written = write_index(&view, &pages, names, &put)?;
+    crate::mirror::write_exports(out, &view).map_err(io(out))?;
+    put("robots.txt", crate::public::ROBOTS_TXT.to_owned())?;
+    let target = out.join("snapshot.json");
+    if json != target {
+        std::fs::copy(json, &target).map_err(io(&target))?;
+        std::fs::write(snapshot::signature_path(&target), signature).map_err(io(&target))?;
+    }
+    Ok(Exported { comment, pages: written + index_written, names })
+}
+
+/// The alphabetical index of `names` names, `index-N.html`, in one pass;
+/// how many pages were written.
+fn write_index(
+    view: &SnapshotView,
+    pages: &StaticPages<'_>,
+    names: u64,
+    put: &dyn Fn(&str, String) -> Result<(), ExportError>,
+) -> Result<usize, ExportError> {
+    let index_pages = (names as usize).div_ceil(pages.page_size).max(1);
+    let page_size = pages.page_size;
     let mut failed = None;
     let mut batch = Vec::with_capacity(page_size);
     let mut n = 0;
@@ -147,20 +166,14 @@ pub fn write(
             batch.clear();
         }
     })
-    .map_err(scan)?;
+    .map_err(|e| ExportError::Snapshot(e.to_string()))?;
     if !batch.is_empty() || n == 0 {
         n += 1;
         put(&index_file(n), pages.index_page(n, index_pages, &batch))?;
         index_written += 1;
     }
-    if let Some(e) = failed {
-        return Err(e);
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(index_written),
     }
-    super::write_exports(out, &view).map_err(io(out))?;
-    let target = out.join("snapshot.json");
-    if json != target {
-        std::fs::copy(json, &target).map_err(io(&target))?;
-        std::fs::write(snapshot::signature_path(&target), signature).map_err(io(&target))?;
-    }
-    Ok(Exported { comment, pages: written + index_written, names })
 }

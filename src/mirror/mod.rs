@@ -7,36 +7,35 @@
 //! [`crate::view::PublicView`]) and its exports written beside it, all in
 //! `DATA/mirror/snapshots/N/`, built under a temporary name and renamed in.
 //! The router ([`Mirror`]) serves the letter, the lists, search, the
-//! exports and the snapshot itself (so a mirror can pull from a mirror),
-//! with a banner on every page, in every shipped language under the
-//! site's prefixes ([`crate::site::languages`]); it has no sign form, no
+//! exports and the snapshot itself (so a mirror can pull from a mirror)
+//! through the shared read handlers ([`crate::public`]), with a banner on
+//! every page, in every shipped language under the
+//! site's prefixes ([`crate::public::languages`]); it has no sign form, no
 //! `/sign`, no withdrawal and no console.
 //!
 //! The only output is operator-facing: the start-up line, each snapshot
 //! adopted, and each refusal once (not once per poll).
 
-pub mod export;
 pub mod poll;
 pub mod trust;
 pub mod view;
 
 use crate::config::Config;
-use crate::domain::{Day, Kind, SignatoryName};
-use crate::http::{self, Reply, Router};
+use crate::domain::{Day, Kind};
+use crate::http::{self, Methods, Miss, Reply, Router};
 use crate::letter::Letter;
-use crate::limits::{CircuitGuard, Queue};
+use crate::limits::CircuitGuard;
 use crate::messages::{Catalogue, MessageId, Text};
+use crate::public::languages::{self, UNPREFIXED};
+use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
 use crate::render::export::{CsvWriter, JsonWriter, OpenData};
 use crate::render::mirror::Banner;
 use crate::render::{LetterView, Renderer};
-use crate::site::languages::{self, UNPREFIXED};
-use crate::site::Refusal as SiteRefusal;
 use crate::snapshot::chunks::Chunks;
 use crate::snapshot::{self, Comment};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
 use poll::{Client, Fetched, Origin};
 use std::fs::File;
@@ -47,8 +46,6 @@ use std::time::Duration;
 use trust::{Judgement, Refusal, Trust};
 use view::SnapshotView;
 
-/// Longest search query, in bytes (as on the origin).
-const MAX_QUERY: usize = 200;
 /// The mirror's directory in the data dir.
 pub const DIR: &str = "mirror";
 const SNAPSHOTS: &str = "snapshots";
@@ -57,8 +54,6 @@ const EVIDENCE: &str = "evidence";
 const SNAPSHOT_FILE: &str = "snapshot.json";
 const INDEX_FILE: &str = "index.sqlite";
 const CHUNKS_FILE: &str = "snapshot.chunks";
-const JSON_EXPORT: &str = "signatories.json";
-const CSV_EXPORT: &str = "signatories.csv";
 /// Default bound on a snapshot's size.
 pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 
@@ -118,8 +113,8 @@ impl std::error::Error for MirrorError {}
 /// A refusal of the mirror's router.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum MirrorRefusal {
-    /// One the public site has too.
-    Site(SiteRefusal),
+    /// One every read page has.
+    Read(ReadRefusal),
     /// No snapshot verified yet.
     NotReady,
 }
@@ -127,7 +122,7 @@ enum MirrorRefusal {
 impl MirrorRefusal {
     fn answer(&self) -> http::Answer {
         match self {
-            MirrorRefusal::Site(r) => r.answer(),
+            MirrorRefusal::Read(r) => r.answer(),
             MirrorRefusal::NotReady => http::Answer::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 MessageId::MirrorNotReadyHeading,
@@ -144,8 +139,8 @@ struct Current {
     view: Arc<SnapshotView>,
     snapshot: (Arc<File>, u64),
     signature: Bytes,
-    json: (Arc<File>, u64),
-    csv: (Arc<File>, u64),
+    json: Arc<ExportSent>,
+    csv: Arc<ExportSent>,
     /// The snapshot's chunk list, as served and as the poller reads it.
     chunks: Bytes,
     chunk_list: Arc<Chunks>,
@@ -169,7 +164,7 @@ pub struct Mirror {
     key_id: String,
     group_limit: usize,
     page_size: usize,
-    scans: Queue,
+    reads: Reads,
     pages: Mutex<Arc<Pages>>,
     /// The last refusal, told once; cleared when a poll succeeds.
     status: Mutex<Option<Refusal>>,
@@ -186,180 +181,78 @@ impl Router for Mirror {
         let (at, path) = match languages::split(req.uri().path()) {
             Some(found) => found,
             None if is_get => return languages::add_slash(req.uri().path()),
-            None => return self.refuse(&pages, UNPREFIXED, MirrorRefusal::Site(SiteRefusal::NotFound)),
+            None => {
+                return refuse(&pages, UNPREFIXED, MirrorRefusal::Read(ReadRefusal::Miss(Miss::NotFound)))
+            }
         };
-        let known = matches!(path, "/" | "/privacy" | "/signatories")
-            || path.starts_with("/signatories/")
-            || (languages::LANGUAGE_NEUTRAL.contains(&path) && at == UNPREFIXED);
-        if !known {
-            return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::NotFound));
-        }
-        if !is_get {
-            return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::Method("GET, HEAD")));
-        }
+        let page = match http::resolve(req.method(), Page::parse(at, path).map(|p| (p, Methods::Get))) {
+            Ok((page, _)) => page,
+            Err(miss) => return refuse(&pages, at, MirrorRefusal::Read(ReadRefusal::Miss(miss))),
+        };
         let Some(current) = pages.current.clone() else {
-            return self.refuse(&pages, at, MirrorRefusal::NotReady);
+            return refuse(&pages, at, MirrorRefusal::NotReady);
         };
-        let letter_page =
-            || http::respond(StatusCode::OK, http::HTML, "max-age=60", pages.letter_pages[at].clone());
-        match path {
-            "/" if at == UNPREFIXED => languages::first_visit(req.headers(), letter_page),
-            "/" => letter_page(),
-            "/privacy" => http::respond(StatusCode::OK, http::HTML, "max-age=300", pages.privacy[at].clone()),
-            "/signatories" => {
-                let query = req.uri().query().map(str::to_owned);
-                self.search(&pages, at, current, query.as_deref()).await
-            }
-            "/signatories.json" => {
-                let (file, len) = &current.json;
-                http::respond_file(StatusCode::OK, "application/json", "max-age=60", Arc::clone(file), *len)
-            }
-            "/signatories.csv" => {
-                let (file, len) = &current.csv;
-                let mut r = http::respond_file(
-                    StatusCode::OK,
-                    "text/csv; charset=utf-8",
-                    "max-age=60",
-                    Arc::clone(file),
-                    *len,
-                );
-                r.headers_mut().insert(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
-                );
-                r
-            }
-            "/snapshot.json" => {
-                let (file, len) = &current.snapshot;
-                let etag = format!("\"{}\"", current.comment.seq);
-                http::respond_versioned_file(
-                    req.headers(),
-                    "application/json",
-                    "no-cache",
-                    Arc::clone(file),
-                    *len,
-                    &etag,
-                )
-            }
-            "/snapshot.json.minisig" => small_reply(&req, &current, current.signature.clone()),
-            "/snapshot.chunks" => small_reply(&req, &current, current.chunks.clone()),
-            "/snapshot.parts" => {
-                let (file, len) = &current.snapshot;
-                let parts = snapshot::chunks::MAX_PARTS;
-                http::respond_file_parts(
-                    req.uri().query(),
-                    Arc::clone(file),
-                    *len,
-                    current.comment.seq,
-                    parts,
-                )
-                .unwrap_or_else(|| self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::NotFound)))
-            }
-            p => {
-                let kind = &p["/signatories/".len()..];
-                self.kind_page(&pages, at, &current, kind, req.uri().query())
-            }
-        }
+        self.reads.answer(&Serving { pages: &pages, current }, at, page, &req).await
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
-        self.refuse(&self.pages(), UNPREFIXED, MirrorRefusal::Site(SiteRefusal::Request(error)))
+        refuse(&self.pages(), UNPREFIXED, MirrorRefusal::Read(ReadRefusal::Request(error)))
     }
 }
 
-/// The adopted snapshot's signature or chunk list, with its number as
-/// `ETag`, and 304 to a client that has it: what the origin answers, so
-/// that another mirror can pull from this one.
-fn small_reply(req: &Request<Incoming>, current: &Current, body: Bytes) -> Reply {
-    let etag = format!("\"{}\"", current.comment.seq);
-    let content_type = "text/plain; charset=utf-8";
-    if http::none_match(req.headers(), &etag) {
-        return http::not_modified(content_type, "no-cache", &etag);
+/// The one place a mirror's refusal becomes a page, in the language `at`.
+fn refuse(pages: &Pages, at: usize, refusal: MirrorRefusal) -> Reply {
+    crate::public::refused(&pages.renderers[at], &refusal.answer())
+}
+
+/// What one request is served from: the pages and the snapshot adopted
+/// when it came.
+struct Serving<'a> {
+    pages: &'a Pages,
+    current: Arc<Current>,
+}
+
+impl Source for Serving<'_> {
+    fn view(&self) -> Arc<dyn PublicView> {
+        Arc::clone(&self.current.view) as Arc<dyn PublicView>
     }
-    let mut r = http::respond(StatusCode::OK, content_type, "no-cache", body);
-    http::set_header(&mut r, header::ETAG, &etag);
-    r
+
+    fn renderer(&self, at: usize) -> &Renderer {
+        &self.pages.renderers[at]
+    }
+
+    fn letter(&self, at: usize) -> Reply {
+        http::respond(StatusCode::OK, http::HTML, "max-age=60", self.pages.letter_pages[at].clone())
+    }
+
+    fn privacy(&self, at: usize) -> Bytes {
+        self.pages.privacy[at].clone()
+    }
+
+    /// Written when the snapshot was adopted.
+    async fn export(&self, format: Format) -> Result<Arc<ExportSent>, Reply> {
+        Ok(Arc::clone(match format {
+            Format::Json => &self.current.json,
+            Format::Csv => &self.current.csv,
+        }))
+    }
+
+    /// What the origin serves, so that another mirror can pull from this one.
+    fn snapshot(&self) -> Option<SnapshotFiles> {
+        let (file, len) = &self.current.snapshot;
+        Some(SnapshotFiles {
+            seq: self.current.comment.seq,
+            file: Arc::clone(file),
+            len: *len,
+            signature: self.current.signature.clone(),
+            chunks: ChunkList::Made(self.current.chunks.clone()),
+        })
+    }
 }
 
 impl Mirror {
     fn pages(&self) -> Arc<Pages> {
         Arc::clone(&lock(&self.pages))
-    }
-
-    /// The one place a refusal becomes a page, in the language `at`.
-    fn refuse(&self, pages: &Pages, at: usize, refusal: MirrorRefusal) -> Reply {
-        let answer = refusal.answer();
-        let renderer = &pages.renderers[at];
-        let words = renderer.words();
-        let body = renderer.error(&words.get(answer.heading), &words.text(&answer.reason));
-        let mut resp = http::html(answer.status, body);
-        answer.apply(&mut resp);
-        resp
-    }
-
-    fn kind_page(
-        &self,
-        pages: &Pages,
-        at: usize,
-        current: &Current,
-        kind: &str,
-        query: Option<&str>,
-    ) -> Reply {
-        let site = |r| self.refuse(pages, at, MirrorRefusal::Site(r));
-        let renderer = &pages.renderers[at];
-        let Ok(kind) = Kind::parse(kind) else { return site(SiteRefusal::NotFound) };
-        let page_no = match http::query_param(query, "page").map(|p| p.parse::<usize>()) {
-            None => 1,
-            Some(Ok(n)) => n,
-            Some(Err(_)) => return site(SiteRefusal::BadPageNumber),
-        };
-        let listed = current.view.counts().listed(kind);
-        if page_no == 0 || page_no > renderer.pages(listed) {
-            return site(SiteRefusal::NoSuchPage);
-        }
-        let size = renderer.page_size();
-        match current.view.published(kind, (page_no - 1) * size, size) {
-            Ok(names) => http::respond(
-                StatusCode::OK,
-                http::HTML,
-                "max-age=60",
-                renderer.kind_page(kind, listed, page_no, &names),
-            ),
-            Err(e) => self.scan_failed(pages, at, &e),
-        }
-    }
-
-    fn scan_failed(&self, pages: &Pages, at: usize, e: &ScanError) -> Reply {
-        eprintln!("undersign: mirror: {e}");
-        self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::ScanFailed))
-    }
-
-    async fn search(&self, pages: &Pages, at: usize, current: Arc<Current>, query: Option<&str>) -> Reply {
-        let renderer = &pages.renderers[at];
-        let q = http::query_param(query, "q").unwrap_or_default();
-        if q.len() > MAX_QUERY {
-            return self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::SearchTooLong));
-        }
-        let body = match SignatoryName::parse(&q).ok() {
-            None => renderer.search_page(q.trim(), None),
-            Some(name) => {
-                let Ok(turn) = self.scans.enter().await else {
-                    return self.refuse(pages, at, MirrorRefusal::Site(SiteRefusal::Busy));
-                };
-                let (folded, limit) = (name.folded(), renderer.page_size());
-                let found = tokio::task::spawn_blocking(move || {
-                    let _turn = turn;
-                    current.view.search(&folded, limit)
-                })
-                .await
-                .unwrap_or(Err(ScanError::Interrupted));
-                match found {
-                    Ok(found) => renderer.search_page(name.as_str(), Some(&found)),
-                    Err(e) => return self.scan_failed(pages, at, &e),
-                }
-            }
-        };
-        http::respond(StatusCode::OK, http::HTML, "max-age=60", body)
     }
 
     /// Renders the pages again for `current` and the status as they are now.
@@ -623,8 +516,8 @@ pub(crate) fn write_exports(dir: &Path, view: &SnapshotView) -> io::Result<()> {
         counts: head.counts.clone(),
         signatories: Vec::new(),
     };
-    let mut json = JsonWriter::start(open(JSON_EXPORT)?, &data)?;
-    let mut csv = CsvWriter::start(open(CSV_EXPORT)?)?;
+    let mut json = JsonWriter::start(open(Format::Json.file_name())?, &data)?;
+    let mut csv = CsvWriter::start(open(Format::Csv.file_name())?)?;
     let mut failed = None;
     view.each_published(&mut |s| {
         if failed.is_none() {
@@ -646,6 +539,13 @@ fn open_file(path: &Path) -> io::Result<(Arc<File>, u64)> {
     let f = File::open(path)?;
     let len = f.metadata()?.len();
     Ok((Arc::new(f), len))
+}
+
+/// An export written at adoption; its `ETag` is the snapshot's number,
+/// since it is made from that snapshot alone.
+fn open_export(dir: &Path, format: Format, seq: u64) -> io::Result<Arc<ExportSent>> {
+    let (file, len) = open_file(&dir.join(format.file_name()))?;
+    Ok(Arc::new(ExportSent { file, len, etag: format!("\"{seq}\"") }))
 }
 
 /// The signed comment of the snapshot `json`, already verified.
@@ -684,8 +584,8 @@ fn open_current(dir: &Path, seq: u64) -> Result<Current, String> {
         chunk_list: Arc::new(chunks.1),
         snapshot: open_file(&json).map_err(io)?,
         signature: Bytes::from(signature),
-        json: open_file(&dir.join(JSON_EXPORT)).map_err(io)?,
-        csv: open_file(&dir.join(CSV_EXPORT)).map_err(io)?,
+        json: open_export(dir, Format::Json, seq).map_err(io)?,
+        csv: open_export(dir, Format::Csv, seq).map_err(io)?,
         comment,
     })
 }
@@ -781,7 +681,7 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
         key_id,
         group_limit: config.page_group_limit,
         page_size: config.list_page_size,
-        scans: Queue::new(2, 64, Duration::from_secs(5)),
+        reads: Reads::new("undersign: mirror"),
         pages: Mutex::new(Arc::new(Pages {
             current: None,
             renderers: languages::renderers(&Renderer::new(

@@ -7,6 +7,7 @@
 
 use crate::domain::PublicSignatory;
 use crate::letter::Letter;
+use crate::public::Format;
 use crate::render::export::{CsvWriter, JsonWriter, OpenCounts, OpenData};
 use crate::view::{PublicView, ScanError};
 use std::fs::{File, OpenOptions};
@@ -17,24 +18,6 @@ use std::sync::Arc;
 
 /// Bytes gathered before each write to the file.
 const WRITE_BUFFER: usize = 64 * 1024;
-
-/// One of the two exports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// The whole open data, as JSON.
-    Json,
-    /// The names, as CSV.
-    Csv,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Json => "signatories.json",
-            Format::Csv => "signatories.csv",
-        }
-    }
-}
 
 /// A finished export: the file it was written to, kept open, and its size.
 #[derive(Debug)]
