@@ -81,7 +81,7 @@ pub enum Error {
     /// A mirror could not start.
     Mirror(crate::mirror::MirrorError),
     /// A static export could not be written.
-    StaticExport(crate::static_export::ExportError),
+    StaticExport(crate::static_export::StaticExportError),
 }
 
 impl std::fmt::Display for Error {

@@ -16,6 +16,7 @@
 //! The only output is operator-facing: the start-up line, each snapshot
 //! adopted, and each refusal once (not once per poll).
 
+mod adopted;
 pub mod poll;
 pub mod trust;
 pub mod view;
@@ -26,34 +27,26 @@ use crate::http::{self, Methods, Miss, Reply, Router};
 use crate::letter::Letter;
 use crate::limits::CircuitGuard;
 use crate::messages::{Catalogue, MessageId, Text};
-use crate::public::languages::{self, UNPREFIXED};
+use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
 use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
-use crate::render::export::{CsvWriter, JsonWriter, OpenData};
 use crate::render::mirror::Banner;
 use crate::render::{LetterView, Renderer};
-use crate::snapshot::chunks::Chunks;
-use crate::snapshot::{self, Comment};
+use crate::snapshot;
 use crate::view::{PublicView, ScanError};
+pub(crate) use adopted::write_exports;
+use adopted::{open_current, remove_others, trusted_comment, Current, EVIDENCE, SNAPSHOTS, SNAPSHOT_FILE};
 use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::{Method, Request, StatusCode};
 use poll::{Client, Fetched, Origin};
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use trust::{Judgement, Refusal, Trust};
-use view::SnapshotView;
+use trust::{Judgement, SnapshotRefusal};
 
 /// The mirror's directory in the data dir.
 pub const DIR: &str = "mirror";
-const SNAPSHOTS: &str = "snapshots";
-const EVIDENCE: &str = "evidence";
-/// The files of one adopted snapshot, in its directory.
-const SNAPSHOT_FILE: &str = "snapshot.json";
-const INDEX_FILE: &str = "index.sqlite";
-const CHUNKS_FILE: &str = "snapshot.chunks";
 /// Default bound on a snapshot's size.
 pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 
@@ -71,13 +64,19 @@ pub struct Options {
 }
 
 /// Why a mirror cannot start.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum MirrorError {
     /// The key given is not a minisign public key.
-    Key(snapshot::VerifyError),
+    #[error("--key: {0}")]
+    Key(#[source] snapshot::VerifyError),
     /// The origin cannot be polled by this build.
+    #[error("{0}")]
     Origin(String),
     /// The trust state is of another key than the one given.
+    #[error(
+        "this mirror trusts key {trusted}, not the key given ({given}); if the origin really changed its key, remove {} to trust the new one from its next snapshot",
+        path.display()
+    )]
     OtherKey {
         /// The trusted key's id.
         trusted: String,
@@ -87,28 +86,12 @@ pub enum MirrorError {
         path: PathBuf,
     },
     /// The trust state could not be read.
-    Trust(trust::TrustError),
+    #[error(transparent)]
+    Trust(#[from] trust::TrustError),
     /// The mirror's directory could not be made.
-    Dir(PathBuf, io::Error),
+    #[error("cannot create {}: {}", .0.display(), .1)]
+    Dir(PathBuf, #[source] io::Error),
 }
-
-impl std::fmt::Display for MirrorError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MirrorError::Key(e) => write!(f, "--key: {e}"),
-            MirrorError::Origin(why) => f.write_str(why),
-            MirrorError::OtherKey { trusted, given, path } => write!(
-                f,
-                "this mirror trusts key {trusted}, not the key given ({given}); if the origin really changed its key, remove {} to trust the new one from its next snapshot",
-                path.display()
-            ),
-            MirrorError::Trust(e) => e.fmt(f),
-            MirrorError::Dir(dir, e) => write!(f, "cannot create {}: {e}", dir.display()),
-        }
-    }
-}
-
-impl std::error::Error for MirrorError {}
 
 /// A refusal of the mirror's router.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,27 +116,14 @@ impl MirrorRefusal {
     }
 }
 
-/// An adopted snapshot: its index and the files served from it, kept open.
-struct Current {
-    comment: Comment,
-    view: Arc<SnapshotView>,
-    snapshot: (Arc<File>, u64),
-    signature: Bytes,
-    json: Arc<ExportSent>,
-    csv: Arc<ExportSent>,
-    /// The snapshot's chunk list, as served and as the poller reads it.
-    chunks: Bytes,
-    chunk_list: Arc<Chunks>,
-}
-
 /// What the router serves now: rendered when a snapshot is adopted or the
 /// banner changes, in every language (indexed as
 /// [`languages::split`] indexes paths).
 struct Pages {
     current: Option<Arc<Current>>,
-    renderers: Vec<Renderer>,
-    letter_pages: Vec<Bytes>,
-    privacy: Vec<Bytes>,
+    renderers: PerLang<Renderer>,
+    letter_pages: PerLang<Bytes>,
+    privacy: PerLang<Bytes>,
 }
 
 /// The mirror's router and its state.
@@ -167,7 +137,7 @@ pub struct Mirror {
     reads: Reads,
     pages: Mutex<Arc<Pages>>,
     /// The last refusal, told once; cleared when a poll succeeds.
-    status: Mutex<Option<Refusal>>,
+    status: Mutex<Option<SnapshotRefusal>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -201,7 +171,7 @@ impl Router for Mirror {
 }
 
 /// The one place a mirror's refusal becomes a page, in the language `at`.
-fn refuse(pages: &Pages, at: usize, refusal: MirrorRefusal) -> Reply {
+fn refuse(pages: &Pages, at: Lang, refusal: MirrorRefusal) -> Reply {
     crate::public::refused(&pages.renderers[at], &refusal.answer())
 }
 
@@ -217,15 +187,15 @@ impl Source for Serving<'_> {
         Arc::clone(&self.current.view) as Arc<dyn PublicView>
     }
 
-    fn renderer(&self, at: usize) -> &Renderer {
+    fn renderer(&self, at: Lang) -> &Renderer {
         &self.pages.renderers[at]
     }
 
-    fn letter(&self, at: usize) -> Reply {
+    fn letter(&self, at: Lang) -> Reply {
         http::respond(StatusCode::OK, http::HTML, "max-age=60", self.pages.letter_pages[at].clone())
     }
 
-    fn privacy(&self, at: usize) -> Bytes {
+    fn privacy(&self, at: Lang) -> Bytes {
         self.pages.privacy[at].clone()
     }
 
@@ -257,7 +227,7 @@ impl Mirror {
 
     /// Renders the pages again for `current` and the status as they are now.
     fn refresh(&self, current: Option<Arc<Current>>) {
-        let status = lock(&self.status).as_ref().map(Refusal::for_visitors);
+        let status = lock(&self.status).as_ref().map(SnapshotRefusal::for_visitors);
         let pages = match &current {
             None => {
                 let letter = Letter {
@@ -274,8 +244,8 @@ impl Mirror {
                 Pages {
                     current: None,
                     renderers: languages::renderers(&renderer),
-                    letter_pages: Vec::new(),
-                    privacy: Vec::new(),
+                    letter_pages: PerLang::default(),
+                    privacy: PerLang::default(),
                 }
             }
             Some(c) => {
@@ -305,7 +275,7 @@ impl Mirror {
                 let key = self.key.to_base64();
                 let privacy =
                     copies.iter().map(|(r, banner)| r.mirror_privacy(banner, &key).into()).collect();
-                let renderers: Vec<Renderer> = copies.into_iter().map(|(r, _)| r).collect();
+                let renderers: PerLang<Renderer> = copies.into_iter().map(|(r, _)| r).collect();
                 let view = c.view.as_ref();
                 let groups = Kind::ALL
                     .into_iter()
@@ -340,12 +310,12 @@ impl Mirror {
 
     /// Says a refusal once (a repeat of the same is not said again), shows
     /// it on every page, or clears it.
-    fn set_status(&self, refusal: Option<Refusal>) {
+    fn set_status(&self, refusal: Option<SnapshotRefusal>) {
         let mut status = lock(&self.status);
         // Proof of two lists under one number stays said, even when the
         // origin shows this mirror the trusted one again, until a newer
         // snapshot is adopted.
-        if refusal.is_none() && matches!(*status, Some(Refusal::Equivocation { .. })) {
+        if refusal.is_none() && matches!(*status, Some(SnapshotRefusal::Equivocation { .. })) {
             return;
         }
         let same = match (&*status, &refusal) {
@@ -393,7 +363,7 @@ impl Mirror {
                 done
             })
             .await
-            .unwrap_or_else(|_| Err(Refusal::Malformed("the check stopped part way".into())));
+            .unwrap_or_else(|_| Err(SnapshotRefusal::Malformed("the check stopped part way".into())));
             // A file built from chunks that fails is fetched whole once, so
             // that a refusal is always of what the origin serves whole.
             if done.is_err() && from_chunks {
@@ -425,19 +395,19 @@ impl Mirror {
     /// (`Some`), or finds it unchanged (`None`); the trusted one again is
     /// adopted when `serving` is false (its files were lost). Blocks: a
     /// scan of the file.
-    fn consider(&self, json: &Path, serving: bool) -> Result<Option<Arc<Current>>, Refusal> {
-        let trusted = trust::load(&self.dir).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    fn consider(&self, json: &Path, serving: bool) -> Result<Option<Arc<Current>>, SnapshotRefusal> {
+        let trusted = trust::load(&self.dir).map_err(|e| SnapshotRefusal::Malformed(e.to_string()))?;
         let verified = snapshot::verify(json, &self.key, Day::today(), trusted.as_ref().map(|t| t.letter));
         match trust::judge(verified, trusted.as_ref(), &self.key_id) {
             Ok(Judgement::Unchanged) if serving => Ok(None),
             Ok(Judgement::Unchanged) => {
                 let comment = trusted_comment(json)
-                    .ok_or_else(|| Refusal::Malformed("its signature does not read".into()))?;
-                self.adopt(json, comment).map(Some)
+                    .ok_or_else(|| SnapshotRefusal::Malformed("its signature does not read".into()))?;
+                adopted::adopt(&self.dir, &self.key_id, json, comment).map(Some)
             }
-            Ok(Judgement::Adopt(comment)) => self.adopt(json, comment).map(Some),
-            Err(Refusal::Equivocation { seq, .. }) => {
-                Err(Refusal::Equivocation { seq, evidence: self.keep_evidence(seq, json) })
+            Ok(Judgement::Adopt(comment)) => adopted::adopt(&self.dir, &self.key_id, json, comment).map(Some),
+            Err(SnapshotRefusal::Equivocation { seq, .. }) => {
+                Err(SnapshotRefusal::Equivocation { seq, evidence: self.keep_evidence(seq, json) })
             }
             Err(r) => Err(r),
         }
@@ -464,151 +434,6 @@ impl Mirror {
             );
         }
         dir
-    }
-
-    /// Builds the index and exports of a verified snapshot in
-    /// `snapshots/.N.part`, renames it to `snapshots/N`, then trusts it.
-    fn adopt(&self, json: &Path, comment: Comment) -> Result<Arc<Current>, Refusal> {
-        let failed = |e: &dyn std::fmt::Display| Refusal::Malformed(format!("it could not be kept: {e}"));
-        let root = self.dir.join(SNAPSHOTS);
-        let temp = root.join(format!(".{}.part", comment.seq));
-        let _ = std::fs::remove_dir_all(&temp);
-        std::fs::create_dir_all(&temp).map_err(|e| failed(&e))?;
-        let built = (|| {
-            std::fs::rename(json, temp.join(SNAPSHOT_FILE)).map_err(|e| e.to_string())?;
-            std::fs::rename(
-                snapshot::signature_path(json),
-                snapshot::signature_path(&temp.join(SNAPSHOT_FILE)),
-            )
-            .map_err(|e| e.to_string())?;
-            view::build(&temp.join(SNAPSHOT_FILE), &temp.join(INDEX_FILE))?;
-            write_chunks(&temp, comment.seq).map_err(|e| e.to_string())?;
-            let view = SnapshotView::open(&temp.join(INDEX_FILE), comment.seq)?;
-            write_exports(&temp, &view).map_err(|e| e.to_string())
-        })();
-        if let Err(e) = built {
-            let _ = std::fs::remove_dir_all(&temp);
-            return Err(failed(&e));
-        }
-        let dir = root.join(comment.seq.to_string());
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::rename(&temp, &dir).map_err(|e| failed(&e))?;
-        let t = Trust {
-            seq: comment.seq,
-            sha256: comment.sha256,
-            letter: comment.letter,
-            key_id: self.key_id.clone(),
-        };
-        trust::store(&self.dir, &t).map_err(|e| failed(&e))?;
-        let current = open_current(&dir, comment.seq).map_err(|e| failed(&e))?;
-        remove_others(&root, comment.seq);
-        Ok(Arc::new(current))
-    }
-}
-
-/// Writes the JSON and CSV exports of `view` into `dir`.
-pub(crate) fn write_exports(dir: &Path, view: &SnapshotView) -> io::Result<()> {
-    let head = view.head();
-    let open = |name: &str| File::create(dir.join(name)).map(|f| BufWriter::with_capacity(64 * 1024, f));
-    let data = OpenData {
-        letter: head.letter.clone(),
-        phase: head.phase,
-        counts: head.counts.clone(),
-        signatories: Vec::new(),
-    };
-    let mut json = JsonWriter::start(open(Format::Json.file_name())?, &data)?;
-    let mut csv = CsvWriter::start(open(Format::Csv.file_name())?)?;
-    let mut failed = None;
-    view.each_published(&mut |s| {
-        if failed.is_none() {
-            failed = json.signatory(&s).and_then(|()| csv.signatory(&s)).err();
-        }
-    })
-    .map_err(io::Error::other)?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    for mut out in [json.finish()?, csv.finish()?] {
-        out.flush()?;
-        out.get_ref().sync_all()?;
-    }
-    Ok(())
-}
-
-fn open_file(path: &Path) -> io::Result<(Arc<File>, u64)> {
-    let f = File::open(path)?;
-    let len = f.metadata()?.len();
-    Ok((Arc::new(f), len))
-}
-
-/// An export written at adoption; its `ETag` is the snapshot's number,
-/// since it is made from that snapshot alone.
-fn open_export(dir: &Path, format: Format, seq: u64) -> io::Result<Arc<ExportSent>> {
-    let (file, len) = open_file(&dir.join(format.file_name()))?;
-    Ok(Arc::new(ExportSent { file, len, etag: format!("\"{seq}\"") }))
-}
-
-/// The signed comment of the snapshot `json`, already verified.
-fn trusted_comment(json: &Path) -> Option<Comment> {
-    let mut text = String::new();
-    File::open(snapshot::signature_path(json)).ok()?.take(16 * 1024).read_to_string(&mut text).ok()?;
-    minisign::SignatureBox::from_string(&text).ok()?.trusted_comment().ok()?.parse().ok()
-}
-
-/// Opens the adopted snapshot in `dir`.
-fn open_current(dir: &Path, seq: u64) -> Result<Current, String> {
-    let json = dir.join(SNAPSHOT_FILE);
-    let mut signature = String::new();
-    File::open(snapshot::signature_path(&json))
-        .and_then(|f| f.take(16 * 1024).read_to_string(&mut signature))
-        .map_err(|e| e.to_string())?;
-    let comment: Comment = minisign::SignatureBox::from_string(&signature)
-        .ok()
-        .and_then(|s| s.trusted_comment().ok()?.parse().ok())
-        .ok_or("its signature does not read")?;
-    if comment.seq != seq {
-        return Err(format!("its signature is of snapshot {}, not {seq}", comment.seq));
-    }
-    let io = |e: io::Error| e.to_string();
-    // Written at adoption; made again if lost.
-    let chunks = match std::fs::read_to_string(dir.join(CHUNKS_FILE)).ok().and_then(|text| {
-        let list = Chunks::parse(&text, u64::MAX).ok()?;
-        (list.seq == seq).then_some((text, list))
-    }) {
-        Some(found) => found,
-        None => write_chunks(dir, seq).map_err(io)?,
-    };
-    Ok(Current {
-        view: Arc::new(SnapshotView::open(&dir.join(INDEX_FILE), seq)?),
-        chunks: Bytes::from(chunks.0),
-        chunk_list: Arc::new(chunks.1),
-        snapshot: open_file(&json).map_err(io)?,
-        signature: Bytes::from(signature),
-        json: open_export(dir, Format::Json, seq).map_err(io)?,
-        csv: open_export(dir, Format::Csv, seq).map_err(io)?,
-        comment,
-    })
-}
-
-/// Writes the chunk list of the snapshot in `dir` beside it.
-fn write_chunks(dir: &Path, seq: u64) -> io::Result<(String, Chunks)> {
-    let (file, len) = open_file(&dir.join(SNAPSHOT_FILE))?;
-    let list = Chunks::of_file(&file, len, seq)?;
-    let text = list.to_text();
-    let mut out = File::create(dir.join(CHUNKS_FILE))?;
-    out.write_all(text.as_bytes())?;
-    out.sync_all()?;
-    Ok((text, list))
-}
-
-/// Removes every snapshot directory but `keep`'s (responses still sending
-/// one keep their open files).
-fn remove_others(root: &Path, keep: u64) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy() != keep.to_string() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
     }
 }
 
@@ -690,8 +515,8 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
                 1,
                 1,
             )),
-            letter_pages: Vec::new(),
-            privacy: Vec::new(),
+            letter_pages: PerLang::default(),
+            privacy: PerLang::default(),
         })),
         status: Mutex::new(None),
     });

@@ -23,7 +23,7 @@ use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, StatusCode};
-use languages::UNPREFIXED;
+use languages::{Lang, UNPREFIXED};
 use std::fs::File;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,7 +100,7 @@ impl<'a> Page<'a> {
     /// The read page at `path` in language `at`, or `None`. The open data,
     /// the snapshot's files and `robots.txt` are the same in every
     /// language: they live at the unprefixed paths only.
-    pub fn parse(at: usize, path: &'a str) -> Option<Page<'a>> {
+    pub fn parse(at: Lang, path: &'a str) -> Option<Page<'a>> {
         let neutral = match path {
             "/" => return Some(Page::Letter),
             "/privacy" => return Some(Page::Privacy),
@@ -158,11 +158,11 @@ pub trait Source: Send + Sync {
     /// The names, counts and phase.
     fn view(&self) -> Arc<dyn PublicView>;
     /// The renderer of language `at` (as [`languages::split`] indexes it).
-    fn renderer(&self, at: usize) -> &Renderer;
+    fn renderer(&self, at: Lang) -> &Renderer;
     /// The letter page in language `at`.
-    fn letter(&self, at: usize) -> Reply;
+    fn letter(&self, at: Lang) -> Reply;
     /// The privacy page in language `at`, rendered once.
-    fn privacy(&self, at: usize) -> Bytes;
+    fn privacy(&self, at: Lang) -> Bytes;
     /// An export's file, or the refusal that answers instead.
     fn export(&self, format: Format) -> impl Future<Output = Result<Arc<ExportSent>, Reply>> + Send;
     /// The signed snapshot served now, if there is one yet.
@@ -201,7 +201,7 @@ impl Reads {
     pub async fn answer<S: Source>(
         &self,
         src: &S,
-        at: usize,
+        at: Lang,
         page: Page<'_>,
         req: &Request<Incoming>,
     ) -> Reply {
@@ -267,7 +267,7 @@ impl Reads {
         refused(renderer, &ReadRefusal::ScanFailed.answer())
     }
 
-    fn kind_page<S: Source>(&self, src: &S, at: usize, kind: &str, query: Option<&str>) -> Reply {
+    fn kind_page<S: Source>(&self, src: &S, at: Lang, kind: &str, query: Option<&str>) -> Reply {
         let renderer = src.renderer(at);
         let no = |r: ReadRefusal| refused(renderer, &r.answer());
         let Ok(kind) = Kind::parse(kind) else { return no(ReadRefusal::Miss(Miss::NotFound)) };
@@ -293,7 +293,7 @@ impl Reads {
         }
     }
 
-    async fn search<S: Source>(&self, src: &S, at: usize, query: Option<&str>) -> Reply {
+    async fn search<S: Source>(&self, src: &S, at: Lang, query: Option<&str>) -> Reply {
         let renderer = src.renderer(at);
         let q = http::query_param(query, "q").unwrap_or_default();
         if q.len() > MAX_QUERY {
@@ -385,10 +385,11 @@ mod tests {
 
     #[test]
     fn the_data_files_live_only_at_the_unprefixed_paths() {
+        let (es, _) = languages::split("/es/").unwrap();
         assert_eq!(Page::parse(UNPREFIXED, "/signatories.csv"), Some(Page::Export(Format::Csv)));
-        assert_eq!(Page::parse(2, "/signatories.csv"), None);
-        assert_eq!(Page::parse(2, "/robots.txt"), None);
-        assert_eq!(Page::parse(2, "/signatories/company"), Some(Page::Kind("company")));
+        assert_eq!(Page::parse(es, "/signatories.csv"), None);
+        assert_eq!(Page::parse(es, "/robots.txt"), None);
+        assert_eq!(Page::parse(es, "/signatories/company"), Some(Page::Kind("company")));
         assert_eq!(Page::parse(UNPREFIXED, "/sign"), None);
     }
 }

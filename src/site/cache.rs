@@ -4,6 +4,7 @@
 //! of the last build, the others get the previous build instead of
 //! queueing or rebuilding again.
 
+use crate::public::languages::{Lang, PerLang};
 use crate::public::{ExportSent, Format};
 use bytes::Bytes;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -69,7 +70,7 @@ enum First {
 /// Cached pages and exports, rebuilt on the first request after a change.
 pub struct PageCache {
     /// One letter page per language and prefix (the site's renderers).
-    letter: Vec<Shelf<LetterPage>>,
+    letter: PerLang<Shelf<LetterPage>>,
     json: Shelf<ExportSent>,
     csv: Shelf<ExportSent>,
     /// Builds of one page this close together, at most one: under a signing
@@ -148,7 +149,7 @@ impl PageCache {
     /// page is split. Each language is built and kept on its own.
     pub fn letter<E>(
         &self,
-        at: usize,
+        at: Lang,
         generation: u64,
         build: impl FnOnce() -> Result<String, E>,
     ) -> Result<Arc<LetterPage>, E> {

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
 use crate::http::{self, Form, FormLimits, Methods, Miss, Reply, Router, Verb, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
-use crate::public::languages::{self, UNPREFIXED};
+use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
 use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::snapshot::Snapshots;
@@ -44,7 +44,7 @@ pub struct Site {
     secret: Secret,
     /// One per language and prefix: the unprefixed English pages first
     /// ([`UNPREFIXED`]), then each shipped language under `/TAG/`.
-    renderers: Vec<Renderer>,
+    renderers: PerLang<Renderer>,
     cache: PageCache,
     exports: Exports,
     site_limit: SiteLimit,
@@ -55,8 +55,8 @@ pub struct Site {
     run: u32,
     /// Pages that change only with the configuration, rendered at start-up,
     /// one per renderer.
-    privacy: Vec<Bytes>,
-    withdraw: Vec<Bytes>,
+    privacy: PerLang<Bytes>,
+    withdraw: PerLang<Bytes>,
     /// The signed snapshots, kept signed by `snapshot::keep_signed`.
     snapshots: Arc<Snapshots>,
 }
@@ -95,7 +95,7 @@ enum Route<'a> {
 
 impl<'a> Route<'a> {
     /// The route at `path` in language `at`, with the methods it takes.
-    fn parse(at: usize, path: &'a str) -> Option<(Route<'a>, Methods)> {
+    fn parse(at: Lang, path: &'a str) -> Option<(Route<'a>, Methods)> {
         if let Some(page) = Page::parse(at, path) {
             return Some((Route::Read(page), Methods::Get));
         }
@@ -153,7 +153,7 @@ impl Site {
 
     /// The one place a refusal becomes a page. `values` is what the visitor
     /// typed, for refusals that show the sign form again.
-    fn refuse(&self, at: usize, refusal: Refusal, values: Option<&FormValues>) -> Reply {
+    fn refuse(&self, at: Lang, refusal: Refusal, values: Option<&FormValues>) -> Reply {
         let answer = refusal.answer();
         let renderer = &self.renderers[at];
         let words = renderer.words();
@@ -165,14 +165,14 @@ impl Site {
                 renderer.sign_refused(&heading, &reason, r.field(), &token, values)
             }
             (Refusal::Withdraw(r), _) if r.shows_form() => renderer.withdraw_form(Some(&reason)),
-            _ => return crate::public::refused(renderer, &answer),
+            _ => renderer.error(&heading, &reason),
         };
         let mut resp = http::html(answer.status, body);
         answer.apply(&mut resp);
         resp
     }
 
-    fn letter_view(&self, at: usize) -> Result<LetterView, ScanError> {
+    fn letter_view(&self, at: Lang) -> Result<LetterView, ScanError> {
         let counts = self.view.counts();
         let groups = Kind::ALL
             .into_iter()
@@ -182,7 +182,7 @@ impl Site {
         Ok(LetterView { counts, phase: self.view.phase(), groups })
     }
 
-    fn letter_page(&self, at: usize) -> Reply {
+    fn letter_page(&self, at: Lang) -> Reply {
         let built = self.cache.letter(at, self.view.generation(), || {
             Ok::<_, ScanError>(self.renderers[at].letter_page(&self.letter_view(at)?))
         });
@@ -202,7 +202,7 @@ impl Site {
         )
     }
 
-    async fn sign(&self, at: usize, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
+    async fn sign(&self, at: Lang, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
             Err(e) => return self.refuse(at, Refusal::Form(e), None),
@@ -218,7 +218,7 @@ impl Site {
     /// on disk.
     async fn try_sign(
         &self,
-        at: usize,
+        at: Lang,
         circuit: Option<&CircuitGuard>,
         fields: &Form,
     ) -> Result<String, SignRefusal> {
@@ -266,7 +266,7 @@ impl Site {
         }
     }
 
-    async fn withdraw(&self, at: usize, req: Request<Incoming>) -> Reply {
+    async fn withdraw(&self, at: Lang, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
             Err(e) => return self.refuse(at, Refusal::Form(e), None),
@@ -289,15 +289,15 @@ impl Source for Arc<Site> {
         Arc::clone(&self.view)
     }
 
-    fn renderer(&self, at: usize) -> &Renderer {
+    fn renderer(&self, at: Lang) -> &Renderer {
         &self.renderers[at]
     }
 
-    fn letter(&self, at: usize) -> Reply {
+    fn letter(&self, at: Lang) -> Reply {
         self.letter_page(at)
     }
 
-    fn privacy(&self, at: usize) -> Bytes {
+    fn privacy(&self, at: Lang) -> Bytes {
         self.privacy[at].clone()
     }
 
@@ -311,7 +311,7 @@ impl Source for Arc<Site> {
                 let letter = site.renderers[UNPREFIXED].letter();
                 let built = site.exports.build(format, site.view.as_ref(), letter)?;
                 let etag = format!("\"{:x}-{generation}\"", site.run);
-                Ok::<_, exports::ExportError>(ExportSent { file: built.file, len: built.len, etag })
+                Ok::<_, exports::ExportBuildError>(ExportSent { file: built.file, len: built.len, etag })
             })
         };
         self.reads.scan(&self.renderers[UNPREFIXED], build).await
