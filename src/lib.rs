@@ -5,16 +5,18 @@
 //! # Module map
 //!
 //! Each layer imports only the ones below it; the site and the console never
-//! import each other, and the mirror's router reuses only the site's
-//! refusals and its language routing, [`site::languages`] (the site knows
-//! nothing of mirrors).
+//! import each other, and the site and the mirror share their read pages
+//! and their language routing through [`public`] (the site knows nothing of
+//! mirrors).
 //!
 //! | layer | module | owns |
 //! |---|---|---|
 //! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop ([`app::serve`]); the offline commands, each saying what it did or failing with a sentence ([`app::commands`]); the data dir owner only from the first byte; [`Error`] |
-//! | routers | [`site`] | the public site: letter, signing, withdrawal, lists, search, open data (files in `DATA/exports`), its page cache (a letter page per language), its refusals; the language by path prefix, `Accept-Language` for `/` only ([`site::languages`], shared with the mirror) |
+//! | | [`static_export`] | the offline command `export-static`: a verified snapshot as plain linked files |
+//! | routers | [`site`] | the public site: its letter page (cached per language, with the form token), signing, withdrawal, open data files (in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
-//! | | [`mirror`] | mirror mode: the public pages, read only, from the newest snapshot verified against the origin's key; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
+//! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the snapshot's on-disk index as a [`view::PublicView`] |
+//! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, refusal → status; the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
@@ -30,7 +32,9 @@
 //! ```text
 //! http::server::serve   a connection slot, then accept from the acceptor (TCP, Unix socket, onion)
 //! http::server          [PROXY line or onion rendezvous -> circuit id, in memory only; per-circuit cap] -> hyper HTTP/1.1
-//! site::Site::route     the language by path prefix (/es/...; none: English), then by method and path
+//! site::Site::route     the language by path prefix (/es/...; none: English), then by method and path:
+//!                       a read page (public::Page::parse) goes to public::Reads::answer, over the site
+//!                       as a public::Source; signing and withdrawal are the site's own
 //!   GET /               Accept-Language prefers a shipped non-English language: 303 to /TAG/ (once);
 //!                       else site's page cache (bytes per language and view generation)
 //!                       + tokens::Secret::issue_token,
@@ -40,11 +44,12 @@
 //!                       -> store::Store::sign: writer thread applies an atomic batch,
 //!                          then one flush + fsync for the whole group, then answers
 //!                       -> render thank-you page with the withdrawal code
-//!   a refusal           site::Refusal -> http::Answer (status, Retry-After, message ids)
+//!   a refusal           site::Refusal (a read page's: public::ReadRefusal) -> http::Answer (status, Retry-After, message ids)
 //!                       -> messages::Catalogue of the path's language -> render error page (or the form again)
-//!   GET /signatories.json  on the blocking pool: site's page cache (a file per view generation,
-//!                       built by streaming each_published into DATA/exports), then sent from
-//!                       that open file in 64 KiB chunks
+//!   GET /signatories.json  on the blocking pool, in public::Reads's scan queue: site's page cache
+//!                       (a file per view generation, built by streaming each_published into
+//!                       DATA/exports), then sent from that open file in 64 KiB chunks, ETag the
+//!                       run and generation; 304 to a matching If-None-Match
 //!   GET /snapshot.json  snapshot::Snapshots::current: the file signed last (by snapshot::keep_signed,
 //!                       after the view's generation changed), sent from it in 64 KiB chunks,
 //!                       ETag its sequence number; 304 to a matching If-None-Match; one
@@ -55,7 +60,8 @@
 //! ```
 //!
 //! A mirror (`undersign mirror`) serves the same GET routes through the same
-//! server with [`mirror::Mirror`] as its router: pages rendered from the
+//! server with [`mirror::Mirror`] as its router, and the same read handlers
+//! ([`public::Reads`]) over what it adopted: pages rendered from the
 //! adopted snapshot's index ([`mirror::view::SnapshotView`]) when it was
 //! adopted, the exports and the snapshot sent from their files; a task
 //! ([`mirror::keep_current`]) polls the origin (a changed snapshot built
@@ -89,9 +95,11 @@ pub mod mirror;
 #[cfg(feature = "onion")]
 pub mod onion;
 pub mod proxy_protocol;
+pub mod public;
 pub mod render;
 pub mod site;
 pub mod snapshot;
+pub mod static_export;
 pub mod store;
 pub mod tokens;
 pub mod view;

@@ -9,24 +9,15 @@ use crate::domain::{Counts, Kind, Phase, PublicSignatory};
 
 /// A scan over every published name failed; the page cannot be answered
 /// with a partial or empty list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScanError {
     /// The data could not be read (the store's words, for the operator).
+    #[error("a scan of the published names failed: {0}")]
     Unreadable(String),
     /// The scan's worker stopped before it finished.
+    #[error("a scan of the published names stopped part way")]
     Interrupted,
 }
-
-impl std::fmt::Display for ScanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ScanError::Unreadable(why) => write!(f, "a scan of the published names failed: {why}"),
-            ScanError::Interrupted => f.write_str("a scan of the published names stopped part way"),
-        }
-    }
-}
-
-impl std::error::Error for ScanError {}
 
 /// The read-only public data of one letter.
 pub trait PublicView: Send + Sync + 'static {

@@ -185,7 +185,7 @@ pub fn export_static(
             file
         }
     };
-    let e = crate::mirror::export::write(
+    let e = crate::static_export::write(
         &snapshot_file,
         work.path(),
         out,

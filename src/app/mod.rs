@@ -157,7 +157,7 @@ pub enum Error {
     Mirror(#[from] crate::mirror::MirrorError),
     /// A static export could not be written.
     #[error("{0}")]
-    StaticExport(#[from] crate::mirror::export::ExportError),
+    StaticExport(#[from] crate::static_export::StaticExportError),
     /// Some of the signatures named were not pending: those were left alone.
     #[error("no pending signature with id {}", join(.0))]
     NotPending(Vec<u64>),

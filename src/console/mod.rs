@@ -32,10 +32,8 @@ const PAGE_ROWS: usize = 100;
 /// Every way the console says no.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// No page here.
-    NotFound,
-    /// The address takes only these methods.
-    Method(&'static str),
+    /// No page here, or not with this method.
+    Miss(http::Miss),
     /// The request's head is ambiguous.
     Request(http::RequestError),
     /// The form body could not be read.
@@ -59,8 +57,7 @@ impl Refusal {
     pub fn answer(&self) -> Answer {
         use MessageId::*;
         match self {
-            Refusal::NotFound => Answer::not_found(),
-            Refusal::Method(allow) => Answer::method_not_allowed(allow),
+            Refusal::Miss(m) => m.answer(),
             Refusal::Request(e) => Answer::from(*e),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
@@ -157,10 +154,10 @@ impl Console {
         let query = req.uri().query().map(str::to_owned);
         let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
         if path == "/login" {
-            return match *req.method() {
-                Method::GET | Method::HEAD => self.login_page(),
-                Method::POST => self.login(req).await,
-                _ => self.refuse(Refusal::Method("GET, HEAD, POST")),
+            return match http::Methods::GetAndPost.admit(req.method()) {
+                Ok(http::Verb::Get) => self.login_page(),
+                Ok(http::Verb::Post) => self.login(req).await,
+                Err(miss) => self.refuse(Refusal::Miss(miss)),
             };
         }
         let session = cookie_value(&req, COOKIE)
@@ -211,8 +208,10 @@ impl Console {
                 Err(refusal) => self.refuse(refusal),
             },
             ("/logout", false) if req.method() == Method::POST => self.logout(&s, req).await,
-            ("/action" | "/logout", _) => self.refuse(Refusal::Method("POST")),
-            _ => self.refuse(Refusal::NotFound),
+            ("/action" | "/logout", _) => {
+                self.refuse(Refusal::Miss(http::Miss::Method(http::Methods::Post.allow())))
+            }
+            _ => self.refuse(Refusal::Miss(http::Miss::NotFound)),
         }
     }
 

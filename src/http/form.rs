@@ -9,7 +9,7 @@
 //! would publish a name with U+FFFD in it; "the first value wins" would let
 //! a repeated field mean one thing to a check and another to a reader.
 
-use super::server::MinRate;
+use super::rate::MinRate;
 use crate::config::Config;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;

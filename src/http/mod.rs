@@ -9,7 +9,9 @@
 
 mod body;
 pub mod form;
+mod rate;
 pub mod request;
+pub mod route;
 pub mod server;
 
 use bytes::buf::{Buf, Chain};
@@ -20,7 +22,9 @@ use hyper::{Response, StatusCode};
 use crate::messages::{Message, MessageId};
 pub use body::{Body, FILE_CHUNK};
 pub use form::{query_param, Form, FormError, FormLimits};
+pub use rate::MinRate;
 pub use request::RequestError;
+pub use route::{resolve, Methods, Miss, Verb};
 pub use server::{Acceptor, Identity, Listener, Router, ServerOptions};
 
 /// A response body in up to three pieces, written out with one vectored

@@ -19,9 +19,10 @@
 //! directly (an onion acceptor's rendezvous circuit). Nothing else about a
 //! stream is looked at or kept.
 
+pub use super::rate::MinRate;
 use super::request::{self, RequestError};
 use super::{Body, Headers, Reply};
-use crate::config::{Config, ListenAddr};
+use crate::config::ListenAddr;
 use crate::limits::{CircuitGuard, CircuitLimits};
 use crate::proxy_protocol::{self, CircuitId};
 use hyper::body::Incoming;
@@ -114,30 +115,6 @@ pub struct ServerOptions {
     /// and the connection ends with it, so no slot is held for ever; a
     /// request already begun is answered, never cut off.
     pub max_age: Duration,
-}
-
-/// A minimum data rate after a grace period, as Apache's `mod_reqtimeout`:
-/// what has arrived by a moment must be at least the rate times the time
-/// past the grace period.
-#[derive(Clone, Copy, Debug)]
-pub struct MinRate {
-    /// Time before the rate applies.
-    pub grace: Duration,
-    /// Bytes per second, averaged from the first byte.
-    pub bytes_per_second: u32,
-}
-
-impl MinRate {
-    /// The configured rate.
-    pub fn of(config: &Config) -> MinRate {
-        MinRate { grace: config.request_grace, bytes_per_second: config.request_min_rate }
-    }
-
-    /// When `bytes` received since `start` stop being enough.
-    pub fn deadline(&self, start: Instant, bytes: usize) -> Instant {
-        let micros = (bytes as u64).saturating_mul(1_000_000) / u64::from(self.bytes_per_second.max(1));
-        start + self.grace + Duration::from_micros(micros).min(Duration::from_secs(24 * 3600))
-    }
 }
 
 /// Where a connection is, as far as making room goes.

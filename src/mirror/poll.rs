@@ -13,7 +13,7 @@
 //! start. What is fetched is only a candidate: the signature, not the
 //! transport, decides (see [`super::trust`]).
 
-use super::trust::Refusal;
+use super::trust::SnapshotRefusal;
 use crate::snapshot::chunks::{Chunk, Chunks, MAX_PARTS};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
@@ -213,7 +213,12 @@ impl Client {
     ///
     /// With `held`, the chunk list is asked for first (see the module's
     /// words); `whole` skips that.
-    pub async fn fetch(&self, held: Option<&Held>, whole: bool, dir: &Path) -> Result<Fetched, Refusal> {
+    pub async fn fetch(
+        &self,
+        held: Option<&Held>,
+        whole: bool,
+        dir: &Path,
+    ) -> Result<Fetched, SnapshotRefusal> {
         let json = dir.join("incoming.json");
         let sig = crate::snapshot::signature_path(&json);
         let etag = held.map(|h| format!("\"{}\"", h.seq));
@@ -230,7 +235,7 @@ impl Client {
                 let Some((sig_etag, _)) =
                     self.get("/snapshot.json.minisig", None, &sig, MAX_SIGNATURE).await?
                 else {
-                    return Err(Refusal::Unreachable("the signature was answered with 304".into()));
+                    return Err(SnapshotRefusal::Unreachable("the signature was answered with 304".into()));
                 };
                 // Ours are the number (`"N"`); another host's (a static
                 // one's) say nothing about which snapshot: the signature decides.
@@ -243,13 +248,14 @@ impl Client {
                     return Ok(Fetched::New { json: json.clone(), bytes, from_chunks: false });
                 }
             }
-            Err(Refusal::Unreachable("the snapshot changed while it was fetched, twice".into()))
+            Err(SnapshotRefusal::Unreachable("the snapshot changed while it was fetched, twice".into()))
         };
         match tokio::time::timeout(FETCH_TIMEOUT, work).await {
             Ok(r) => r,
-            Err(_) => {
-                Err(Refusal::Unreachable(format!("no whole answer within {} s", FETCH_TIMEOUT.as_secs())))
-            }
+            Err(_) => Err(SnapshotRefusal::Unreachable(format!(
+                "no whole answer within {} s",
+                FETCH_TIMEOUT.as_secs()
+            ))),
         }
     }
 
@@ -258,7 +264,12 @@ impl Client {
     /// `held`'s; `None` when it cannot be done so (no list, a list that
     /// does not read, too many changes, a newer version mid-way): then the
     /// caller fetches it whole.
-    async fn fetch_changes(&self, held: &Held, json: &Path, sig: &Path) -> Result<Option<Fetched>, Refusal> {
+    async fn fetch_changes(
+        &self,
+        held: &Held,
+        json: &Path,
+        sig: &Path,
+    ) -> Result<Option<Fetched>, SnapshotRefusal> {
         let etag = format!("\"{}\"", held.seq);
         // A list is about 70 bytes per 11 KiB chunk: far less than this.
         let max_list = (self.max_bytes / 64).max(1 << 20);
@@ -292,8 +303,9 @@ impl Client {
             return Ok(None);
         }
         let mut bytes = list.len() as u64;
-        let failed =
-            |e: std::io::Error| Refusal::Unreachable(format!("the snapshot could not be written: {e}"));
+        let failed = |e: std::io::Error| {
+            SnapshotRefusal::Unreachable(format!("the snapshot could not be written: {e}"))
+        };
         // The changed runs, in one answer, into a file of their own; then
         // the new file is put together off the runtime's threads.
         let parts_path = json.with_extension("parts");
@@ -307,7 +319,7 @@ impl Client {
                 Ok(got)
                     if got.status == StatusCode::OK && got.etag == version && got.written == fetch_bytes => {}
                 // A newer snapshot meanwhile, or a host that serves no parts.
-                Ok(_) | Err(Refusal::TooLarge { .. }) => {
+                Ok(_) | Err(SnapshotRefusal::TooLarge { .. }) => {
                     let _ = std::fs::remove_file(&parts_path);
                     return Ok(None);
                 }
@@ -343,8 +355,8 @@ impl Client {
         etag: Option<&str>,
         out: &Path,
         max: u64,
-    ) -> Result<Option<(String, u64)>, Refusal> {
-        let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
+    ) -> Result<Option<(String, u64)>, SnapshotRefusal> {
+        let unreachable = |e: &dyn fmt::Display| SnapshotRefusal::Unreachable(e.to_string());
         let mut file = File::create(out).map_err(|e| unreachable(&e))?;
         let headers: Vec<_> = etag.map(|t| (header::IF_NONE_MATCH, t.to_owned())).into_iter().collect();
         let got = self.request(path, &headers, &mut file, max).await?;
@@ -354,7 +366,7 @@ impl Client {
                 file.sync_all().map_err(|e| unreachable(&e))?;
                 Ok(Some((got.etag, got.written)))
             }
-            s => Err(Refusal::Unreachable(format!("{path} was answered with {s}"))),
+            s => Err(SnapshotRefusal::Unreachable(format!("{path} was answered with {s}"))),
         }
     }
 
@@ -366,8 +378,8 @@ impl Client {
         headers: &[(HeaderName, String)],
         out: &mut (dyn Write + Send),
         max: u64,
-    ) -> Result<Answer, Refusal> {
-        let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
+    ) -> Result<Answer, SnapshotRefusal> {
+        let unreachable = |e: &dyn fmt::Display| SnapshotRefusal::Unreachable(e.to_string());
         let (host, port) = (self.origin.host.as_str(), self.origin.port);
         #[cfg(feature = "onion")]
         if let Some(tor) = &self.tor {
@@ -378,7 +390,7 @@ impl Client {
         }
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
             .await
-            .map_err(|_| Refusal::Unreachable("no connection within 20 s".into()))?
+            .map_err(|_| SnapshotRefusal::Unreachable("no connection within 20 s".into()))?
             .map_err(|e| unreachable(&e))?;
         self.exchange(stream, path, headers, out, max).await
     }
@@ -391,11 +403,11 @@ impl Client {
         headers: &[(HeaderName, String)],
         out: &mut (dyn Write + Send),
         max: u64,
-    ) -> Result<Answer, Refusal>
+    ) -> Result<Answer, SnapshotRefusal>
     where
         Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
     {
-        let unreachable = |e: &dyn fmt::Display| Refusal::Unreachable(e.to_string());
+        let unreachable = |e: &dyn fmt::Display| SnapshotRefusal::Unreachable(e.to_string());
         let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
             .await
             .map_err(|e| unreachable(&e))?;
@@ -426,7 +438,7 @@ impl Client {
             let length =
                 resp.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
             if length.is_some_and(|l| l > max) {
-                return Err(Refusal::TooLarge { max });
+                return Err(SnapshotRefusal::TooLarge { max });
             }
             let mut body = resp.into_body();
             while let Some(frame) = body.frame().await {
@@ -434,7 +446,7 @@ impl Client {
                 let Ok(data) = frame.into_data() else { continue };
                 answer.written += data.len() as u64;
                 if answer.written > max {
-                    return Err(Refusal::TooLarge { max });
+                    return Err(SnapshotRefusal::TooLarge { max });
                 }
                 // A chunk to the page cache: short enough for a runtime thread.
                 out.write_all(&data).map_err(|e| unreachable(&e))?;

@@ -4,7 +4,7 @@
 //! (written whole, synced and renamed into place), so that a restart
 //! refuses a rollback as the running mirror would. [`judge`] is the one
 //! place a verified (or failed) snapshot becomes "adopt", "unchanged" or a
-//! [`Refusal`].
+//! [`SnapshotRefusal`].
 
 use crate::domain::Day;
 use crate::messages::{Message, MessageId};
@@ -52,29 +52,19 @@ impl std::str::FromStr for Trust {
 }
 
 /// The trust state could not be read or kept.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum TrustError {
     /// Reading or writing the file failed.
-    Io(PathBuf, io::Error),
+    #[error("cannot keep the mirror's trust state in {}: {}", .0.display(), .1)]
+    Io(PathBuf, #[source] io::Error),
     /// The file is not a trust state: the mirror does not start over
     /// silently, which would accept any older snapshot.
+    #[error(
+        "the mirror's trust state {} does not read; remove it only if you mean to trust the next snapshot whatever its number",
+        .0.display()
+    )]
     Damaged(PathBuf),
 }
-
-impl fmt::Display for TrustError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TrustError::Io(path, e) => write!(f, "cannot keep the mirror's trust state in {}: {e}", path.display()),
-            TrustError::Damaged(path) => write!(
-                f,
-                "the mirror's trust state {} does not read; remove it only if you mean to trust the next snapshot whatever its number",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for TrustError {}
 
 /// Reads the trust state in `dir`, if there is one.
 pub fn load(dir: &Path) -> Result<Option<Trust>, TrustError> {
@@ -101,9 +91,9 @@ pub fn store(dir: &Path, trust: &Trust) -> Result<(), TrustError> {
 }
 
 /// Why a fetched snapshot was not adopted; the mirror keeps serving the
-/// last good one. One variant per refusal; [`Refusal::kind`] names it.
+/// last good one. One variant per refusal; [`SnapshotRefusal::kind`] names it.
 #[derive(Debug)]
-pub enum Refusal {
+pub enum SnapshotRefusal {
     /// The origin could not be reached, or answered with something other
     /// than a snapshot.
     Unreachable(String),
@@ -160,20 +150,20 @@ pub enum Refusal {
     },
 }
 
-impl Refusal {
+impl SnapshotRefusal {
     /// A short, stable name, to tell whether the reason changed.
     pub fn kind(&self) -> &'static str {
         match self {
-            Refusal::Unreachable(_) => "unreachable",
-            Refusal::TooLarge { .. } => "too-large",
-            Refusal::BadSignature => "bad-signature",
-            Refusal::WrongKey { .. } => "wrong-key",
-            Refusal::Malformed(_) => "malformed",
-            Refusal::OtherLetter { .. } => "other-letter",
-            Refusal::Rollback { .. } => "rollback",
-            Refusal::Equivocation { .. } => "equivocation",
-            Refusal::Fork { .. } => "fork",
-            Refusal::Expired { .. } => "expired",
+            SnapshotRefusal::Unreachable(_) => "unreachable",
+            SnapshotRefusal::TooLarge { .. } => "too-large",
+            SnapshotRefusal::BadSignature => "bad-signature",
+            SnapshotRefusal::WrongKey { .. } => "wrong-key",
+            SnapshotRefusal::Malformed(_) => "malformed",
+            SnapshotRefusal::OtherLetter { .. } => "other-letter",
+            SnapshotRefusal::Rollback { .. } => "rollback",
+            SnapshotRefusal::Equivocation { .. } => "equivocation",
+            SnapshotRefusal::Fork { .. } => "fork",
+            SnapshotRefusal::Expired { .. } => "expired",
         }
     }
 
@@ -186,60 +176,62 @@ impl Refusal {
             args: vec![(a.0, a.1.to_string()), (b.0, b.1.to_string())],
         };
         match self {
-            Refusal::Unreachable(_) => MessageId::MirrorRefusedUnreachable.into(),
-            Refusal::TooLarge { .. } => MessageId::MirrorRefusedTooLarge.into(),
-            Refusal::BadSignature => MessageId::MirrorRefusedBadSignature.into(),
-            Refusal::WrongKey { .. } => MessageId::MirrorRefusedWrongKey.into(),
-            Refusal::Malformed(_) => MessageId::MirrorRefusedMalformed.into(),
-            Refusal::OtherLetter { .. } => MessageId::MirrorRefusedOtherLetter.into(),
-            Refusal::Rollback { found, trusted } => {
+            SnapshotRefusal::Unreachable(_) => MessageId::MirrorRefusedUnreachable.into(),
+            SnapshotRefusal::TooLarge { .. } => MessageId::MirrorRefusedTooLarge.into(),
+            SnapshotRefusal::BadSignature => MessageId::MirrorRefusedBadSignature.into(),
+            SnapshotRefusal::WrongKey { .. } => MessageId::MirrorRefusedWrongKey.into(),
+            SnapshotRefusal::Malformed(_) => MessageId::MirrorRefusedMalformed.into(),
+            SnapshotRefusal::OtherLetter { .. } => MessageId::MirrorRefusedOtherLetter.into(),
+            SnapshotRefusal::Rollback { found, trusted } => {
                 two(MessageId::MirrorRefusedRollback, ("found", *found), ("trusted", *trusted))
             }
-            Refusal::Equivocation { seq, .. } => {
+            SnapshotRefusal::Equivocation { seq, .. } => {
                 Message::with(MessageId::MirrorRefusedEquivocation, "seq", seq.to_string())
             }
-            Refusal::Fork { seq } => Message::with(MessageId::MirrorRefusedFork, "seq", seq.to_string()),
-            Refusal::Expired { expires, .. } => {
+            SnapshotRefusal::Fork { seq } => {
+                Message::with(MessageId::MirrorRefusedFork, "seq", seq.to_string())
+            }
+            SnapshotRefusal::Expired { expires, .. } => {
                 Message::with(MessageId::MirrorRefusedExpired, "expires", expires.to_string())
             }
         }
     }
 }
 
-impl fmt::Display for Refusal {
+impl fmt::Display for SnapshotRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Refusal::Unreachable(why) => write!(f, "the origin could not be reached: {why}"),
-            Refusal::TooLarge { max } => {
+            SnapshotRefusal::Unreachable(why) => write!(f, "the origin could not be reached: {why}"),
+            SnapshotRefusal::TooLarge { max } => {
                 write!(f, "the origin's snapshot is larger than this mirror's bound of {max} bytes")
             }
-            Refusal::BadSignature => {
+            SnapshotRefusal::BadSignature => {
                 f.write_str("the origin's newest snapshot fails its signature: it was changed after it was signed")
             }
-            Refusal::WrongKey { signed_by, trusted } => write!(
+            SnapshotRefusal::WrongKey { signed_by, trusted } => write!(
                 f,
                 "the origin's newest snapshot is signed by key {signed_by}, not by the mirrored key {trusted}"
             ),
-            Refusal::Malformed(why) => write!(f, "the origin's newest snapshot is malformed: {why}"),
-            Refusal::OtherLetter { found, trusted } => write!(
+            SnapshotRefusal::Malformed(why) => write!(f, "the origin's newest snapshot is malformed: {why}"),
+            SnapshotRefusal::OtherLetter { found, trusted } => write!(
                 f,
                 "the origin's newest snapshot is of another letter ({found}), not of the mirrored one ({trusted})"
             ),
-            Refusal::Rollback { found, trusted } => write!(
+            SnapshotRefusal::Rollback { found, trusted } => write!(
                 f,
                 "the origin offered snapshot {found}, older than snapshot {trusted} already seen (a rollback)"
             ),
-            Refusal::Equivocation { seq, evidence } => write!(
+            SnapshotRefusal::Equivocation { seq, evidence } => write!(
                 f,
                 "the origin signed two different snapshots as number {seq} (equivocation); both are kept as evidence in {}",
                 evidence.display()
             ),
-            Refusal::Fork { seq } => write!(
+            SnapshotRefusal::Fork { seq } => write!(
                 f,
                 "the origin's snapshot {seq} does not follow snapshot {} that this mirror trusts: the origin signed another list under that number (a fork)",
                 seq - 1
             ),
-            Refusal::Expired { day, expires } => write!(
+            SnapshotRefusal::Expired { day, expires } => write!(
                 f,
                 "the origin's newest snapshot, of {day}, expired on {expires}: the origin has not signed a newer one"
             ),
@@ -262,40 +254,42 @@ pub fn judge(
     verified: Result<Verified, VerifyError>,
     trusted: Option<&Trust>,
     trusted_key: &str,
-) -> Result<Judgement, Refusal> {
+) -> Result<Judgement, SnapshotRefusal> {
     let verified = verified.map_err(|e| match e {
         VerifyError::WrongKey { signed_by, .. } => {
-            Refusal::WrongKey { signed_by, trusted: trusted_key.to_owned() }
+            SnapshotRefusal::WrongKey { signed_by, trusted: trusted_key.to_owned() }
         }
-        VerifyError::BadSignature(_) => Refusal::BadSignature,
-        VerifyError::Expired { day, expires } => Refusal::Expired { day, expires },
-        VerifyError::OtherLetter { found, expected } => Refusal::OtherLetter { found, trusted: expected },
+        VerifyError::BadSignature(_) => SnapshotRefusal::BadSignature,
+        VerifyError::Expired { day, expires } => SnapshotRefusal::Expired { day, expires },
+        VerifyError::OtherLetter { found, expected } => {
+            SnapshotRefusal::OtherLetter { found, trusted: expected }
+        }
         e @ (VerifyError::NotAKey(_)
         | VerifyError::Unreadable(..)
         | VerifyError::MalformedSignature(_)
         | VerifyError::NotASnapshot
         | VerifyError::Malformed(_)
-        | VerifyError::LetterChanged { .. }) => Refusal::Malformed(e.to_string()),
+        | VerifyError::LetterChanged { .. }) => SnapshotRefusal::Malformed(e.to_string()),
     })?;
     let c = verified.comment;
     let Some(t) = trusted else { return Ok(Judgement::Adopt(c)) };
     if c.letter != t.letter {
-        return Err(Refusal::OtherLetter { found: c.letter, trusted: t.letter });
+        return Err(SnapshotRefusal::OtherLetter { found: c.letter, trusted: t.letter });
     }
     if c.seq < t.seq {
-        return Err(Refusal::Rollback { found: c.seq, trusted: t.seq });
+        return Err(SnapshotRefusal::Rollback { found: c.seq, trusted: t.seq });
     }
     if c.seq == t.seq {
         if c.sha256 == t.sha256 {
             return Ok(Judgement::Unchanged);
         }
         // The caller keeps the evidence and fills in where.
-        return Err(Refusal::Equivocation { seq: c.seq, evidence: PathBuf::new() });
+        return Err(SnapshotRefusal::Equivocation { seq: c.seq, evidence: PathBuf::new() });
     }
     // Numbers may be skipped between polls; the very next one names its
     // predecessor, which must be the one trusted.
     if c.seq == t.seq + 1 && c.prev != Some(t.sha256) {
-        return Err(Refusal::Fork { seq: c.seq });
+        return Err(SnapshotRefusal::Fork { seq: c.seq });
     }
     Ok(Judgement::Adopt(c))
 }
@@ -345,13 +339,13 @@ mod tests {
         let judged = |v| judge(v, Some(&t), "ABCD");
         assert!(matches!(judged(verified(6, 9, 2)), Ok(Judgement::Adopt(c)) if c.seq == 6));
         assert_eq!(judged(verified(5, 1, 2)).unwrap(), Judgement::Unchanged);
-        assert!(matches!(judged(verified(4, 9, 2)), Err(Refusal::Rollback { found: 4, trusted: 5 })));
-        assert!(matches!(judged(verified(5, 9, 2)), Err(Refusal::Equivocation { seq: 5, .. })));
-        assert!(matches!(judged(verified(6, 9, 3)), Err(Refusal::OtherLetter { .. })));
+        assert!(matches!(judged(verified(4, 9, 2)), Err(SnapshotRefusal::Rollback { found: 4, trusted: 5 })));
+        assert!(matches!(judged(verified(5, 9, 2)), Err(SnapshotRefusal::Equivocation { seq: 5, .. })));
+        assert!(matches!(judged(verified(6, 9, 3)), Err(SnapshotRefusal::OtherLetter { .. })));
         // The next number must follow the trusted snapshot; a later one
         // (numbers signed between two polls) cannot be checked so.
         let fork = verified_after(6, 9, 2, Some(Digest([7; 32])));
-        assert!(matches!(judged(fork), Err(Refusal::Fork { seq: 6 })));
+        assert!(matches!(judged(fork), Err(SnapshotRefusal::Fork { seq: 6 })));
         assert_eq!(judged(verified_after(6, 9, 2, None)).unwrap_err().kind(), "fork");
         assert!(matches!(judged(verified_after(8, 9, 2, Some(Digest([7; 32])))), Ok(Judgement::Adopt(_))));
         let expired = Err(VerifyError::Expired { day: Day(1), expires: Day(2) });
@@ -360,7 +354,7 @@ mod tests {
         assert_eq!(judged(forged).unwrap_err().kind(), "bad-signature");
         let other = Err(VerifyError::WrongKey { signed_by: "EF".into(), given: "ABCD".into() });
         assert!(
-            matches!(judged(other), Err(Refusal::WrongKey { signed_by, trusted }) if signed_by == "EF" && trusted == "ABCD")
+            matches!(judged(other), Err(SnapshotRefusal::WrongKey { signed_by, trusted }) if signed_by == "EF" && trusted == "ABCD")
         );
         assert!(
             matches!(judge(verified(1, 1, 1), None, "ABCD"), Ok(Judgement::Adopt(_))),

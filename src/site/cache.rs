@@ -1,10 +1,11 @@
 //! The public site's page cache: the letter page, kept as bytes, and the
-//! exports, kept as files ([`ExportFile`]), each built once per generation
+//! exports, kept as files ([`ExportSent`]), each built once per generation
 //! of the public view. While one request rebuilds, or within `min_rebuild`
 //! of the last build, the others get the previous build instead of
 //! queueing or rebuilding again.
 
-use super::exports::{ExportFile, Format};
+use crate::public::languages::{Lang, PerLang};
+use crate::public::{ExportSent, Format};
 use bytes::Bytes;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -69,9 +70,9 @@ enum First {
 /// Cached pages and exports, rebuilt on the first request after a change.
 pub struct PageCache {
     /// One letter page per language and prefix (the site's renderers).
-    letter: Vec<Shelf<LetterPage>>,
-    json: Shelf<ExportFile>,
-    csv: Shelf<ExportFile>,
+    letter: PerLang<Shelf<LetterPage>>,
+    json: Shelf<ExportSent>,
+    csv: Shelf<ExportSent>,
     /// Builds of one page this close together, at most one: under a signing
     /// load every group changes the page, and rebuilding for each took a
     /// third of the connection threads' time.
@@ -148,7 +149,7 @@ impl PageCache {
     /// page is split. Each language is built and kept on its own.
     pub fn letter<E>(
         &self,
-        at: usize,
+        at: Lang,
         generation: u64,
         build: impl FnOnce() -> Result<String, E>,
     ) -> Result<Arc<LetterPage>, E> {
@@ -170,8 +171,8 @@ impl PageCache {
         &self,
         format: Format,
         generation: u64,
-        build: impl FnOnce() -> Result<ExportFile, E>,
-    ) -> Result<Arc<ExportFile>, E> {
+        build: impl FnOnce() -> Result<ExportSent, E>,
+    ) -> Result<Arc<ExportSent>, E> {
         let shelf = match format {
             Format::Json => &self.json,
             Format::Csv => &self.csv,

@@ -7,6 +7,7 @@
 
 use crate::domain::PublicSignatory;
 use crate::letter::Letter;
+use crate::public::Format;
 use crate::render::export::{CsvWriter, JsonWriter, OpenCounts, OpenData};
 use crate::view::{PublicView, ScanError};
 use std::fs::{File, OpenOptions};
@@ -18,24 +19,6 @@ use std::sync::Arc;
 /// Bytes gathered before each write to the file.
 const WRITE_BUFFER: usize = 64 * 1024;
 
-/// One of the two exports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// The whole open data, as JSON.
-    Json,
-    /// The names, as CSV.
-    Csv,
-}
-
-impl Format {
-    fn file_name(self) -> &'static str {
-        match self {
-            Format::Json => "signatories.json",
-            Format::Csv => "signatories.csv",
-        }
-    }
-}
-
 /// A finished export: the file it was written to, kept open, and its size.
 #[derive(Debug)]
 pub struct ExportFile {
@@ -46,29 +29,14 @@ pub struct ExportFile {
 }
 
 /// Why an export could not be built.
-#[derive(Debug)]
-pub enum ExportError {
+#[derive(Debug, thiserror::Error)]
+pub enum ExportBuildError {
     /// The names could not be read.
-    Scan(ScanError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
     /// The file could not be written (a full disk, a read-only data dir).
-    Write(PathBuf, io::Error),
-}
-
-impl From<ScanError> for ExportError {
-    fn from(e: ScanError) -> ExportError {
-        ExportError::Scan(e)
-    }
-}
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Scan(e) => e.fmt(f),
-            ExportError::Write(path, e) => {
-                write!(f, "the export {} could not be written: {e}", path.display())
-            }
-        }
-    }
+    #[error("the export {} could not be written: {}", .0.display(), .1)]
+    Write(PathBuf, #[source] io::Error),
 }
 
 /// The directory of the exports.
@@ -85,9 +53,11 @@ impl Exports {
     /// Removes the files a previous run left: they are of data that may
     /// have changed since (only builds of this run are served), and the
     /// directory is made again, owner only, by the first build.
-    pub fn clear(&self) -> Result<(), ExportError> {
+    pub fn clear(&self) -> Result<(), ExportBuildError> {
         match std::fs::remove_dir_all(&self.dir) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(ExportError::Write(self.dir.clone(), e)),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(ExportBuildError::Write(self.dir.clone(), e))
+            }
             _ => Ok(()),
         }
     }
@@ -98,7 +68,7 @@ impl Exports {
         format: Format,
         view: &dyn PublicView,
         letter: &Letter,
-    ) -> Result<ExportFile, ExportError> {
+    ) -> Result<ExportFile, ExportBuildError> {
         self.write(format.file_name(), |out| match format {
             Format::Json => {
                 let head = OpenData {
@@ -126,12 +96,12 @@ impl Exports {
         &self,
         name: &str,
         fill: impl FnOnce(BufWriter<File>) -> Result<BufWriter<File>, Fill>,
-    ) -> Result<ExportFile, ExportError> {
+    ) -> Result<ExportFile, ExportBuildError> {
         let path = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.part"));
         let at = |path: &Path| {
             let path = path.to_path_buf();
-            move |e| ExportError::Write(path, e)
+            move |e| ExportBuildError::Write(path, e)
         };
         let written = (|| {
             // Owner only, like the data dir: belt and braces.
@@ -151,7 +121,7 @@ impl Exports {
                 .open(&temp)
                 .map_err(at(&temp))?;
             let out = fill(BufWriter::with_capacity(WRITE_BUFFER, file)).map_err(|e| match e {
-                Fill::Scan(e) => ExportError::Scan(e),
+                Fill::Scan(e) => ExportBuildError::Scan(e),
                 Fill::Io(e) => at(&temp)(e),
             })?;
             let file = out.into_inner().map_err(|e| at(&temp)(e.into_error()))?;

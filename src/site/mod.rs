@@ -1,15 +1,17 @@
-//! The public site: the letter, signing, withdrawal, the lists, search and
-//! the open data, as a [`Router`] over its own state. Reads come from a
-//! [`PublicView`]; signing and withdrawal go to the store. Every refusal is
+//! The public site, as a [`Router`] over its own state: signing and
+//! withdrawal, which go to the store, and the read pages (the letter, the
+//! lists, search, the open data, the snapshot's files), answered by the
+//! shared handlers of [`crate::public`] from the site as a
+//! [`Source`]: its [`PublicView`], its letter page cached per language
+//! with a fresh form token, its exports built into files. Every refusal is
 //! a [`Refusal`] variant, answered in one place ([`Site::refuse`]).
 //!
 //! Every page is rendered in the language of its path: unprefixed paths in
-//! English, `/TAG/…` in that shipped language (one [`Renderer`] each, and
-//! a letter page cached per language), by the rules of [`languages`].
+//! English, `/TAG/…` in that shipped language (one [`Renderer`] each), by
+//! the rules of [`languages`].
 
 mod cache;
 mod exports;
-pub mod languages;
 mod refusal;
 #[cfg(test)]
 mod tests;
@@ -18,31 +20,21 @@ pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
-use crate::http::{self, Form, FormLimits, Reply, Router, HTML, NO_STORE};
-use crate::limits::{CircuitGuard, Queue, SiteLimit};
+use crate::http::{self, Form, FormLimits, Methods, Miss, Reply, Router, Verb, HTML, NO_STORE};
+use crate::limits::{CircuitGuard, SiteLimit};
+use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
+use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
 use crate::render::{FormValues, LetterView, Renderer};
-use crate::snapshot::{chunks, Snapshots};
+use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
 use crate::tokens::{Secret, TokenError};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use cache::PageCache;
-use exports::{Exports, Format};
+use exports::Exports;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, StatusCode};
-use languages::UNPREFIXED;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-/// Longest search query, in bytes.
-const MAX_QUERY: usize = 200;
-/// Scans of every published name (search, building an export) at once.
-const SCANS_AT_ONCE: usize = 2;
-/// Scans that may wait for one of those, and for how long: a flood of
-/// them is answered "busy" at once instead of holding connection slots.
-const SCANS_WAITING: usize = 64;
-const SCAN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The public site's state.
 pub struct Site {
@@ -52,78 +44,66 @@ pub struct Site {
     secret: Secret,
     /// One per language and prefix: the unprefixed English pages first
     /// ([`UNPREFIXED`]), then each shipped language under `/TAG/`.
-    renderers: Vec<Renderer>,
+    renderers: PerLang<Renderer>,
     cache: PageCache,
     exports: Exports,
     site_limit: SiteLimit,
-    scans: Queue,
-    /// A failed scan is told to the operator once, not per request.
-    scan_failure_told: AtomicBool,
+    /// The read pages, and their queue for full-list scans.
+    reads: Reads,
+    /// Names this run in the exports' `ETag`s: the view's generation
+    /// starts again at each start.
+    run: u32,
     /// Pages that change only with the configuration, rendered at start-up,
     /// one per renderer.
-    privacy: Vec<Bytes>,
-    withdraw: Vec<Bytes>,
+    privacy: PerLang<Bytes>,
+    withdraw: PerLang<Bytes>,
     /// The signed snapshots, kept signed by `snapshot::keep_signed`.
     snapshots: Arc<Snapshots>,
 }
 
 impl Router for Site {
     async fn route(self: Arc<Self>, req: Request<Incoming>, circuit: Option<Arc<CircuitGuard>>) -> Reply {
-        let method = req.method().clone();
-        let is_get = method == Method::GET || method == Method::HEAD;
+        let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
         // `/es/privacy` is Spanish `/privacy`; an unprefixed path, English.
         let (at, path) = match languages::split(req.uri().path()) {
             Some(found) => found,
             None if is_get => return languages::add_slash(req.uri().path()),
-            None => return self.refuse(UNPREFIXED, Refusal::NotFound, None),
+            None => return self.refuse(UNPREFIXED, ReadRefusal::Miss(Miss::NotFound).into(), None),
         };
-        match path {
-            "/" if is_get && at == UNPREFIXED => {
-                languages::first_visit(req.headers(), || self.letter_page(at))
-            }
-            "/" if is_get => self.letter_page(at),
-            "/sign" if method == Method::POST => self.sign(at, circuit.as_deref(), req).await,
-            "/withdraw" if is_get => {
+        match http::resolve(req.method(), Route::parse(at, path)) {
+            Ok((Route::Read(page), _)) => self.reads.answer(&self, at, page, &req).await,
+            Ok((Route::Sign, _)) => self.sign(at, circuit.as_deref(), req).await,
+            Ok((Route::Withdraw, Verb::Get)) => {
                 http::respond(StatusCode::OK, HTML, "max-age=300", self.withdraw[at].clone())
             }
-            "/withdraw" if method == Method::POST => self.withdraw(at, req).await,
-            "/privacy" if is_get => {
-                http::respond(StatusCode::OK, HTML, "max-age=300", self.privacy[at].clone())
-            }
-            "/signatories" if is_get => {
-                let query = req.uri().query().map(str::to_owned);
-                self.search(at, query.as_deref()).await
-            }
-            // The open data and the snapshots are the same in every
-            // language: they live at the unprefixed paths only.
-            "/signatories.json" if is_get && at == UNPREFIXED => self.export(Format::Json).await,
-            "/signatories.csv" if is_get && at == UNPREFIXED => self.export(Format::Csv).await,
-            "/snapshot.json" if is_get && at == UNPREFIXED => self.snapshot(&req, false),
-            "/snapshot.json.minisig" if is_get && at == UNPREFIXED => self.snapshot(&req, true),
-            "/snapshot.chunks" if is_get && at == UNPREFIXED => self.snapshot_chunks(&req).await,
-            "/snapshot.parts" if is_get && at == UNPREFIXED => self.snapshot_parts(req.uri().query()),
-            p if languages::LANGUAGE_NEUTRAL.contains(&p) && at != UNPREFIXED => {
-                self.refuse(at, Refusal::NotFound, None)
-            }
-            p if languages::LANGUAGE_NEUTRAL.contains(&p) => {
-                self.refuse(at, Refusal::Method("GET, HEAD"), None)
-            }
-            "/" | "/privacy" | "/signatories" => self.refuse(at, Refusal::Method("GET, HEAD"), None),
-            "/sign" => self.refuse(at, Refusal::Method("POST"), None),
-            "/withdraw" => self.refuse(at, Refusal::Method("GET, HEAD, POST"), None),
-            p if p.starts_with("/signatories/") => {
-                if is_get {
-                    self.kind_page(at, &p["/signatories/".len()..], req.uri().query())
-                } else {
-                    self.refuse(at, Refusal::Method("GET, HEAD"), None)
-                }
-            }
-            _ => self.refuse(at, Refusal::NotFound, None),
+            Ok((Route::Withdraw, Verb::Post)) => self.withdraw(at, req).await,
+            Err(miss) => self.refuse(at, ReadRefusal::Miss(miss).into(), None),
         }
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
-        self.refuse(UNPREFIXED, Refusal::Request(error), None)
+        self.refuse(UNPREFIXED, ReadRefusal::Request(error).into(), None)
+    }
+}
+
+/// The site's addresses: the read pages, and its own.
+enum Route<'a> {
+    Read(Page<'a>),
+    Sign,
+    Withdraw,
+}
+
+impl<'a> Route<'a> {
+    /// The route at `path` in language `at`, with the methods it takes.
+    fn parse(at: Lang, path: &'a str) -> Option<(Route<'a>, Methods)> {
+        if let Some(page) = Page::parse(at, path) {
+            return Some((Route::Read(page), Methods::Get));
+        }
+        match path {
+            "/sign" => Some((Route::Sign, Methods::Post)),
+            "/withdraw" => Some((Route::Withdraw, Methods::GetAndPost)),
+            _ => None,
+        }
     }
 }
 
@@ -154,8 +134,8 @@ impl Site {
             store,
             secret,
             renderers,
-            scans: Queue::new(SCANS_AT_ONCE, SCANS_WAITING, SCAN_WAIT),
-            scan_failure_told: AtomicBool::new(false),
+            reads: Reads::new("undersign"),
+            run: run_id(),
             privacy,
             withdraw,
             snapshots,
@@ -173,7 +153,7 @@ impl Site {
 
     /// The one place a refusal becomes a page. `values` is what the visitor
     /// typed, for refusals that show the sign form again.
-    fn refuse(&self, at: usize, refusal: Refusal, values: Option<&FormValues>) -> Reply {
+    fn refuse(&self, at: Lang, refusal: Refusal, values: Option<&FormValues>) -> Reply {
         let answer = refusal.answer();
         let renderer = &self.renderers[at];
         let words = renderer.words();
@@ -192,7 +172,7 @@ impl Site {
         resp
     }
 
-    fn letter_view(&self, at: usize) -> Result<LetterView, ScanError> {
+    fn letter_view(&self, at: Lang) -> Result<LetterView, ScanError> {
         let counts = self.view.counts();
         let groups = Kind::ALL
             .into_iter()
@@ -202,13 +182,13 @@ impl Site {
         Ok(LetterView { counts, phase: self.view.phase(), groups })
     }
 
-    fn letter_page(&self, at: usize) -> Reply {
+    fn letter_page(&self, at: Lang) -> Reply {
         let built = self.cache.letter(at, self.view.generation(), || {
             Ok::<_, ScanError>(self.renderers[at].letter_page(&self.letter_view(at)?))
         });
         let page = match built {
             Ok(page) => page,
-            Err(e) => return self.scan_failed(at, &e),
+            Err(e) => return self.reads.scan_failed(&self.renderers[at], &e),
         };
         let Some(tail) = &page.tail else {
             return http::respond(StatusCode::OK, HTML, NO_STORE, page.head.clone());
@@ -222,182 +202,7 @@ impl Site {
         )
     }
 
-    fn kind_page(&self, at: usize, kind: &str, query: Option<&str>) -> Reply {
-        let Ok(kind) = Kind::parse(kind) else {
-            return self.refuse(at, Refusal::NotFound, None);
-        };
-        let page_no = match http::query_param(query, "page").map(|p| p.parse::<usize>()) {
-            None => 1,
-            Some(Ok(n)) => n,
-            Some(Err(_)) => return self.refuse(at, Refusal::BadPageNumber, None),
-        };
-        let listed = self.view.counts().listed(kind);
-        let renderer = &self.renderers[at];
-        if page_no == 0 || page_no > renderer.pages(listed) {
-            return self.refuse(at, Refusal::NoSuchPage, None);
-        }
-        let size = renderer.page_size();
-        let names = match self.view.published(kind, (page_no - 1) * size, size) {
-            Ok(names) => names,
-            Err(e) => return self.scan_failed(at, &e),
-        };
-        http::respond(StatusCode::OK, HTML, "max-age=60", renderer.kind_page(kind, listed, page_no, &names))
-    }
-
-    /// Runs work that scans every published name off the connection
-    /// threads, a few at a time, so a flood of such requests queues here
-    /// instead of starving page serving; past [`SCANS_WAITING`] waiting,
-    /// or after [`SCAN_WAIT`], the answer is a "busy" page. A scan that fails is said once to
-    /// the operator, and answered with a 503, never with an empty list.
-    async fn scan<T, E>(
-        self: &Arc<Self>,
-        at: usize,
-        work: impl FnOnce(&Site) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, Reply>
-    where
-        T: Send + 'static,
-        E: std::fmt::Display + From<ScanError> + Send + 'static,
-    {
-        let Ok(turn) = self.scans.enter().await else { return Err(self.refuse(at, Refusal::Busy, None)) };
-        let site = Arc::clone(self);
-        let result = tokio::task::spawn_blocking(move || {
-            let _turn = turn;
-            work(&site)
-        })
-        .await
-        .unwrap_or_else(|_| Err(ScanError::Interrupted.into()));
-        result.map_err(|e| self.scan_failed(at, &e))
-    }
-
-    /// The answer to a scan, or an export, that failed.
-    fn scan_failed(&self, at: usize, e: &dyn std::fmt::Display) -> Reply {
-        if !self.scan_failure_told.swap(true, Ordering::Relaxed) {
-            eprintln!("undersign: {e}; such requests are answered with 503 (said once)");
-        }
-        self.refuse(at, Refusal::ScanFailed, None)
-    }
-
-    async fn search(self: &Arc<Self>, at: usize, query: Option<&str>) -> Reply {
-        let q = http::query_param(query, "q").unwrap_or_default();
-        if q.len() > MAX_QUERY {
-            return self.refuse(at, Refusal::SearchTooLong, None);
-        }
-        let renderer = &self.renderers[at];
-        let body = match SignatoryName::parse(&q).ok() {
-            None => renderer.search_page(q.trim(), None),
-            Some(name) => {
-                let folded = name.folded();
-                let limit = renderer.page_size();
-                match self.scan(at, move |site| site.view.search(&folded, limit)).await {
-                    Ok(found) => renderer.search_page(name.as_str(), Some(&found)),
-                    Err(refused) => return refused,
-                }
-            }
-        };
-        http::respond(StatusCode::OK, HTML, "max-age=60", body)
-    }
-
-    /// An export, streamed from the file of its latest build.
-    async fn export(self: &Arc<Self>, format: Format) -> Reply {
-        let built = self
-            .scan(UNPREFIXED, move |site| {
-                site.cache.export(format, site.view.generation(), || {
-                    site.exports.build(format, site.view.as_ref(), site.renderers[UNPREFIXED].letter())
-                })
-            })
-            .await;
-        let file = match built {
-            Ok(file) => file,
-            Err(refused) => return refused,
-        };
-        let content_type = match format {
-            Format::Json => "application/json",
-            Format::Csv => "text/csv; charset=utf-8",
-        };
-        let mut r =
-            http::respond_file(StatusCode::OK, content_type, "max-age=60", Arc::clone(&file.file), file.len);
-        if format == Format::Csv {
-            r.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"signatories.csv\""),
-            );
-        }
-        r
-    }
-
-    /// The current signed snapshot, streamed from its file, or its
-    /// signature; 304 when the client has that one. Both carry the same
-    /// `ETag` (the sequence number), so a mirror can tell that the two it
-    /// fetched belong together.
-    fn snapshot(&self, req: &Request<Incoming>, signature: bool) -> Reply {
-        let Some(signed) = self.snapshots.current() else {
-            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
-        };
-        let etag = signed.etag();
-        // Checked each time, not cached: a new one can come at any moment.
-        if !signature {
-            let file = Arc::clone(&signed.file);
-            return http::respond_versioned_file(
-                req.headers(),
-                "application/json",
-                "no-cache",
-                file,
-                signed.len,
-                &etag,
-            );
-        }
-        let content_type = "text/plain; charset=utf-8";
-        if http::none_match(req.headers(), &etag) {
-            return http::not_modified(content_type, "no-cache", &etag);
-        }
-        let mut r = http::respond(StatusCode::OK, content_type, "no-cache", signed.signature.clone());
-        http::set_header(&mut r, header::ETAG, &etag);
-        r
-    }
-
-    /// Parts of the current snapshot, for a mirror that holds the others
-    /// ([`http::respond_file_parts`]); a query for another snapshot, or a
-    /// malformed one, is not found.
-    fn snapshot_parts(&self, query: Option<&str>) -> Reply {
-        let Some(signed) = self.snapshots.current() else {
-            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
-        };
-        let file = Arc::clone(&signed.file);
-        http::respond_file_parts(query, file, signed.len, signed.comment.seq, chunks::MAX_PARTS)
-            .unwrap_or_else(|| self.refuse(UNPREFIXED, Refusal::NotFound, None))
-    }
-
-    /// The current snapshot's chunk list (see [`crate::snapshot::chunks`]),
-    /// with the snapshot's `ETag`: made on the blocking pool the first time
-    /// it is asked for, in turn with the other scans.
-    async fn snapshot_chunks(self: &Arc<Self>, req: &Request<Incoming>) -> Reply {
-        let Some(signed) = self.snapshots.current() else {
-            return self.refuse(UNPREFIXED, Refusal::SnapshotNotReady, None);
-        };
-        let (content_type, etag) = ("text/plain; charset=utf-8", signed.etag());
-        if http::none_match(req.headers(), &etag) {
-            return http::not_modified(content_type, "no-cache", &etag);
-        }
-        let list = match signed.chunks_made() {
-            Some(list) => list,
-            None => {
-                let made = self.scan(UNPREFIXED, move |_| {
-                    signed.chunks().map_err(|e| {
-                        ScanError::Unreadable(format!("the snapshot's chunk list could not be made: {e}"))
-                    })
-                });
-                match made.await {
-                    Ok(list) => list,
-                    Err(refused) => return refused,
-                }
-            }
-        };
-        let mut r = http::respond(StatusCode::OK, content_type, "no-cache", list);
-        http::set_header(&mut r, header::ETAG, &etag);
-        r
-    }
-
-    async fn sign(&self, at: usize, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
+    async fn sign(&self, at: Lang, circuit: Option<&CircuitGuard>, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
             Err(e) => return self.refuse(at, Refusal::Form(e), None),
@@ -413,7 +218,7 @@ impl Site {
     /// on disk.
     async fn try_sign(
         &self,
-        at: usize,
+        at: Lang,
         circuit: Option<&CircuitGuard>,
         fields: &Form,
     ) -> Result<String, SignRefusal> {
@@ -461,7 +266,7 @@ impl Site {
         }
     }
 
-    async fn withdraw(&self, at: usize, req: Request<Incoming>) -> Reply {
+    async fn withdraw(&self, at: Lang, req: Request<Incoming>) -> Reply {
         let fields = match http::form::read_form(req, self.form_limits()).await {
             Ok(f) => f,
             Err(e) => return self.refuse(at, Refusal::Form(e), None),
@@ -477,6 +282,74 @@ impl Site {
             Err(_) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::Failed), None),
         }
     }
+}
+
+impl Source for Arc<Site> {
+    fn view(&self) -> Arc<dyn PublicView> {
+        Arc::clone(&self.view)
+    }
+
+    fn renderer(&self, at: Lang) -> &Renderer {
+        &self.renderers[at]
+    }
+
+    fn letter(&self, at: Lang) -> Reply {
+        self.letter_page(at)
+    }
+
+    fn privacy(&self, at: Lang) -> Bytes {
+        self.privacy[at].clone()
+    }
+
+    /// The export of the latest build, built on the blocking pool in turn
+    /// with the other scans when the view changed.
+    async fn export(&self, format: Format) -> Result<Arc<ExportSent>, Reply> {
+        let site = Arc::clone(self);
+        let build = move || {
+            let generation = site.view.generation();
+            site.cache.export(format, generation, || {
+                let letter = site.renderers[UNPREFIXED].letter();
+                let built = site.exports.build(format, site.view.as_ref(), letter)?;
+                let etag = format!("\"{:x}-{generation}\"", site.run);
+                Ok::<_, exports::ExportBuildError>(ExportSent { file: built.file, len: built.len, etag })
+            })
+        };
+        self.reads.scan(&self.renderers[UNPREFIXED], build).await
+    }
+
+    /// The snapshot signed last (by `snapshot::keep_signed`); checked each
+    /// time, not kept: a new one can come at any moment.
+    fn snapshot(&self) -> Option<SnapshotFiles> {
+        let signed = self.snapshots.current()?;
+        let chunks = match signed.chunks_made() {
+            Some(list) => ChunkList::Made(list),
+            None => {
+                let signed = Arc::clone(&signed);
+                ChunkList::ToMake(Box::new(move || {
+                    signed.chunks().map_err(|e| {
+                        ScanError::Unreadable(format!("the snapshot's chunk list could not be made: {e}"))
+                    })
+                }))
+            }
+        };
+        Some(SnapshotFiles {
+            seq: signed.comment.seq,
+            file: Arc::clone(&signed.file),
+            len: signed.len,
+            signature: signed.signature.clone(),
+            chunks,
+        })
+    }
+}
+
+/// A number for this run, random so that no two runs share one.
+fn run_id() -> u32 {
+    let mut b = [0u8; 4];
+    // Without randomness, the time: still another number for each run.
+    getrandom::fill(&mut b).map(|()| u32::from_le_bytes(b)).unwrap_or_else(|_| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.map_or(0, |d| d.subsec_nanos())
+    })
 }
 
 fn form_values(form: &Form) -> FormValues {

@@ -2,32 +2,16 @@
 //! status, `Retry-After`, heading and reason.
 
 use crate::domain::{Field, FieldError, Kind};
-use crate::http::{Answer, FormError, RequestError};
+use crate::http::{Answer, FormError};
 use crate::messages::{Message, MessageId::*};
+use crate::public::ReadRefusal;
 use hyper::StatusCode;
 
 /// A refusal of the public site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// No page at this address.
-    NotFound,
-    /// The address takes only these methods.
-    Method(&'static str),
-    /// `?page=` is not a whole number.
-    BadPageNumber,
-    /// The list has fewer pages.
-    NoSuchPage,
-    /// The search query is too long.
-    SearchTooLong,
-    /// A scan of every published name failed.
-    ScanFailed,
-    /// Too many searches and exports wait already, or this one waited too
-    /// long: the site is busy with them.
-    Busy,
-    /// No snapshot has been signed yet (just after the first start).
-    SnapshotNotReady,
-    /// The request's head is ambiguous.
-    Request(RequestError),
+    /// One a read page has too (not found, a bad page number, busy, …).
+    Read(ReadRefusal),
     /// The form body could not be read.
     Form(FormError),
     /// A signature was refused.
@@ -108,24 +92,18 @@ impl WithdrawRefusal {
     }
 }
 
+impl From<ReadRefusal> for Refusal {
+    fn from(r: ReadRefusal) -> Refusal {
+        Refusal::Read(r)
+    }
+}
+
 impl Refusal {
     /// The status, headers and words of the refusal.
     pub fn answer(&self) -> Answer {
         use StatusCode as S;
         match self {
-            Refusal::NotFound => Answer::not_found(),
-            Refusal::Method(allow) => Answer::method_not_allowed(allow),
-            Refusal::BadPageNumber => Answer::new(S::BAD_REQUEST, BadPageNumberHeading, BadPageNumber),
-            Refusal::NoSuchPage => Answer::new(S::NOT_FOUND, NoSuchPageHeading, NoSuchPage),
-            Refusal::SearchTooLong => Answer::new(S::BAD_REQUEST, SearchTooLongHeading, SearchTooLong),
-            Refusal::ScanFailed => {
-                Answer::new(S::SERVICE_UNAVAILABLE, ScanFailedHeading, ScanFailed).retry_after(60)
-            }
-            Refusal::Busy => Answer::new(S::SERVICE_UNAVAILABLE, BusyHeading, Busy).retry_after(10),
-            Refusal::SnapshotNotReady => {
-                Answer::new(S::SERVICE_UNAVAILABLE, SnapshotNotReadyHeading, SnapshotNotReady).retry_after(10)
-            }
-            Refusal::Request(e) => Answer::from(*e),
+            Refusal::Read(r) => r.answer(),
             Refusal::Form(e) => Answer::from(*e),
             Refusal::Sign(r) => match r {
                 SignRefusal::Honeypot => Answer::new(S::BAD_REQUEST, HoneypotHeading, Honeypot),
@@ -179,6 +157,7 @@ impl Refusal {
 mod tests {
     use super::*;
     use crate::domain::FieldProblem;
+    use crate::http::Miss;
     use crate::messages::Catalogue;
 
     #[test]
@@ -199,9 +178,9 @@ mod tests {
             (field.field(), words.text(&Refusal::Sign(field).answer().reason)),
             (Some(Field::Name), "is too long".into())
         );
-        assert_eq!(Refusal::Method("POST").answer().allow, Some("POST"));
-        assert_eq!(Refusal::ScanFailed.answer().status, StatusCode::SERVICE_UNAVAILABLE);
-        let not_yet = Refusal::SnapshotNotReady.answer();
+        assert_eq!(Refusal::Read(ReadRefusal::Miss(Miss::Method("POST"))).answer().allow, Some("POST"));
+        assert_eq!(Refusal::Read(ReadRefusal::ScanFailed).answer().status, StatusCode::SERVICE_UNAVAILABLE);
+        let not_yet = Refusal::Read(ReadRefusal::SnapshotNotReady).answer();
         assert_eq!((not_yet.status, not_yet.retry_after), (StatusCode::SERVICE_UNAVAILABLE, Some(10)));
         assert!(!SignRefusal::Used.shows_form() && SignRefusal::Paused.shows_form());
     }

@@ -6,7 +6,8 @@ use crate::config::ListenAddr;
 use crate::domain::{Counts, Phase, PublicSignatory};
 use crate::http::{server, Headers, Listener, ServerOptions};
 use crate::messages::Catalogue;
-use std::sync::atomic::AtomicU64;
+use crate::public::SCANS_AT_ONCE;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A view over nothing whose scans fail, as a broken store's would.

@@ -52,8 +52,15 @@ fn every_response_carries_the_privacy_headers_and_nothing_else() {
         assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"));
         assert_eq!(r.header("cross-origin-resource-policy"), Some("same-origin"));
         assert!(r.header("permissions-policy").unwrap().contains("camera=()"));
-        for absent in ["date", "server", "set-cookie", "etag", "last-modified", "onion-location"] {
+        for absent in ["date", "server", "set-cookie", "last-modified", "onion-location"] {
             assert!(r.header(absent).is_none(), "{path} sends {absent}");
+        }
+        // An ETag only on the exports, and the same for every visitor (it
+        // names a build, never a visitor).
+        if path.ends_with(".json") {
+            assert_eq!(r.header("etag"), server.get(path).header("etag"), "{path}");
+        } else {
+            assert!(r.header("etag").is_none(), "{path} sends etag");
         }
     }
 }
@@ -182,6 +189,49 @@ fn open_data_lists_published_names_and_counts() {
     assert_eq!(lines.next(), Some("name,kind,affiliation,country"));
     assert_eq!(lines.next(), Some("\"'=HYPERLINK(\"\"http://evil\"\")\",individual,,"));
     assert!(csv.body.contains("Plain Name,individual,'+1 Org,'@home"), "{}", csv.body);
+}
+
+#[test]
+fn robots_txt_welcomes_crawlers_to_the_letter_and_not_to_the_data_files() {
+    let server = Server::start();
+    let r = server.get("/robots.txt");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert!(r.body.starts_with("User-agent: *\n"), "{}", r.body);
+    for line in ["Allow: /", "Disallow: /snapshot.", "Disallow: /signatories.json"] {
+        assert!(r.body.lines().any(|l| l == line), "{line}: {}", r.body);
+    }
+    assert!(!r.body.lines().any(|l| l == "Disallow: /"), "the letter is meant to be found");
+    assert_eq!(server.get("/es/robots.txt").status, 404, "one robots.txt, at the root");
+}
+
+#[test]
+fn the_exports_carry_an_etag_and_a_current_copy_is_answered_304() {
+    let server = Server::start_with("min_fill_seconds = 0\npage_rebuild_ms = 0\n");
+    let if_none_match = |path: &str, etag: &str| {
+        server.request(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    };
+    let mut before = Vec::new();
+    for path in ["/signatories.json", "/signatories.csv"] {
+        let r = server.get(path);
+        let etag = r.header("etag").unwrap_or_else(|| panic!("{path} has no ETag")).to_string();
+        assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+        assert_eq!(server.get(path).header("etag"), Some(etag.as_str()), "the same while nothing changes");
+        let again = if_none_match(path, &etag);
+        assert_eq!((again.status, again.body.as_str()), (304, ""), "{path}");
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        before.push((path, etag));
+    }
+    assert_eq!(server.sign("Etag Tester", "individual", &[]).status, 200);
+    for (path, etag) in before {
+        let r = if_none_match(path, &etag);
+        assert_eq!(r.status, 200, "{path}: a new name is a new version");
+        assert!(r.body.contains("Etag Tester"), "{path}");
+        assert_ne!(r.header("etag"), Some(etag.as_str()), "{path}");
+    }
 }
 
 /// A different name per number up to 8,000, of letters only: `Signer Bcd`.

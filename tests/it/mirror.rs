@@ -178,6 +178,17 @@ fn a_mirror_serves_what_the_origin_publishes_and_nothing_that_writes() {
     assert_eq!(mirror.server.json()["signatories"], origin.json()["signatories"]);
     let csv = mirror.server.get("/signatories.csv");
     assert_eq!((csv.status, csv.body.contains("Mirror Test Collective")), (200, true));
+    for path in ["/signatories.json", "/signatories.csv"] {
+        let etag =
+            mirror.server.get(path).header("etag").unwrap_or_else(|| panic!("{path}: no ETag")).to_string();
+        let again = mirror.server.request(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!((again.status, again.body.as_str()), (304, ""), "{path}");
+    }
+    let robots = mirror.server.get("/robots.txt");
+    assert_eq!((robots.status, robots.body.as_str()), (200, origin.get("/robots.txt").body.as_str()));
     let snap = mirror.server.get("/snapshot.json");
     let etag = snap.header("etag").unwrap().to_string();
     let sig = mirror.server.get("/snapshot.json.minisig");

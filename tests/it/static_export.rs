@@ -69,6 +69,7 @@ fn a_static_export_is_plain_linked_files_with_a_snapshot_that_verifies() {
         "signatories.csv",
         "snapshot.json",
         "snapshot.json.minisig",
+        "robots.txt",
     ] {
         assert!(out.join(file).exists(), "{file} is exported");
     }

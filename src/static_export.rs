@@ -4,13 +4,13 @@
 //! names of each group), `KIND-N.html` (each kind's list, paginated),
 //! `names-N.html` (every name from A to Z, paginated: what stands in for
 //! search, which needs a server), `signatories.json`, `signatories.csv`,
-//! and `snapshot.json` with `snapshot.json.minisig`, so that a reader can
-//! check the copy. The names are read from the snapshot's on-disk index
+//! `snapshot.json` with `snapshot.json.minisig`, so that a reader can
+//! check the copy, and `robots.txt`. The names are read from the snapshot's on-disk index
 //! one page at a time.
 
-use super::view::{self, SnapshotView};
 use crate::domain::{Kind, PublicSignatory};
 use crate::messages::Catalogue;
+use crate::mirror::view::{self, SnapshotView};
 use crate::render::mirror::{index_file, kind_file, StaticPages};
 use crate::render::LetterView;
 use crate::snapshot::{self, Comment};
@@ -30,24 +30,15 @@ pub struct Exported {
 }
 
 /// Why the export stopped.
-#[derive(Debug)]
-pub enum ExportError {
+#[derive(Debug, thiserror::Error)]
+pub enum StaticExportError {
     /// A file could not be read or written.
-    Io(PathBuf, std::io::Error),
+    #[error("static export: {}: {}", .0.display(), .1)]
+    Io(PathBuf, #[source] std::io::Error),
     /// The snapshot could not be indexed or read back.
+    #[error("static export: the snapshot cannot be read: {0}")]
     Snapshot(String),
 }
-
-impl std::fmt::Display for ExportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExportError::Io(path, e) => write!(f, "static export: {}: {e}", path.display()),
-            ExportError::Snapshot(why) => write!(f, "static export: the snapshot cannot be read: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for ExportError {}
 
 /// Writes the export of the verified snapshot `json` into `out`, using
 /// `work` (an empty directory) for its index.
@@ -58,11 +49,11 @@ pub fn write(
     sign_url: Option<&str>,
     group_limit: usize,
     page_size: usize,
-) -> Result<Exported, ExportError> {
+) -> Result<Exported, StaticExportError> {
     let page_size = page_size.max(1);
     let io = |p: &Path| {
         let p = p.to_path_buf();
-        move |e| ExportError::Io(p, e)
+        move |e| StaticExportError::Io(p, e)
     };
     let mut signature = String::new();
     std::fs::File::open(snapshot::signature_path(json))
@@ -71,10 +62,10 @@ pub fn write(
     let comment: Comment = minisign::SignatureBox::from_string(&signature)
         .ok()
         .and_then(|s| s.trusted_comment().ok()?.parse().ok())
-        .ok_or_else(|| ExportError::Snapshot("its signature does not read".into()))?;
+        .ok_or_else(|| StaticExportError::Snapshot("its signature does not read".into()))?;
     let index = work.join("index.sqlite");
-    view::build(json, &index).map_err(ExportError::Snapshot)?;
-    let view = SnapshotView::open(&index, comment.seq).map_err(ExportError::Snapshot)?;
+    view::build(json, &index).map_err(StaticExportError::Snapshot)?;
+    let view = SnapshotView::open(&index, comment.seq).map_err(StaticExportError::Snapshot)?;
     std::fs::create_dir_all(out).map_err(io(out))?;
     let words = Catalogue::ENGLISH;
     let pages = StaticPages {
@@ -87,7 +78,7 @@ pub fn write(
         group_limit,
     };
     let put = |name: &str, text: String| std::fs::write(out.join(name), text).map_err(io(&out.join(name)));
-    let scan = |e: crate::view::ScanError| ExportError::Snapshot(e.to_string());
+    let scan = |e: crate::view::ScanError| StaticExportError::Snapshot(e.to_string());
     let counts = view.counts();
     let mut groups = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| counts.listed(*k) > 0) {
@@ -129,9 +120,28 @@ pub fn write(
         return Err(e);
     }
 
-    // The alphabetical index, in one pass.
     let names: u64 = Kind::ALL.iter().map(|k| counts.listed(*k)).sum();
-    let index_pages = pages_of(names);
+    let index_written = write_index(&view, &pages, names, &put)?;
+    crate::mirror::write_exports(out, &view).map_err(io(out))?;
+    put("robots.txt", crate::public::ROBOTS_TXT.to_owned())?;
+    let target = out.join("snapshot.json");
+    if json != target {
+        std::fs::copy(json, &target).map_err(io(&target))?;
+        std::fs::write(snapshot::signature_path(&target), signature).map_err(io(&target))?;
+    }
+    Ok(Exported { comment, pages: written + index_written, names })
+}
+
+/// The alphabetical index of `names` names, `index-N.html`, in one pass;
+/// how many pages were written.
+fn write_index(
+    view: &SnapshotView,
+    pages: &StaticPages<'_>,
+    names: u64,
+    put: &dyn Fn(&str, String) -> Result<(), StaticExportError>,
+) -> Result<usize, StaticExportError> {
+    let index_pages = (names as usize).div_ceil(pages.page_size).max(1);
+    let page_size = pages.page_size;
     let mut failed = None;
     let mut batch = Vec::with_capacity(page_size);
     let mut n = 0;
@@ -147,20 +157,14 @@ pub fn write(
             batch.clear();
         }
     })
-    .map_err(scan)?;
+    .map_err(|e| StaticExportError::Snapshot(e.to_string()))?;
     if !batch.is_empty() || n == 0 {
         n += 1;
         put(&index_file(n), pages.index_page(n, index_pages, &batch))?;
         index_written += 1;
     }
-    if let Some(e) = failed {
-        return Err(e);
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(index_written),
     }
-    super::write_exports(out, &view).map_err(io(out))?;
-    let target = out.join("snapshot.json");
-    if json != target {
-        std::fs::copy(json, &target).map_err(io(&target))?;
-        std::fs::write(snapshot::signature_path(&target), signature).map_err(io(&target))?;
-    }
-    Ok(Exported { comment, pages: written + index_written, names })
 }
