@@ -140,6 +140,8 @@ pub struct Config {
     pub admin_listen_public: bool,
     /// A console session ends after this long without a request.
     pub admin_session_idle: Duration,
+    /// A console session ends this long after sign-in, however busy.
+    pub admin_session_max: Duration,
     /// The console's one language, a shipped catalogue.
     pub admin_language: Catalogue,
     /// Days after the letter closes before private fields are purged.
@@ -190,6 +192,7 @@ impl Config {
             admin_listen: None,
             admin_listen_public: false,
             admin_session_idle: Duration::from_secs(2 * 3600),
+            admin_session_max: Duration::from_secs(12 * 3600),
             admin_language: Catalogue::ENGLISH,
             retention_days: 90,
             store_cache_mb: 8,
@@ -265,6 +268,7 @@ struct RawConfig {
     admin_listen: Option<String>,
     admin_listen_public: Option<bool>,
     admin_session_idle_minutes: Option<f64>,
+    admin_session_max_minutes: Option<f64>,
     admin_language: Option<String>,
     retention_days: Option<u32>,
     store_cache_mb: Option<u64>,
@@ -424,6 +428,14 @@ impl RawConfig {
                 return Err("config: `admin_session_idle_minutes` must be above 0 and at most a week".into());
             }
             c.admin_session_idle = idle;
+        }
+        if let Some(v) = self.admin_session_max_minutes {
+            let in_range = v > 0.0 && v <= 7.0 * 24.0 * 60.0;
+            let max = if in_range { Duration::from_secs_f64(v * 60.0) } else { Duration::ZERO };
+            if max.is_zero() {
+                return Err("config: `admin_session_max_minutes` must be above 0 and at most a week".into());
+            }
+            c.admin_session_max = max;
         }
         if let Some(tag) = self.admin_language {
             c.admin_language = Catalogue::find(&tag).ok_or_else(|| {

@@ -21,6 +21,7 @@ mod letter_page;
 mod mirror;
 mod privacy;
 mod proxy_protocol;
+mod security;
 mod signing;
 mod slow_clients;
 mod snapshot;
