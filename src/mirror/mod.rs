@@ -17,6 +17,7 @@
 
 pub mod export;
 pub mod poll;
+mod sanitize;
 pub mod trust;
 pub mod view;
 
