@@ -79,6 +79,8 @@ pub enum MessageId {
     HeaderTooLargeHeading,
     HeaderTooLarge,
     BadFraming,
+    BadSyntax,
+    WrongHost,
     HoneypotHeading,
     Honeypot,
     TokenForgedHeading,

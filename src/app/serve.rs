@@ -3,7 +3,7 @@
 
 use super::{files, load_content, open_store, Error};
 use crate::config::{Config, ListenAddr};
-use crate::console::Console;
+use crate::console::{Console, Hosts};
 use crate::domain::{Kind, SignatoryName};
 use crate::http::server::{self, MinRate};
 use crate::http::{FormLimits, Headers, Listener, ServerOptions};
@@ -155,15 +155,16 @@ async fn bind(addr: &ListenAddr, proxy: bool, console: bool) -> Result<Listener,
 }
 
 /// The moderation console's router.
-fn console(config: &Config, store: crate::store::Store, renderer: Renderer) -> Arc<Console> {
+fn console(config: &Config, store: crate::store::Store, renderer: Renderer, hosts: Hosts) -> Arc<Console> {
     let limits = FormLimits {
         max_body: crate::http::form::MAX_BODY,
         timeout: config.body_timeout,
         min_rate: min_rate(config),
         repeatable: &[],
     };
-    let (language, idle) = (config.admin_language, config.admin_session_idle);
-    Arc::new(Console::new(store, renderer, language, &config.data_dir, idle, limits, config.retention_days))
+    let sessions = (config.admin_session_idle, config.admin_session_max);
+    let (language, retention) = (config.admin_language, config.retention_days);
+    Arc::new(Console::new(store, renderer, language, &config.data_dir, sessions, limits, retention, hosts))
 }
 
 /// Serves the letter until SIGTERM or SIGINT, then finishes in-flight
@@ -215,7 +216,13 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         style: crate::render::style_hash(),
     };
     let wants_console = console_listener.is_some() || onions.has_console();
-    let console = wants_console.then(|| console(&config, store.clone(), renderer()));
+    let console = wants_console.then(|| {
+        let hosts = Hosts::new(
+            console_listener.as_ref().and_then(|l| l.local_addr()).map(|a| a.ip()),
+            onions.console_address().as_deref(),
+        );
+        console(&config, store.clone(), renderer(), hosts)
+    });
     let view: Arc<dyn crate::view::PublicView> = Arc::new(store.clone());
     let site = Arc::new(Site::new(
         config.clone(),
@@ -280,6 +287,14 @@ fn launch_onions(config: &Config) -> Result<Onions, Error> {
 }
 
 impl Onions {
+    /// The console onion's host, with `admin_onion`.
+    fn console_address(&self) -> Option<String> {
+        #[cfg(feature = "onion")]
+        return self.0.as_ref().and_then(|o| o.console.as_ref()).map(|c| c.address.clone());
+        #[cfg(not(feature = "onion"))]
+        None
+    }
+
     fn has_console(&self) -> bool {
         #[cfg(feature = "onion")]
         return self.0.as_ref().is_some_and(|o| o.console.is_some());

@@ -185,6 +185,13 @@ pub struct Config {
         deserialize_with = "checks::minutes"
     )]
     pub admin_session_idle: Duration,
+    /// A console session ends this long after sign-in, however busy.
+    #[serde(
+        rename = "admin_session_max_minutes",
+        default = "checks::secs::<43200>",
+        deserialize_with = "checks::minutes"
+    )]
+    pub admin_session_max: Duration,
     /// The console's one language, a shipped catalogue.
     #[serde(default, deserialize_with = "checks::catalogue")]
     pub admin_language: Catalogue,

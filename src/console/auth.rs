@@ -8,12 +8,15 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 /// Sessions at once, at most; signing in past it ends the least recently used.
 const MAX_SESSIONS: usize = 32;
@@ -27,6 +30,12 @@ const MAX_DELAY: Duration = Duration::from_secs(8);
 const MAX_WAITING: usize = 8;
 /// Wrong passphrases further apart than this do not add up.
 const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
+/// Names that are no moderator's, each with a brake of its own, at most;
+/// past them the least recently tried one not in use is forgotten, and
+/// when all are in use a try for another such name is refused as busy.
+const MAX_UNKNOWN_NAMES: usize = 16;
+/// Longest moderators file read (a line is under 200 bytes).
+const MAX_MODERATORS_FILE: u64 = 1 << 20;
 
 fn moderators_file(data_dir: &Path) -> PathBuf {
     data_dir.join("moderators")
@@ -40,12 +49,11 @@ fn valid_moderator_name(name: &str) -> bool {
 
 /// Reads `name<TAB>phc` lines.
 fn read_moderators(data_dir: &Path) -> HashMap<String, String> {
-    std::fs::read_to_string(moderators_file(data_dir))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(n, h)| (n.to_string(), h.to_string()))
-        .collect()
+    let mut text = String::new();
+    if let Ok(f) = std::fs::File::open(moderators_file(data_dir)) {
+        let _ = f.take(MAX_MODERATORS_FILE).read_to_string(&mut text);
+    }
+    text.lines().filter_map(|l| l.split_once('\t')).map(|(n, h)| (n.to_string(), h.to_string())).collect()
 }
 
 /// Why a passphrase was not set.
@@ -115,17 +123,78 @@ pub struct Session {
     /// The token every form of this session carries.
     pub csrf: String,
     last_seen: Instant,
+    started: Instant,
+    /// Of the passphrase hash the moderator signed in with: another hash
+    /// (a new passphrase) or none (removed) ends the session.
+    hash: [u8; 32],
 }
 
-/// The console's sign-in state: sessions and the wrong-passphrase brake.
+/// The moderators file as last read, and what it was when read: re-read
+/// only when that changes, so each request costs one `stat`.
+#[derive(Default)]
+struct Moderators {
+    stamp: Option<(u64, u64, u64, Option<std::time::SystemTime>)>,
+    hashes: Arc<HashMap<String, String>>,
+}
+
+/// One name's wrong-passphrase brake: its wrong tries, and its turns
+/// (one check at a time, [`MAX_WAITING`] more waiting).
+struct Brake {
+    failures: Mutex<(u32, Instant)>,
+    turns: Queue,
+}
+
+impl Brake {
+    fn new() -> Brake {
+        Brake {
+            failures: Mutex::new((0, Instant::now())),
+            // Longer than the longest wait a turn can take ([`MAX_DELAY`]) for each waiting.
+            turns: Queue::new(1, MAX_WAITING, MAX_DELAY * (MAX_WAITING as u32 + 1) + Duration::from_secs(60)),
+        }
+    }
+
+    fn delay(&self) -> Duration {
+        let (n, last) = *self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if n == 0 || last.elapsed() > FAILURE_MEMORY {
+            return Duration::ZERO;
+        }
+        (Duration::from_millis(250) * 2u32.saturating_pow(n.min(10) - 1)).min(MAX_DELAY)
+    }
+
+    fn record(&self, ok: bool) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let n = match ok {
+            true => 0,
+            false if failures.1.elapsed() > FAILURE_MEMORY => 1,
+            false => failures.0.saturating_add(1),
+        };
+        *failures = (n, Instant::now());
+    }
+
+    fn last_try(&self) -> Instant {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).1
+    }
+}
+
+/// The console's sign-in state: sessions and the wrong-passphrase brakes.
 pub struct Auth {
     data_dir: PathBuf,
     idle: Duration,
+    max_age: Duration,
     sessions: Mutex<HashMap<String, Session>>,
-    failures: Mutex<(u32, Instant)>,
-    /// One passphrase check at a time (argon2 is meant to be expensive),
-    /// [`MAX_WAITING`] more waiting their turn.
-    hashing: Queue,
+    moderators: Mutex<Moderators>,
+    /// A brake per name tried: each moderator's, kept, and up to
+    /// [`MAX_UNKNOWN_NAMES`] of names that are none, so that tries for
+    /// other names never hold a moderator back.
+    brakes: Mutex<HashMap<String, Arc<Brake>>>,
+    /// One argon2 check at a time, whoever's (it is meant to be expensive).
+    hashing: Arc<Semaphore>,
+    /// A hash of a random passphrase, with the same parameters as the
+    /// moderators': checked for a name that is none, so that an unknown
+    /// name costs what a known one does and answers no sooner.
+    dummy: Arc<str>,
+    /// Passphrase checks run (argon2 verifications), known name or not.
+    checks: Arc<AtomicU64>,
 }
 
 /// Why a sign-in did not give a session.
@@ -153,83 +222,156 @@ pub fn same(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
+fn fingerprint(hash: &str) -> [u8; 32] {
+    Sha256::digest(hash.as_bytes()).into()
+}
+
 impl Auth {
-    /// Sign-in state for the moderators in `data_dir`; sessions end after `idle` unused.
-    pub fn new(data_dir: &Path, idle: Duration) -> Auth {
+    /// Sign-in state for the moderators in `data_dir`; sessions end after
+    /// `idle` unused, and `max_age` after sign-in.
+    pub fn new(data_dir: &Path, idle: Duration, max_age: Duration) -> Auth {
+        let salt = SaltString::encode_b64(&crate::tokens::random::<16>());
+        let dummy = salt
+            .ok()
+            .and_then(|salt| {
+                Argon2::default()
+                    .hash_password(&crate::tokens::random::<32>(), &salt)
+                    .ok()
+                    .map(|h| h.to_string())
+            })
+            .unwrap_or_default();
         Auth {
             data_dir: data_dir.to_path_buf(),
             idle,
+            max_age,
             sessions: Mutex::new(HashMap::new()),
-            failures: Mutex::new((0, Instant::now())),
-            // Longer than the longest wait a turn can take ([`MAX_DELAY`]) for each waiting.
-            hashing: Queue::new(
-                1,
-                MAX_WAITING,
-                MAX_DELAY * (MAX_WAITING as u32 + 1) + Duration::from_secs(60),
-            ),
+            moderators: Mutex::new(Moderators::default()),
+            brakes: Mutex::new(HashMap::new()),
+            hashing: Arc::new(Semaphore::new(1)),
+            dummy: dummy.into(),
+            checks: Arc::new(AtomicU64::new(0)),
         }
     }
 
     /// Whether any moderator can sign in at all.
     pub fn has_moderators(&self) -> bool {
-        !read_moderators(&self.data_dir).is_empty()
+        !self.moderators().is_empty()
     }
 
-    fn delay(&self) -> Duration {
-        let (n, last) = *self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if n == 0 || last.elapsed() > FAILURE_MEMORY {
-            return Duration::ZERO;
+    /// The moderators and their hashes as the file says now: read again
+    /// when it was replaced or changed (`admin passphrase` while serving).
+    fn moderators(&self) -> Arc<HashMap<String, String>> {
+        use std::os::unix::fs::MetadataExt;
+        let stamp = std::fs::metadata(moderators_file(&self.data_dir))
+            .ok()
+            .map(|m| (m.dev(), m.ino(), m.len(), m.modified().ok()));
+        let mut cached = self.moderators.lock().unwrap_or_else(|p| p.into_inner());
+        if cached.stamp != stamp || stamp.is_none() {
+            *cached = Moderators { stamp, hashes: Arc::new(read_moderators(&self.data_dir)) };
         }
-        (Duration::from_millis(250) * 2u32.saturating_pow(n.min(10) - 1)).min(MAX_DELAY)
+        Arc::clone(&cached.hashes)
+    }
+
+    /// The brake of `name`; `None` when every unknown name's brake is in use.
+    fn brake(&self, name: &str, known: bool) -> Option<Arc<Brake>> {
+        let mut brakes = self.brakes.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = brakes.get(name) {
+            return Some(Arc::clone(b));
+        }
+        if !known {
+            let moderators = self.moderators();
+            let unknown: Vec<(&String, &Arc<Brake>)> =
+                brakes.iter().filter(|(n, _)| !moderators.contains_key(*n)).collect();
+            if unknown.len() >= MAX_UNKNOWN_NAMES {
+                // Forget the least recently tried name no try is using.
+                let idle = unknown
+                    .into_iter()
+                    .filter(|(_, b)| Arc::strong_count(b) == 1)
+                    .min_by_key(|(_, b)| b.last_try())
+                    .map(|(n, _)| n.clone())?;
+                brakes.remove(&idle);
+            }
+        }
+        let brake = Arc::new(Brake::new());
+        brakes.insert(name.to_string(), Arc::clone(&brake));
+        Some(brake)
+    }
+
+    /// How long the next try for `name` waits.
+    #[cfg(test)]
+    fn delay(&self, name: &str) -> Duration {
+        let brakes = self.brakes.lock().unwrap_or_else(|p| p.into_inner());
+        brakes.get(name).map_or(Duration::ZERO, |b| b.delay())
     }
 
     /// Checks a passphrase; on success returns a new session's cookie value.
-    /// Every wrong try makes the next one wait longer, whoever tries, and
-    /// tries sent at once wait in turn: the wait is taken with the turn, so
-    /// a hundred parallel tries are checked no faster than one after another.
+    /// Every wrong try for a name makes that name's next one wait longer,
+    /// whoever tries, and tries for a name sent at once wait in turn: the
+    /// wait is taken with the turn, so a hundred parallel tries are checked
+    /// no faster than one after another. Tries for other names, existing
+    /// or not, neither add to a name's wait nor take its turns.
     pub async fn sign_in(&self, moderator: &str, passphrase: &str) -> Result<String, SignInRefused> {
-        let _turn = self.hashing.enter().await.map_err(|_| SignInRefused::Busy)?;
-        tokio::time::sleep(self.delay()).await;
-        let hash = read_moderators(&self.data_dir).get(moderator).cloned();
-        let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES && {
-            // argon2 takes tens of milliseconds of CPU on purpose: not on a
-            // thread that serves connections.
-            let passphrase = passphrase.to_owned();
-            let check = move || {
-                hash.as_deref().and_then(|h| PasswordHash::new(h).ok()).is_some_and(|parsed| {
-                    Argon2::default().verify_password(passphrase.as_bytes(), &parsed).is_ok()
-                })
-            };
-            tokio::task::spawn_blocking(check).await.unwrap_or(false)
-        };
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if !ok {
-            let n = if failures.1.elapsed() > FAILURE_MEMORY { 0 } else { failures.0 };
-            *failures = (n.saturating_add(1), Instant::now());
-            return Err(SignInRefused::Wrong);
-        }
-        *failures = (0, Instant::now());
-        drop(failures);
+        let moderators = self.moderators();
+        let hash = moderators.get(moderator).cloned();
+        let brake = self.brake(moderator, hash.is_some()).ok_or(SignInRefused::Busy)?;
+        let _turn = brake.turns.enter().await.map_err(|_| SignInRefused::Busy)?;
+        tokio::time::sleep(brake.delay()).await;
+        let ok = passphrase.len() <= MAX_PASSPHRASE_BYTES && self.check(hash.as_deref(), passphrase).await;
+        brake.record(ok);
+        let Some(hash) = hash.filter(|_| ok) else { return Err(SignInRefused::Wrong) };
         let cookie = random_token();
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        sessions.retain(|_, s| s.last_seen.elapsed() < self.idle);
+        sessions.retain(|_, s| self.live(s, &moderators));
         if sessions.len() >= MAX_SESSIONS {
             if let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| k.clone()) {
                 sessions.remove(&oldest);
             }
         }
+        let now = Instant::now();
         sessions.insert(
             cookie.clone(),
-            Session { moderator: moderator.to_string(), csrf: random_token(), last_seen: Instant::now() },
+            Session {
+                moderator: moderator.to_string(),
+                csrf: random_token(),
+                last_seen: now,
+                started: now,
+                hash: fingerprint(&hash),
+            },
         );
         Ok(cookie)
     }
 
+    /// Runs argon2 on `hash`, or on the dummy hash for a name that is none
+    /// (then false whatever it finds), off the threads that serve
+    /// connections: it takes tens of milliseconds of CPU on purpose.
+    async fn check(&self, hash: Option<&str>, passphrase: &str) -> bool {
+        let Ok(_cpu) = Arc::clone(&self.hashing).acquire_owned().await else { return false };
+        let known = hash.is_some();
+        let phc: Arc<str> = hash.map_or_else(|| Arc::clone(&self.dummy), Arc::from);
+        let (passphrase, checks) = (passphrase.to_owned(), Arc::clone(&self.checks));
+        let verify = move || {
+            checks.fetch_add(1, Ordering::Relaxed);
+            let matches = PasswordHash::new(&phc).is_ok_and(|parsed| {
+                Argon2::default().verify_password(passphrase.as_bytes(), &parsed).is_ok()
+            });
+            matches && known
+        };
+        tokio::task::spawn_blocking(verify).await.unwrap_or(false)
+    }
+
+    /// Whether a session still holds: used lately, not too old, and its
+    /// moderator still there with the passphrase signed in with.
+    fn live(&self, s: &Session, moderators: &HashMap<String, String>) -> bool {
+        s.last_seen.elapsed() < self.idle
+            && s.started.elapsed() < self.max_age
+            && moderators.get(&s.moderator).is_some_and(|h| fingerprint(h) == s.hash)
+    }
+
     /// The session a cookie belongs to, if it is live; touching it.
     pub fn session(&self, cookie: &str) -> Option<(String, String)> {
+        let moderators = self.moderators();
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let live = sessions.get(cookie).is_some_and(|s| s.last_seen.elapsed() < self.idle);
-        if !live {
+        if !sessions.get(cookie).is_some_and(|s| self.live(s, &moderators)) {
             sessions.remove(cookie);
             return None;
         }
@@ -247,7 +389,8 @@ impl Auth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+
+    const DAY: Duration = Duration::from_secs(24 * 3600);
 
     #[tokio::test]
     async fn passphrases_sessions_and_the_brake() {
@@ -258,13 +401,15 @@ mod tests {
         let file = std::fs::read_to_string(dir.path().join("moderators")).unwrap();
         assert!(file.starts_with("alice\t$argon2id$") && !file.contains("correct horse"));
 
-        let auth = Auth::new(dir.path(), Duration::from_secs(60));
+        let auth = Auth::new(dir.path(), Duration::from_secs(60), DAY);
         assert!(auth.sign_in("alice", "wrong passphrase!").await == Err(SignInRefused::Wrong));
-        assert!(auth.delay() >= Duration::from_millis(250));
+        assert!(auth.delay("alice") >= Duration::from_millis(250));
+        assert!(auth.sign_in("alice", "wrong again, alas").await == Err(SignInRefused::Wrong));
+        assert!(auth.delay("alice") >= Duration::from_millis(500));
         assert!(auth.sign_in("mallory", "correct horse battery").await == Err(SignInRefused::Wrong));
-        assert!(auth.delay() >= Duration::from_millis(500));
+        assert!(auth.delay("mallory") >= Duration::from_millis(250));
         let cookie = auth.sign_in("alice", "correct horse battery").await.unwrap();
-        assert_eq!(auth.delay(), Duration::ZERO);
+        assert_eq!(auth.delay("alice"), Duration::ZERO);
         let (who, csrf) = auth.session(&cookie).unwrap();
         assert_eq!(who, "alice");
         assert!(csrf.len() > 30);
@@ -274,12 +419,11 @@ mod tests {
 
     /// Tries sent at once are checked one after another, each after the
     /// wait the tries before it earned; past those waiting, refused at once.
-    /// An unknown moderator costs no hashing, so the clock can be paused.
     #[tokio::test(start_paused = true)]
     async fn a_hundred_tries_at_once_wait_their_turns_or_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         set_passphrase(dir.path(), "alice", "correct horse battery").unwrap();
-        let auth = Arc::new(Auth::new(dir.path(), Duration::from_secs(60)));
+        let auth = Arc::new(Auth::new(dir.path(), Duration::from_secs(60), DAY));
         let start = tokio::time::Instant::now();
         let tries: Vec<_> = (0..100)
             .map(|_| {
@@ -305,17 +449,100 @@ mod tests {
         checked.sort();
         // 0, then 0.25, 0.5, 1, 2, 4, 8, 8, 8 s after each other.
         assert!(checked[8] >= Duration::from_millis(31_750), "{checked:?}");
-        assert!(auth.delay() == MAX_DELAY);
+        assert!(auth.delay("mallory") == MAX_DELAY);
+    }
+
+    /// A name that is no moderator's is checked against a hash as a real
+    /// one is, so that it answers no sooner.
+    #[tokio::test]
+    async fn an_unknown_name_costs_a_passphrase_check_as_a_known_one_does() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "alice", "correct horse battery").unwrap();
+        let auth = Auth::new(dir.path(), Duration::from_secs(60), DAY);
+        assert!(auth.dummy.starts_with("$argon2id$"), "{}", auth.dummy);
+        assert_eq!(auth.sign_in("alice", "a wrong passphrase").await, Err(SignInRefused::Wrong));
+        assert_eq!(auth.checks.load(Ordering::Relaxed), 1);
+        assert_eq!(auth.sign_in("nobody", "a wrong passphrase").await, Err(SignInRefused::Wrong));
+        assert_eq!(auth.checks.load(Ordering::Relaxed), 2, "the unknown name ran argon2 too");
+        // The dummy hash matches nothing, not even what it was made from.
+        assert_eq!(auth.sign_in("nobody", "").await, Err(SignInRefused::Wrong));
+    }
+
+    /// Wrong tries for names that are no moderator's, one after another or
+    /// a hundred at once, neither slow a moderator down nor take her turn.
+    #[tokio::test(start_paused = true)]
+    async fn tries_for_other_names_do_not_hold_a_moderator_back() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "alice", "correct horse battery").unwrap();
+        let auth = Arc::new(Auth::new(dir.path(), Duration::from_secs(60), DAY));
+        for _ in 0..5 {
+            assert_eq!(auth.sign_in("mallory", "a wrong passphrase").await, Err(SignInRefused::Wrong));
+        }
+        let start = tokio::time::Instant::now();
+        auth.sign_in("alice", "correct horse battery").await.unwrap();
+        assert!(start.elapsed() < Duration::from_millis(100), "{:?}", start.elapsed());
+
+        let flood: Vec<_> = (0..100)
+            .map(|i| {
+                let auth = Arc::clone(&auth);
+                let name = if i % 2 == 0 { "mallory".to_string() } else { format!("nobody {i}") };
+                tokio::spawn(async move { auth.sign_in(&name, "a wrong passphrase").await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        assert!(auth.sign_in("alice", "correct horse battery").await.is_ok(), "not busy for her");
+        for t in flood {
+            assert!(t.await.unwrap().is_err());
+        }
+        let brakes = auth.brakes.lock().unwrap();
+        assert!(brakes.len() <= 1 + MAX_UNKNOWN_NAMES, "{}", brakes.len());
     }
 
     #[tokio::test]
     async fn idle_sessions_expire() {
         let dir = tempfile::tempdir().unwrap();
         set_passphrase(dir.path(), "bob", "another long passphrase").unwrap();
-        let auth = Auth::new(dir.path(), Duration::from_millis(50));
+        let auth = Auth::new(dir.path(), Duration::from_millis(50), DAY);
         let cookie = auth.sign_in("bob", "another long passphrase").await.unwrap();
         assert!(auth.session(&cookie).is_some());
         std::thread::sleep(Duration::from_millis(80));
         assert!(auth.session(&cookie).is_none());
+    }
+
+    #[tokio::test]
+    async fn busy_sessions_end_at_their_age() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "bob", "another long passphrase").unwrap();
+        let auth = Auth::new(dir.path(), Duration::from_secs(60), Duration::from_millis(300));
+        let cookie = auth.sign_in("bob", "another long passphrase").await.unwrap();
+        for _ in 0..4 {
+            assert!(auth.session(&cookie).is_some(), "used, so not idle");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(auth.session(&cookie).is_none(), "past its age, however busy");
+    }
+
+    #[tokio::test]
+    async fn sessions_end_with_the_passphrase_or_the_moderator() {
+        let dir = tempfile::tempdir().unwrap();
+        set_passphrase(dir.path(), "bob", "another long passphrase").unwrap();
+        set_passphrase(dir.path(), "carol", "a third long passphrase").unwrap();
+        let auth = Auth::new(dir.path(), Duration::from_secs(60), DAY);
+        let bob = auth.sign_in("bob", "another long passphrase").await.unwrap();
+        let carol = auth.sign_in("carol", "a third long passphrase").await.unwrap();
+        set_passphrase(dir.path(), "bob", "bob's brand new passphrase").unwrap();
+        assert!(auth.session(&bob).is_none(), "the passphrase changed");
+        assert!(auth.session(&carol).is_some(), "not hers");
+        let file = dir.path().join("moderators");
+        let kept: String = std::fs::read_to_string(&file)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("carol\t"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&file, kept).unwrap();
+        assert!(auth.session(&carol).is_none(), "she was removed");
+        assert!(auth.sign_in("bob", "bob's brand new passphrase").await.is_ok());
     }
 }

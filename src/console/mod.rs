@@ -50,6 +50,9 @@ pub enum Refusal {
     NotSaved,
     /// The store could not be read (the operator has been told why).
     Unreadable,
+    /// The request names another site than this console (`Host`): a page
+    /// elsewhere reaching it by DNS rebinding, or a mistyped address.
+    WrongHost,
 }
 
 impl Refusal {
@@ -72,12 +75,14 @@ impl Refusal {
             Refusal::Unreadable => {
                 Answer::new(StatusCode::SERVICE_UNAVAILABLE, ScanFailedHeading, ConsoleUnreadable)
             }
+            Refusal::WrongHost => Answer::new(StatusCode::MISDIRECTED_REQUEST, BadRequestHeading, WrongHost),
         }
     }
 }
 
 /// The console's state.
 pub struct Console {
+    hosts: Hosts,
     store: Store,
     auth: auth::Auth,
     renderer: Renderer,
@@ -109,21 +114,57 @@ impl Router for Console {
     }
 }
 
+/// The names a request may give as its `Host` to reach the console: the
+/// loopback names, the address it listens on and its onion. Any port, since
+/// a moderator reaches a console through an SSH or tor forward on a port of
+/// their own; a page that reaches it by DNS rebinding names its own host.
+#[derive(Clone, Debug)]
+pub struct Hosts(Vec<String>);
+
+impl Hosts {
+    /// The loopback names and these.
+    pub fn new(listen: Option<std::net::IpAddr>, onion: Option<&str>) -> Hosts {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(String::from).into();
+        if let Some(ip) = listen.filter(|ip| !ip.is_unspecified()) {
+            names.push(match ip {
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            });
+        }
+        names.extend(onion.map(str::to_ascii_lowercase));
+        Hosts(names)
+    }
+
+    /// Whether a `Host` header (`name[:port]`) names this console.
+    fn allow(&self, host: Option<&HeaderValue>) -> bool {
+        let Some(host) = host.and_then(|h| h.to_str().ok()) else { return false };
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+        self.0.contains(&name)
+    }
+}
+
 impl Console {
     /// The console over `store`, with moderators from `data_dir`, in the
-    /// language of `words`.
+    /// language of `words`, answering requests that name one of `hosts`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
         renderer: Renderer,
         words: Catalogue,
         data_dir: &std::path::Path,
-        session_idle: Duration,
+        (session_idle, session_max): (Duration, Duration),
         form_limits: FormLimits,
         retention_days: u32,
+        hosts: Hosts,
     ) -> Console {
         Console {
+            hosts,
             store,
-            auth: auth::Auth::new(data_dir, session_idle),
+            auth: auth::Auth::new(data_dir, session_idle, session_max),
             renderer,
             words,
             // Checkbox lists of signatures are the console's only lists.
@@ -150,6 +191,9 @@ impl Console {
     }
 
     async fn handle(&self, req: Request<Incoming>) -> Reply {
+        if !self.hosts.allow(req.headers().get(header::HOST)) {
+            return self.refuse(Refusal::WrongHost);
+        }
         let path = req.uri().path().to_owned();
         let query = req.uri().query().map(str::to_owned);
         let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
@@ -351,9 +395,18 @@ fn cookie_value(req: &Request<Incoming>, name: &str) -> Option<String> {
 }
 
 /// Only paths on this console: a form cannot send a moderator elsewhere.
+/// One `/`, then a character that cannot start another host (browsers
+/// drop TABs and newlines from a `Location`, and read `\\` as `/`), and no
+/// control character or space anywhere.
 fn safe_return(to: Option<&str>) -> &str {
+    let safe_start = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~' | '?' | '#');
     match to {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']) => p,
+        Some(p)
+            if p.strip_prefix('/').is_some_and(|rest| rest.chars().next().is_none_or(safe_start))
+                && !p.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            p
+        }
         _ => "/",
     }
 }
@@ -378,5 +431,51 @@ mod tests {
             Ok(Action::Reject(_, RejectReason::Spam))
         ));
         assert_eq!(safe_return(Some("//evil.example")), "/");
+    }
+
+    #[test]
+    fn a_return_path_cannot_lead_off_the_console() {
+        for bad in [
+            "/\t/evil.example/",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "//x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/queue\u{85}x",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_return(Some(bad)), "/", "{bad:?}");
+        }
+        // `/%09/x` as the form decoder hands it over.
+        let decoded = Form::decode(b"return=/%09/evil.example/", &[]).unwrap();
+        assert_eq!(safe_return(decoded.get("return")), "/");
+        for good in ["/", "/queue", "/queue?kind=individual&flag=url", "/signature/12", "/published?page=2"] {
+            assert_eq!(safe_return(Some(good)), good);
+        }
+        assert_eq!(safe_return(None), "/");
+    }
+
+    #[test]
+    fn the_console_answers_only_to_its_own_names() {
+        let hosts = Hosts::new(Some("192.0.2.7".parse().unwrap()), Some("abcdef.onion"));
+        let allow = |h: &str| hosts.allow(Some(&HeaderValue::from_str(h).unwrap()));
+        for good in
+            ["localhost", "localhost:8081", "127.0.0.1:9000", "[::1]:8081", "LOCALHOST.", "192.0.2.7:81"]
+        {
+            assert!(allow(good), "{good}");
+        }
+        assert!(allow("abcdef.onion") && allow("abcdef.onion:80"));
+        for bad in
+            ["evil.example", "evil.example:8081", "127.0.0.2", "localhost.evil.example", "other.onion", "x"]
+        {
+            assert!(!allow(bad), "{bad}");
+        }
+        assert!(!hosts.allow(None));
+        assert!(!Hosts::new(Some("0.0.0.0".parse().unwrap()), None)
+            .allow(Some(&HeaderValue::from_static("0.0.0.0"))));
     }
 }

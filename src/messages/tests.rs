@@ -52,6 +52,8 @@ fn every_id() -> Vec<String> {
         HeaderTooLargeHeading,
         HeaderTooLarge,
         BadFraming,
+        BadSyntax,
+        WrongHost,
         HoneypotHeading,
         Honeypot,
         TokenForgedHeading,

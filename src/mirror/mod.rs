@@ -18,6 +18,7 @@
 
 mod adopted;
 pub mod poll;
+mod sanitize;
 pub mod trust;
 pub mod view;
 

@@ -153,18 +153,27 @@ enum Piece {
 }
 
 /// How to build `new` from `held`: each chunk the mirror has is copied,
-/// runs of the others fetched.
-fn plan(held: &Chunks, new: &Chunks) -> Vec<Piece> {
+/// runs of the others fetched. A chunk named by a digest the mirror holds
+/// but with another length is a lie (an honest list cannot do it): a list
+/// naming a large held chunk thousands of times, each "1 byte", would
+/// otherwise build a file thousands of times that large.
+fn plan(held: &Chunks, new: &Chunks) -> Result<Vec<Piece>, Refusal> {
     let have: HashMap<_, &Chunk> = held.chunks.iter().map(|c| (c.sha256, c)).collect();
     let mut pieces: Vec<Piece> = Vec::new();
     for c in &new.chunks {
         match (have.get(&c.sha256), pieces.last_mut()) {
+            (Some(h), _) if h.len != c.len => {
+                return Err(Refusal::Malformed(format!(
+                    "its chunk list names a chunk of {} bytes that is {} bytes long",
+                    c.len, h.len
+                )))
+            }
             (Some(h), _) => pieces.push(Piece::Held { offset: h.offset, len: h.len }),
             (None, Some(Piece::Fetch { len, .. })) => *len += c.len,
             (None, _) => pieces.push(Piece::Fetch { offset: c.offset, len: c.len }),
         }
     }
-    pieces
+    Ok(pieces)
 }
 
 /// The transport to the origin: TCP, or for an onion origin, Tor.
@@ -289,7 +298,7 @@ impl Client {
         if got.etag != version {
             return Ok(None);
         }
-        let pieces = plan(&held.chunks, &new);
+        let pieces = plan(&held.chunks, &new)?;
         let wanted: Vec<(u64, u64)> = pieces
             .iter()
             .filter_map(|p| match *p {
@@ -332,11 +341,18 @@ impl Client {
         }
         drop(parts);
         let (held_file, out, from) = (Arc::clone(&held.file), json.to_path_buf(), parts_path.clone());
-        let built = tokio::task::spawn_blocking(move || assemble(&held_file, &from, &pieces, &out))
+        let max = self.max_bytes;
+        let built = tokio::task::spawn_blocking(move || assemble(&held_file, &from, &pieces, &out, max))
             .await
             .unwrap_or_else(|e| Err(std::io::Error::other(e)));
         let _ = std::fs::remove_file(&parts_path);
-        built.map_err(failed)?;
+        match built {
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+                let _ = std::fs::remove_file(json);
+                return Err(Refusal::TooLarge { max });
+            }
+            built => built.map_err(failed)?,
+        }
         let mut signature = Vec::new();
         let got = self.request("/snapshot.json.minisig", &[], &mut signature, MAX_SIGNATURE).await?;
         if got.status != StatusCode::OK || got.etag != version {
@@ -460,8 +476,15 @@ impl Client {
 }
 
 /// Writes `out` from `pieces`: each held one copied from `held`, each
-/// fetched one taken in turn from `parts`. Blocks.
-fn assemble(held: &File, parts: &Path, pieces: &[Piece], out: &Path) -> std::io::Result<()> {
+/// fetched one taken in turn from `parts`; never more than `max` bytes
+/// (`FileTooLarge` past it). Blocks.
+fn assemble(held: &File, parts: &Path, pieces: &[Piece], out: &Path, max: u64) -> std::io::Result<()> {
+    let total = pieces.iter().fold(0u64, |sum, p| match *p {
+        Piece::Held { len, .. } | Piece::Fetch { len, .. } => sum.saturating_add(len),
+    });
+    if total > max {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    }
     let parts = File::open(parts)?;
     let mut out = std::io::BufWriter::with_capacity(COPY, File::create(out)?);
     let mut buf = vec![0; COPY];
@@ -519,6 +542,40 @@ mod tests {
         for bad in ["http://", "http://host:x", "http://user@host", "http://host:0", "http://h/p?q"] {
             assert!(matches!(bad.parse::<Origin>(), Err(OriginError::Malformed(_))), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_held_chunk_claimed_at_another_length_is_refused() {
+        let chunk = |offset, len, b| Chunk { offset, len, sha256: crate::snapshot::Digest([b; 32]) };
+        let held = Chunks { seq: 1, chunks: vec![chunk(0, 100, 1), chunk(100, 5000, 2)] };
+        let honest =
+            Chunks { seq: 2, chunks: vec![chunk(0, 5000, 2), chunk(5000, 7, 3), chunk(5007, 100, 1)] };
+        assert_eq!(
+            plan(&held, &honest).unwrap(),
+            [
+                Piece::Held { offset: 100, len: 5000 },
+                Piece::Fetch { offset: 5000, len: 7 },
+                Piece::Held { offset: 0, len: 100 }
+            ]
+        );
+        let lying = Chunks { seq: 2, chunks: (0..3000).map(|i| chunk(i, 1, 2)).collect() };
+        assert!(matches!(plan(&held, &lying), Err(Refusal::Malformed(_))));
+    }
+
+    #[test]
+    fn a_file_is_never_built_past_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let held_path = dir.path().join("held");
+        std::fs::write(&held_path, vec![b'x'; 1000]).unwrap();
+        std::fs::write(dir.path().join("parts"), b"").unwrap();
+        let held = File::open(&held_path).unwrap();
+        let pieces = vec![Piece::Held { offset: 0, len: 1000 }; 30];
+        let out = dir.path().join("out");
+        let e = assemble(&held, &dir.path().join("parts"), &pieces, &out, 29_999).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(!out.exists());
+        assemble(&held, &dir.path().join("parts"), &pieces, &out, 30_000).unwrap();
+        assert_eq!(std::fs::metadata(&out).unwrap().len(), 30_000);
     }
 
     #[cfg(not(feature = "onion"))]

@@ -129,7 +129,8 @@ impl<'de> Visitor<'de> for Doc<'_> {
         }
         let missing = |what| serde::de::Error::missing_field(what);
         Ok(Head {
-            letter: letter.ok_or_else(|| missing("letter"))?,
+            // Shown on this mirror's pages: only what Markdown makes.
+            letter: super::sanitize::letter(letter.ok_or_else(|| missing("letter"))?),
             phase: phase.ok_or_else(|| missing("phase"))?,
             counts: counts.ok_or_else(|| missing("counts"))?,
         })

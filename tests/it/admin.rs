@@ -378,14 +378,14 @@ fn a_hundred_wrong_passphrases_at_once_do_not_slow_the_public_site() {
     set_passphrase(&server, "alice", PASSPHRASE);
     let admin = server.admin.unwrap();
     // One sign-in form, sent a hundred times at once.
-    let form = common::request(admin, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let form = common::request(admin, b"GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     let cookie = form.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
     let marker = "name=\"csrf\" value=\"";
     let start = form.body.find(marker).unwrap() + marker.len();
     let csrf = form.body[start..start + form.body[start..].find('"').unwrap()].to_string();
     let body = format!("csrf={csrf}&moderator=alice&passphrase=not+the+passphrase+at+all");
     let raw = format!(
-        "POST /login HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /login HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let attempts: Vec<_> = (0..100)

@@ -23,6 +23,7 @@ mod mirror;
 mod privacy;
 mod proxy_protocol;
 mod removed;
+mod security;
 mod signing;
 mod slow_clients;
 mod snapshot;

@@ -21,16 +21,16 @@ use undersign::snapshot::{SigningKey, Snapshots};
 use undersign::view::{PublicView, ScanError};
 
 /// A running mirror and what it needs to start again.
-struct Mirror {
-    server: Server,
-    data: PathBuf,
+pub(crate) struct Mirror {
+    pub(crate) server: Server,
+    pub(crate) data: PathBuf,
     config: PathBuf,
     args: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
 impl Mirror {
-    fn start(origin: &str, key: &str, extra: &[&str]) -> Mirror {
+    pub(crate) fn start(origin: &str, key: &str, extra: &[&str]) -> Mirror {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("undersign.toml");
         std::fs::write(&config, "").unwrap();
@@ -49,7 +49,7 @@ impl Mirror {
     }
 
     /// Waits until the mirror has said `words` on its output.
-    fn said(&self, what: &str, words: &str) {
+    pub(crate) fn said(&self, what: &str, words: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.server.output().contains(words) {
             assert!(Instant::now() < deadline, "{what}: never said {words:?}: {}", self.server.output());
@@ -58,7 +58,7 @@ impl Mirror {
     }
 
     /// Waits until the letter page satisfies `wanted`, and returns it.
-    fn page_when(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn page_when(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let page = self.server.get("/");
@@ -320,20 +320,20 @@ impl PublicView for Names {
 
 /// A snapshot's bytes and signature.
 #[derive(Clone)]
-struct Signed {
-    json: Vec<u8>,
-    sig: Vec<u8>,
-    seq: u64,
+pub(crate) struct Signed {
+    pub(crate) json: Vec<u8>,
+    pub(crate) sig: Vec<u8>,
+    pub(crate) seq: u64,
 }
 
 /// A signing origin's data dir, made with the snapshot module.
-struct Signer {
+pub(crate) struct Signer {
     dir: tempfile::TempDir,
 }
 
 impl Signer {
     /// A new key, or the key of `same_key_as`.
-    fn new(same_key_as: Option<&Signer>) -> Signer {
+    pub(crate) fn new(same_key_as: Option<&Signer>) -> Signer {
         let dir = tempfile::tempdir().unwrap();
         if let Some(other) = same_key_as {
             std::fs::copy(other.dir.path().join("snapshot.key"), dir.path().join("snapshot.key")).unwrap();
@@ -342,14 +342,18 @@ impl Signer {
         Signer { dir }
     }
 
-    fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         SigningKey::load(self.dir.path()).unwrap().public_key()
     }
 
     /// The next snapshot of `names`, signed as of `day`.
-    fn sign(&self, names: &[&str], day: Day) -> Signed {
+    pub(crate) fn sign(&self, names: &[&str], day: Day) -> Signed {
+        self.sign_letter(names, day, undersign::letter::Content::embedded().letter)
+    }
+
+    /// The next snapshot of `names` and `letter`, signed as of `day`.
+    pub(crate) fn sign_letter(&self, names: &[&str], day: Day, letter: undersign::letter::Letter) -> Signed {
         let key = SigningKey::load(self.dir.path()).unwrap();
-        let letter = undersign::letter::Content::embedded().letter;
         let snapshots = Snapshots::open(self.dir.path(), key, letter, 7).unwrap();
         let view = Names(
             names
@@ -604,7 +608,7 @@ fn a_mirror_speaks_the_languages_of_the_origin_under_the_same_paths() {
     assert!(english.body.contains("<h1>") && !english.body.contains("has not been translated"));
 }
 
-fn refs(v: &[String]) -> Vec<&str> {
+pub(crate) fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 

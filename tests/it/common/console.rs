@@ -47,8 +47,11 @@ impl Console {
     pub fn get(&self, path: &str) -> Response {
         super::request(
             self.addr,
-            format!("GET {path} HTTP/1.1\r\nHost: x\r\n{}Connection: close\r\n\r\n", self.cookie_header())
-                .as_bytes(),
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: localhost\r\n{}Connection: close\r\n\r\n",
+                self.cookie_header()
+            )
+            .as_bytes(),
         )
     }
 
@@ -57,7 +60,7 @@ impl Console {
         super::request(
             self.addr,
             format!(
-                "POST {path} HTTP/1.1\r\nHost: x\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "POST {path} HTTP/1.1\r\nHost: localhost\r\n{}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 self.cookie_header(),
                 body.len()
             )
@@ -68,7 +71,8 @@ impl Console {
     /// Opens the sign-in form as a browser would, then sends it with its
     /// CSRF token and cookie.
     pub fn sign_in(&mut self, moderator: &str, passphrase: &str) -> Response {
-        let form = super::request(self.addr, b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let form =
+            super::request(self.addr, b"GET /login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         let login_cookie = form.header("set-cookie").expect("a sign-in cookie").split(';').next().unwrap();
         let marker = "name=\"csrf\" value=\"";
         let start = form.body.find(marker).expect("a CSRF token in the sign-in form") + marker.len();
@@ -78,7 +82,7 @@ impl Console {
         let r = super::request(
             self.addr,
             format!(
-                "POST /login HTTP/1.1\r\nHost: x\r\nCookie: {login_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "POST /login HTTP/1.1\r\nHost: localhost\r\nCookie: {login_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             )
             .as_bytes(),
