@@ -260,6 +260,9 @@ impl Renderer {
     fn header(&self) -> Markup {
         html! {
             header {
+                // Before the letter, not under it: on a phone the letter
+                // is many screens tall, and most visitors land in English.
+                (languages_nav(&self.words))
                 @let other = self.foreign_letter();
                 p.site { a href=(self.at("/")) lang=[other.map(|l| l.tag())] dir=[other.map(|l| l.dir())] { (self.letter.title) } }
                 @if let Some(banner) = &self.mirror { (banner.markup(&self.words)) }
@@ -280,7 +283,6 @@ impl Renderer {
                     a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
                     (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
-                (languages_nav(&self.words))
             }
         }
     }

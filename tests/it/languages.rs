@@ -36,6 +36,15 @@ fn every_language_has_its_pages_direction_and_links_to_the_others() {
                     "/{tag}{path} links to {other}"
                 );
             }
+            // The choice comes before the letter, not under it.
+            let nav = page.body.find("<nav class=\"languages\"").expect("a languages nav");
+            assert!(nav < page.body.find("<main").unwrap(), "/{tag}{path}: the languages come first");
+            assert!(
+                page.body.contains(&format!(
+                    "href=\"/{tag}/\" lang=\"{tag}\" hreflang=\"{tag}\" dir=\"auto\" aria-current=\"true\""
+                )),
+                "/{tag}{path}: its own language is marked current"
+            );
             assert!(
                 page.body.contains(&format!("href=\"/{tag}/privacy\"")),
                 "/{tag}{path}: links stay in {tag}"
