@@ -573,6 +573,16 @@ impl Catalogue {
         &self.language().name
     }
 
+    /// The name of the language `other` in this language, as a sentence
+    /// of this language names it ("inglés" on a Spanish page); its own
+    /// name where this catalogue lacks one.
+    pub fn name_of(&self, other: Catalogue) -> Cow<'static, str> {
+        match self.language().plain(&format!("language-name-of-{}", other.tag())) {
+            Some(name) => name,
+            None => Cow::Borrowed(other.name()),
+        }
+    }
+
     /// `rtl` or `ltr`, for `dir`.
     pub fn dir(&self) -> &'static str {
         if self.language().rtl {

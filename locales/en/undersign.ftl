@@ -11,6 +11,13 @@
 language-name = English
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = English
+language-name-of-es = Spanish
+language-name-of-fa = Persian
+language-name-of-ru = Russian
+language-name-of-zh-Hans = Chinese (Simplified)
+
 ## Refusals and errors: a heading, and what went wrong and what to do.
 
 not-found-heading = Page not found

@@ -6,6 +6,13 @@
 language-name = Español
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = inglés
+language-name-of-es = español
+language-name-of-fa = persa
+language-name-of-ru = ruso
+language-name-of-zh-Hans = chino simplificado
+
 ## Rechazos y errores.
 
 not-found-heading = Página no encontrada

@@ -6,6 +6,13 @@
 language-name = فارسی
 language-direction = rtl
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = انگلیسی
+language-name-of-es = اسپانیایی
+language-name-of-fa = فارسی
+language-name-of-ru = روسی
+language-name-of-zh-Hans = چینی ساده‌شده
+
 ## ردها و خطاها.
 
 not-found-heading = صفحه پیدا نشد

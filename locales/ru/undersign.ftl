@@ -6,6 +6,13 @@
 language-name = Русский
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = английский
+language-name-of-es = испанский
+language-name-of-fa = персидский
+language-name-of-ru = русский
+language-name-of-zh-Hans = китайский (упрощённое письмо)
+
 ## Отказы и ошибки.
 
 not-found-heading = Страница не найдена

@@ -6,6 +6,13 @@
 language-name = 简体中文
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = 英语
+language-name-of-es = 西班牙语
+language-name-of-fa = 波斯语
+language-name-of-ru = 俄语
+language-name-of-zh-Hans = 简体中文
+
 ## 拒绝与错误。
 
 not-found-heading = 找不到页面
@@ -163,9 +170,9 @@ closed-on = 它已于 { $day } 关闭，最终签名数为 { $count }。
 signatories = 签名者
 find-a-name = 查找姓名
 search = 搜索
-translation-note = 这是译文。以 { $language } 写成的原文为准。
+translation-note = 这是译文。以{ $language }写成的原文为准。
 read-the-original = 阅读原文
-untranslated-note = 这封信尚未译成此语言。以下是 { $language } 原文。
+untranslated-note = 这封信尚未译成此语言。以下是{ $language }原文。
 
 ## 列表与搜索。
 

@@ -126,6 +126,7 @@ fn every_id() -> Vec<String> {
     ids.extend(RejectReason::ALL.iter().map(|r| format!("reason-{}", r.as_str())));
     ids.extend(AUDIT_IDS.iter().map(|a| format!("audit-{a}")));
     ids.extend(["language-name".into(), "language-direction".into()]);
+    ids.extend(Catalogue::all().map(|l| format!("language-name-of-{}", l.tag())));
     ids
 }
 
@@ -197,6 +198,11 @@ fn languages_come_from_the_files_with_their_names_and_directions() {
     assert_eq!(Catalogue::find("es").unwrap().name(), "Español");
     assert_eq!(Catalogue::ENGLISH.dir(), "ltr");
     assert!(Catalogue::find("de").is_none());
+    // Each names the others in its own words, as a sentence of it does.
+    let en = Catalogue::ENGLISH;
+    assert_eq!(Catalogue::find("es").unwrap().name_of(en), "inglés");
+    assert_eq!(fa.name_of(en), "انگلیسی");
+    assert_eq!(en.name_of(fa), "Persian");
 }
 
 #[test]

@@ -386,12 +386,12 @@ impl Renderer {
                 h1 lang=[lang] dir=[dir] { (l.title) }
                 @if let Some((original, path)) = &self.original {
                     p.notice {
-                        (self.tf(Text::TranslationNote, &[("language", original.name().into())])) " "
+                        (self.tf(Text::TranslationNote, &[("language", w.name_of(*original).into_owned().into())])) " "
                         a href=(path) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
                     }
                 }
                 @if let Some(original) = other {
-                    p.notice { (self.tf(Text::UntranslatedNote, &[("language", original.name().into())])) }
+                    p.notice { (self.tf(Text::UntranslatedNote, &[("language", w.name_of(original).into_owned().into())])) }
                 }
                 // The form is below a long letter: say where it is, at once.
                 p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } }
@@ -738,7 +738,7 @@ mod tests {
         assert!(page.contains("<h1 lang=\"en\" dir=\"ltr\">Secure the Internet</h1>"), "{page}");
         assert!(page.contains("<div class=\"text\" lang=\"en\" dir=\"ltr\">"));
         assert!(page
-            .contains("این نامه هنوز به این زبان ترجمه نشده است. متن اصلی، به English، نمایش داده می‌شود."));
+            .contains("این نامه هنوز به این زبان ترجمه نشده است. متن اصلی، به انگلیسی، نمایش داده می‌شود."));
 
         let mut translated = crate::letter::Content::embedded().letter;
         translated.title = "اینترنت را امن نگه دارید".into();
