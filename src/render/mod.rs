@@ -393,8 +393,15 @@ impl Renderer {
                 @if let Some(original) = other {
                     p.notice { (self.tf(Text::UntranslatedNote, &[("language", w.name_of(original).into_owned().into())])) }
                 }
-                // The form is below a long letter: say where it is, at once.
-                p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } }
+                @match view.phase {
+                    // The form is below a long letter: say where it is, at once.
+                    Phase::Open => p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } },
+                    // Otherwise say at once that it takes no signature now.
+                    Phase::Paused => p.notice role="status" { (self.t(Text::PausedNotice)) },
+                    Phase::Closed { day, .. } => p.notice role="status" {
+                        (self.tf(Text::ClosedOn, &[("day", day.to_string().into()), ("count", counts.total_published().into())]))
+                    },
+                }
                 div.text lang=[lang] dir=[dir] {
                     (PreEscaped(&l.text_html))
                     @if !l.principles_html.is_empty() {
@@ -423,13 +430,9 @@ impl Renderer {
                     Phase::Paused => {
                         h2 { (self.t(Text::SigningPaused)) }
                         (self.counts_line(counts))
-                        p.notice role="status" { (self.t(Text::PausedNotice)) }
                     }
-                    Phase::Closed { day, .. } => {
+                    Phase::Closed { .. } => {
                         h2 { (self.t(Text::LetterClosed)) }
-                        p.notice role="status" {
-                            (self.tf(Text::ClosedOn, &[("day", day.to_string().into()), ("count", counts.total_published().into())]))
-                        }
                         (self.counts_line(counts))
                     }
                 }
@@ -727,6 +730,10 @@ mod tests {
             LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
         let page = unmarked(&renderer().letter_page(&closed));
         assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
+        let (notice, letter) =
+            (page.find("It closed on").unwrap(), page.find("<div class=\"text\"").unwrap());
+        assert!(notice < letter, "a closed letter says so before its text");
+        assert!(!page.contains("Sign the letter") && !page.contains("href=\"#sign\""), "it invites nobody");
     }
 
     #[test]

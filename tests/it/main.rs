@@ -12,6 +12,7 @@ mod accessibility;
 mod admin;
 mod bad_input;
 mod browser;
+mod closed_letter;
 mod console_pages;
 mod disk_full;
 mod durability;
