@@ -91,9 +91,8 @@ impl std::fmt::Display for Error {
             Error::Letter(e) => write!(f, "{e}"),
             Error::ImportName { at, problem } => write!(
                 f,
-                "{at}: {}: {}",
-                words.field_label(problem.field),
-                words.field_problem(problem.problem)
+                "{at}: {}",
+                words.field_error(*problem)
             ),
             Error::DataDir(dir, e) => write!(f, "cannot create {}: {e}", dir.display()),
             Error::Secret(e) => write!(f, "cannot read or create the server secret: {e}"),

@@ -120,7 +120,7 @@ fn a_refusal_is_in_the_language_of_its_path_and_signatures_are_shared() {
     let refused = server.post_form("/ru/sign", &[("token", &token), ("name", ""), ("kind", "individual")]);
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("<html lang=\"ru\""));
-    assert!(refused.body.contains("<strong>Имя</strong> обязательно"), "{}", refused.body);
+    assert!(refused.body.contains("<a href=\"#name\">Поле «Имя» обязательно.</a>"), "{}", refused.body);
     assert!(refused.body.contains("action=\"/ru/sign\""), "the form again, in Russian");
 
     // One letter, one list: signed in Spanish, listed in Chinese and in English.
@@ -151,7 +151,7 @@ fn a_refusal_is_in_the_language_of_its_path_and_signatures_are_shared() {
 fn counts_are_written_as_each_language_writes_numbers() {
     let server = Server::start();
     // The embedded letter comes with 203 organisations and 87 individuals.
-    assert!(server.get("/").body.contains("203 organisations"));
+    assert!(server.get("/").body.contains("203 organizations"));
     assert!(server.get("/fa/").body.contains("۲۰۳ سازمان"), "Persian digits");
     assert!(server.get("/ru/").body.contains("203 организации"), "Russian plural for 3");
     assert!(server.get("/ru/").body.contains("87 частных лиц"), "and for 7");

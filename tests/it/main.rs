@@ -28,3 +28,4 @@ mod snapshot;
 mod static_export;
 mod tor_network;
 mod torn_writes;
+mod wording;
