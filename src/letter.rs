@@ -14,6 +14,14 @@ use pulldown_cmark::{html, Event, Options, Parser};
 use std::path::Path;
 
 const EMBEDDED_LETTER: &str = include_str!("../content/letter.md");
+/// The embedded letter in each shipped language but English, by tag: the
+/// English text is the original and the one that counts.
+const EMBEDDED_TRANSLATIONS: &[(&str, &str)] = &[
+    ("es", include_str!("../content/letter.es.md")),
+    ("fa", include_str!("../content/letter.fa.md")),
+    ("ru", include_str!("../content/letter.ru.md")),
+    ("zh-Hans", include_str!("../content/letter.zh-Hans.md")),
+];
 const EMBEDDED_ORGANIZATIONS: &str = include_str!("../content/organizations.txt");
 const EMBEDDED_COMPANIES: &str = include_str!("../content/companies.txt");
 const EMBEDDED_INDIVIDUALS: &str = include_str!("../content/individuals.txt");
@@ -111,7 +119,8 @@ impl std::error::Error for LetterError {
 }
 
 impl Content {
-    /// The default: "Secure the Internet" and its 322 signatories.
+    /// The default: "Secure the Internet", its translations and its 322
+    /// signatories.
     pub fn embedded() -> Content {
         Content {
             // The embedded letter is checked by this module's tests.
@@ -122,8 +131,7 @@ impl Content {
                 (Kind::Company, lines(EMBEDDED_COMPANIES)),
                 (Kind::Individual, lines(EMBEDDED_INDIVIDUALS)),
             ],
-            // The embedded letter ships in English only.
-            translations: Vec::new(),
+            translations: embedded_translations(),
         }
     }
 
@@ -136,16 +144,19 @@ impl Content {
         if letter.is_none() && signatories.is_empty() {
             return Ok(Content::embedded());
         }
-        let letter = match letter {
-            None => Content::embedded().letter,
-            Some(path) => Letter::parse(&read(path)?)
-                .map_err(|problem| LetterError::Format { path: path.to_path_buf(), problem })?,
+        let (letter, translations) = match letter {
+            None => (Content::embedded().letter, embedded_translations()),
+            Some(path) => (
+                Letter::parse(&read(path)?)
+                    .map_err(|problem| LetterError::Format { path: path.to_path_buf(), problem })?,
+                Vec::new(),
+            ),
         };
         let mut lists = Vec::new();
         for (kind, path) in signatories {
             lists.push((*kind, lines(&read(path)?)));
         }
-        Ok(Content { letter, signatories: lists, translations: Vec::new() })
+        Ok(Content { letter, signatories: lists, translations })
     }
 
     /// The same, with the translations of the deployer's letter that sit
@@ -169,6 +180,15 @@ impl Content {
         }
         Ok(self)
     }
+}
+
+/// The embedded letter's translations, parsed (this module's tests parse
+/// each).
+fn embedded_translations() -> Vec<(String, Letter)> {
+    EMBEDDED_TRANSLATIONS
+        .iter()
+        .filter_map(|(tag, markdown)| Some((tag.to_string(), Letter::parse(markdown).ok()?)))
+        .collect()
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -288,6 +308,23 @@ mod tests {
         assert_eq!(counts, [203, 32, 87]);
         assert_eq!(c.signatories[0].1[0], "18MillionRising.org");
         assert_eq!(c.signatories[2].1.last().unwrap(), "Dan York");
+    }
+
+    #[test]
+    fn the_embedded_letter_is_translated_into_every_shipped_language_whole() {
+        let c = Content::embedded();
+        let tags: Vec<&str> = c.translations.iter().map(|(t, _)| t.as_str()).collect();
+        let shipped: Vec<&str> = crate::messages::Catalogue::all().skip(1).map(|l| l.tag()).collect();
+        assert_eq!(tags, shipped, "one translation per shipped language but English");
+        for (tag, markdown) in EMBEDDED_TRANSLATIONS {
+            let l = Letter::parse(markdown).unwrap_or_else(|e| panic!("letter.{tag}.md: {e}"));
+            assert_eq!(l.principles_html.len(), 5, "{tag}");
+            assert!(!l.sign_up_html.is_empty() && !l.disclaimer_html.is_empty(), "{tag}");
+            assert!(!l.closing_html.is_empty(), "{tag}");
+        }
+        // The disclaimer promises no notice: there is no way to give one.
+        assert!(c.letter.disclaimer_html.contains("no way to tell you"));
+        assert!(!c.letter.disclaimer_html.contains("provide you with notice"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! the language (grouping, and Persian digits for Persian: see
 //! [`number_style`]); plurals follow Fluent's plural rules.
 
-use crate::domain::{AuditAction, Field, FieldProblem, Flag, Kind, RejectReason};
+use crate::domain::{AuditAction, Field, FieldError, Flag, Kind, RejectReason};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::borrow::Cow;
@@ -132,10 +132,9 @@ pub enum MessageId {
     SelectOne,
     UnknownAction,
     ConsoleNotSaved,
-    /// Arguments: `field` (the label and what is wrong).
-    FieldNamed,
-    /// What is wrong with a form field (after its label).
-    Field(FieldProblem),
+    /// What is wrong with a form field: a sentence that names it (and,
+    /// for one too long, its limit).
+    Field(FieldError),
 }
 
 /// A message and its arguments.
@@ -397,7 +396,7 @@ impl MessageId {
     /// Its message's id in the catalogues.
     pub fn fluent_id(self) -> String {
         match self {
-            MessageId::Field(problem) => format!("field-{}", kebab(&format!("{problem:?}"))),
+            MessageId::Field(e) => format!("field-{}", kebab(&format!("{:?}", e.problem))),
             other => kebab(&format!("{other:?}")),
         }
     }
@@ -575,6 +574,16 @@ impl Catalogue {
         &self.language().name
     }
 
+    /// The name of the language `other` in this language, as a sentence
+    /// of this language names it ("inglés" on a Spanish page); its own
+    /// name where this catalogue lacks one.
+    pub fn name_of(&self, other: Catalogue) -> Cow<'static, str> {
+        match self.language().plain(&format!("language-name-of-{}", other.tag())) {
+            Some(name) => name,
+            None => Cow::Borrowed(other.name()),
+        }
+    }
+
     /// `rtl` or `ltr`, for `dir`.
     pub fn dir(&self) -> &'static str {
         if self.language().rtl {
@@ -624,7 +633,10 @@ impl Catalogue {
 
     /// The words of a message without arguments.
     pub fn get(&self, id: MessageId) -> Cow<'static, str> {
-        self.lookup(&id.fluent_id(), None)
+        match id {
+            MessageId::Field(e) => self.field_error(e),
+            id => self.lookup(&id.fluent_id(), None),
+        }
     }
 
     /// A form field's label, as the form shows it.
@@ -632,9 +644,15 @@ impl Catalogue {
         self.lookup(&format!("label-{}", field.id()), None)
     }
 
-    /// What is wrong with a field, after its label.
-    pub fn field_problem(&self, problem: FieldProblem) -> Cow<'static, str> {
-        self.get(MessageId::Field(problem))
+    /// What is wrong with a field, in a sentence that names the field as
+    /// the form labels it, and says the limit of one too long.
+    pub fn field_error(&self, e: FieldError) -> Cow<'static, str> {
+        let mut args = FluentArgs::new();
+        args.set("field", self.field_label(e.field));
+        if let Some(max) = e.field.max_chars() {
+            args.set("max", max);
+        }
+        self.lookup(&MessageId::Field(e).fluent_id(), Some(&args))
     }
 
     /// "Organisations", as a group's heading.
@@ -671,9 +689,18 @@ impl Catalogue {
         self.lookup(&format!("kind-all-{}", kind.as_str()), Some(&args))
     }
 
-    /// "Signatures by organisations are seen by a moderator …".
-    pub fn kind_reviewed(&self, kind: Kind) -> Cow<'static, str> {
-        self.lookup(&format!("kind-reviewed-{}", kind.as_str()), None)
+    /// "Signatures by organizations and companies are seen by a
+    /// moderator …", one sentence for the kinds in `reviewed`; `None`
+    /// when no kind is.
+    pub fn kinds_reviewed(&self, reviewed: &[Kind]) -> Option<Cow<'static, str>> {
+        let kinds: Vec<&str> =
+            Kind::ALL.into_iter().filter(|k| reviewed.contains(k)).map(Kind::as_str).collect();
+        if kinds.is_empty() {
+            return None;
+        }
+        let mut args = FluentArgs::new();
+        args.set("kinds", kinds.join("-"));
+        Some(self.lookup("kinds-reviewed", Some(&args)))
     }
 
     /// A flag's short name, as the queue shows it.

@@ -11,6 +11,13 @@
 language-name = English
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = English
+language-name-of-es = Spanish
+language-name-of-fa = Persian
+language-name-of-ru = Russian
+language-name-of-zh-Hans = Chinese (Simplified)
+
 ## Refusals and errors: a heading, and what went wrong and what to do.
 
 not-found-heading = Page not found
@@ -51,7 +58,7 @@ bad-syntax = The request is not well-formed HTTP. Please open the site's address
 wrong-host = This console answers only to its own address. Please open it at the address you were given.
 honeypot-heading = Form not accepted
 honeypot = A field meant to stay empty was filled in. If you use a form-filling tool, clear that field and send the form again.
-token-forged-heading = Form not recognised
+token-forged-heading = Form not recognized
 token-forged = This form was not served by this site, or it was changed on the way. Please use the form below.
 token-expired-heading = Form expired
 token-expired = This form is more than a day old. Please send it again with the fresh form below.
@@ -63,25 +70,25 @@ throttled = Too many signatures are arriving from your connection or in all. Ple
 token-used-heading = Already signed with this form
 token-used = This form was sent before and its signature is recorded. To sign for someone else, open the letter again for a fresh form.
 duplicate-heading = Already signed
-duplicate-organization = An organisation named “{ $name }” has already signed the letter.
+duplicate-organization = An organization named “{ $name }” has already signed the letter.
 duplicate-company = A company named “{ $name }” has already signed the letter.
 duplicate-individual = An individual named “{ $name }” has already signed the letter.
 queue-full-heading = Please come back later
 queue-full = Many signatures are waiting for review just now. Please send the form again later.
 paused-heading = Signing is paused
-paused = The organisers have paused signing for now. Please come back later; your entries are kept below.
+paused = The organizers have paused signing for now. Please come back later; your entries are kept below.
 closed-heading = The letter is closed
 closed = This letter no longer takes signatures.
 not-saved-heading = Not saved
 not-saved = Your signature could not be saved just now, so it was not recorded. Please send the form again in a few minutes.
 signing-stopped-heading = Signing is unavailable
-signing-stopped = Signatures cannot be recorded just now, so yours was not. The organisers have been told; please come back later.
+signing-stopped = Signatures cannot be recorded just now, so yours was not. The organizers have been told; please come back later.
 withdraw-code-missing = Please enter your withdrawal code.
 withdraw-code-unknown = No signature has this withdrawal code. Check it for typing mistakes; a signature already withdrawn is gone.
 withdraw-failed-heading = Not done
 withdraw-failed = The signature could not be removed just now. Please try again in a few minutes.
 withdraw-stopped-heading = Withdrawal is unavailable
-withdraw-stopped = Signatures cannot be removed just now, so yours is still there. The organisers have been told; please come back later.
+withdraw-stopped = Signatures cannot be removed just now, so yours is still there. The organizers have been told; please come back later.
 signed-out-heading = Signed out
 signed-out = Your session has ended. Please sign in again.
 no-such-signature-heading = No such signature
@@ -97,38 +104,38 @@ confirm-close = To close the letter for good, tick the box that confirms it.
 select-one = Select at least one signature.
 unknown-action = Unknown action.
 console-not-saved = The change could not be written to disk. Nothing was changed; please try again.
-field-named = { $field }
-field-named = { $field }
 
-## The sign form's fields, and what can be wrong with one (after its label).
+## The sign form's fields, and what can be wrong with one: a sentence
+## that names the field ({ $field }, its label) and, for one too long, its
+## limit ({ $max } characters).
 
 label-name = Name
 label-kind = Signing as
 label-affiliation = Title, employer or city
 label-country = Country
-field-required = is required
-field-no-letter = must contain at least one letter
-field-too-long = is too long
-field-too-many-marks = has too many accents stacked on one letter
-field-unknown-kind = choose individual, organisation or company
+field-required = { $field } is required.
+field-no-letter = { $field } must contain at least one letter.
+field-too-long = { $field } is too long: at most { $max } characters.
+field-too-many-marks = { $field } has too many accents stacked on one letter.
+field-unknown-kind = { $field }: choose an individual, an organization or a company.
 
 ## The kinds of signatory.
 
-kind-plural-organization = Organisations
+kind-plural-organization = Organizations
 kind-plural-company = Companies
 kind-plural-individual = Individuals
-kind-lower-organization = organisations
+kind-lower-organization = organizations
 kind-lower-company = companies
 kind-lower-individual = individuals
-kind-article-organization = an organisation
+kind-article-organization = an organization
 kind-article-company = a company
 kind-article-individual = an individual
-kind-singular-organization = organisation
+kind-singular-organization = organization
 kind-singular-company = company
 kind-singular-individual = individual
 kind-count-organization = { $count ->
-    [one] { $count } organisation
-   *[other] { $count } organisations
+    [one] { $count } organization
+   *[other] { $count } organizations
 }
 kind-count-company = { $count ->
     [one] { $count } company
@@ -138,17 +145,25 @@ kind-count-individual = { $count ->
     [one] { $count } individual
    *[other] { $count } individuals
 }
-kind-all-organization = All { $count } organisations
+kind-all-organization = All { $count } organizations
 kind-all-company = All { $count } companies
 kind-all-individual = All { $count } individuals
-kind-reviewed-organization = Signatures by organisations are seen by a moderator before they are published.
-kind-reviewed-company = Signatures by companies are seen by a moderator before they are published.
-kind-reviewed-individual = Signatures by individuals are seen by a moderator before they are published.
+# Which kinds a moderator sees before they are published: $kinds names
+# them in this order, joined by "-".
+kinds-reviewed = { $kinds ->
+    [organization] Signatures by organizations are seen by a moderator before they are published.
+    [company] Signatures by companies are seen by a moderator before they are published.
+    [individual] Signatures by individuals are seen by a moderator before they are published.
+    [organization-company] Signatures by organizations and companies are seen by a moderator before they are published.
+    [organization-individual] Signatures by organizations and individuals are seen by a moderator before they are published.
+    [company-individual] Signatures by companies and individuals are seen by a moderator before they are published.
+   *[organization-company-individual] Every signature is seen by a moderator before it is published.
+}
 
 ## Every page.
 
 skip-to-content = Skip to content
-verified-title = verified by the organisers
+verified-title = verified by the organizers
 nav-site = Site
 nav-languages = Languages
 nav-pages = Pages
@@ -167,22 +182,28 @@ show-my-name = Show my name in the public list. Unticked, your signature is coun
 honeypot-label = Leave this field empty
 sign-the-letter = Sign the letter
 counts-total = { $count ->
+    [0] No signatures yet.
     [one] { $count } signature
    *[other] { $count } signatures
 }
 counts-join = : { $organization }, { $company }, { $individual }.
-more-await-review = { $count } more await review.
+more-await-review = { $count ->
+    [one] { $count } more awaits review.
+   *[other] { $count } more await review.
+}
 have-signed = { $count ->
+    [0] No one has signed yet. Be the first: sign the letter ↓
     [one] { $count } has signed. Sign the letter ↓
    *[other] { $count } have signed. Sign the letter ↓
 }
-review-note = Individuals are listed at once. Organisations and companies are shown once a moderator has checked them.
+review-note = Individuals are listed at once. Organizations and companies are shown once a moderator has checked them.
 privacy-note = We keep no address, browser details or time of day.
 what-we-store = What we store
 signing-paused = Signing is paused
-paused-notice = The organisers have paused signing for now. Please come back later.
+paused-notice = The organizers have paused signing for now. Please come back later.
 letter-closed = This letter is closed
 closed-on = { $count ->
+    [0] It closed on { $day } with no signatures.
     [one] It closed on { $day } with its final count of { $count } signature.
    *[other] It closed on { $day } with its final count of { $count } signatures.
 }
@@ -227,12 +248,12 @@ entries-kept = Your entries are kept below; correct them if needed and send the 
 
 ## The privacy page.
 
-store-name = What you type in the form: your name, whether you sign as an individual, organisation or company, and, if you give them, your title, employer or city and your country.
+store-name = What you type in the form: your name, whether you sign as an individual, organization or company, and, if you give them, your title, employer or city and your country.
 store-listed = Whether your name may be shown. If not, your signature is counted but your name is never shown or exported.
 store-day = The day (not the time) you signed.
 store-code-hash = A scrambled form of your withdrawal code, so you can remove your signature; not the code itself.
 store-nonce = A random number from the form you used, so one form cannot sign twice; forgotten after a day or two.
-kept-until = Your signature is kept until you withdraw it or the organisers remove it. Published names appear on this site and in its open data (JSON and CSV), which anyone may copy.
+kept-until = Your signature is kept until you withdraw it or the organizers remove it. Published names appear on this site and in its open data (JSON and CSV), which anyone may copy.
 what-we-never-store = What we never store
 never-address = Your IP address or Tor circuit.
 never-browser = Your browser, its settings or its user agent, or the page you came from.
@@ -305,6 +326,7 @@ console-pause = Pause signing
 console-signing-paused = Signing is paused: the public form says so.
 console-resume = Resume signing
 console-closed-on = { $count ->
+    [0] The letter was closed on { $day } with no signatures.
     [one] The letter was closed on { $day } with { $count } signature.
    *[other] The letter was closed on { $day } with { $count } signatures.
 }
@@ -314,11 +336,23 @@ console-close = Close the letter for good
 console-confirm-close = Yes, close it: no more signatures, ever
 console-retention = Retention
 console-purged = Private fields were purged.
-console-purge-on = On { $day } ({ $days } days after closing) these are purged for good: { $codes } withdrawal codes, { $tokens } used form tokens, and the affiliation and country of { $unlisted ->
+console-purge-on = On { $day } ({ $days } days after closing) these are purged for good: { $codes ->
+    [one] { $codes } withdrawal code
+   *[other] { $codes } withdrawal codes
+}, { $tokens ->
+    [one] { $tokens } used form token
+   *[other] { $tokens } used form tokens
+}, and the affiliation and country of { $unlisted ->
     [one] { $unlisted } unlisted signer.
    *[other] { $unlisted } unlisted signers.
 }
-console-purge-after = { $days } days after the letter closes, these are purged for good: { $codes } withdrawal codes, { $tokens } used form tokens, and the affiliation and country of { $unlisted ->
+console-purge-after = { $days } days after the letter closes, these are purged for good: { $codes ->
+    [one] { $codes } withdrawal code
+   *[other] { $codes } withdrawal codes
+}, { $tokens ->
+    [one] { $tokens } used form token
+   *[other] { $tokens } used form tokens
+}, and the affiliation and country of { $unlisted ->
     [one] { $unlisted } unlisted signer.
    *[other] { $unlisted } unlisted signers.
 }

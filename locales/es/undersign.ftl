@@ -6,6 +6,13 @@
 language-name = Español
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = inglés
+language-name-of-es = español
+language-name-of-fa = persa
+language-name-of-ru = ruso
+language-name-of-zh-Hans = chino simplificado
+
 ## Rechazos y errores.
 
 not-found-heading = Página no encontrada
@@ -92,7 +99,6 @@ confirm-close = Para cerrar la carta definitivamente, marque la casilla que lo c
 select-one = Seleccione al menos una firma.
 unknown-action = Acción desconocida.
 console-not-saved = El cambio no se pudo escribir en el disco. No se cambió nada; vuelva a intentarlo.
-field-named = { $field }
 
 ## Los campos del formulario y lo que puede estar mal en uno (tras su etiqueta).
 
@@ -100,11 +106,11 @@ label-name = Nombre
 label-kind = Firma como
 label-affiliation = Cargo, empleador o ciudad
 label-country = País
-field-required = es obligatorio
-field-no-letter = debe contener al menos una letra
-field-too-long = es demasiado largo
-field-too-many-marks = tiene demasiados acentos apilados sobre una letra
-field-unknown-kind = elija persona, organización o empresa
+field-required = El campo «{ $field }» es obligatorio.
+field-no-letter = El campo «{ $field }» debe contener al menos una letra.
+field-too-long = El campo «{ $field }» es demasiado largo: como máximo { $max } caracteres.
+field-too-many-marks = El campo «{ $field }» tiene demasiados acentos apilados sobre una letra.
+field-unknown-kind = «{ $field }»: elija persona, organización o empresa.
 
 ## Los tipos de firmante.
 
@@ -135,9 +141,15 @@ kind-count-individual = { $count ->
 kind-all-organization = Las { $count } organizaciones
 kind-all-company = Las { $count } empresas
 kind-all-individual = Las { $count } personas
-kind-reviewed-organization = Las firmas de organizaciones las revisa una persona moderadora antes de publicarse.
-kind-reviewed-company = Las firmas de empresas las revisa una persona moderadora antes de publicarse.
-kind-reviewed-individual = Las firmas de personas las revisa una persona moderadora antes de publicarse.
+kinds-reviewed = { $kinds ->
+    [organization] Las firmas de organizaciones las revisa una persona moderadora antes de publicarse.
+    [company] Las firmas de empresas las revisa una persona moderadora antes de publicarse.
+    [individual] Las firmas de personas las revisa una persona moderadora antes de publicarse.
+    [organization-company] Las firmas de organizaciones y de empresas las revisa una persona moderadora antes de publicarse.
+    [organization-individual] Las firmas de organizaciones y de personas las revisa una persona moderadora antes de publicarse.
+    [company-individual] Las firmas de empresas y de personas las revisa una persona moderadora antes de publicarse.
+   *[organization-company-individual] Todas las firmas las revisa una persona moderadora antes de publicarse.
+}
 
 ## Todas las páginas.
 
@@ -161,12 +173,17 @@ show-my-name = Mostrar mi nombre en la lista pública. Sin marcar, su firma se c
 honeypot-label = Deje este campo vacío
 sign-the-letter = Firmar la carta
 counts-total = { $count ->
+    [0] Aún no hay firmas.
     [one] { $count } firma
    *[other] { $count } firmas
 }
 counts-join = : { $organization }, { $company }, { $individual }.
-more-await-review = { $count } más esperan revisión.
+more-await-review = { $count ->
+    [one] { $count } más espera revisión.
+   *[other] { $count } más esperan revisión.
+}
 have-signed = { $count ->
+    [0] Aún no ha firmado nadie. Sea la primera persona: firme la carta ↓
     [one] { $count } persona ha firmado. Firme la carta ↓
    *[other] { $count } han firmado. Firme la carta ↓
 }
@@ -177,6 +194,7 @@ signing-paused = La firma está en pausa
 paused-notice = Los organizadores han pausado la firma por ahora. Vuelva más tarde.
 letter-closed = Esta carta está cerrada
 closed-on = { $count ->
+    [0] Se cerró el { $day } sin ninguna firma.
     [one] Se cerró el { $day } con un recuento final de { $count } firma.
    *[other] Se cerró el { $day } con un recuento final de { $count } firmas.
 }
@@ -299,6 +317,7 @@ console-pause = Pausar la recogida de firmas
 console-signing-paused = La recogida de firmas está en pausa: el formulario público lo indica.
 console-resume = Reanudar la recogida de firmas
 console-closed-on = { $count ->
+    [0] La carta se cerró el { $day } sin ninguna firma.
     [one] La carta se cerró el { $day } con { $count } firma.
    *[other] La carta se cerró el { $day } con { $count } firmas.
 }
@@ -308,11 +327,23 @@ console-close = Cerrar la carta definitivamente
 console-confirm-close = Sí, cerrarla: ninguna firma más, nunca
 console-retention = Conservación
 console-purged = Los campos privados se borraron.
-console-purge-on = El { $day } ({ $days } días después del cierre) se borran definitivamente: { $codes } códigos de retirada, { $tokens } fichas de formulario usadas, y la afiliación y el país de { $unlisted ->
+console-purge-on = El { $day } ({ $days } días después del cierre) se borran definitivamente: { $codes ->
+    [one] { $codes } código de retirada
+   *[other] { $codes } códigos de retirada
+}, { $tokens ->
+    [one] { $tokens } ficha de formulario usada
+   *[other] { $tokens } fichas de formulario usadas
+}, y la afiliación y el país de { $unlisted ->
     [one] { $unlisted } firmante no visible.
    *[other] { $unlisted } firmantes no visibles.
 }
-console-purge-after = { $days } días después del cierre de la carta se borran definitivamente: { $codes } códigos de retirada, { $tokens } fichas de formulario usadas, y la afiliación y el país de { $unlisted ->
+console-purge-after = { $days } días después del cierre de la carta se borran definitivamente: { $codes ->
+    [one] { $codes } código de retirada
+   *[other] { $codes } códigos de retirada
+}, { $tokens ->
+    [one] { $tokens } ficha de formulario usada
+   *[other] { $tokens } fichas de formulario usadas
+}, y la afiliación y el país de { $unlisted ->
     [one] { $unlisted } firmante no visible.
    *[other] { $unlisted } firmantes no visibles.
 }

@@ -6,6 +6,13 @@
 language-name = فارسی
 language-direction = rtl
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = انگلیسی
+language-name-of-es = اسپانیایی
+language-name-of-fa = فارسی
+language-name-of-ru = روسی
+language-name-of-zh-Hans = چینی ساده‌شده
+
 ## ردها و خطاها.
 
 not-found-heading = صفحه پیدا نشد
@@ -92,7 +99,6 @@ confirm-close = برای بستن همیشگی نامه، خانه‌ای را �
 select-one = دست‌کم یک امضا را انتخاب کنید.
 unknown-action = کار ناشناخته.
 console-not-saved = تغییر روی دیسک نوشته نشد. چیزی تغییر نکرد؛ لطفاً دوباره امتحان کنید.
-field-named = { $field }
 
 ## فیلدهای فرم، و آنچه در یکی می‌تواند نادرست باشد (پس از برچسب آن).
 
@@ -100,11 +106,11 @@ label-name = نام
 label-kind = امضا به عنوان
 label-affiliation = عنوان، کارفرما یا شهر
 label-country = کشور
-field-required = لازم است
-field-no-letter = باید دست‌کم یک حرف داشته باشد
-field-too-long = بیش از حد طولانی است
-field-too-many-marks = روی یک حرف اعراب بیش از حد انباشته شده است
-field-unknown-kind = فرد، سازمان یا شرکت را انتخاب کنید
+field-required = پر کردن «{ $field }» لازم است.
+field-no-letter = «{ $field }» باید دست‌کم یک حرف داشته باشد.
+field-too-long = «{ $field }» بیش از حد طولانی است: حداکثر { $max } نویسه.
+field-too-many-marks = در «{ $field }» روی یک حرف اعراب بیش از حد انباشته شده است.
+field-unknown-kind = «{ $field }»: فرد، سازمان یا شرکت را انتخاب کنید.
 
 ## گونه‌های امضاکننده.
 
@@ -126,9 +132,15 @@ kind-count-individual = { $count } فرد
 kind-all-organization = همهٔ { $count } سازمان
 kind-all-company = همهٔ { $count } شرکت
 kind-all-individual = همهٔ { $count } فرد
-kind-reviewed-organization = امضاهای سازمان‌ها پیش از انتشار به دست یک ناظر دیده می‌شوند.
-kind-reviewed-company = امضاهای شرکت‌ها پیش از انتشار به دست یک ناظر دیده می‌شوند.
-kind-reviewed-individual = امضاهای افراد پیش از انتشار به دست یک ناظر دیده می‌شوند.
+kinds-reviewed = { $kinds ->
+    [organization] امضاهای سازمان‌ها پیش از انتشار به دست یک ناظر دیده می‌شوند.
+    [company] امضاهای شرکت‌ها پیش از انتشار به دست یک ناظر دیده می‌شوند.
+    [individual] امضاهای افراد پیش از انتشار به دست یک ناظر دیده می‌شوند.
+    [organization-company] امضاهای سازمان‌ها و شرکت‌ها پیش از انتشار به دست یک ناظر دیده می‌شوند.
+    [organization-individual] امضاهای سازمان‌ها و افراد پیش از انتشار به دست یک ناظر دیده می‌شوند.
+    [company-individual] امضاهای شرکت‌ها و افراد پیش از انتشار به دست یک ناظر دیده می‌شوند.
+   *[organization-company-individual] همهٔ امضاها پیش از انتشار به دست یک ناظر دیده می‌شوند.
+}
 
 ## همهٔ صفحه‌ها.
 
@@ -151,17 +163,26 @@ optional = (اختیاری)
 show-my-name = نامم را در فهرست عمومی نشان بده. اگر تیک نزنید، امضای شما شمرده می‌شود اما نامتان هرگز نشان داده یا صادر نمی‌شود.
 honeypot-label = این فیلد را خالی بگذارید
 sign-the-letter = امضای نامه
-counts-total = { $count } امضا
+counts-total = { $count ->
+    [0] هنوز امضایی نیست.
+   *[other] { $count } امضا
+}
 counts-join = : { $organization }، { $company }، { $individual }.
 more-await-review = { $count } امضای دیگر در انتظار بررسی است.
-have-signed = { $count } نفر امضا کرده‌اند. نامه را امضا کنید ↓
+have-signed = { $count ->
+    [0] هنوز کسی امضا نکرده است. نخستین نفر باشید: نامه را امضا کنید ↓
+   *[other] { $count } نفر امضا کرده‌اند. نامه را امضا کنید ↓
+}
 review-note = افراد بی‌درنگ در فهرست می‌آیند. سازمان‌ها و شرکت‌ها پس از بررسی یک ناظر نشان داده می‌شوند.
 privacy-note = ما هیچ نشانی، جزئیات مرورگر یا ساعتی از روز را نگه نمی‌داریم.
 what-we-store = چه چیزهایی نگه می‌داریم
 signing-paused = امضا کردن متوقف شده است
 paused-notice = برگزارکنندگان امضا کردن را فعلاً متوقف کرده‌اند. لطفاً بعداً برگردید.
 letter-closed = این نامه بسته شده است
-closed-on = این نامه در { $day } با شمار نهایی { $count } امضا بسته شد.
+closed-on = { $count ->
+    [0] این نامه در { $day } بدون هیچ امضایی بسته شد.
+   *[other] این نامه در { $day } با شمار نهایی { $count } امضا بسته شد.
+}
 signatories = امضاکنندگان
 find-a-name = یافتن یک نام
 search = جست‌وجو
@@ -280,7 +301,10 @@ console-signing-open = امضا باز است.
 console-pause = توقف امضا
 console-signing-paused = امضا متوقف شده است: فرم عمومی هم همین را می‌گوید.
 console-resume = ازسرگیری امضا
-console-closed-on = نامه در { $day } با { $count } امضا بسته شد.
+console-closed-on = { $count ->
+    [0] نامه در { $day } بدون هیچ امضایی بسته شد.
+   *[other] نامه در { $day } با { $count } امضا بسته شد.
+}
 console-closing-heading = بستن نامه
 console-closing-note = بستن نهایی است: صفحه شمار نهایی را نشان می‌دهد و دیگر امضایی نمی‌پذیرد.
 console-close = بستن همیشگی نامه

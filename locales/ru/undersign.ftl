@@ -6,6 +6,13 @@
 language-name = Русский
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = английский
+language-name-of-es = испанский
+language-name-of-fa = персидский
+language-name-of-ru = русский
+language-name-of-zh-Hans = китайский (упрощённое письмо)
+
 ## Отказы и ошибки.
 
 not-found-heading = Страница не найдена
@@ -92,7 +99,6 @@ confirm-close = Чтобы закрыть письмо навсегда, отм�
 select-one = Выберите хотя бы одну подпись.
 unknown-action = Неизвестное действие.
 console-not-saved = Изменение не удалось записать на диск. Ничего не изменено; пожалуйста, попробуйте снова.
-field-named = { $field }
 
 ## Поля формы подписи и что может быть не так с полем (после его названия).
 
@@ -100,11 +106,14 @@ label-name = Имя
 label-kind = Подписываю как
 label-affiliation = Должность, место работы или город
 label-country = Страна
-field-required = обязательно
-field-no-letter = должно содержать хотя бы одну букву
-field-too-long = слишком длинное
-field-too-many-marks = содержит слишком много диакритических знаков над одной буквой
-field-unknown-kind = выберите: человек, организация или компания
+field-required = Поле «{ $field }» обязательно.
+field-no-letter = Поле «{ $field }» должно содержать хотя бы одну букву.
+field-too-long = Поле «{ $field }» слишком длинное: не больше { $max ->
+    [one] { $max } символа
+   *[other] { $max } символов
+}.
+field-too-many-marks = Поле «{ $field }» содержит слишком много диакритических знаков над одной буквой.
+field-unknown-kind = «{ $field }»: выберите частное лицо, организацию или компанию.
 
 ## Виды подписантов.
 
@@ -138,9 +147,15 @@ kind-count-individual = { $count ->
 kind-all-organization = Все организации ({ $count })
 kind-all-company = Все компании ({ $count })
 kind-all-individual = Все частные лица ({ $count })
-kind-reviewed-organization = Подписи организаций просматривает модератор, прежде чем они будут опубликованы.
-kind-reviewed-company = Подписи компаний просматривает модератор, прежде чем они будут опубликованы.
-kind-reviewed-individual = Подписи частных лиц просматривает модератор, прежде чем они будут опубликованы.
+kinds-reviewed = { $kinds ->
+    [organization] Подписи организаций просматривает модератор, прежде чем они будут опубликованы.
+    [company] Подписи компаний просматривает модератор, прежде чем они будут опубликованы.
+    [individual] Подписи частных лиц просматривает модератор, прежде чем они будут опубликованы.
+    [organization-company] Подписи организаций и компаний просматривает модератор, прежде чем они будут опубликованы.
+    [organization-individual] Подписи организаций и частных лиц просматривает модератор, прежде чем они будут опубликованы.
+    [company-individual] Подписи компаний и частных лиц просматривает модератор, прежде чем они будут опубликованы.
+   *[organization-company-individual] Все подписи просматривает модератор, прежде чем они будут опубликованы.
+}
 
 ## Все страницы.
 
@@ -164,13 +179,18 @@ show-my-name = Показывать моё имя в открытом списк
 honeypot-label = Оставьте это поле пустым
 sign-the-letter = Подписать письмо
 counts-total = { $count ->
+    [0] Подписей пока нет.
     [one] { $count } подпись
     [few] { $count } подписи
    *[many] { $count } подписей
 }
 counts-join = : { $organization }, { $company }, { $individual }.
-more-await-review = Ещё { $count } ждут проверки.
+more-await-review = { $count ->
+    [one] Ещё { $count } ждёт проверки.
+   *[other] Ещё { $count } ждут проверки.
+}
 have-signed = { $count ->
+    [0] Пока никто не подписал. Станьте первым: подпишите письмо ↓
     [one] Подписей: { $count }. Подпишите письмо ↓
    *[other] Подписей: { $count }. Подпишите письмо ↓
 }
@@ -180,7 +200,10 @@ what-we-store = Что мы храним
 signing-paused = Подписание приостановлено
 paused-notice = Организаторы пока приостановили подписание. Пожалуйста, зайдите позже.
 letter-closed = Это письмо закрыто
-closed-on = Письмо закрыто { $day }; итоговое число подписей: { $count }.
+closed-on = { $count ->
+    [0] Письмо закрыто { $day }, не собрав ни одной подписи.
+   *[other] Письмо закрыто { $day }; итоговое число подписей: { $count }.
+}
 signatories = Подписанты
 find-a-name = Найти имя
 search = Искать
@@ -300,6 +323,7 @@ console-pause = Приостановить сбор подписей
 console-signing-paused = Сбор подписей приостановлен: публичная форма сообщает об этом.
 console-resume = Возобновить сбор подписей
 console-closed-on = { $count ->
+    [0] Письмо закрыто { $day }, не собрав ни одной подписи.
     [one] Письмо закрыто { $day }, собрана { $count } подпись.
     [few] Письмо закрыто { $day }, собраны { $count } подписи.
    *[many] Письмо закрыто { $day }, собрано { $count } подписей.

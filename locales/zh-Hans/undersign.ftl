@@ -6,6 +6,13 @@
 language-name = 简体中文
 language-direction = ltr
 
+# The shipped languages named as a sentence of this language names them.
+language-name-of-en = 英语
+language-name-of-es = 西班牙语
+language-name-of-fa = 波斯语
+language-name-of-ru = 俄语
+language-name-of-zh-Hans = 简体中文
+
 ## 拒绝与错误。
 
 not-found-heading = 找不到页面
@@ -92,7 +99,6 @@ confirm-close = 如要永久关闭公开信，请勾选确认框。
 select-one = 请至少选择一个签名。
 unknown-action = 未知操作。
 console-not-saved = 更改无法写入磁盘。没有任何改动；请再试一次。
-field-named = { $field }
 
 ## 签名表单的字段，以及字段可能出现的问题（接在字段名之后）。
 
@@ -100,11 +106,11 @@ label-name = 姓名
 label-kind = 签名身份
 label-affiliation = 职务、雇主或城市
 label-country = 国家或地区
-field-required = 为必填项
-field-no-letter = 必须至少包含一个字母或文字
-field-too-long = 过长
-field-too-many-marks = 同一个字母上叠加了过多的变音符号
-field-unknown-kind = 请选择个人、组织或公司
+field-required = “{ $field }”为必填项。
+field-no-letter = “{ $field }”必须至少包含一个字母或文字。
+field-too-long = “{ $field }”过长：最多 { $max } 个字符。
+field-too-many-marks = “{ $field }”中同一个字母上叠加了过多的变音符号。
+field-unknown-kind = “{ $field }”：请选择个人、组织或公司。
 
 ## 签名者的类别。
 
@@ -126,9 +132,15 @@ kind-count-individual = { $count } 位个人
 kind-all-organization = 全部 { $count } 个组织
 kind-all-company = 全部 { $count } 家公司
 kind-all-individual = 全部 { $count } 位个人
-kind-reviewed-organization = 组织的签名在发布前由审核员查看。
-kind-reviewed-company = 公司的签名在发布前由审核员查看。
-kind-reviewed-individual = 个人的签名在发布前由审核员查看。
+kinds-reviewed = { $kinds ->
+    [organization] 组织的签名在发布前由审核员查看。
+    [company] 公司的签名在发布前由审核员查看。
+    [individual] 个人的签名在发布前由审核员查看。
+    [organization-company] 组织和公司的签名在发布前由审核员查看。
+    [organization-individual] 组织和个人的签名在发布前由审核员查看。
+    [company-individual] 公司和个人的签名在发布前由审核员查看。
+   *[organization-company-individual] 所有签名在发布前都由审核员查看。
+}
 
 ## 所有页面。
 
@@ -151,23 +163,32 @@ optional = （选填）
 show-my-name = 在公开名单中显示我的姓名。不勾选时，您的签名会被计数，但您的姓名永远不会被显示或导出。
 honeypot-label = 此字段请留空
 sign-the-letter = 签署公开信
-counts-total = { $count } 个签名
+counts-total = { $count ->
+    [0] 尚无签名。
+   *[other] { $count } 个签名
+}
 counts-join = ：{ $organization }，{ $company }，{ $individual }。
 more-await-review = 另有 { $count } 个等待审核。
-have-signed = 已有 { $count } 人签名。签署公开信 ↓
+have-signed = { $count ->
+    [0] 还没有人签名。成为第一个：签署公开信 ↓
+   *[other] 已有 { $count } 人签名。签署公开信 ↓
+}
 review-note = 个人签名会立即列出。组织和公司在审核员核查后显示。
 privacy-note = 我们不保存任何地址、浏览器信息或具体时间。
 what-we-store = 我们保存什么
 signing-paused = 签名已暂停
 paused-notice = 组织者暂时暂停了签名。请稍后再来。
 letter-closed = 这封公开信已关闭
-closed-on = 它已于 { $day } 关闭，最终签名数为 { $count }。
+closed-on = { $count ->
+    [0] 这封信已于 { $day } 关闭，没有收到任何签名。
+   *[other] 这封信已于 { $day } 关闭，最终签名数为 { $count }。
+}
 signatories = 签名者
 find-a-name = 查找姓名
 search = 搜索
-translation-note = 这是译文。以 { $language } 写成的原文为准。
+translation-note = 这是译文。以{ $language }写成的原文为准。
 read-the-original = 阅读原文
-untranslated-note = 这封信尚未译成此语言。以下是 { $language } 原文。
+untranslated-note = 这封信尚未译成此语言。以下是{ $language }原文。
 
 ## 列表与搜索。
 
@@ -280,7 +301,10 @@ console-signing-open = 签名正在进行。
 console-pause = 暂停签名
 console-signing-paused = 签名已暂停：公开表单会说明这一点。
 console-resume = 恢复签名
-console-closed-on = 公开信已于 { $day } 关闭，共有 { $count } 个签名。
+console-closed-on = { $count ->
+    [0] 公开信已于 { $day } 关闭，没有收到任何签名。
+   *[other] 公开信已于 { $day } 关闭，共有 { $count } 个签名。
+}
 console-closing-heading = 关闭公开信
 console-closing-note = 关闭是最终的：页面将显示最终人数，不再接受签名。
 console-close = 永久关闭公开信

@@ -32,7 +32,7 @@ pub enum Error {
     #[error("{0}")]
     Letter(#[from] LetterError),
     /// A name in a list to import does not parse.
-    #[error("{at}: {}: {}", Catalogue::ENGLISH.field_label(.problem.field), Catalogue::ENGLISH.field_problem(.problem.problem))]
+    #[error("{at}: {}", Catalogue::ENGLISH.field_error(*.problem))]
     ImportName {
         /// Where: a line number, or the name itself.
         at: String,

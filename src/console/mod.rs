@@ -333,7 +333,7 @@ impl Console {
     /// Does a moderator's action; where to go back to.
     async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, Refusal> {
         let form = self.checked_form(s, req).await?;
-        let action = parse_action(&form, self.words)?;
+        let action = parse_action(&form)?;
         match self.store.moderate(&s.name, action).await {
             Ok(_) => Ok(safe_return(form.get("return")).to_string()),
             Err(_) => Err(Refusal::NotSaved),
@@ -342,8 +342,7 @@ impl Console {
 }
 
 /// The action a console form asks for.
-fn parse_action(form: &Form, words: Catalogue) -> Result<Action, Refusal> {
-    let field_refusal = |e| field_refusal(e, words);
+fn parse_action(form: &Form) -> Result<Action, Refusal> {
     let not_done = |id: MessageId| Refusal::NotDone(id.into());
     let ids: Vec<u64> = form.all("id").filter_map(|v| v.parse().ok()).collect();
     let first = ids.first().copied();
@@ -374,13 +373,10 @@ fn parse_action(form: &Form, words: Catalogue) -> Result<Action, Refusal> {
     })
 }
 
-/// "Name: is too long", as the console says a field error.
-fn field_refusal(e: crate::domain::FieldError, words: Catalogue) -> Refusal {
-    Refusal::NotDone(Message::with(
-        MessageId::FieldNamed,
-        "field",
-        format!("{}: {}", words.field_label(e.field), words.field_problem(e.problem)),
-    ))
+/// "Name is too long: at most 150 characters.", as the console says a
+/// field error.
+fn field_refusal(e: crate::domain::FieldError) -> Refusal {
+    Refusal::NotDone(MessageId::Field(e).into())
 }
 
 fn cookie_value(req: &Request<Incoming>, name: &str) -> Option<String> {
@@ -418,16 +414,16 @@ mod tests {
     #[test]
     fn actions_parse_and_refusals_say_what_to_do() {
         let words = Catalogue::ENGLISH;
-        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap(), words) {
+        let reason = |f: &str| match parse_action(&Form::decode(f.as_bytes(), &["id"]).unwrap()) {
             Err(r) => words.text(&r.answer().reason).into_owned(),
             Ok(a) => format!("{a:?}"),
         };
         assert_eq!(reason("action=reject&id=3"), "Choose a reason to reject.");
         assert_eq!(reason("action=approve"), "Select at least one signature.");
         assert_eq!(reason("action=close"), "To close the letter for good, tick the box that confirms it.");
-        assert_eq!(reason("action=edit&id=1&name=%20"), "Name: is required");
+        assert_eq!(reason("action=edit&id=1&name=%20"), "\u{2068}Name\u{2069} is required.");
         assert!(matches!(
-            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap(), words),
+            parse_action(&Form::decode(b"action=reject&id=3&reason=spam", &[]).unwrap()),
             Ok(Action::Reject(_, RejectReason::Spam))
         ));
         assert_eq!(safe_return(Some("//evil.example")), "/");

@@ -78,7 +78,7 @@ impl fmt::Display for Kind {
 }
 
 /// Which form field a refusal is about, so the page can name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
     /// `name`
     Name,
@@ -91,6 +91,16 @@ pub enum Field {
 }
 
 impl Field {
+    /// The most characters (graphemes) the field takes; `None` for a choice.
+    pub fn max_chars(self) -> Option<usize> {
+        match self {
+            Field::Name => Some(NAME_MAX_GRAPHEMES),
+            Field::Affiliation => Some(AFFILIATION_MAX_GRAPHEMES),
+            Field::Country => Some(COUNTRY_MAX_GRAPHEMES),
+            Field::Kind => None,
+        }
+    }
+
     /// The form field's name, which is also its element id on the page.
     pub fn id(self) -> &'static str {
         match self {
@@ -118,7 +128,7 @@ pub enum FieldProblem {
 }
 
 /// A refused field and why; the words are the catalogue's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FieldError {
     /// The field.
     pub field: Field,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::{Field, FieldProblem};
 use fluent_syntax::ast::Entry;
 use std::collections::BTreeSet;
 
@@ -102,12 +103,11 @@ fn every_id() -> Vec<String> {
         SelectOne,
         UnknownAction,
         ConsoleNotSaved,
-        FieldNamed,
-        Field(FieldProblem::Required),
-        Field(FieldProblem::NoLetter),
-        Field(FieldProblem::TooLong),
-        Field(FieldProblem::TooManyMarks),
-        Field(FieldProblem::UnknownKind),
+        Field(FieldError::new(crate::domain::Field::Name, FieldProblem::Required)),
+        Field(FieldError::new(crate::domain::Field::Name, FieldProblem::NoLetter)),
+        Field(FieldError::new(crate::domain::Field::Name, FieldProblem::TooLong)),
+        Field(FieldError::new(crate::domain::Field::Name, FieldProblem::TooManyMarks)),
+        Field(FieldError::new(crate::domain::Field::Kind, FieldProblem::UnknownKind)),
     ]
     .into_iter()
     .map(MessageId::fluent_id)
@@ -117,7 +117,7 @@ fn every_id() -> Vec<String> {
         ids.push(format!("label-{f}"));
     }
     for k in Kind::ALL {
-        for what in ["plural", "lower", "article", "singular", "count", "all", "reviewed"] {
+        for what in ["plural", "lower", "article", "singular", "count", "all"] {
             ids.push(format!("kind-{what}-{}", k.as_str()));
         }
     }
@@ -127,7 +127,8 @@ fn every_id() -> Vec<String> {
     }
     ids.extend(RejectReason::ALL.iter().map(|r| format!("reason-{}", r.as_str())));
     ids.extend(AUDIT_IDS.iter().map(|a| format!("audit-{a}")));
-    ids.extend(["language-name".into(), "language-direction".into()]);
+    ids.extend(["language-name".into(), "language-direction".into(), "kinds-reviewed".into()]);
+    ids.extend(Catalogue::all().map(|l| format!("language-name-of-{}", l.tag())));
     ids
 }
 
@@ -199,6 +200,11 @@ fn languages_come_from_the_files_with_their_names_and_directions() {
     assert_eq!(Catalogue::find("es").unwrap().name(), "Español");
     assert_eq!(Catalogue::ENGLISH.dir(), "ltr");
     assert!(Catalogue::find("de").is_none());
+    // Each names the others in its own words, as a sentence of it does.
+    let en = Catalogue::ENGLISH;
+    assert_eq!(Catalogue::find("es").unwrap().name_of(en), "inglés");
+    assert_eq!(fa.name_of(en), "انگلیسی");
+    assert_eq!(en.name_of(fa), "Persian");
 }
 
 #[test]
@@ -207,20 +213,36 @@ fn placeables_are_filled_and_isolated() {
     let dup = Message::with(MessageId::DuplicateOrganization, "name", "Access Now");
     assert_eq!(
         c.text(&dup),
-        "An organisation named “\u{2068}Access Now\u{2069}” has already signed the letter."
+        "An organization named “\u{2068}Access Now\u{2069}” has already signed the letter."
     );
     assert_eq!(c.get(MessageId::NotFound), "There is no page at this address.");
-    assert_eq!(c.field_problem(FieldProblem::Required), "is required");
+    // A field's message names the field, and the limit of one too long.
+    let required = FieldError::new(Field::Name, FieldProblem::Required);
+    assert_eq!(unmarked(&c.field_error(required)), "Name is required.");
+    let long = FieldError::new(Field::Country, FieldProblem::TooLong);
+    assert_eq!(unmarked(&c.get(MessageId::Field(long))), "Country is too long: at most 60 characters.");
+    let ru = Catalogue::find("ru").unwrap();
+    assert_eq!(unmarked(&ru.field_error(long)), "Поле «Страна» слишком длинное: не больше 60 символов.");
     assert_eq!(c.field_label(Field::Affiliation), "Title, employer or city");
-    assert_eq!(
-        c.text(&Message::with(MessageId::FieldNamed, "field", "Name is required")),
-        "Name is required"
-    );
 }
 
 #[test]
 fn counts_take_the_language_plural_and_digits() {
     let en = Catalogue::ENGLISH;
+    let count = |n: u64| [("count", FluentValue::from(n))];
+    assert_eq!(
+        unmarked(&en.tf(Text::HaveSigned, &count(0))),
+        "No one has signed yet. Be the first: sign the letter ↓"
+    );
+    assert_eq!(unmarked(&en.tf(Text::MoreAwaitReview, &count(1))), "1 more awaits review.");
+    // Every language has a sentence for none, and one plural per number.
+    for c in Catalogue::all() {
+        let (none, one) = (c.tf(Text::HaveSigned, &count(0)), c.tf(Text::HaveSigned, &count(1)));
+        assert!(!none.contains('0') && !none.contains('۰'), "{}: {none}", c.tag());
+        assert_ne!(none, one, "{}", c.tag());
+        let closed = c.tf(Text::ClosedOn, &[("day", "2026-12-01".into()), ("count", 0.into())]);
+        assert!(!closed.contains(" 0 ") && !closed.contains('۰'), "{}: {closed}", c.tag());
+    }
     assert_eq!(unmarked(&en.kind_count(Kind::Company, 1)), "1 company");
     assert_eq!(unmarked(&en.kind_count(Kind::Company, 12_345)), "12,345 companies");
     let ru = Catalogue::find("ru").unwrap();
@@ -248,7 +270,10 @@ fn numbers_are_grouped_as_each_language_writes_them() {
 #[test]
 fn ids_are_the_names_in_kebab_case() {
     assert_eq!(MessageId::NotFoundHeading.fluent_id(), "not-found-heading");
-    assert_eq!(MessageId::Field(FieldProblem::TooManyMarks).fluent_id(), "field-too-many-marks");
+    assert_eq!(
+        MessageId::Field(FieldError::new(crate::domain::Field::Name, FieldProblem::TooManyMarks)).fluent_id(),
+        "field-too-many-marks"
+    );
     assert_eq!(Text::SkipToContent.fluent_id(), "skip-to-content");
 }
 

@@ -260,6 +260,9 @@ impl Renderer {
     fn header(&self) -> Markup {
         html! {
             header {
+                // Before the letter, not under it: on a phone the letter
+                // is many screens tall, and most visitors land in English.
+                (languages_nav(&self.words))
                 @let other = self.foreign_letter();
                 p.site { a href=(self.at("/")) lang=[other.map(|l| l.tag())] dir=[other.map(|l| l.dir())] { (self.letter.title) } }
                 @if let Some(banner) = &self.mirror { (banner.markup(&self.words)) }
@@ -280,7 +283,6 @@ impl Renderer {
                     a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
                     (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
-                (languages_nav(&self.words))
             }
         }
     }
@@ -360,11 +362,11 @@ impl Renderer {
         html! {
             p.counts {
                 strong { (self.tf(Text::CountsTotal, &[("count", counts.total_published().into())])) }
-                (self.tf(Text::CountsJoin, &[
+                @if counts.total_published() > 0 { (self.tf(Text::CountsJoin, &[
                     ("individual", per_kind(Kind::Individual)),
                     ("organization", per_kind(Kind::Organization)),
                     ("company", per_kind(Kind::Company)),
-                ]))
+                ])) }
                 @if counts.total_pending() > 0 {
                     " " (self.tf(Text::MoreAwaitReview, &[("count", counts.total_pending().into())]))
                 }
@@ -384,15 +386,22 @@ impl Renderer {
                 h1 lang=[lang] dir=[dir] { (l.title) }
                 @if let Some((original, path)) = &self.original {
                     p.notice {
-                        (self.tf(Text::TranslationNote, &[("language", original.name().into())])) " "
+                        (self.tf(Text::TranslationNote, &[("language", w.name_of(*original).into_owned().into())])) " "
                         a href=(path) hreflang=(original.tag()) { (self.t(Text::ReadTheOriginal)) }
                     }
                 }
                 @if let Some(original) = other {
-                    p.notice { (self.tf(Text::UntranslatedNote, &[("language", original.name().into())])) }
+                    p.notice { (self.tf(Text::UntranslatedNote, &[("language", w.name_of(original).into_owned().into())])) }
                 }
-                // The form is below a long letter: say where it is, at once.
-                p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } }
+                @match view.phase {
+                    // The form is below a long letter: say where it is, at once.
+                    Phase::Open => p.jump { a href="#sign" { (self.tf(Text::HaveSigned, &[("count", counts.total_published().into())])) } },
+                    // Otherwise say at once that it takes no signature now.
+                    Phase::Paused => p.notice role="status" { (self.t(Text::PausedNotice)) },
+                    Phase::Closed { day, .. } => p.notice role="status" {
+                        (self.tf(Text::ClosedOn, &[("day", day.to_string().into()), ("count", counts.total_published().into())]))
+                    },
+                }
                 div.text lang=[lang] dir=[dir] {
                     (PreEscaped(&l.text_html))
                     @if !l.principles_html.is_empty() {
@@ -421,13 +430,9 @@ impl Renderer {
                     Phase::Paused => {
                         h2 { (self.t(Text::SigningPaused)) }
                         (self.counts_line(counts))
-                        p.notice role="status" { (self.t(Text::PausedNotice)) }
                     }
-                    Phase::Closed { day, .. } => {
+                    Phase::Closed { .. } => {
                         h2 { (self.t(Text::LetterClosed)) }
-                        p.notice role="status" {
-                            (self.tf(Text::ClosedOn, &[("day", day.to_string().into()), ("count", counts.total_published().into())]))
-                        }
                         (self.counts_line(counts))
                     }
                 }
@@ -585,7 +590,7 @@ impl Renderer {
                     li { (self.t(Text::StoreNonce)) }
                 }
                 p { (self.t(Text::KeptUntil))
-                    @for k in review_kinds { " " (self.words.kind_reviewed(*k)) }
+                    @if let Some(reviewed) = self.words.kinds_reviewed(review_kinds) { " " (reviewed) }
                 }
                 h2 { (self.t(Text::WhatWeNeverStore)) }
                 ul {
@@ -645,7 +650,7 @@ impl Renderer {
                     @match field {
                         Some(f) => {
                             p { (self.t(Text::ProblemWithForm)) }
-                            ul { li { a href={ "#" (f.id()) } { strong { (self.words.field_label(f)) } " " (reason) } } }
+                            ul { li { a href={ "#" (f.id()) } { (reason) } } }
                         }
                         None => p.error { (reason) },
                     }
@@ -716,7 +721,7 @@ mod tests {
         };
         let page = unmarked(&renderer().letter_page(&view));
         assert!(page.contains("3 have signed. Sign the letter ↓"));
-        assert!(page.contains("1 more await review."));
+        assert!(page.contains("1 more awaits review."));
         assert!(page.contains("Individuals (3)") && page.contains("Alan Turing"));
         assert!(page.contains("All 3 individuals"), "a longer group links to its list");
         assert_eq!(page.matches(TOKEN_MARK).count(), 1);
@@ -725,6 +730,10 @@ mod tests {
             LetterView { phase: Phase::Closed { day: crate::domain::Day(20_788), purged: false }, ..view };
         let page = unmarked(&renderer().letter_page(&closed));
         assert!(page.contains("It closed on 2026-12-01") && !page.contains(TOKEN_MARK));
+        let (notice, letter) =
+            (page.find("It closed on").unwrap(), page.find("<div class=\"text\"").unwrap());
+        assert!(notice < letter, "a closed letter says so before its text");
+        assert!(!page.contains("Sign the letter") && !page.contains("href=\"#sign\""), "it invites nobody");
     }
 
     #[test]
@@ -736,7 +745,7 @@ mod tests {
         assert!(page.contains("<h1 lang=\"en\" dir=\"ltr\">Secure the Internet</h1>"), "{page}");
         assert!(page.contains("<div class=\"text\" lang=\"en\" dir=\"ltr\">"));
         assert!(page
-            .contains("این نامه هنوز به این زبان ترجمه نشده است. متن اصلی، به English، نمایش داده می‌شود."));
+            .contains("این نامه هنوز به این زبان ترجمه نشده است. متن اصلی، به انگلیسی، نمایش داده می‌شود."));
 
         let mut translated = crate::letter::Content::embedded().letter;
         translated.title = "اینترنت را امن نگه دارید".into();
@@ -754,19 +763,20 @@ mod tests {
     #[test]
     fn a_refused_field_is_summarised_first_and_tied_to_its_input() {
         let values = FormValues { name: "".into(), ..FormValues::blank() };
-        let page = renderer().sign_refused("Check the form", "is required.", Some(Field::Name), "t", &values);
+        let page =
+            renderer().sign_refused("Check the form", "Name is required.", Some(Field::Name), "t", &values);
         let summary = page.find("There is a problem with the form").unwrap();
-        let link = page.find("<a href=\"#name\"><strong>Name</strong> is required.</a>").unwrap();
+        let link = page.find("<a href=\"#name\">Name is required.</a>").unwrap();
         let input = page.find("<input id=\"name\"").unwrap();
         assert!(summary < link && link < input, "the summary, linking to the field, comes before the form");
-        assert!(page.contains("<span class=\"error\" id=\"name-error\">is required.</span>"));
+        assert!(page.contains("<span class=\"error\" id=\"name-error\">Name is required.</span>"));
         let tag = &page[input..input + page[input..].find('>').unwrap()];
         assert!(
             tag.contains("aria-invalid=\"true\"") && tag.contains("aria-describedby=\"name-error\""),
             "{tag}"
         );
         // The other fields are not marked.
-        assert_eq!(page.matches("aria-invalid").count(), 1);
+        assert_eq!(page.matches("aria-invalid=\"true\"").count(), 1);
         assert!(page.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\">"));
         assert!(page.contains("<a class=\"skip\" href=\"#main\">Skip to content</a>"));
         assert!(page.contains("<main id=\"main\">"));
@@ -774,7 +784,7 @@ mod tests {
         let page = renderer().sign_refused("Too fast", "Wait a moment.", None, "t", &values);
         assert!(page
             .contains("<div class=\"summary\" role=\"alert\"><p class=\"error\">Wait a moment.</p></div>"));
-        assert!(!page.contains("aria-invalid"));
+        assert!(!page.contains("aria-invalid=\""));
     }
 
     #[test]
@@ -786,12 +796,12 @@ mod tests {
         assert!(page.contains("Page 2 of 3") && page.contains("Grace Hopper"));
         let refused = r.sign_refused(
             "Please check the form",
-            "is required",
+            "Name is required.",
             Some(Field::Name),
             "tok",
             &FormValues::blank(),
         );
-        assert!(refused.contains("<strong>Name</strong> is required"));
+        assert!(refused.contains("<a href=\"#name\">Name is required.</a>"));
         assert!(refused.contains("value=\"tok\""));
     }
 }

@@ -157,10 +157,18 @@ impl Site {
         let answer = refusal.answer();
         let renderer = &self.renderers[at];
         let words = renderer.words();
-        let heading = words.get(answer.heading);
-        let reason = words.text(&answer.reason);
+        // A closed letter invites nobody: whatever was wrong with a form
+        // sent to it, the answer says it is closed, with no form again.
+        let closed = matches!(refusal, Refusal::Sign(_))
+            && matches!(self.view.phase(), crate::domain::Phase::Closed { .. });
+        let (heading, reason) = if closed {
+            use crate::messages::MessageId::{Closed, ClosedHeading};
+            (words.get(ClosedHeading), words.get(Closed))
+        } else {
+            (words.get(answer.heading), words.text(&answer.reason))
+        };
         let body = match (&refusal, values) {
-            (Refusal::Sign(r), Some(values)) if r.shows_form() => {
+            (Refusal::Sign(r), Some(values)) if r.shows_form() && !closed => {
                 let token = self.secret.issue_token();
                 renderer.sign_refused(&heading, &reason, r.field(), &token, values)
             }

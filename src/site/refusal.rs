@@ -110,7 +110,7 @@ impl Refusal {
                 SignRefusal::Forged => Answer::new(S::BAD_REQUEST, TokenForgedHeading, TokenForged),
                 SignRefusal::Expired => Answer::new(S::BAD_REQUEST, TokenExpiredHeading, TokenExpired),
                 SignRefusal::TooFast => Answer::new(S::BAD_REQUEST, TooFastHeading, TooFast),
-                SignRefusal::Field(e) => Answer::new(S::BAD_REQUEST, CheckFormHeading, Field(e.problem)),
+                SignRefusal::Field(e) => Answer::new(S::BAD_REQUEST, CheckFormHeading, Field(*e)),
                 SignRefusal::Throttled => {
                     Answer::new(S::TOO_MANY_REQUESTS, ThrottledHeading, Throttled).retry_after(60)
                 }
@@ -175,8 +175,8 @@ mod tests {
         );
         let field = SignRefusal::Field(FieldError::new(Field::Name, FieldProblem::TooLong));
         assert_eq!(
-            (field.field(), words.text(&Refusal::Sign(field).answer().reason)),
-            (Some(Field::Name), "is too long".into())
+            (field.field(), crate::messages::unmarked(&words.text(&Refusal::Sign(field).answer().reason))),
+            (Some(Field::Name), "Name is too long: at most 150 characters.".into())
         );
         assert_eq!(Refusal::Read(ReadRefusal::Miss(Miss::Method("POST"))).answer().allow, Some("POST"));
         assert_eq!(Refusal::Read(ReadRefusal::ScanFailed).answer().status, StatusCode::SERVICE_UNAVAILABLE);

@@ -64,3 +64,29 @@ fn a_persian_page_is_laid_out_right_to_left() {
         eprintln!("{path}: {direction}, screenshot {}", shot.display());
     }
 }
+
+/// The closed letter, and a refused form in every language (open, and sent
+/// to the closed letter), pass axe too.
+#[test]
+fn the_closed_letter_and_refused_forms_in_every_language_pass_axe() {
+    let Some(axe) = require_axe() else { return };
+    let server = Server::start_with(CONSOLE);
+    let console = crate::common::console::signed_in(&server);
+    let mut pages = Vec::new();
+    // A form served while the letter was open, sent again after it closed.
+    let token = server.get("/").form_token();
+    let refused = |tag: &str| {
+        let long = "W".repeat(301);
+        let fields = [("token", token.as_str()), ("name", long.as_str()), ("kind", "individual")];
+        server.post_form(&format!("/{tag}/sign"), &fields)
+    };
+    for tag in crate::common::LANGUAGES {
+        pages.push((format!("{tag}-refused-too-long"), 400, refused(tag)));
+    }
+    assert_eq!(console.act("close", &[], &[("confirm", "close")]).status, 303);
+    for tag in crate::common::LANGUAGES {
+        pages.push((format!("{tag}-closed-letter"), 200, server.get(&format!("/{tag}/"))));
+        pages.push((format!("{tag}-closed-refused"), 400, refused(tag)));
+    }
+    assert_accessible(&axe, "closed", &pages);
+}

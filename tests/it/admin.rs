@@ -40,7 +40,7 @@ fn sign_in_wrong_passphrase_sign_out() {
     let home = console.get("/");
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Signed in as <strong>alice</strong>"));
-    assert!(home.body.contains("<td>Organisations</td><td>203</td>"));
+    assert!(home.body.contains("<td>Organizations</td><td>203</td>"));
     assert!(home.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
     assert!(!home.body.contains("<script"));
 
@@ -220,7 +220,7 @@ fn retention_purges_private_fields_after_closing() {
     let before = console.get("/").body;
     assert!(
         before.contains(
-            "1 withdrawal codes, 1 used form tokens, and the affiliation and country of 1 unlisted signer."
+            "1 withdrawal code, 1 used form token, and the affiliation and country of 1 unlisted signer."
         ),
         "the console says what will be purged"
     );

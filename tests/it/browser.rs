@@ -152,3 +152,52 @@ fn every_language_renders_with_one_request() {
         }
     }
 }
+
+/// One long name without spaces (80 letters, as a name can be) must not
+/// make a page wider than a 320 px phone, in any language: the letter page,
+/// the search results, the list, the thank-you page and the refused form,
+/// each as Chromium lays it out at 320 CSS pixels. The screenshots are kept
+/// under the test's temp dir.
+#[test]
+fn a_long_name_wraps_at_320_pixels_in_every_language() {
+    let Some(axe) = crate::common::axe::require_axe() else { return };
+    let server = Server::start();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wrap");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    let mut save = |name: String, page: crate::common::Response, status: u16| {
+        assert_eq!(page.status, status, "{name}: {}", page.body);
+        let file = dir.join(format!("{name}.html"));
+        std::fs::write(&file, &page.marked).unwrap();
+        files.push(file);
+    };
+    for (i, tag) in crate::common::LANGUAGES.into_iter().enumerate() {
+        let long = format!("{}{}", "W".repeat(79), char::from(b'a' + i as u8));
+        let token = server.get(&format!("/{tag}/")).form_token();
+        let fields =
+            [("token", token.as_str()), ("name", long.as_str()), ("kind", "individual"), ("listed", "yes")];
+        save(format!("{tag}-thank-you"), server.post_form(&format!("/{tag}/sign"), &fields), 200);
+        let long_affiliation = "W".repeat(80);
+        let token = server.get(&format!("/{tag}/")).form_token();
+        let refused = [
+            ("token", token.as_str()),
+            ("name", ""),
+            ("kind", "individual"),
+            ("affiliation", long_affiliation.as_str()),
+        ];
+        save(format!("{tag}-refused"), server.post_form(&format!("/{tag}/sign"), &refused), 400);
+    }
+    for tag in crate::common::LANGUAGES {
+        let letter = server.get(&format!("/{tag}/"));
+        assert!(letter.body.contains(&"W".repeat(79)), "/{tag}/ shows the long names");
+        save(format!("{tag}-letter"), letter, 200);
+        save(format!("{tag}-search"), server.get(&format!("/{tag}/signatories?q=wwwwwwww")), 200);
+        save(format!("{tag}-list"), server.get(&format!("/{tag}/signatories/individual?page=1")), 200);
+    }
+    let mut args = vec![std::path::PathBuf::from("320"), dir.clone()];
+    args.extend(files);
+    let (ok, report) = crate::common::axe::run_script(&axe, "wrap.cjs", &args, &dir);
+    assert!(ok, "a page is wider than 320 px ({}):\n{report}", dir.display());
+    eprintln!("{report}");
+}

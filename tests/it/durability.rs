@@ -21,7 +21,7 @@ fn a_restart_keeps_signatures_withdrawal_codes_and_used_tokens() {
 
     let server = server.restart();
     assert!(server.get("/").body.contains(">Restart Survivor<"));
-    assert!(server.get("/").body.contains("1 more await review"));
+    assert!(server.get("/").body.contains("1 more awaits review"));
     assert_eq!(server.post_form("/sign", &fields).status, 409, "a used token stays used");
     assert_eq!(server.json()["counts"]["individual"], 88);
     assert_eq!(server.json()["counts"]["total"], 323, "the seed is imported once, not again");

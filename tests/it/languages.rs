@@ -36,6 +36,15 @@ fn every_language_has_its_pages_direction_and_links_to_the_others() {
                     "/{tag}{path} links to {other}"
                 );
             }
+            // The choice comes before the letter, not under it.
+            let nav = page.body.find("<nav class=\"languages\"").expect("a languages nav");
+            assert!(nav < page.body.find("<main").unwrap(), "/{tag}{path}: the languages come first");
+            assert!(
+                page.body.contains(&format!(
+                    "href=\"/{tag}/\" lang=\"{tag}\" hreflang=\"{tag}\" dir=\"auto\" aria-current=\"true\""
+                )),
+                "/{tag}{path}: its own language is marked current"
+            );
             assert!(
                 page.body.contains(&format!("href=\"/{tag}/privacy\"")),
                 "/{tag}{path}: links stay in {tag}"
@@ -111,7 +120,7 @@ fn a_refusal_is_in_the_language_of_its_path_and_signatures_are_shared() {
     let refused = server.post_form("/ru/sign", &[("token", &token), ("name", ""), ("kind", "individual")]);
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("<html lang=\"ru\""));
-    assert!(refused.body.contains("<strong>Имя</strong> обязательно"), "{}", refused.body);
+    assert!(refused.body.contains("<a href=\"#name\">Поле «Имя» обязательно.</a>"), "{}", refused.body);
     assert!(refused.body.contains("action=\"/ru/sign\""), "the form again, in Russian");
 
     // One letter, one list: signed in Spanish, listed in Chinese and in English.
@@ -142,7 +151,7 @@ fn a_refusal_is_in_the_language_of_its_path_and_signatures_are_shared() {
 fn counts_are_written_as_each_language_writes_numbers() {
     let server = Server::start();
     // The embedded letter comes with 203 organisations and 87 individuals.
-    assert!(server.get("/").body.contains("203 organisations"));
+    assert!(server.get("/").body.contains("203 organizations"));
     assert!(server.get("/fa/").body.contains("۲۰۳ سازمان"), "Persian digits");
     assert!(server.get("/ru/").body.contains("203 организации"), "Russian plural for 3");
     assert!(server.get("/ru/").body.contains("87 частных лиц"), "and for 7");
@@ -168,11 +177,11 @@ fn a_translated_letter_says_the_original_is_authoritative_and_links_to_it() {
     let spanish = server.get("/es/").body;
     assert!(spanish.contains("<h1>Que las bibliotecas sigan abiertas</h1>"));
     assert!(spanish.contains("<li>Abiertas los domingos</li>"));
-    assert!(spanish.contains("El original, en English, es el texto que hace fe."));
+    assert!(spanish.contains("El original, en inglés, es el texto que hace fe."));
     assert!(spanish.contains("<a href=\"/en/\" hreflang=\"en\">Leer el original</a>"));
     let persian = server.get("/fa/").body;
     assert!(persian.contains("<h1>کتابخانه‌ها را باز نگه دارید</h1>"));
-    assert!(persian.contains("متن اصلی، به English، متن معتبر است."));
+    assert!(persian.contains("متن اصلی، به انگلیسی، متن معتبر است."));
     // A language without a translation shows the original in the page's
     // frame, marked as English (so a screen reader reads it as English, left
     // to right), under a note in the page's language.
@@ -185,4 +194,55 @@ fn a_translated_letter_says_the_original_is_authoritative_and_links_to_it() {
     assert!(!persian.contains("lang=\"en\" dir=\"ltr\""), "a translation is in the page's language");
     // One letter, one list: the open data carries the original.
     assert_eq!(server.json()["letter"]["title"], "Keep Libraries Open");
+}
+
+/// The embedded letter comes translated: each language's letter page shows
+/// its own text (the letter, its sign-up note above the form, its
+/// disclaimer on the privacy page), says it is a translation of the English
+/// original, named in the page's words, and holds no English paragraph of
+/// the letter.
+#[test]
+fn every_language_shows_the_embedded_letter_in_its_own_words() {
+    let server = Server::start();
+    let english = include_str!("../../content/letter.md");
+    let paragraphs: Vec<String> = english
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.trim_start_matches("- ").replace("**", "").chars().take(40).collect())
+        .collect();
+    assert!(paragraphs.len() > 15, "the English letter was read");
+    let expected = [
+        (
+            "es",
+            "Asegurar Internet",
+            "Puede firmar la carta como persona",
+            "no tendríamos forma de avisarle",
+            "inglés",
+        ),
+        ("fa", "اینترنت را امن کنید", "می‌توانید این نامه را", "هیچ راهی برای خبر دادن به شما", "انگلیسی"),
+        (
+            "ru",
+            "Защитим интернет",
+            "Вы можете подписать письмо",
+            "не будет возможности сообщить",
+            "английский",
+        ),
+        ("zh-Hans", "守护互联网安全", "您可以以个人、公司或组织的身份", "我们将无从通知您", "英语"),
+    ];
+    for (tag, title, sign_up, disclaimer, original) in expected {
+        let letter = server.get(&format!("/{tag}/")).body;
+        let privacy = server.get(&format!("/{tag}/privacy")).body;
+        assert!(letter.contains(&format!("<h1>{title}</h1>")), "/{tag}/ shows its title");
+        assert!(letter.contains(sign_up), "/{tag}/ shows its sign-up note");
+        assert!(privacy.contains(disclaimer), "/{tag}/privacy shows its disclaimer");
+        assert!(letter.contains(original), "/{tag}/ names the original's language in its words");
+        assert!(letter.contains("<a href=\"/en/\" hreflang=\"en\">"), "/{tag}/ links to the original");
+        for english in &paragraphs {
+            assert!(!letter.contains(english.as_str()), "/{tag}/ shows English: {english}");
+            assert!(!privacy.contains(english.as_str()), "/{tag}/privacy shows English: {english}");
+        }
+    }
+    // The English page is the original, and says nothing of translations.
+    let page = server.get("/en/").body;
+    assert!(page.contains("<h1>Secure the Internet</h1>") && !page.contains("authoritative"));
 }

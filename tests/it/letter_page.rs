@@ -14,10 +14,10 @@ fn the_letter_with_its_counts_form_and_signatories() {
     assert!(b.contains("To the leaders of the world’s governments"));
     assert_eq!(b.matches("<li>Governments should not").count(), 5, "five principles as a list");
     assert!(b.contains("322 signatures"));
-    assert!(b.contains("203 organisations, 32 companies, 87 individuals"));
+    assert!(b.contains("203 organizations, 32 companies, 87 individuals"));
     assert!(b.contains("<form class=\"sign\" method=\"post\" action=\"/sign\">"));
     assert!(b.contains("type=\"checkbox\" name=\"listed\" value=\"yes\" checked"));
-    for group in ["Organisations (203)", "Companies (32)", "Individuals (87)"] {
+    for group in ["Organizations (203)", "Companies (32)", "Individuals (87)"] {
         assert!(b.contains(group), "{group}");
     }
     // The seed's order within each group, on the page.
@@ -96,7 +96,7 @@ fn each_page_load_has_its_own_token() {
 fn long_groups_link_to_paginated_lists() {
     let server = Server::start_with("min_fill_seconds = 0\npage_group_limit = 50\nlist_page_size = 40\n");
     let page = server.get("/");
-    assert!(page.body.contains("href=\"/signatories/organization?page=1\">All 203 organisations"));
+    assert!(page.body.contains("href=\"/signatories/organization?page=1\">All 203 organizations"));
     assert!(!page.body.contains("href=\"/signatories/company?page=1\">All"), "32 companies fit");
     assert!(page.body.contains(">Access Now<"));
     assert!(!page.body.contains(">Zimbabwe Human Rights Forum<"), "past the first 50");
@@ -118,7 +118,7 @@ fn search_finds_published_names_ignoring_case_and_accents() {
     let server = Server::start();
     let r = server.get("/signatories?q=QUEBEC");
     assert_eq!(r.status, 200);
-    assert!(r.body.contains(">Crypto.Québec</span> <span class=\"note\">· organisation</span>"));
+    assert!(r.body.contains(">Crypto.Québec</span> <span class=\"note\">· organization</span>"));
     let r = server.get("/signatories?q=amnesty+international");
     assert!(r.body.contains(">Amnesty International<") && r.body.contains("UK<"));
     let none = server.get("/signatories?q=zzzzqqq");

@@ -47,7 +47,7 @@ fn organisations_wait_for_review_then_appear_once_approved() {
     assert!(thanks.body.contains("awaits review by a moderator"));
     let page = server.get("/");
     assert!(!page.body.contains("Digital Freedom Collective"));
-    assert!(page.body.contains("1 more await review"));
+    assert!(page.body.contains("1 more awaits review"));
     assert!(!server.get("/signatories.json").body.contains("Digital Freedom Collective"));
 
     // The offline tool approves while the server is stopped.
@@ -102,19 +102,21 @@ fn a_bad_field_is_named_and_what_was_typed_is_kept() {
     let server = Server::start();
     let r = server.sign("   ", "individual", &[("affiliation", "Kept Affiliation"), ("country", "Kenya")]);
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("<strong>Name</strong> is required"), "{}", r.body);
+    assert!(r.body.contains("<a href=\"#name\">Name is required.</a>"), "{}", r.body);
     assert!(r.body.contains("value=\"Kept Affiliation\""));
     assert!(r.body.contains("value=\"Kenya\""));
     assert!(r.body.contains("name=\"token\""), "a fresh form to send again");
 
     let r = server.sign("Someone", "government", &[]);
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("<strong>Signing as</strong>"));
+    assert!(r
+        .body
+        .contains("<a href=\"#kind\">Signing as: choose an individual, an organization or a company.</a>"));
     assert!(r.body.contains("value=\"Someone\""));
 
     let r = server.sign(&"x".repeat(200), "individual", &[]);
     assert_eq!(r.status, 400);
-    assert!(r.body.contains("is too long"));
+    assert!(r.body.contains("Name is too long: at most 150 characters."));
 
     let zalgo = format!("Z{}", "\u{0301}".repeat(12));
     assert_eq!(server.sign(&zalgo, "individual", &[]).status, 400);
@@ -125,7 +127,7 @@ fn tokens_are_required_genuine_and_single_use() {
     let server = Server::start();
     let missing = server.post_form("/sign", &[("name", "No Token"), ("kind", "individual")]);
     assert_eq!(missing.status, 400);
-    assert!(missing.body.contains("Form not recognised"));
+    assert!(missing.body.contains("Form not recognized"));
 
     let forged = server.sign(
         "Forged Token",
