@@ -157,13 +157,13 @@ enum Piece {
 /// but with another length is a lie (an honest list cannot do it): a list
 /// naming a large held chunk thousands of times, each "1 byte", would
 /// otherwise build a file thousands of times that large.
-fn plan(held: &Chunks, new: &Chunks) -> Result<Vec<Piece>, Refusal> {
+fn plan(held: &Chunks, new: &Chunks) -> Result<Vec<Piece>, SnapshotRefusal> {
     let have: HashMap<_, &Chunk> = held.chunks.iter().map(|c| (c.sha256, c)).collect();
     let mut pieces: Vec<Piece> = Vec::new();
     for c in &new.chunks {
         match (have.get(&c.sha256), pieces.last_mut()) {
             (Some(h), _) if h.len != c.len => {
-                return Err(Refusal::Malformed(format!(
+                return Err(SnapshotRefusal::Malformed(format!(
                     "its chunk list names a chunk of {} bytes that is {} bytes long",
                     c.len, h.len
                 )))
@@ -349,7 +349,7 @@ impl Client {
         match built {
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
                 let _ = std::fs::remove_file(json);
-                return Err(Refusal::TooLarge { max });
+                return Err(SnapshotRefusal::TooLarge { max });
             }
             built => built.map_err(failed)?,
         }
@@ -559,7 +559,7 @@ mod tests {
             ]
         );
         let lying = Chunks { seq: 2, chunks: (0..3000).map(|i| chunk(i, 1, 2)).collect() };
-        assert!(matches!(plan(&held, &lying), Err(Refusal::Malformed(_))));
+        assert!(matches!(plan(&held, &lying), Err(SnapshotRefusal::Malformed(_))));
     }
 
     #[test]
