@@ -69,6 +69,13 @@ dump() {
     # signs with random noise: the same file, another signature each time;
     # its trusted comment stays compared).
     sed -i -E 's/name="token" value="[^"]*"/name="token" value="TOKEN"/; s/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' "$out"/*.body
+    # New with the read path's change (issue 21), left out of the
+    # comparison: the pages' <meta name="description">.
+    sed -i -E 's|<meta name="description" content="[^"]*">||' "$out"/*.body
+    # ... so an HTML page's length is left to its body, compared whole.
+    for f in "$out"/*.head; do
+        if grep -q '^content-type: text/html' "$f"; then sed -i '/^content-length: /d' "$f"; fi
+    done
     sed -i -E 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' "$out"/*.what
     for f in "$out"/*.body; do
         if head -c 18 "$f" | grep -q '^untrusted comment'; then sed -i '2s/.*/SIGNATURE/; 4s/.*/SIGNATURE/' "$f"; fi

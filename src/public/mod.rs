@@ -234,8 +234,8 @@ impl Reads {
 
     /// Runs work that scans every published name off the connection
     /// threads, a few at a time, so a flood of such requests queues here
-    /// instead of starving page serving; past [`SCANS_WAITING`] waiting,
-    /// or after [`SCAN_WAIT`], the answer is a "busy" page. A scan that
+    /// instead of starving page serving; past `SCANS_WAITING` waiting,
+    /// or after `SCAN_WAIT`, the answer is a "busy" page. A scan that
     /// fails is said once to the operator, and answered with a 503, never
     /// with an empty list.
     pub async fn scan<T, E>(

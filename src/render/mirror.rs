@@ -131,7 +131,10 @@ impl StaticPages<'_> {
         } else {
             format!("{title} · {}", self.letter.title)
         };
-        let head = html! { meta http-equiv="Content-Security-Policy" content=(static_csp()); };
+        let head = html! {
+            meta http-equiv="Content-Security-Policy" content=(static_csp());
+            meta name="description" content=(super::first_sentence(&self.letter.text_html));
+        };
         let body = html! {
                     header {
                         p.site { a href="index.html" { (self.letter.title) } }

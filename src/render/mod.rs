@@ -136,6 +136,38 @@ fn page_with_head(words: &Catalogue, title: &str, extra_head: Markup, body: Mark
     .into_string()
 }
 
+/// The first sentence of `html` as plain text: of the first paragraph
+/// that has a sentence's end (a letter may open with a heading-like line),
+/// at most 300 characters.
+fn first_sentence(html: &str) -> String {
+    const ENDS: [char; 7] = ['.', '!', '?', '。', '！', '？', '؟'];
+    let mut paragraphs = html.split("</p>").map(|p| {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in p.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        let text = text.replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    });
+    let first = paragraphs.clone().find(|p| !p.is_empty()).unwrap_or_default();
+    let sentence = paragraphs
+        .find_map(|p| {
+            p.find(ENDS).map(|at| p[..at + p[at..].chars().next().map_or(0, char::len_utf8)].to_owned())
+        })
+        .unwrap_or(first);
+    match sentence.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &sentence[..cut]),
+        None => sentence,
+    }
+}
+
 /// A list of names; `with_kind` labels each (search results mix kinds).
 /// Each name, affiliation and country keeps `dir="auto"`: a Persian name
 /// on an English page, and a Latin one on a Persian page, read right.
@@ -288,11 +320,18 @@ impl Renderer {
     }
 
     fn frame(&self, title: &str, main: Markup) -> String {
-        page(
+        page_with_head(
             &self.words,
             &format!("{title} · {}", self.letter.title),
+            self.description(),
             html! { (self.header()) main #main { (main) } (self.footer()) },
         )
+    }
+
+    /// What a search engine shows under the page's title: the letter's
+    /// first sentence.
+    fn description(&self) -> Markup {
+        html! { meta name="description" content=(first_sentence(&self.letter.text_html)); }
     }
 
     fn back_to_letter(&self) -> Markup {
@@ -457,7 +496,12 @@ impl Renderer {
                 }
             }
         };
-        page(w, &l.title, html! { (self.header()) main #main { (main) } (self.footer()) })
+        page_with_head(
+            w,
+            &l.title,
+            self.description(),
+            html! { (self.header()) main #main { (main) } (self.footer()) },
+        )
     }
 
     /// Page `page_no` (from 1, at most [`Renderer::pages`]) of a group of
@@ -803,5 +847,15 @@ mod tests {
         );
         assert!(refused.contains("<a href=\"#name\">Name is required.</a>"));
         assert!(refused.contains("value=\"tok\""));
+    }
+
+    #[test]
+    fn the_description_is_the_first_paragraphs_first_sentence() {
+        let html =
+            "<p><strong>FOR ALL</strong></p>\n<p>AN OPEN LETTER:</p>\n<p>We ask &amp; urge. Then more.</p>";
+        assert_eq!(first_sentence(html), "We ask & urge.");
+        assert_eq!(first_sentence("<p>无句号</p>"), "无句号");
+        assert_eq!(first_sentence("<p>我们呼吁。然后</p>"), "我们呼吁。");
+        assert_eq!(first_sentence(&format!("<p>{}</p>", "a".repeat(400))).chars().count(), 301);
     }
 }

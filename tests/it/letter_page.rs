@@ -192,6 +192,16 @@ fn open_data_lists_published_names_and_counts() {
 }
 
 #[test]
+fn every_public_page_describes_itself_with_the_letters_first_sentence() {
+    let server = Server::start();
+    let wanted = "<meta name=\"description\" content=\"We encourage you to support the safety and security of users, companies, and governments by strengthening the integrity of communications and systems.\">";
+    for path in ["/", "/privacy", "/withdraw", "/signatories?q=ada", "/signatories/individual", "/nope"] {
+        let r = server.get(path);
+        assert!(r.body.contains(wanted), "{path}: {}", &r.body[..r.body.len().min(600)]);
+    }
+}
+
+#[test]
 fn robots_txt_welcomes_crawlers_to_the_letter_and_not_to_the_data_files() {
     let server = Server::start();
     let r = server.get("/robots.txt");

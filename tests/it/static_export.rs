@@ -73,6 +73,8 @@ fn a_static_export_is_plain_linked_files_with_a_snapshot_that_verifies() {
     ] {
         assert!(out.join(file).exists(), "{file} is exported");
     }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<meta name=\"description\" content=\"We encourage you"), "{index}");
     let pages = html_files(&out);
     // 205 organisations at 200 a page (the default), the A-to-Z index of
     // all 325 listed names likewise.
