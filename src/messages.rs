@@ -372,6 +372,8 @@ texts! {
     ConsoleAction,
     ConsoleSignature,
     ConsoleBack,
+    /// `action` (a form's action name), `count`: the signatures it was on.
+    ConsoleDone,
 }
 
 /// "Not found heading" -> "not-found-heading": a Fluent id from a name.

@@ -398,6 +398,25 @@ console-audit-note = What moderators did, newest first. It names moderators and 
 console-action = Action
 console-signature = Signature
 console-back = Back to the console
+console-done = { $action ->
+    [approve] { $count ->
+        [one] Approved { $count } signature: it is published.
+       *[other] Approved { $count } signatures: they are published.
+    }
+    [reject] { $count ->
+        [one] Rejected { $count } signature.
+       *[other] Rejected { $count } signatures.
+    }
+    [pause] Signing is paused.
+    [resume] Signing is open again.
+    [close] The letter is closed.
+    [edit] Saved.
+    [verify] Marked as verified.
+    [unverify] The verified mark is removed.
+    [unpublish] Unpublished: it is back in the review queue.
+    [delete] Deleted for good.
+   *[other] Done.
+}
 
 ## Flags on a signature: a short name, and what it means.
 

@@ -389,6 +389,25 @@ console-audit-note = Lo que hicieron las personas moderadoras, de lo más recien
 console-action = Acción
 console-signature = Firma
 console-back = Volver a la consola
+console-done = { $action ->
+    [approve] { $count ->
+        [one] Se aprobó { $count } firma: ya está publicada.
+       *[other] Se aprobaron { $count } firmas: ya están publicadas.
+    }
+    [reject] { $count ->
+        [one] Se rechazó { $count } firma.
+       *[other] Se rechazaron { $count } firmas.
+    }
+    [pause] La firma está en pausa.
+    [resume] La firma vuelve a estar abierta.
+    [close] La carta está cerrada.
+    [edit] Guardado.
+    [verify] Marcada como verificada.
+    [unverify] Se quitó la marca de verificada.
+    [unpublish] Retirada de la publicación: vuelve a la cola de revisión.
+    [delete] Eliminada definitivamente.
+   *[other] Hecho.
+}
 
 ## Marcas de una firma: un nombre corto y lo que significa.
 

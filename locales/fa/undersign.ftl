@@ -355,6 +355,19 @@ console-audit-note = کارهای ناظران، از تازه‌ترین. نا�
 console-action = کار
 console-signature = امضا
 console-back = بازگشت به کنسول
+console-done = { $action ->
+    [approve] { $count } امضا تأیید و منتشر شد.
+    [reject] { $count } امضا رد شد.
+    [pause] امضا کردن متوقف شد.
+    [resume] امضا کردن دوباره باز است.
+    [close] نامه بسته شد.
+    [edit] ذخیره شد.
+    [verify] به‌عنوان تأییدشده نشان‌گذاری شد.
+    [unverify] نشان تأیید برداشته شد.
+    [unpublish] از انتشار برداشته شد و به صف بررسی برگشت.
+    [delete] برای همیشه حذف شد.
+   *[other] انجام شد.
+}
 
 ## نشان‌های یک امضا: نامی کوتاه، و معنای آن.
 

@@ -355,6 +355,19 @@ console-audit-note = 审核员的操作，最新的在前。这里记录审核�
 console-action = 操作
 console-signature = 签名
 console-back = 返回控制台
+console-done = { $action ->
+    [approve] 已批准 { $count } 个签名，现已发布。
+    [reject] 已拒绝 { $count } 个签名。
+    [pause] 签名已暂停。
+    [resume] 签名已重新开放。
+    [close] 公开信已关闭。
+    [edit] 已保存。
+    [verify] 已标记为已核实。
+    [unverify] 已移除核实标记。
+    [unpublish] 已取消发布，并退回审核队列。
+    [delete] 已永久删除。
+   *[other] 已完成。
+}
 
 ## 签名上的标记：简称及其含义。
 
