@@ -61,6 +61,10 @@ pub enum MessageId {
     MirrorRefusedFork,
     /// `expires`: its expiry.
     MirrorRefusedExpired,
+    /// With no verified copy: the origin could not be reached. `origin`.
+    MirrorNoneUnreachable,
+    /// With no verified copy: the origin's snapshot was refused. `origin`.
+    MirrorNoneRefused,
     NotAFormHeading,
     NotAForm,
     FormTooLargeHeading,

@@ -122,6 +122,9 @@ enum MirrorRefusal {
     Site(SiteRefusal),
     /// No snapshot verified yet.
     NotReady,
+    /// No snapshot verified, and the origin's was refused: why, in words
+    /// for visitors that promise no quick fix.
+    NothingVerified(crate::messages::Message),
 }
 
 impl MirrorRefusal {
@@ -134,6 +137,11 @@ impl MirrorRefusal {
                 MessageId::MirrorNotReady,
             )
             .retry_after(60),
+            MirrorRefusal::NothingVerified(why) => http::Answer::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                MessageId::MirrorNotReadyHeading,
+                why.clone(),
+            ),
         }
     }
 }
@@ -198,7 +206,13 @@ impl Router for Mirror {
             return self.refuse(&pages, at, MirrorRefusal::Site(SiteRefusal::Method("GET, HEAD")));
         }
         let Some(current) = pages.current.clone() else {
-            return self.refuse(&pages, at, MirrorRefusal::NotReady);
+            let refusal = match lock(&self.status).as_ref() {
+                Some(r) => {
+                    MirrorRefusal::NothingVerified(r.for_visitors_without_copy(&self.origin.to_string()))
+                }
+                None => MirrorRefusal::NotReady,
+            };
+            return self.refuse(&pages, at, refusal);
         };
         let letter_page =
             || http::respond(StatusCode::OK, http::HTML, "max-age=60", pages.letter_pages[at].clone());
@@ -464,9 +478,12 @@ impl Mirror {
             return;
         }
         match &refusal {
-            Some(r) => {
+            Some(r) if self.pages().current.is_some() => {
                 eprintln!("undersign: mirror: {r}; still serving the last verified snapshot (said once)")
             }
+            Some(r) => eprintln!(
+                "undersign: mirror: {r}; no snapshot has verified yet, so the pages say that this mirror has no copy (said once)"
+            ),
             None if status.is_some() => eprintln!("undersign: mirror: the origin's snapshot verifies again"),
             None => {}
         }

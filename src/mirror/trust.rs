@@ -206,6 +206,19 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// What a visitor reads when this refusal leaves the mirror with no
+    /// verified copy at all: that it has none, whether waiting may help,
+    /// and where the letter is (`origin`).
+    pub fn for_visitors_without_copy(&self, origin: &str) -> Message {
+        let id = match self {
+            Refusal::Unreachable(_) => MessageId::MirrorNoneUnreachable,
+            _ => MessageId::MirrorNoneRefused,
+        };
+        Message::with(id, "origin", origin)
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
