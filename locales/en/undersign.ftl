@@ -288,6 +288,8 @@ mirror-refused-rollback = The origin offered snapshot { $found }, older than sna
 mirror-refused-equivocation = The origin signed two different lists as snapshot { $seq }. This mirror keeps both as evidence, and keeps showing the one it verified first.
 mirror-refused-fork = The origin's snapshot { $seq } does not follow the snapshot this mirror holds: the origin signed another list under an earlier number. This mirror keeps showing its last verified snapshot.
 mirror-refused-expired = The origin's newest snapshot expired on { $expires } and it has signed no newer one, so this mirror keeps showing its last verified snapshot.
+mirror-none-unreachable = This mirror has not been able to reach its origin, so it has no copy of the letter to show yet. It keeps trying; the letter itself is at { $origin }.
+mirror-none-refused = This mirror has no copy of the letter to show: the snapshot its origin offers did not pass this mirror’s checks, and waiting will not change that until the mirror’s operator acts. The letter itself is at { $origin }.
 mirror-takes-no-signatures = This mirror takes no signatures.
 mirror-sign-at = Sign the letter at { $origin }
 withdraw-at-the-origin = Withdraw a signature (at the origin)
@@ -400,6 +402,25 @@ console-audit-note = What moderators did, newest first. It names moderators and 
 console-action = Action
 console-signature = Signature
 console-back = Back to the console
+console-done = { $action ->
+    [approve] { $count ->
+        [one] Approved { $count } signature: it is published.
+       *[other] Approved { $count } signatures: they are published.
+    }
+    [reject] { $count ->
+        [one] Rejected { $count } signature.
+       *[other] Rejected { $count } signatures.
+    }
+    [pause] Signing is paused.
+    [resume] Signing is open again.
+    [close] The letter is closed.
+    [edit] Saved.
+    [verify] Marked as verified.
+    [unverify] The verified mark is removed.
+    [unpublish] Unpublished: it is back in the review queue.
+    [delete] Deleted for good.
+   *[other] Done.
+}
 
 ## Flags on a signature: a short name, and what it means.
 

@@ -279,6 +279,8 @@ mirror-refused-rollback = El origen ofreció la instantánea { $found }, anterio
 mirror-refused-equivocation = El origen firmó dos listas distintas como instantánea { $seq }. Este espejo guarda ambas como prueba y sigue mostrando la que verificó primero.
 mirror-refused-fork = La instantánea { $seq } del origen no sigue a la que tiene este espejo: el origen firmó otra lista con un número anterior. Este espejo sigue mostrando su última instantánea verificada.
 mirror-refused-expired = La instantánea más reciente del origen caducó el { $expires } y no ha firmado ninguna más nueva, así que este espejo sigue mostrando su última instantánea verificada.
+mirror-none-unreachable = Este espejo aún no ha podido conectar con su origen, así que todavía no tiene ninguna copia de la carta que mostrar. Lo sigue intentando; la carta está en { $origin }.
+mirror-none-refused = Este espejo no tiene ninguna copia de la carta que mostrar: la instantánea que ofrece su origen no superó las comprobaciones de este espejo, y esperar no lo cambiará hasta que actúe quien lo administra. La carta está en { $origin }.
 mirror-takes-no-signatures = Este espejo no recoge firmas.
 mirror-sign-at = Firmar la carta en { $origin }
 withdraw-at-the-origin = Retirar una firma (en el origen)
@@ -391,6 +393,25 @@ console-audit-note = Lo que hicieron las personas moderadoras, de lo más recien
 console-action = Acción
 console-signature = Firma
 console-back = Volver a la consola
+console-done = { $action ->
+    [approve] { $count ->
+        [one] Se aprobó { $count } firma: ya está publicada.
+       *[other] Se aprobaron { $count } firmas: ya están publicadas.
+    }
+    [reject] { $count ->
+        [one] Se rechazó { $count } firma.
+       *[other] Se rechazaron { $count } firmas.
+    }
+    [pause] La firma está en pausa.
+    [resume] La firma vuelve a estar abierta.
+    [close] La carta está cerrada.
+    [edit] Guardado.
+    [verify] Marcada como verificada.
+    [unverify] Se quitó la marca de verificada.
+    [unpublish] Retirada de la publicación: vuelve a la cola de revisión.
+    [delete] Eliminada definitivamente.
+   *[other] Hecho.
+}
 
 ## Marcas de una firma: un nombre corto y lo que significa.
 

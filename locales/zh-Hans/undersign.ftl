@@ -264,6 +264,8 @@ mirror-refused-rollback = 源站提供的快照 { $found } 比此镜像已有的
 mirror-refused-equivocation = 源站以快照 { $seq } 的编号签署了两份不同的名单。此镜像将两者都保留为证据，并继续显示它最先验证的那一份。
 mirror-refused-fork = 源站的快照 { $seq } 并不承接此镜像持有的快照：源站以更早的编号签署了另一份名单。此镜像继续显示其最后一份已验证的快照。
 mirror-refused-expired = 源站最新的快照已于 { $expires } 过期，且源站没有签署更新的快照，因此此镜像继续显示其最后一份已验证的快照。
+mirror-none-unreachable = 此镜像尚未能连接到其源站，因此还没有可显示的公开信副本。它会继续尝试；公开信本身位于 { $origin }。
+mirror-none-refused = 此镜像没有可显示的公开信副本：源站提供的快照未通过此镜像的检查，在镜像运营者处理之前，等待不会改变这一点。公开信本身位于 { $origin }。
 mirror-takes-no-signatures = 此镜像不接受签名。
 mirror-sign-at = 在 { $origin } 签署这封信
 withdraw-at-the-origin = 撤回签名（在源站）
@@ -357,6 +359,19 @@ console-audit-note = 审核员的操作，最新的在前。这里记录审核�
 console-action = 操作
 console-signature = 签名
 console-back = 返回控制台
+console-done = { $action ->
+    [approve] 已批准 { $count } 个签名，现已发布。
+    [reject] 已拒绝 { $count } 个签名。
+    [pause] 签名已暂停。
+    [resume] 签名已重新开放。
+    [close] 公开信已关闭。
+    [edit] 已保存。
+    [verify] 已标记为已核实。
+    [unverify] 已移除核实标记。
+    [unpublish] 已取消发布，并退回审核队列。
+    [delete] 已永久删除。
+   *[other] 已完成。
+}
 
 ## 签名上的标记：简称及其含义。
 

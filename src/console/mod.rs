@@ -13,7 +13,7 @@ use crate::domain::{Affiliation, Day, Flag, Kind, Phase, RejectReason, Signatory
 use crate::http::{self, form, Answer, Form, FormLimits, Reply, Router};
 use crate::limits::CircuitGuard;
 use crate::messages::{Catalogue, Message, MessageId};
-use crate::render::admin::{self as pages, Moderator};
+use crate::render::admin::{self as pages, Done, Moderator};
 use crate::render::Renderer;
 use crate::store::{Action, Store};
 use hyper::body::Incoming;
@@ -100,7 +100,7 @@ struct Session {
 
 impl Session {
     fn frame<'a>(&'a self, letter: &'a str, words: Catalogue) -> Moderator<'a> {
-        Moderator { letter, name: &self.name, csrf: &self.csrf, words }
+        Moderator { letter, name: &self.name, csrf: &self.csrf, words, done: None }
     }
 }
 
@@ -174,12 +174,18 @@ impl Console {
     }
 
     fn refuse(&self, refusal: Refusal) -> Reply {
+        self.refuse_back(refusal, "/")
+    }
+
+    /// A refusal whose page leads back to `back`, where the moderator was.
+    fn refuse_back(&self, refusal: Refusal, back: &str) -> Reply {
         let answer = refusal.answer();
         let page = pages::error(
             &self.words,
             self.renderer.title(),
             &self.words.get(answer.heading),
             &self.words.text(&answer.reason),
+            back,
         );
         let mut resp = http::html(answer.status, page);
         answer.apply(&mut resp);
@@ -209,8 +215,11 @@ impl Console {
         let Some(s) = session else {
             return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
         };
-        let m = s.frame(self.renderer.title(), self.words);
         let q = |k: &str| http::query_param(query.as_deref(), k);
+        let m = Moderator {
+            done: Done::parse(q("done").as_deref(), q("n").as_deref()),
+            ..s.frame(self.renderer.title(), self.words)
+        };
         match (path.as_str(), is_get) {
             ("/", true) => self.page(pages::dashboard(
                 &m,
@@ -249,7 +258,7 @@ impl Console {
             }
             ("/action", false) if req.method() == Method::POST => match self.act(&s, req).await {
                 Ok(to) => http::see_other(&to),
-                Err(refusal) => self.refuse(refusal),
+                Err((refusal, back)) => self.refuse_back(refusal, &back),
             },
             ("/logout", false) if req.method() == Method::POST => self.logout(&s, req).await,
             ("/action" | "/logout", _) => {
@@ -262,7 +271,7 @@ impl Console {
     /// The sign-in form, with a fresh CSRF token in the form and its cookie.
     fn login_page(&self) -> Reply {
         let token = auth::login_token();
-        let mut r = self.page(pages::login(&self.words, None, self.auth.has_moderators(), &token));
+        let mut r = self.page(pages::login(&self.words, None, self.auth.has_moderators(), &token, ""));
         let value = format!("{LOGIN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/login");
         if let Ok(v) = HeaderValue::from_str(&value) {
             r.headers_mut().insert(header::SET_COOKIE, v);
@@ -298,7 +307,13 @@ impl Console {
                 };
                 let mut r = http::html(
                     status,
-                    pages::login(&self.words, Some(&self.words.get(why)), self.auth.has_moderators(), token),
+                    pages::login(
+                        &self.words,
+                        Some(&self.words.get(why)),
+                        self.auth.has_moderators(),
+                        token,
+                        name,
+                    ),
                 );
                 if refused == auth::SignInRefused::Busy {
                     r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
@@ -331,12 +346,18 @@ impl Console {
     }
 
     /// Does a moderator's action; where to go back to.
-    async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, Refusal> {
-        let form = self.checked_form(s, req).await?;
-        let action = parse_action(&form)?;
+    /// Where to go next, saying what was done; or the refusal and the
+    /// page to go back to.
+    async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, (Refusal, String)> {
+        let form = self.checked_form(s, req).await.map_err(|r| (r, "/".to_string()))?;
+        let back = safe_return(form.get("return"));
+        let action = parse_action(&form).map_err(|r| (r, back.to_string()))?;
         match self.store.moderate(&s.name, action).await {
-            Ok(_) => Ok(safe_return(form.get("return")).to_string()),
-            Err(_) => Err(Refusal::NotSaved),
+            Ok(_) => {
+                let done = Done::new(form.get("action").unwrap_or(""), form.all("id").count() as u64);
+                Ok(done.map_or_else(|| back.to_string(), |d| d.back_to(back)))
+            }
+            Err(_) => Err((Refusal::NotSaved, back.to_string())),
         }
     }
 }

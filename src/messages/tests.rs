@@ -25,6 +25,8 @@ fn every_id() -> Vec<String> {
         SnapshotNotReady,
         MirrorNotReadyHeading,
         MirrorNotReady,
+        MirrorNoneUnreachable,
+        MirrorNoneRefused,
         MirrorRefusedUnreachable,
         MirrorRefusedTooLarge,
         MirrorRefusedBadSignature,

@@ -101,6 +101,9 @@ enum MirrorRefusal {
     Read(ReadRefusal),
     /// No snapshot verified yet.
     NotReady,
+    /// No snapshot verified, and the origin's was refused: why, in words
+    /// for visitors that promise no quick fix.
+    NothingVerified(crate::messages::Message),
 }
 
 impl MirrorRefusal {
@@ -113,6 +116,11 @@ impl MirrorRefusal {
                 MessageId::MirrorNotReady,
             )
             .retry_after(60),
+            MirrorRefusal::NothingVerified(why) => http::Answer::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                MessageId::MirrorNotReadyHeading,
+                why.clone(),
+            ),
         }
     }
 }
@@ -161,7 +169,13 @@ impl Router for Mirror {
             Err(miss) => return refuse(&pages, at, MirrorRefusal::Read(ReadRefusal::Miss(miss))),
         };
         let Some(current) = pages.current.clone() else {
-            return refuse(&pages, at, MirrorRefusal::NotReady);
+            let refusal = match lock(&self.status).as_ref() {
+                Some(r) => {
+                    MirrorRefusal::NothingVerified(r.for_visitors_without_copy(&self.origin.to_string()))
+                }
+                None => MirrorRefusal::NotReady,
+            };
+            return refuse(&pages, at, refusal);
         };
         self.reads.answer(&Serving { pages: &pages, current }, at, page, &req).await
     }
@@ -328,9 +342,12 @@ impl Mirror {
             return;
         }
         match &refusal {
-            Some(r) => {
+            Some(r) if self.pages().current.is_some() => {
                 eprintln!("undersign: mirror: {r}; still serving the last verified snapshot (said once)")
             }
+            Some(r) => eprintln!(
+                "undersign: mirror: {r}; no snapshot has verified yet, so the pages say that this mirror has no copy (said once)"
+            ),
             None if status.is_some() => eprintln!("undersign: mirror: the origin's snapshot verifies again"),
             None => {}
         }

@@ -198,6 +198,19 @@ impl SnapshotRefusal {
     }
 }
 
+impl SnapshotRefusal {
+    /// What a visitor reads when this refusal leaves the mirror with no
+    /// verified copy at all: that it has none, whether waiting may help,
+    /// and where the letter is (`origin`).
+    pub fn for_visitors_without_copy(&self, origin: &str) -> Message {
+        let id = match self {
+            SnapshotRefusal::Unreachable(_) => MessageId::MirrorNoneUnreachable,
+            _ => MessageId::MirrorNoneRefused,
+        };
+        Message::with(id, "origin", origin)
+    }
+}
+
 impl fmt::Display for SnapshotRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

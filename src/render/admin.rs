@@ -23,6 +23,45 @@ pub struct Moderator<'a> {
     pub csrf: &'a str,
     /// The console's language.
     pub words: Catalogue,
+    /// What the moderator's last action did, said on the page it came
+    /// back to.
+    pub done: Option<Done>,
+}
+
+/// The actions a console form can ask for, as the form names them.
+const ACTIONS: [&str; 10] =
+    ["approve", "reject", "pause", "resume", "close", "edit", "verify", "unverify", "unpublish", "delete"];
+
+/// What an action did, carried in the address it comes back to
+/// (`?done=approve&n=3`), so the page can say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Done {
+    action: &'static str,
+    count: u64,
+}
+
+impl Done {
+    /// `action` (a form's action) done on `count` signatures; `None` for
+    /// an action no form asks for.
+    pub fn new(action: &str, count: u64) -> Option<Done> {
+        let action = ACTIONS.into_iter().find(|a| *a == action)?;
+        Some(Done { action, count })
+    }
+
+    /// From the `done` and `n` of an address's query.
+    pub fn parse(action: Option<&str>, count: Option<&str>) -> Option<Done> {
+        Done::new(action?, count.and_then(|n| n.parse().ok()).unwrap_or(0))
+    }
+
+    /// `path` with this appended to its query.
+    pub fn back_to(&self, path: &str) -> String {
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}done={}&n={}", self.action, self.count)
+    }
+
+    fn words(&self, w: &Catalogue) -> std::borrow::Cow<'static, str> {
+        w.tf(Text::ConsoleDone, &[("action", self.action.into()), ("count", self.count.into())])
+    }
 }
 
 /// `n` as the language writes numbers.
@@ -52,20 +91,49 @@ fn frame(m: &Moderator, title: &str, main: Markup) -> String {
                     }
                 }
             }
-            main.wide #main { h1 { (title) } (main) }
+            main.wide #main {
+                h1 { (title) }
+                @if let Some(done) = m.done { p.notice.done role="status" { (done.words(w)) } }
+                (main)
+            }
         },
     )
 }
 
 /// A form posting one action to `/action`, coming back to `back`.
 fn action_form(m: &Moderator, back: &str, ids: &[u64], action: &str, label: Text, extra: Markup) -> Markup {
+    action_form_styled(m, back, ids, action, label, extra, None)
+}
+
+/// An action that cannot be undone: its button looks like a danger, not
+/// like "Pause" or "Approve".
+fn destructive_form(
+    m: &Moderator,
+    back: &str,
+    ids: &[u64],
+    action: &str,
+    label: Text,
+    extra: Markup,
+) -> Markup {
+    action_form_styled(m, back, ids, action, label, extra, Some("danger"))
+}
+
+fn action_form_styled(
+    m: &Moderator,
+    back: &str,
+    ids: &[u64],
+    action: &str,
+    label: Text,
+    extra: Markup,
+    class: Option<&str>,
+) -> Markup {
     html! {
         form.inline method="post" action="/action" {
             input type="hidden" name="csrf" value=(m.csrf);
             input type="hidden" name="return" value=(back);
             @for id in ids { input type="hidden" name="id" value=(id); }
             (extra)
-            button type="submit" name="action" value=(action) { (m.words.t(label)) }
+            button type="submit" name="action" value=(action) class=[class] { (m.words.t(label)) }
         }
     }
 }
@@ -93,8 +161,15 @@ fn status(w: &Catalogue, s: Status) -> std::borrow::Cow<'static, str> {
     })
 }
 
-/// The sign-in page, in the console's language.
-pub fn login(words: &Catalogue, message: Option<&str>, has_moderators: bool, csrf: &str) -> String {
+/// The sign-in page, in the console's language; `moderator` is the name
+/// typed before (kept after a wrong passphrase).
+pub fn login(
+    words: &Catalogue,
+    message: Option<&str>,
+    has_moderators: bool,
+    csrf: &str,
+    moderator: &str,
+) -> String {
     let w = words;
     page(
         w,
@@ -110,7 +185,7 @@ pub fn login(words: &Catalogue, message: Option<&str>, has_moderators: bool, csr
                 form method="post" action="/login" {
                     input type="hidden" name="csrf" value=(csrf);
                     p { label for="moderator" { (w.t(Text::ConsoleModerator)) }
-                        input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username" dir="auto"; }
+                        input #moderator type="text" name="moderator" required maxlength="40" autocomplete="username" dir="auto" value=(moderator); }
                     p { label for="passphrase" { (w.t(Text::ConsolePassphrase)) }
                         input #passphrase type="password" name="passphrase" required maxlength="1024" autocomplete="current-password"; }
                     p { button type="submit" { (w.t(Text::ConsoleSignIn)) } }
@@ -120,8 +195,9 @@ pub fn login(words: &Catalogue, message: Option<&str>, has_moderators: bool, csr
     )
 }
 
-/// A refusal: what went wrong and what to do, with a way back.
-pub fn error(words: &Catalogue, letter: &str, heading: &str, reason: &str) -> String {
+/// A refusal: what went wrong and what to do, with a way back to `back`,
+/// the page the moderator came from (the overview when not known).
+pub fn error(words: &Catalogue, letter: &str, heading: &str, reason: &str, back: &str) -> String {
     let w = words;
     page(
         w,
@@ -130,7 +206,7 @@ pub fn error(words: &Catalogue, letter: &str, heading: &str, reason: &str) -> St
             main #main {
                 h1 { (heading) }
                 p.error role="alert" { (reason) }
-                p { a href="/" { (w.t(Text::ConsoleBack)) } }
+                p { a href=(back) { (w.t(Text::ConsoleBack)) } }
             }
         },
     )
@@ -195,11 +271,13 @@ pub fn dashboard(
                 }
             }
             @if !matches!(phase, Phase::Closed { .. }) {
-                h2 { (w.t(Text::ConsoleClosingHeading)) }
-                p { (w.t(Text::ConsoleClosingNote)) }
-                div.actions { (action_form(m, "/", &[], "close", Text::ConsoleClose, html! {
-                    label.choice { input type="checkbox" name="confirm" value="close"; " " (w.t(Text::ConsoleConfirmClose)) }
-                })) }
+                section.danger-zone aria-labelledby="closing" {
+                    h2 #closing { (w.t(Text::ConsoleClosingHeading)) }
+                    p { (w.t(Text::ConsoleClosingNote)) }
+                    div.actions { (destructive_form(m, "/", &[], "close", Text::ConsoleClose, html! {
+                        label.choice { input type="checkbox" name="confirm" value="close"; " " (w.t(Text::ConsoleConfirmClose)) }
+                    })) }
+                }
             }
             h2 { (w.t(Text::ConsoleRetention)) }
             @match (retention.purge_on, retention.purged) {
@@ -361,9 +439,11 @@ pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
                 p { label for="affiliation" { (w.t(Text::ConsoleAffiliation)) } input #affiliation type="text" name="affiliation" dir="auto" value=(r.affiliation.as_ref().map(|a| a.as_str()).unwrap_or("")); }
                 p { button type="submit" name="action" value="edit" { (w.t(Text::ConsoleSave)) } }
             }
-            h2 { (w.t(Text::ConsoleDeleteHeading)) }
-            p { (w.t(Text::ConsoleDeleteNote)) }
-            (action_form(m, "/", &ids, "delete", Text::ConsoleDeleteForGood, html! {}))
+            section.danger-zone aria-labelledby="delete" {
+                h2 #delete { (w.t(Text::ConsoleDeleteHeading)) }
+                p { (w.t(Text::ConsoleDeleteNote)) }
+                div.actions { (destructive_form(m, "/", &ids, "delete", Text::ConsoleDeleteForGood, html! {})) }
+            }
         },
     )
 }
@@ -431,8 +511,13 @@ mod tests {
     use super::*;
     use crate::domain::{AuditAction, Day, SignatoryName};
 
-    const M: Moderator =
-        Moderator { letter: "Secure the Internet", name: "alice", csrf: "c5rf", words: Catalogue::ENGLISH };
+    const M: Moderator = Moderator {
+        letter: "Secure the Internet",
+        name: "alice",
+        csrf: "c5rf",
+        words: Catalogue::ENGLISH,
+        done: None,
+    };
 
     #[test]
     fn the_audit_list_says_each_action_in_words() {

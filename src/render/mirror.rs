@@ -143,7 +143,9 @@ impl StaticPages<'_> {
                                 "A copy of the letter and its signatories as of " (self.day) " (snapshot " (self.seq) "). "
                                 @match self.sign_url {
                                     Some(url) => { "Signing happens only at the origin: " a href=(url) { "sign the letter there" } "." }
-                                    None => "Signing happens only at the letter's own site.",
+                                    // No origin was given: say so, rather than point
+                                    // to a site this copy cannot name.
+                                    None => "This copy takes no signatures, and whoever made it did not say where the letter's own site is.",
                                 }
                             }
                         }
@@ -322,5 +324,25 @@ mod tests {
         {
             assert!(other.contains("This is a mirror of"));
         }
+    }
+
+    #[test]
+    fn a_static_copy_without_an_origin_says_so_and_links_nowhere() {
+        let letter = crate::letter::Content::embedded().letter;
+        let pages = |sign_url| StaticPages {
+            letter: &letter,
+            words: &Catalogue::ENGLISH,
+            sign_url,
+            seq: 3,
+            day: Day(20_788),
+            page_size: 10,
+            group_limit: 10,
+        };
+        let view = LetterView { phase: Phase::Open, ..Default::default() };
+        let page = pages(None).letter_page(&view);
+        assert!(page.contains("whoever made it did not say where the letter's own site is"));
+        assert!(!page.contains("Sign the letter") && !page.contains("sign the letter there"));
+        let page = pages(Some("http://example.onion/#sign")).letter_page(&view);
+        assert!(page.contains("<a href=\"http://example.onion/#sign\">sign the letter there</a>"));
     }
 }

@@ -92,7 +92,11 @@ pub(crate) fn console_pages_in(server: &Server, lang: &str) -> Vec<(&'static str
     let (console, _) = console_with_queue(server);
     let org = id_of(&console, "Digital Freedom Collective");
     let pending = id_of(&console, "M\u{0430}ria Gonz\u{e1}lez");
-    assert_eq!(console.act("approve", &[org], &[]).status, 303);
+    let approved = console.act("approve", &[org], &[]);
+    assert_eq!(approved.status, 303);
+    let after = approved.header("location").expect("back to the queue").to_string();
+    pages.push(("queue-after-approving", 200, console.get(&after)));
+    pages.push(("action-close-unticked", 400, console.act("close", &[], &[])));
     for (name, path) in [
         ("dashboard", "/".to_string()),
         ("queue", "/queue".into()),
@@ -277,4 +281,55 @@ fn console_pages_render_without_javascript() {
             }
         }
     }
+}
+
+/// After approving or rejecting, the queue comes back with a word of what
+/// was done; a refused action leads back to where the moderator was; a
+/// wrong passphrase keeps the moderator's name in its field; the actions
+/// that cannot be undone look like it, apart from the others.
+#[test]
+fn the_console_says_what_was_done_and_leads_back_from_a_refusal() {
+    let server = Server::start_with(CONSOLE);
+    let (console, ids) = console_with_queue(&server);
+    let approved = console.act("approve", &ids[..3], &[]);
+    assert_eq!(approved.status, 303);
+    let queue = console.get(approved.header("location").unwrap());
+    assert!(
+        queue.body.contains(
+            "<p class=\"notice done\" role=\"status\">Approved 3 signatures: they are published.</p>"
+        ),
+        "{}",
+        queue.body
+    );
+    assert_eq!(console.queue_ids("").len(), PENDING.len() - 3);
+    let rejected = console.act("reject", &ids[3..4], &[("reason", "spam")]);
+    let queue = console.get(rejected.header("location").unwrap());
+    assert!(queue.body.contains("Rejected 1 signature."), "one, in the singular");
+    // A page reached without an action says nothing of one.
+    assert!(!console.get("/queue").body.contains("role=\"status\""));
+    assert!(!console.get("/queue?done=drop-tables&n=3").body.contains("role=\"status\""));
+
+    // Close without the tick: refused, with a link back to the page it came from.
+    let csrf = console.csrf();
+    let refused = console.post("/action", &[("csrf", &csrf), ("action", "close"), ("return", "/")]);
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("tick the box that confirms it"));
+    assert!(refused.body.contains("<a href=\"/\">Back to the console</a>"));
+    let refused = console.act("reject", &ids[4..5], &[]);
+    assert!(refused.body.contains("<a href=\"/queue\">Back to the console</a>"), "{}", refused.body);
+
+    // The destructive actions stand apart and look dangerous.
+    let home = console.get("/").body;
+    assert!(home.contains("<section class=\"danger-zone\" aria-labelledby=\"closing\">"));
+    assert!(home.contains("class=\"danger\">Close the letter for good</button>"));
+    assert!(!home.contains("class=\"danger\">Pause signing"));
+    let one = console.get(&format!("/signature/{}", ids[5])).body;
+    assert!(one.contains("class=\"danger\">Delete for good</button>"));
+    assert!(!one.contains("class=\"danger\">Approve"));
+
+    // A wrong passphrase keeps the name typed.
+    let mut other = Console::new(&server);
+    let wrong = other.sign_in("alice", "not the passphrase");
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("value=\"alice\""), "{}", wrong.body);
 }

@@ -695,3 +695,28 @@ fn a_mirror_whose_own_snapshot_expired_says_it_cannot_confirm_the_list() {
     }
     mirror.page_when("the refusal of the expired one", |p| p.contains("expired on"));
 }
+
+/// A mirror given the wrong key has no verified copy: it does not claim to
+/// serve a last verified snapshot (to its operator or to visitors), and
+/// does not tell visitors that a few minutes will help.
+#[test]
+fn a_mirror_with_the_wrong_key_says_it_has_no_copy_and_promises_nothing() {
+    let today = Day::today();
+    let origin = Signer::new(None);
+    let stranger = Signer::new(None);
+    let fake = FakeOrigin::start();
+    fake.serve(&origin.sign(&["Alice First"], today));
+    let mirror = Mirror::start(&fake.url(), &stranger.key(), &[]);
+    mirror.said("the refusal", "no snapshot has verified yet");
+    assert!(!mirror.server.output().contains("still serving"), "{}", mirror.server.output());
+    for path in ["/", "/fa/"] {
+        let page = mirror.server.get(path);
+        assert_eq!(page.status, 503, "{path}");
+        assert!(page.header("retry-after").is_none(), "{path}: waiting will not help");
+        assert!(!page.body.contains("few minutes") && !page.body.contains("keeps showing"), "{path}");
+        assert!(page.body.contains(&fake.url()), "{path}: where the letter is");
+    }
+    let page = mirror.server.get("/").body;
+    assert!(page.contains("This mirror has no copy of the letter to show"), "{page}");
+    assert!(mirror.server.get("/fa/").body.contains("این آینه نسخه‌ای از نامه برای نمایش ندارد"));
+}
