@@ -9,6 +9,7 @@
 pub mod commands;
 mod files;
 mod serve;
+mod terminal;
 
 pub use serve::{mirror, mirror_blocking, onion_addresses, serve, serve_blocking};
 
