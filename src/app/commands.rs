@@ -224,7 +224,7 @@ pub fn set_passphrase(config: &Config, moderator: &str) -> Result<(), Error> {
         std::io::stdin().read_line(&mut line).map_err(Error::Stdin)?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
-    files::data_dir(&config.data_dir)?;
+    files::data_dir(&config.data_dir, true)?;
     crate::console::auth::set_passphrase(&config.data_dir, moderator, &passphrase)?;
     eprintln!("passphrase set for {moderator}");
     Ok(())
