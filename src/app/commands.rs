@@ -3,7 +3,7 @@
 //! its sentence when it did not do what was asked, so that the process
 //! exits non-zero. Operator messages are English.
 
-use super::{files, load_content, open_store, Error};
+use super::{files, load_content, open_store, terminal, Error};
 use crate::config::Config;
 use crate::domain::{Kind, RejectReason, SignatoryName, Status};
 use crate::messages::Catalogue;
@@ -45,14 +45,16 @@ pub fn review(config: &Config, ids: &[u64], reject: Option<RejectReason>) -> Res
     if !missing.is_empty() {
         return Err(Error::NotPending(missing));
     }
-    let (done, action) = match reject {
-        None => ("approved".to_string(), Action::Approve(ids.to_vec())),
-        Some(reason) => (format!("rejected as {}", reason.as_str()), Action::Reject(ids.to_vec(), reason)),
+    let (done, why, action) = match reject {
+        None => ("approved", String::new(), Action::Approve(ids.to_vec())),
+        Some(reason) => {
+            ("rejected", format!(" as {}", reason.as_str()), Action::Reject(ids.to_vec(), reason))
+        }
     };
     store.moderate_blocking("command line", action)?;
     let list: Vec<String> = ids.iter().map(u64::to_string).collect();
     let plural = if ids.len() == 1 { "" } else { "s" };
-    eprintln!("{done} {} signature{plural}: {}", ids.len(), list.join(", "));
+    eprintln!("{done} {} signature{plural}{why}: {}", ids.len(), list.join(", "));
     Ok(())
 }
 
@@ -92,7 +94,7 @@ pub fn import(config: &Config, file: &Path, kind: Option<Kind>) -> Result<(), Er
             open_store(config)?.moderate_blocking("command line", Action::ImportNames(kind, names))?
         }
     };
-    eprintln!("imported {n} signatures");
+    eprintln!("imported {n} signature{}", if n == 1 { "" } else { "s" });
     Ok(())
 }
 
@@ -208,10 +210,11 @@ pub fn export_static(
 /// terminal it is not shown and asked twice; from a pipe it is one line.
 pub fn set_passphrase(config: &Config, moderator: &str) -> Result<(), Error> {
     let passphrase = if std::io::stdin().is_terminal() {
-        eprint!("Passphrase for {moderator} (at least 12 characters; not shown as you type): ");
-        let first = rpassword::read_password().map_err(Error::Stdin)?;
-        eprint!("The same again: ");
-        let second = rpassword::read_password().map_err(Error::Stdin)?;
+        let first = terminal::read_hidden(&format!(
+            "Passphrase for {moderator} (at least 12 characters; not shown as you type): "
+        ))
+        .map_err(Error::Stdin)?;
+        let second = terminal::read_hidden("The same again: ").map_err(Error::Stdin)?;
         if first != second {
             return Err(Error::PassphrasesDiffer);
         }
@@ -221,7 +224,7 @@ pub fn set_passphrase(config: &Config, moderator: &str) -> Result<(), Error> {
         std::io::stdin().read_line(&mut line).map_err(Error::Stdin)?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
-    files::data_dir(&config.data_dir)?;
+    files::data_dir(&config.data_dir, true)?;
     crate::console::auth::set_passphrase(&config.data_dir, moderator, &passphrase)?;
     eprintln!("passphrase set for {moderator}");
     Ok(())

@@ -7,17 +7,20 @@ use super::Error;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
-/// Makes the data dir 0700 if it is not there, saying where (a command run
-/// without `--data` makes `./undersign-data` wherever it was run); an
+/// Makes the data dir 0700 if it is not there, saying where with `say`
+/// (a command run without `--data` makes `./undersign-data` wherever it
+/// was run; a server says where in its start-up line instead); an
 /// existing one is made owner only.
-pub(super) fn data_dir(dir: &Path) -> Result<(), Error> {
+pub(super) fn data_dir(dir: &Path, say: bool) -> Result<(), Error> {
     let failed = |source| Error::DataDir { path: dir.to_path_buf(), source };
     if dir.is_dir() {
         return std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(failed);
     }
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(failed)?;
-    let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    eprintln!("undersign: created the data dir {} (owner only)", shown.display());
+    if say {
+        let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        eprintln!("undersign: created the data dir {} (owner only)", shown.display());
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@
 pub mod commands;
 mod files;
 mod serve;
+mod terminal;
 
 pub use serve::{mirror, mirror_blocking, onion_addresses, serve, serve_blocking};
 
@@ -185,7 +186,7 @@ pub fn load_content(config: &Config) -> Result<Content, Error> {
 
 /// Opens the store in the data dir, making the dir (owner only) first.
 fn open_store(config: &Config) -> Result<Store, Error> {
-    files::data_dir(&config.data_dir)?;
+    files::data_dir(&config.data_dir, true)?;
     let options = store::Options {
         retention_days: config.retention_days,
         cache_bytes: config.store_cache_mb << 20,

@@ -177,6 +177,8 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     }
     let content = load_content(&config)?;
     let lists = import_lists(&content)?;
+    // Made quietly: the start-up line says where the data is.
+    files::data_dir(&config.data_dir, false)?;
     let store = open_store(&config)?;
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
     store.import_once(&lists).await?;
@@ -390,7 +392,7 @@ pub fn onion_addresses(config: &Config) -> Result<(String, Option<String>), Erro
 /// snapshot of `options.origin` that verifies with its key, polling it,
 /// until SIGTERM or SIGINT.
 pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(), Error> {
-    files::data_dir(&config.data_dir)?;
+    files::data_dir(&config.data_dir, false)?;
     let prepared = crate::mirror::prepare(&config, options)?;
     let listener = bind(&config.listen, config.proxy_protocol, false).await?;
     let stop_rx = stop_on_signals()?;

@@ -169,3 +169,214 @@ fn a_link_planted_where_a_static_export_works_is_not_touched() {
     assert_eq!(kept, vec![std::ffi::OsString::from("keep.txt")]);
     assert!(dir.path().join("site/index.html").is_file());
 }
+
+/// `undersign --data DATA ARGS…` with nothing on stdin.
+fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(common::binary()).arg("--data").arg(data).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn approving_and_rejecting_say_what_was_done_and_an_id_not_pending_fails() {
+    let mut server = common::Server::start();
+    assert_eq!(server.sign("Digital Freedom Collective", "organization", &[]).status, 200);
+    assert_eq!(server.sign("Visit www.example.org now", "organization", &[]).status, 200);
+    server.stop();
+    let data = server.data.clone();
+    let pending = run(&data, &["pending"]);
+    assert!(pending.status.success(), "{}", text(&pending));
+    let listing = String::from_utf8(pending.stdout).unwrap();
+    let id_of = |name: &str| {
+        let line = listing.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{name}: {listing}"));
+        (line.split('\t').next().unwrap().to_string(), line.to_string())
+    };
+    let (org, org_line) = id_of("Digital Freedom Collective");
+    let (url, url_line) = id_of("www.example.org");
+    // Flags in the console's words, nothing in Rust's.
+    assert!(url_line.ends_with("\tweb address"), "{url_line:?}");
+    assert!(org_line.ends_with('\t'), "no flags, no brackets: {org_line:?}");
+    assert!(!listing.contains('[') && !listing.contains("Url"), "{listing}");
+
+    let wrong = run(&data, &["approve", &org, "9999"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).contains("no pending signature with id 9999"), "{}", stderr(&wrong));
+    let still = String::from_utf8(run(&data, &["pending"]).stdout).unwrap();
+    assert!(still.contains("Digital Freedom Collective"), "a wrong id changes nothing: {still}");
+
+    let approved = run(&data, &["approve", &org]);
+    assert!(approved.status.success(), "{}", text(&approved));
+    assert_eq!(stderr(&approved).trim(), format!("approved 1 signature: {org}"));
+    let rejected = run(&data, &["reject", &url, "--reason", "spam"]);
+    assert!(rejected.status.success(), "{}", text(&rejected));
+    assert_eq!(stderr(&rejected).trim(), format!("rejected 1 signature as spam: {url}"));
+    let again = run(&data, &["approve", &org]);
+    assert!(!again.status.success(), "approved already: {}", text(&again));
+    assert!(stderr(&again).contains(&format!("no pending signature with id {org}")));
+    let none = run(&data, &["pending"]);
+    assert!(none.status.success() && none.stdout.is_empty());
+    assert_eq!(stderr(&none).trim(), "0 pending");
+}
+
+#[test]
+fn each_command_fails_with_a_sentence_when_it_did_not_do_what_was_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, format!("Ada Lovelace\n{}\n", "a".repeat(400))).unwrap();
+    let missing = dir.path().join("missing.txt");
+    let cases: [(&[&str], &str); 7] = [
+        (&["key"], "no snapshot key"),
+        (&["import", missing.to_str().unwrap()], "cannot read"),
+        (&["import", names.to_str().unwrap()], "not an undersign backup"),
+        (&["import", "--kind", "individual", names.to_str().unwrap()], "line 2"),
+        (&["verify", missing.to_str().unwrap(), "--key", "RWQ"], ""),
+        (&["reject", "1", "--reason", "spam"], "no pending signature with id 1"),
+        (&["serve", "--listen", "nowhere"], "`listen`"),
+    ];
+    for (args, says) in cases {
+        let out = run(&data, args);
+        assert!(!out.status.success(), "{args:?}: {}", text(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with("undersign: ") || err.contains("\nundersign: "), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // Nothing was imported by the refused imports.
+    let pending = run(&data, &["export"]);
+    assert!(pending.status.success());
+    let backup: serde_json::Value = serde_json::from_slice(&pending.stdout).unwrap();
+    assert_eq!(backup["signatures"].as_array().unwrap().len(), 0);
+    let short = Command::new(common::binary())
+        .arg("--data")
+        .arg(&data)
+        .args(["admin", "passphrase"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = {
+        let mut short = short;
+        std::io::Write::write_all(&mut short.stdin.take().unwrap(), b"too short\n").unwrap();
+        short.wait_with_output().unwrap()
+    };
+    assert!(!out.status.success(), "{}", text(&out));
+    let bad_origin = run(&data, &["mirror", "--origin", "https://example.org", "--key", "RWQ"]);
+    assert!(!bad_origin.status.success());
+    assert!(stderr(&bad_origin).contains("only http://"), "{}", stderr(&bad_origin));
+}
+
+#[test]
+fn a_command_that_makes_the_data_dir_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Command::new(common::binary()).arg("pending").current_dir(dir.path()).output().unwrap();
+    assert!(first.status.success(), "{}", text(&first));
+    let made = dir.path().canonicalize().unwrap().join("undersign-data");
+    assert!(made.is_dir());
+    assert!(
+        stderr(&first).contains(&format!("created the data dir {}", made.display())),
+        "{}",
+        stderr(&first)
+    );
+    let second = Command::new(common::binary()).arg("pending").current_dir(dir.path()).output().unwrap();
+    assert!(second.status.success());
+    assert!(!stderr(&second).contains("created"), "said once, when made: {}", stderr(&second));
+}
+
+#[test]
+fn export_static_names_what_works_while_serving_and_explains_origin() {
+    let mut server = common::Server::start();
+    let busy =
+        run(&server.data, &["export-static", server.data.parent().unwrap().join("site").to_str().unwrap()]);
+    assert!(!busy.status.success());
+    let err = stderr(&busy);
+    assert!(err.contains("is in use") && err.contains("--snapshot"), "{err}");
+    server.stop();
+    let site = server.data.parent().unwrap().join("site");
+    let done = run(&server.data, &["export-static", site.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(
+        stderr(&done).contains("no --origin") && stderr(&done).contains("--origin URL"),
+        "{}",
+        stderr(&done)
+    );
+    assert!(site.join("index.html").is_file());
+}
+
+/// Runs `undersign admin passphrase` on a terminal (util-linux `script`
+/// gives it one), typing `typed` line by line, each once the prompt
+/// before it shows. Returns what the terminal showed, and the exit code.
+fn on_a_terminal(data: &Path, typed: &[&str]) -> Option<(String, Option<i32>)> {
+    use std::io::{Read, Write};
+    if Command::new("script").arg("--version").output().is_err() {
+        let why = "skipped: util-linux `script` (a terminal for the test) is not installed";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+        eprintln!("{why}");
+        return None;
+    }
+    let command =
+        format!("{} --data {} admin passphrase --moderator alice", common::binary(), data.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            let _ = tx.send(buf[..n].to_vec());
+        }
+    });
+    let mut shown = Vec::new();
+    let prompts = ["not shown as you type): ", "The same again: "];
+    for (prompt, line) in prompts.iter().zip(typed) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !String::from_utf8_lossy(&shown).contains(prompt) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let chunk = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no prompt {prompt:?}: {}", String::from_utf8_lossy(&shown)));
+            shown.extend(chunk);
+        }
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        // The next prompt is looked for after this one.
+        let at = String::from_utf8_lossy(&shown).find(prompt).unwrap() + prompt.len();
+        let rest = shown.split_off(at);
+        shown.extend(b"|");
+        shown.extend(rest);
+    }
+    let status = common::wait_at_most(&mut child, std::time::Duration::from_secs(20), |c| drop(c.kill()))
+        .expect("the command ends");
+    drop(stdin);
+    while let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+        shown.extend(chunk);
+    }
+    Some((String::from_utf8_lossy(&shown).into_owned(), status.code()))
+}
+
+#[test]
+fn a_passphrase_typed_at_a_terminal_is_not_shown_and_asked_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let Some((shown, code)) = on_a_terminal(&data, &[PASSPHRASE, PASSPHRASE]) else { return };
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("passphrase set for alice"), "{shown}");
+    assert!(!shown.contains("horse"), "the terminal showed the passphrase: {shown}");
+    assert!(std::fs::read_to_string(data.join("moderators")).unwrap().contains("alice"));
+
+    let other = dir.path().join("other");
+    let Some((shown, code)) = on_a_terminal(&other, &[PASSPHRASE, "correct horse battery stapler"]) else {
+        return;
+    };
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(shown.contains("the two passphrases differ"), "{shown}");
+    assert!(!shown.contains("horse"), "{shown}");
+    assert!(!other.join("moderators").exists(), "nothing was set");
+}
