@@ -392,6 +392,7 @@ fn apply(c: &Connection, label: i64, folded: Option<&str>) -> rusqlite::Result<(
 }
 
 fn open_index(dir: &Path) -> rusqlite::Result<Connection> {
+    schema::owner_only(&dir.join(FILE)).map_err(schema::cannot_open)?;
     let c = Connection::open(dir.join(FILE))?;
     c.set_prepared_statement_cache_capacity(32);
     c.busy_timeout(Duration::from_secs(10))?;
