@@ -205,6 +205,13 @@ impl Store {
         }
         upgrade::rebuild_if_name_functions_changed(dir, &c, options)?;
         let index = search::Indexer::open(dir, &c, options.notice)?;
+        // After a crash the logs may still hold a removal's earlier pages.
+        if let Err(e) = schema::checkpoint_truncate(&c).and_then(|()| index.empty_log()) {
+            (options.notice)(&format!(
+                "the store's write-ahead logs could not be emptied at start ({e}): \
+                 they are at the next withdrawal or clean stop"
+            ));
+        }
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner {

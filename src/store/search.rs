@@ -213,6 +213,11 @@ impl Indexer {
         self.wake();
     }
 
+    /// Empties the indexes' write-ahead log (at start, before the thread).
+    pub(super) fn empty_log(&self) -> rusqlite::Result<()> {
+        schema::checkpoint_truncate(&open_index(&self.dir)?)
+    }
+
     /// At a clean stop, once the thread is joined: closes the readers and
     /// empties the indexes' write-ahead log.
     pub(super) fn close_files(&self) {

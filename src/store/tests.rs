@@ -469,3 +469,28 @@ fn the_store_is_owner_only_from_the_first_byte_under_a_permissive_umask() {
         assert_eq!(mode(file), 0o600, "{}", file.display());
     }
 }
+
+/// After a crash between a removal and the emptying of the logs, the next
+/// start empties them: the database file's earlier page, which still held
+/// the row, is replaced by the zeroed one from the log.
+#[test]
+fn a_start_after_a_crash_empties_the_logs_of_a_removal_or_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(store.sign(new_sig("Zanzibarqa Canaryfield", Kind::Individual, 1, false))).unwrap();
+    drop(store);
+    // The name overwritten as the writer would, in the log only; then a
+    // crash: the connection is never closed, so nothing is checkpointed.
+    let c = Connection::open(dir.path().join(schema::FILE)).unwrap();
+    c.execute_batch(
+        "PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 0;
+         UPDATE sig SET rec = CAST(replace(CAST(rec AS TEXT), 'Zanzibarqa Canaryfield', 'Ada Lovelace') AS BLOB);
+         UPDATE listed SET skey = 'lovelace';",
+    )
+    .unwrap();
+    std::mem::forget(c);
+    assert!(any_file_holds(dir.path(), "canaryfield").is_some(), "the database file's page still has it");
+    let store = open(&dir);
+    assert_eq!(any_file_holds(dir.path(), "canaryfield"), None);
+    drop(store);
+}
