@@ -242,6 +242,13 @@ impl Indexer {
         let mut index = open_index(&self.dir)?;
         let main = schema::open_reader(main_dir)?;
         let checkpoints = schema::open_checkpointer(main_dir)?;
+        // Emptying a log after a removal must not hold up the writer while
+        // a long read (an export) keeps the log: without waiting, it
+        // copies what it can, says busy, and is tried again next turn.
+        let empty_main = schema::open_checkpointer(main_dir)?;
+        empty_main.busy_timeout(Duration::ZERO)?;
+        let empty_index = open_index(&self.dir)?;
+        empty_index.busy_timeout(Duration::ZERO)?;
         let mut failing = false;
         loop {
             // A checkpoint that could not run (another was running) is
@@ -284,8 +291,8 @@ impl Indexer {
             }
             if self.removed.swap(false, Ordering::AcqRel) {
                 // Tried again on the next turn while a reader holds a log.
-                let emptied = schema::checkpoint_truncate(&checkpoints)
-                    .and_then(|()| schema::checkpoint_truncate(&index));
+                let emptied = schema::checkpoint_truncate(&empty_main)
+                    .and_then(|()| schema::checkpoint_truncate(&empty_index));
                 if emptied.is_err() {
                     self.removed.store(true, Ordering::Release);
                 }
