@@ -25,6 +25,11 @@
 //! search reads the indexes and the log entries not yet applied, so it
 //! sees every committed signature. Should the indexes be lost or damaged,
 //! they are rebuilt from the listed names at start.
+//!
+//! A name that leaves the list leaves the files too: FTS5's `secure-delete`
+//! option removes its grams from the index's pages rather than marking
+//! them deleted, and after a removal the indexer empties both databases'
+//! write-ahead logs (`Indexer::removed`).
 
 use super::error::StoreError;
 use super::schema;
@@ -220,11 +225,9 @@ impl Indexer {
 
     /// At a clean stop, once the thread is joined: closes the readers and
     /// empties the indexes' write-ahead log.
-    pub(super) fn close_files(&self) {
+    pub(super) fn close_files(&self) -> rusqlite::Result<()> {
         self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        if let Ok(c) = open_index(&self.dir) {
-            let _ = schema::checkpoint_truncate(&c);
-        }
+        self.empty_log()
     }
 
     /// Asks the thread to finish what is logged and stop.
