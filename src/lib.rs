@@ -23,7 +23,7 @@
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
 //! | words | [`messages`] | the catalogues: typed message id → Fluent message of `locales/TAG/undersign.ftl` (embedded; the list from `build.rs`), English fallback, number style per language; the only place for a page's or a refusal's words |
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
-//! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes, upgrades; implements [`view::PublicView`] |
+//! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs); implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
 //! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
 //!

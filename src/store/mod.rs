@@ -59,6 +59,7 @@ use read::{counts, find, page, record, walk};
 use request::{Reply, Request};
 use shared::Inner;
 use std::fs::File;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -155,8 +156,12 @@ const LOCK_FILE: &str = "lock";
 /// Linux) belongs to this open file: it goes when the file is closed, or
 /// when the process ends however it ends, so a crash leaves no stale lock.
 fn lock(dir: &Path) -> Result<File, StoreError> {
-    let file =
-        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK_FILE))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(dir.join(LOCK_FILE))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse),
@@ -170,7 +175,8 @@ impl Store {
     /// was not stopped cleanly is checked first, and refused if damaged
     /// (`check`).
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)?;
+        // Owner only, every dir made here, as the files in it.
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         let lock = lock(dir)?;
         check::present(dir)?;
         if check::stopped_uncleanly(dir) {
@@ -199,6 +205,13 @@ impl Store {
         }
         upgrade::rebuild_if_name_functions_changed(dir, &c, options)?;
         let index = search::Indexer::open(dir, &c, options.notice)?;
+        // After a crash the logs may still hold a removal's earlier pages.
+        if let Err(e) = schema::checkpoint_truncate(&c).and_then(|()| index.empty_log()) {
+            (options.notice)(&format!(
+                "the store's write-ahead logs could not be emptied at start ({e}): \
+                 they are at the next withdrawal or clean stop"
+            ));
+        }
         // Make the files' existence durable too, once.
         File::open(dir)?.sync_all()?;
         let inner = Arc::new(Inner {

@@ -20,6 +20,7 @@
 //! the limit, however many names match.
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 /// The layout this version writes (layouts 1 and 2 were of versions before
@@ -94,6 +95,7 @@ pub(super) const SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
 /// The writer's connection: creates the tables, WAL mode, and a commit
 /// that returns only once the WAL is fsynced (`synchronous = FULL`).
 pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Connection> {
+    owner_only(&dir.join(FILE)).map_err(cannot_open)?;
     let c = Connection::open(dir.join(FILE))?;
     configure(&c, (cache_bytes / 1024).max(1024))?;
     c.execute_batch(SECURE_DELETE)?;
@@ -106,6 +108,34 @@ pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Conn
     )?;
     c.execute_batch(&format!("BEGIN IMMEDIATE; {TABLES} COMMIT;"))?;
     Ok(c)
+}
+
+/// Makes `database` owner-only from its first byte: created empty with
+/// mode 0600 before SQLite opens it (SQLite gives its `-wal` and `-shm`
+/// the database's mode), or, made by an earlier version, its mode and its
+/// logs' set to 0600. Pending signatures, unlisted names and withdrawal
+/// hashes are nobody else's to read.
+pub(super) fn owner_only(database: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(database)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = database.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::metadata(&file) {
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// An I/O error before SQLite opened the file, as SQLite's own would be.
+pub(super) fn cannot_open(e: std::io::Error) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+        Some(format!("cannot create the database file owner-only: {e}")),
+    )
 }
 
 /// The write-ahead log's size at which the checkpointer (the search

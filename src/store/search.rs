@@ -25,6 +25,11 @@
 //! search reads the indexes and the log entries not yet applied, so it
 //! sees every committed signature. Should the indexes be lost or damaged,
 //! they are rebuilt from the listed names at start.
+//!
+//! A name that leaves the list leaves the files too: FTS5's `secure-delete`
+//! option removes its grams from the index's pages rather than marking
+//! them deleted, and after a removal the indexer empties both databases'
+//! write-ahead logs (`Indexer::removed`).
 
 use super::error::StoreError;
 use super::schema;
@@ -213,13 +218,16 @@ impl Indexer {
         self.wake();
     }
 
+    /// Empties the indexes' write-ahead log (at start, before the thread).
+    pub(super) fn empty_log(&self) -> rusqlite::Result<()> {
+        schema::checkpoint_truncate(&open_index(&self.dir)?)
+    }
+
     /// At a clean stop, once the thread is joined: closes the readers and
     /// empties the indexes' write-ahead log.
-    pub(super) fn close_files(&self) {
+    pub(super) fn close_files(&self) -> rusqlite::Result<()> {
         self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        if let Ok(c) = open_index(&self.dir) {
-            let _ = schema::checkpoint_truncate(&c);
-        }
+        self.empty_log()
     }
 
     /// Asks the thread to finish what is logged and stop.
@@ -237,6 +245,13 @@ impl Indexer {
         let mut index = open_index(&self.dir)?;
         let main = schema::open_reader(main_dir)?;
         let checkpoints = schema::open_checkpointer(main_dir)?;
+        // Emptying a log after a removal must not hold up the writer while
+        // a long read (an export) keeps the log: without waiting, it
+        // copies what it can, says busy, and is tried again next turn.
+        let empty_main = schema::open_checkpointer(main_dir)?;
+        empty_main.busy_timeout(Duration::ZERO)?;
+        let empty_index = open_index(&self.dir)?;
+        empty_index.busy_timeout(Duration::ZERO)?;
         let mut failing = false;
         loop {
             // A checkpoint that could not run (another was running) is
@@ -279,8 +294,8 @@ impl Indexer {
             }
             if self.removed.swap(false, Ordering::AcqRel) {
                 // Tried again on the next turn while a reader holds a log.
-                let emptied = schema::checkpoint_truncate(&checkpoints)
-                    .and_then(|()| schema::checkpoint_truncate(&index));
+                let emptied = schema::checkpoint_truncate(&empty_main)
+                    .and_then(|()| schema::checkpoint_truncate(&empty_index));
                 if emptied.is_err() {
                     self.removed.store(true, Ordering::Release);
                 }
@@ -392,6 +407,7 @@ fn apply(c: &Connection, label: i64, folded: Option<&str>) -> rusqlite::Result<(
 }
 
 fn open_index(dir: &Path) -> rusqlite::Result<Connection> {
+    schema::owner_only(&dir.join(FILE)).map_err(schema::cannot_open)?;
     let c = Connection::open(dir.join(FILE))?;
     c.set_prepared_statement_cache_capacity(32);
     c.busy_timeout(Duration::from_secs(10))?;

@@ -47,14 +47,17 @@ impl Drop for Inner {
     /// connection to close can write, and readers close last).
     fn drop(&mut self) {
         self.readers.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        if let Ok(c) = schema::open_checkpointer(&self.dir) {
+        let emptied = schema::open_checkpointer(&self.dir).and_then(|c| {
             // What the indexes have (a listed name's folded form) leaves the
             // log now, not at the next group of a later run.
-            let applied = self.index.applied.load(Ordering::Acquire);
-            let _ = search::drop_applied(&c, applied);
-            let _ = schema::checkpoint_truncate(&c);
+            search::drop_applied(&c, self.index.applied.load(Ordering::Acquire))?;
+            schema::checkpoint_truncate(&c)
+        });
+        if let Err(e) = emptied.and_then(|()| self.index.close_files()) {
+            (self.options.notice)(&format!(
+                "the store's write-ahead logs could not be emptied at stop ({e}): they are at the next start"
+            ));
         }
-        self.index.close_files();
     }
 }
 

@@ -439,3 +439,58 @@ fn a_withdrawal_leaves_no_byte_of_the_name_in_the_files_while_running() {
     }
     assert_eq!(store.published(Kind::Individual, 0, 10).unwrap()[0].name, "Ada Lovelace", "the rest stays");
 }
+
+/// The store's files and the dirs it makes are the owner's alone from
+/// their first byte, whatever the umask: pending signatures, unlisted
+/// names and withdrawal hashes are in them.
+#[test]
+#[allow(unsafe_code, reason = "umask, to open the store under a permissive one")]
+fn the_store_is_owner_only_from_the_first_byte_under_a_permissive_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").join("store");
+    // SAFETY: umask has no memory effects; other tests that create files
+    // meanwhile only ask for their own modes.
+    let before = unsafe { libc::umask(0) };
+    let opened = Store::open(&data, OPTIONS);
+    unsafe { libc::umask(before) };
+    let store = opened.unwrap();
+    rt().block_on(store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false))).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("data")), 0o700, "the data dir made for the store");
+    assert_eq!(mode(&data), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().path()).collect();
+    for name in
+        ["signatures.sqlite", "signatures.sqlite-wal", "signatures.sqlite-shm", "search.sqlite", "lock"]
+    {
+        assert!(files.contains(&data.join(name)), "{name} is there: {files:?}");
+    }
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+}
+
+/// After a crash between a removal and the emptying of the logs, the next
+/// start empties them: the database file's earlier page, which still held
+/// the row, is replaced by the zeroed one from the log.
+#[test]
+fn a_start_after_a_crash_empties_the_logs_of_a_removal_or_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    rt().block_on(store.sign(new_sig("Zanzibarqa Canaryfield", Kind::Individual, 1, false))).unwrap();
+    drop(store);
+    // The name overwritten as the writer would, in the log only; then a
+    // crash: the connection is never closed, so nothing is checkpointed.
+    let c = Connection::open(dir.path().join(schema::FILE)).unwrap();
+    c.execute_batch(
+        "PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = 0;
+         UPDATE sig SET rec = CAST(replace(CAST(rec AS TEXT), 'Zanzibarqa Canaryfield', 'Ada Lovelace') AS BLOB);
+         UPDATE listed SET skey = 'lovelace';",
+    )
+    .unwrap();
+    std::mem::forget(c);
+    assert!(any_file_holds(dir.path(), "canaryfield").is_some(), "the database file's page still has it");
+    let store = open(&dir);
+    assert_eq!(any_file_holds(dir.path(), "canaryfield"), None);
+    drop(store);
+}
