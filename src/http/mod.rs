@@ -9,6 +9,7 @@
 
 mod body;
 pub mod form;
+mod framing;
 pub mod request;
 pub mod server;
 
