@@ -31,7 +31,8 @@
 //!
 //! ```text
 //! http::server::serve   a connection slot, then accept from the acceptor (TCP, Unix socket, onion)
-//! http::server          [PROXY line or onion rendezvous -> circuit id, in memory only; per-circuit cap] -> hyper HTTP/1.1
+//! http::server          [PROXY line or onion rendezvous -> circuit id, in memory only; per-circuit cap]
+//!                       -> http::framing (each head read whole, its size, syntax and length checked) -> hyper HTTP/1.1
 //! site::Site::route     the language by path prefix (/es/...; none: English), then by method and path:
 //!                       a read page (public::Page::parse) goes to public::Reads::answer, over the site
 //!                       as a public::Source; signing and withdrawal are the site's own

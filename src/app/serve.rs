@@ -219,10 +219,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     };
     let wants_console = console_listener.is_some() || onions.has_console();
     let console = wants_console.then(|| {
-        let hosts = Hosts::new(
-            console_listener.as_ref().and_then(|l| l.local_addr()).map(|a| a.ip()),
-            onions.console_address().as_deref(),
-        );
+        let hosts = Hosts::new(console_listener.as_ref().and_then(|l| l.local_addr()).map(|a| a.ip()));
         console(&config, store.clone(), renderer(), hosts)
     });
     let view: Arc<dyn crate::view::PublicView> = Arc::new(store.clone());
@@ -289,14 +286,6 @@ fn launch_onions(config: &Config) -> Result<Onions, Error> {
 }
 
 impl Onions {
-    /// The console onion's host, with `admin_onion`.
-    fn console_address(&self) -> Option<String> {
-        #[cfg(feature = "onion")]
-        return self.0.as_ref().and_then(|o| o.console.as_ref()).map(|c| c.address.clone());
-        #[cfg(not(feature = "onion"))]
-        None
-    }
-
     fn has_console(&self) -> bool {
         #[cfg(feature = "onion")]
         return self.0.as_ref().is_some_and(|o| o.console.is_some());

@@ -115,15 +115,18 @@ impl Router for Console {
 }
 
 /// The names a request may give as its `Host` to reach the console: the
-/// loopback names, the address it listens on and its onion. Any port, since
-/// a moderator reaches a console through an SSH or tor forward on a port of
-/// their own; a page that reaches it by DNS rebinding names its own host.
+/// loopback names, the address it listens on, and any onion (its own, made
+/// by arti or by a tor daemon in front of its socket: an onion name is
+/// never looked up in DNS, so it cannot be rebound to this machine). Any
+/// port, since a moderator reaches a console through an SSH or tor forward
+/// on a port of their own; a page that reaches it by DNS rebinding names
+/// its own host.
 #[derive(Clone, Debug)]
 pub struct Hosts(Vec<String>);
 
 impl Hosts {
-    /// The loopback names and these.
-    pub fn new(listen: Option<std::net::IpAddr>, onion: Option<&str>) -> Hosts {
+    /// The loopback names and the address the console listens on.
+    pub fn new(listen: Option<std::net::IpAddr>) -> Hosts {
         let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(String::from).into();
         if let Some(ip) = listen.filter(|ip| !ip.is_unspecified()) {
             names.push(match ip {
@@ -131,7 +134,6 @@ impl Hosts {
                 std::net::IpAddr::V6(v6) => format!("[{v6}]"),
             });
         }
-        names.extend(onion.map(str::to_ascii_lowercase));
         Hosts(names)
     }
 
@@ -143,7 +145,8 @@ impl Hosts {
             _ => host,
         };
         let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
-        self.0.contains(&name)
+        let onion = name.strip_suffix(".onion").is_some_and(|n| !n.is_empty() && !n.ends_with('.'));
+        onion || self.0.contains(&name)
     }
 }
 
@@ -478,21 +481,29 @@ mod tests {
 
     #[test]
     fn the_console_answers_only_to_its_own_names() {
-        let hosts = Hosts::new(Some("192.0.2.7".parse().unwrap()), Some("abcdef.onion"));
+        let hosts = Hosts::new(Some("192.0.2.7".parse().unwrap()));
         let allow = |h: &str| hosts.allow(Some(&HeaderValue::from_str(h).unwrap()));
         for good in
             ["localhost", "localhost:8081", "127.0.0.1:9000", "[::1]:8081", "LOCALHOST.", "192.0.2.7:81"]
         {
             assert!(allow(good), "{good}");
         }
-        assert!(allow("abcdef.onion") && allow("abcdef.onion:80"));
-        for bad in
-            ["evil.example", "evil.example:8081", "127.0.0.2", "localhost.evil.example", "other.onion", "x"]
-        {
+        // An onion name is never resolved by DNS, so it cannot be rebound here.
+        assert!(allow("abcdef.onion") && allow("abcdef.onion:80") && allow("ABCDEF.ONION."));
+        for bad in [
+            "evil.example",
+            "evil.example:8081",
+            "127.0.0.2",
+            "localhost.evil.example",
+            ".onion",
+            "onion.evil.example",
+            "x",
+        ] {
             assert!(!allow(bad), "{bad}");
         }
         assert!(!hosts.allow(None));
-        assert!(!Hosts::new(Some("0.0.0.0".parse().unwrap()), None)
-            .allow(Some(&HeaderValue::from_static("0.0.0.0"))));
+        assert!(
+            !Hosts::new(Some("0.0.0.0".parse().unwrap())).allow(Some(&HeaderValue::from_static("0.0.0.0")))
+        );
     }
 }

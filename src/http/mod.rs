@@ -9,6 +9,7 @@
 
 mod body;
 pub mod form;
+mod framing;
 mod rate;
 pub mod request;
 pub mod route;

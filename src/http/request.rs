@@ -33,8 +33,11 @@ pub enum RequestError {
     TargetTooLong,
     /// A header line is longer than [`MAX_LINE`].
     HeaderTooLarge,
-    /// Both `Content-Length` and `Transfer-Encoding`.
+    /// Both `Content-Length` and `Transfer-Encoding`, or a length or
+    /// encoding that does not read.
     BadFraming,
+    /// A head that does not parse as HTTP/1.x.
+    BadSyntax,
 }
 
 impl From<RequestError> for Answer {
@@ -50,6 +53,7 @@ impl From<RequestError> for Answer {
                 (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, HeaderTooLargeHeading, HeaderTooLarge)
             }
             RequestError::BadFraming => (StatusCode::BAD_REQUEST, BadRequestHeading, BadFraming),
+            RequestError::BadSyntax => (StatusCode::BAD_REQUEST, BadRequestHeading, BadSyntax),
         };
         Answer::new(status, heading, reason)
     }

@@ -20,6 +20,7 @@
 //! stream is looked at or kept.
 
 pub use super::rate::MinRate;
+use super::framing::{self, Framed};
 use super::request::{self, RequestError};
 use super::{Body, Headers, Reply};
 use crate::config::ListenAddr;
@@ -374,7 +375,17 @@ async fn connection<Io, R>(
     };
     let header_read_timeout = options.header_read_timeout;
     let max_age = options.max_age;
+    // Heads are checked whole before hyper reads them: a refused one
+    // reaches the service as a stand-in, answered with the refusal.
+    let refusal = framing::Refusal::default();
+    let io = Framed::new(io, Arc::clone(&refusal));
+    let requests = Arc::new(AtomicU64::new(0));
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let nth = requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let refused = match *refusal.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some((n, e)) if n == nth => Some(e),
+            _ => None,
+        };
         let router = Arc::clone(&router);
         let circuit = circuit.clone();
         let options = Arc::clone(&options);
@@ -398,7 +409,9 @@ async fn connection<Io, R>(
             }
             // Only `Onion-Location` needs the path after the request is gone.
             let path = options.headers.needs_path().then(|| req.uri().path().to_owned());
-            let mut resp = match request::check(&req) {
+            // A chunked body went to hyper unchecked: no request after it is trusted.
+            let chunked = req.headers().contains_key(hyper::header::TRANSFER_ENCODING);
+            let mut resp = match refused.map_or_else(|| request::check(&req), Err) {
                 Ok(()) => router.route(req, circuit).await,
                 Err(e) => {
                     // What follows an ambiguous head on the stream is not
@@ -409,7 +422,7 @@ async fn connection<Io, R>(
                 }
             };
             options.headers.finish(&mut resp, path.as_deref().unwrap_or("/"));
-            if answering.slot.accepted.elapsed() >= options.max_age {
+            if chunked || answering.slot.accepted.elapsed() >= options.max_age {
                 resp.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
             }
             Ok::<_, Infallible>(resp.map(|body| Tracked { body, _answering: answering }))
@@ -420,8 +433,10 @@ async fn connection<Io, R>(
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
         .auto_date_header(false)
-        .max_buf_size(64 * 1024)
-        .max_headers(64);
+        // Past what [`Framed`] lets through, so hyper never refuses a
+        // head itself (its answers would lack the security headers).
+        .max_buf_size(framing::MAX_HEAD + 16 * 1024)
+        .max_headers(framing::MAX_HEADERS);
     let conn = builder.serve_connection(TokioIo::new(io), service);
     // The backstop: a connection past its age that never finishes its answer.
     let _ = tokio::time::timeout(max_age + LAST_ANSWER, watcher.watch(conn)).await;

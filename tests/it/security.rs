@@ -241,3 +241,83 @@ fn a_mirror_shows_the_letter_without_markup_the_markdown_cannot_make() {
     );
     assert!(page.contains("<p>Clicked</p>") && page.contains("<strong>bold</strong>"), "{page}");
 }
+
+/// Every answer in `bytes`, by its status line.
+fn answers(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.match_indices("HTTP/1.1 ").map(|(i, _)| text[i..].lines().next().unwrap().to_string()).collect()
+}
+
+/// Writes `raw` on a new connection and reads until the server closes it.
+fn exchange(server: &Server, raw: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(server.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(raw).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    bytes
+}
+
+/// The security headers every answer carries, and none that tells the time
+/// or the software.
+fn assert_security_headers(r: &common::Response) {
+    let csp = r.header("content-security-policy").expect("a CSP");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(r.header("date").is_none() && r.header("server").is_none());
+}
+
+/// A length given both ways is refused with 400 before the body is read,
+/// as the README says, and the request behind it on the stream is not
+/// answered: one answer, and the connection closes.
+#[test]
+fn a_length_given_two_ways_is_refused_and_nothing_behind_it_is_read() {
+    let server = Server::start();
+    let smuggled = "GET /privacy HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    for framing in [
+        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+    ] {
+        let bytes = exchange(
+            &server,
+            format!("POST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n{framing}\r\n0\r\n\r\n{smuggled}").as_bytes(),
+        );
+        assert_eq!(answers(&bytes), ["HTTP/1.1 400 Bad Request"], "{framing:?}");
+        let r = common::parse_response(&bytes);
+        assert!(r.body.contains("The request gave its length in two ways at once"), "{}", r.body);
+        assert_eq!(r.header("connection"), Some("close"));
+        assert_security_headers(&r);
+    }
+    // Pipelined behind a good request, the good one is answered first.
+    let bytes = exchange(
+        &server,
+        format!("GET / HTTP/1.1\r\nHost: localhost\r\n\r\nPOST /sign HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n{smuggled}").as_bytes(),
+    );
+    assert_eq!(answers(&bytes), ["HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"]);
+}
+
+/// A head past the server's bound, or one that is not HTTP, gets the
+/// server's own refusal page with every security header, not hyper's
+/// bare one.
+#[test]
+fn an_oversized_or_broken_head_is_refused_with_the_security_headers() {
+    let server = Server::start();
+    let mut big = "GET / HTTP/1.1\r\nHost: localhost\r\n".to_string();
+    while big.len() <= 65 * 1024 {
+        big.push_str(&format!("X-Filler-{}: {}\r\n", big.len(), "a".repeat(1000)));
+    }
+    big.push_str("\r\n");
+    let r = common::parse_response(&exchange(&server, big.as_bytes()));
+    assert_eq!(r.status, 431, "{}", r.body);
+    assert!(r.body.contains("Request too large"), "{}", r.body);
+    assert_security_headers(&r);
+    for broken in [&b"GET / HTTP/1.1\r\nHost: localhost\r\nNoColon\r\n\r\n"[..], b"HELLO\r\n\r\n"] {
+        let r = common::parse_response(&exchange(&server, broken));
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.body.contains("not well-formed HTTP"), "{}", r.body);
+        assert_security_headers(&r);
+    }
+}
