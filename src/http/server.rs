@@ -19,8 +19,8 @@
 //! directly (an onion acceptor's rendezvous circuit). Nothing else about a
 //! stream is looked at or kept.
 
-pub use super::rate::MinRate;
 use super::framing::{self, Framed};
+pub use super::rate::MinRate;
 use super::request::{self, RequestError};
 use super::{Body, Headers, Reply};
 use crate::config::ListenAddr;
