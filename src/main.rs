@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         key: String,
         #[command(flatten)]
-        settings: MirrorSettings,
+        settings: ListenerSettings,
         /// Seconds between polls of the origin (give or take a tenth).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         interval: u64,
@@ -122,14 +122,9 @@ enum Command {
 /// value.
 #[derive(Args, Serialize, Default)]
 struct ServeSettings {
-    /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
-    #[arg(long)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    listen: Option<String>,
-    /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
-    #[arg(long)]
-    #[serde(skip_serializing_if = "not")]
-    proxy_protocol: bool,
+    #[command(flatten)]
+    #[serde(flatten)]
+    listener: ListenerSettings,
     /// The moderation console's own listener (loopback TCP or unix:/path); off if not given.
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,14 +141,14 @@ struct ServeSettings {
     admin_onion: bool,
 }
 
-/// `mirror`'s options that are keys of the configuration file.
-#[derive(Args, Serialize)]
-struct MirrorSettings {
+/// The public listener's options, which `serve` and `mirror` share.
+#[derive(Args, Serialize, Default)]
+struct ListenerSettings {
     /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     listen: Option<String>,
-    /// Expect tor's PROXY v1 line on every connection.
+    /// Expect tor's PROXY v1 line (HiddenServiceExportCircuitID haproxy) on every connection.
     #[arg(long)]
     #[serde(skip_serializing_if = "not")]
     proxy_protocol: bool,

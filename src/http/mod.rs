@@ -14,6 +14,7 @@ mod rate;
 pub mod request;
 pub mod route;
 pub mod server;
+mod slots;
 
 use bytes::buf::{Buf, Chain};
 use bytes::Bytes;
