@@ -9,7 +9,11 @@
 # - paths: the checkout's and cargo's registry are remapped
 #   (--remap-path-prefix), so neither where you cloned nor your home shows;
 # - time: SOURCE_DATE_EPOCH is the commit's time (cargo-deb dates the
-#   package's files with it); the binary itself carries no build time.
+#   package's files with it); the binary itself carries no build time;
+# - the crate in one codegen unit: with several, LLVM names the symbols it
+#   promotes between units by a hash that differed between two checkouts
+#   (`.llvm.NNNN` suffixes, the only bytes that differed once paths were
+#   remapped).
 # It prints the toolchain and both SHA-256 sums; compare them with the
 # published ones (README, "Checking a binary against the source").
 set -euo pipefail
@@ -23,6 +27,7 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 export RUSTFLAGS="--remap-path-prefix=$PWD=/build/undersign --remap-path-prefix=$cargo_home=/cargo ${RUSTFLAGS:-}"
 export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 
 cargo deb --locked
 rustc --version

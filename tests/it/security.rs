@@ -75,12 +75,15 @@ fn the_console_refuses_a_host_that_is_not_its_own() {
 fn a_return_field_cannot_redirect_off_the_console() {
     let server = Server::start_with(CONSOLE);
     let console = signed_in(&server);
+    // The console adds what was done (`?done=…`) to the page it goes back to.
+    let path =
+        |r: &common::Response| r.header("location").map(|l| l.split('?').next().unwrap_or("").to_string());
     for to in ["/\t/evil.example/", "/\\evil.example", "//evil.example", "/\n/evil.example"] {
         let r = console.post("/action", &[("csrf", &console.csrf()), ("action", "pause"), ("return", to)]);
-        assert_eq!((r.status, r.header("location")), (303, Some("/")), "{to:?}");
+        assert_eq!((r.status, path(&r).as_deref()), (303, Some("/")), "{to:?}");
     }
     let r = console.post("/action", &[("csrf", &console.csrf()), ("action", "resume"), ("return", "/queue")]);
-    assert_eq!((r.status, r.header("location")), (303, Some("/queue")));
+    assert_eq!((r.status, path(&r).as_deref()), (303, Some("/queue")));
 }
 
 /// An origin that answers each path with what `answer` gives (status
