@@ -46,57 +46,42 @@ const HANDSHAKES: usize = 32;
 const MAX_STREAMS_PER_CIRCUIT: u32 = 20;
 
 /// Why the onion services could not be set up.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum OnionError {
     /// A directory under the data dir could not be made owner-only.
-    Dir(PathBuf, io::Error),
+    #[error("cannot create {path}: {source}", path = .0.display(), source = .1)]
+    Dir(PathBuf, #[source] io::Error),
     /// The arti TOML file given for testing could not be read.
-    ReadArtiConfig(PathBuf, io::Error),
+    #[error("cannot read the arti config {path}: {source}", path = .0.display(), source = .1)]
+    ReadArtiConfig(PathBuf, #[source] io::Error),
     /// The arti TOML file given for testing does not parse.
+    #[error("arti config {path}: {why}", path = .0.display(), why = .1)]
     ParseArtiConfig(PathBuf, String),
     /// arti refused the configuration.
+    #[error("onion service configuration: {0}")]
     Config(String),
-    /// arti could not set up the client, the keystore or a service.
+    /// arti could not set up the client, the keystore or a service (its
+    /// causes are in the words: arti's error types are not kept).
+    #[error("onion service: {0}")]
     Arti(String),
     /// No directory in memory for arti's replay logs.
+    #[error("arti's replay logs would tell when visitors came, so undersign keeps them in memory, and found no directory in memory: neither XDG_RUNTIME_DIR nor /dev/shm is a directory; set XDG_RUNTIME_DIR to a tmpfs directory owned by this user, mode 0700")]
     NoMemoryDir,
     /// The directory in memory for arti's replay logs could not be made.
-    MemoryDir(PathBuf, io::Error),
+    #[error("cannot use {path} for arti's replay logs: {source}", path = .0.display(), source = .1)]
+    MemoryDir(PathBuf, #[source] io::Error),
     /// The console onion has no client keys, so nobody could reach it.
+    #[error("the console onion (admin_onion) needs at least one client key: put a file NAME.auth holding `descriptor:x25519:<base32 public key>` in {} (see deploy/README.md)", .0.display())]
     NoClients(PathBuf),
 }
 
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Dir(p, e) => write!(f, "cannot create {}: {e}", p.display()),
-            Error::ReadArtiConfig(p, e) => write!(f, "cannot read the arti config {}: {e}", p.display()),
-            Error::ParseArtiConfig(p, e) => write!(f, "arti config {}: {e}", p.display()),
-            Error::Config(e) => write!(f, "onion service configuration: {e}"),
-            Error::Arti(e) => write!(f, "onion service: {e}"),
-            Error::NoMemoryDir => write!(
-                f,
-                "arti's replay logs would tell when visitors came, so undersign keeps them in memory, and found no directory in memory: neither XDG_RUNTIME_DIR nor /dev/shm is a directory; set XDG_RUNTIME_DIR to a tmpfs directory owned by this user, mode 0700"
-            ),
-            Error::MemoryDir(p, e) => write!(f, "cannot use {} for arti's replay logs: {e}", p.display()),
-            Error::NoClients(dir) => write!(
-                f,
-                "the console onion (admin_onion) needs at least one client key: put a file NAME.auth holding `descriptor:x25519:<base32 public key>` in {} (see deploy/README.md)",
-                dir.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-fn arti(e: impl std::fmt::Display) -> Error {
-    Error::Arti(e.to_string())
+fn arti(e: impl std::fmt::Display) -> OnionError {
+    OnionError::Arti(e.to_string())
 }
 
 /// An arti error with its causes, which name the file or setting at fault.
-fn arti_chain(e: impl std::error::Error) -> Error {
+fn arti_chain(e: impl std::error::Error) -> OnionError {
     let mut words = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {
@@ -104,7 +89,7 @@ fn arti_chain(e: impl std::error::Error) -> Error {
         words.push_str(&c.to_string());
         cause = c.source();
     }
-    Error::Arti(words)
+    OnionError::Arti(words)
 }
 
 /// Where arti keeps its files, all under `DATA/onion`.
@@ -132,13 +117,13 @@ impl Dirs {
     }
 
     /// Makes the directories, owner only (arti refuses looser ones).
-    fn create(&self, data_dir: &Path, console: bool) -> Result<(), Error> {
+    fn create(&self, data_dir: &Path, console: bool) -> Result<(), OnionError> {
         let mut dirs = vec![data_dir.to_path_buf(), self.root.clone(), self.state(), self.cache()];
         if console {
             dirs.push(self.admin_clients());
         }
         for dir in dirs {
-            private_dir(&dir).map_err(|e| Error::Dir(dir.clone(), e))?;
+            private_dir(&dir).map_err(|e| OnionError::Dir(dir.clone(), e))?;
         }
         Ok(())
     }
@@ -171,16 +156,17 @@ pub struct ReplayLogs {
 
 impl ReplayLogs {
     /// Under `memory` (a tmpfs directory), for the onions of `dirs`.
-    fn in_memory(memory: &Path, data_dir: &Path, dirs: &Dirs) -> Result<ReplayLogs, Error> {
+    fn in_memory(memory: &Path, data_dir: &Path, dirs: &Dirs) -> Result<ReplayLogs, OnionError> {
         use sha2::Digest;
         use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-        let owner = std::fs::metadata(data_dir).map_err(|e| Error::Dir(data_dir.to_path_buf(), e))?.uid();
+        let owner =
+            std::fs::metadata(data_dir).map_err(|e| OnionError::Dir(data_dir.to_path_buf(), e))?.uid();
         // One name per data dir: a crashed run's logs are found and removed.
         let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
         let which = sha2::Sha256::digest(absolute.as_os_str().as_encoded_bytes());
         let name = format!("undersign-{owner}-{}", hex16(&which));
         let dir = memory.join(name);
-        let fail = |e| Error::MemoryDir(dir.clone(), e);
+        let fail = |e| OnionError::MemoryDir(dir.clone(), e);
         match std::fs::symlink_metadata(&dir) {
             Ok(m) if m.is_dir() && !m.file_type().is_symlink() && m.uid() == owner => {
                 std::fs::remove_dir_all(&dir).map_err(fail)?
@@ -199,19 +185,19 @@ impl ReplayLogs {
         for nickname in [PUBLIC, CONSOLE] {
             let state = dirs.service_state(nickname);
             for dir in [state.parent().unwrap_or(&state), &state] {
-                private_dir(dir).map_err(|e| Error::Dir(dir.to_path_buf(), e))?;
+                private_dir(dir).map_err(|e| OnionError::Dir(dir.to_path_buf(), e))?;
             }
-            remove_any(&state.join(INTRODUCTION_POINTS)).map_err(|e| Error::Dir(state.clone(), e))?;
+            remove_any(&state.join(INTRODUCTION_POINTS)).map_err(|e| OnionError::Dir(state.clone(), e))?;
             for log in REPLAY_LOGS {
                 let target = logs.dir.join(nickname).join(log);
                 std::fs::DirBuilder::new()
                     .mode(0o700)
                     .recursive(true)
                     .create(&target)
-                    .map_err(|e| Error::MemoryDir(target.clone(), e))?;
+                    .map_err(|e| OnionError::MemoryDir(target.clone(), e))?;
                 let link = state.join(log);
-                remove_any(&link).map_err(|e| Error::Dir(link.clone(), e))?;
-                std::os::unix::fs::symlink(&target, &link).map_err(|e| Error::Dir(link.clone(), e))?;
+                remove_any(&link).map_err(|e| OnionError::Dir(link.clone(), e))?;
+                std::os::unix::fs::symlink(&target, &link).map_err(|e| OnionError::Dir(link.clone(), e))?;
             }
         }
         Ok(logs)
@@ -226,9 +212,9 @@ impl Drop for ReplayLogs {
 
 /// The directory in memory for the replay logs: `XDG_RUNTIME_DIR` (the
 /// user's own tmpfs under systemd), else `/dev/shm`.
-fn memory_dir() -> Result<PathBuf, Error> {
+fn memory_dir() -> Result<PathBuf, OnionError> {
     let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|d| d.is_absolute());
-    runtime.into_iter().chain([PathBuf::from("/dev/shm")]).find(|d| d.is_dir()).ok_or(Error::NoMemoryDir)
+    runtime.into_iter().chain([PathBuf::from("/dev/shm")]).find(|d| d.is_dir()).ok_or(OnionError::NoMemoryDir)
 }
 
 fn hex16(bytes: &[u8]) -> String {
@@ -247,14 +233,15 @@ fn remove_any(path: &Path) -> io::Result<()> {
 
 /// arti's client configuration: the testing file if one is given, with
 /// the storage always under the data dir (nothing in the user's home).
-fn client_config(config: &Config) -> Result<TorClientConfig, Error> {
+fn client_config(config: &Config) -> Result<TorClientConfig, OnionError> {
     let dirs = Dirs::of(config);
     dirs.create(&config.data_dir, config.admin_onion)?;
     let mut builder = match &config.onion_arti_config {
         None => TorClientConfigBuilder::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::ReadArtiConfig(path.clone(), e))?;
-            parse_arti_config(&text).map_err(|e| Error::ParseArtiConfig(path.clone(), e))?
+            let text =
+                std::fs::read_to_string(path).map_err(|e| OnionError::ReadArtiConfig(path.clone(), e))?;
+            parse_arti_config(&text).map_err(|e| OnionError::ParseArtiConfig(path.clone(), e))?
         }
     };
     builder
@@ -270,7 +257,7 @@ fn client_config(config: &Config) -> Result<TorClientConfig, Error> {
             .nickname(HsNickname::new(PUBLIC.to_string()).map_err(arti)?);
         builder.storage().keystore().ctor_service(store);
     }
-    builder.build().map_err(|e| Error::Config(e.to_string()))
+    builder.build().map_err(|e| OnionError::Config(e.to_string()))
 }
 
 /// An arti TOML document (arti's own `arti.toml` sections: `tor_network`,
@@ -281,7 +268,7 @@ fn parse_arti_config(text: &str) -> Result<TorClientConfigBuilder, String> {
 
 /// One onion's arti configuration: the defences torrc.example gives the
 /// C tor deployment, as far as arti has them.
-fn service_config(config: &Config, console: bool) -> Result<OnionServiceConfig, Error> {
+fn service_config(config: &Config, console: bool) -> Result<OnionServiceConfig, OnionError> {
     let nickname = HsNickname::new(if console { CONSOLE } else { PUBLIC }.to_string()).map_err(arti)?;
     let mut b = OnionServiceConfigBuilder::default();
     b.nickname(nickname)
@@ -297,13 +284,13 @@ fn service_config(config: &Config, console: bool) -> Result<OnionServiceConfig, 
             .map(|entries| entries.flatten().any(|e| e.path().extension().is_some_and(|x| x == "auth")))
             .unwrap_or(false);
         if !has_client {
-            return Err(Error::NoClients(dir));
+            return Err(OnionError::NoClients(dir));
         }
         let mut keys = DirectoryKeyProviderBuilder::default();
         keys.path(CfgPath::new_literal(dir));
         b.restricted_discovery().enabled(true).key_dirs().access().push(keys);
     }
-    b.build().map_err(|e| Error::Config(e.to_string()))
+    b.build().map_err(|e| OnionError::Config(e.to_string()))
 }
 
 /// The `.onion` host of a service.
@@ -314,9 +301,9 @@ fn host(id: tor_hsservice::HsId) -> String {
 /// The addresses of the public onion and, with `admin_onion`, the
 /// console's, making the identity keys if this is the first start; needs
 /// no network (`undersign onion-address`).
-pub fn addresses(config: &Config) -> Result<(String, Option<String>), Error> {
+pub fn addresses(config: &Config) -> Result<(String, Option<String>), OnionError> {
     let client = client_config(config)?;
-    let address = |console: bool| -> Result<String, Error> {
+    let address = |console: bool| -> Result<String, OnionError> {
         let service = TorClient::<tor_rtcompat::PreferredRuntime>::create_onion_service(
             &client,
             service_config(config, console)?,
@@ -411,16 +398,16 @@ impl Reachability {
 
 /// Starts arti (bootstrapping in the background) and launches the onions.
 /// Must run inside the tokio runtime.
-pub fn launch(config: &Config) -> Result<Onions, Error> {
+pub fn launch(config: &Config) -> Result<Onions, OnionError> {
     let client_config = client_config(config)?;
     let replay_logs = ReplayLogs::in_memory(&memory_dir()?, &config.data_dir, &Dirs::of(config))?;
     let client = TorClient::builder().config(client_config).create_unbootstrapped().map_err(arti)?;
     let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
-    let start = |console: bool| -> Result<Service, Error> {
+    let start = |console: bool| -> Result<Service, OnionError> {
         let (running, requests) = client
             .launch_onion_service(service_config(config, console)?)
             .map_err(arti_chain)?
-            .ok_or_else(|| Error::Config("the service is disabled".into()))?;
+            .ok_or_else(|| OnionError::Config("the service is disabled".into()))?;
         let address = running.onion_address().map(host).ok_or_else(|| arti("no identity key"))?;
         Ok(Service { address, running, acceptor: Some(OnionAcceptor::new(requests)) })
     };
@@ -444,7 +431,7 @@ impl Drop for Dialer {
 }
 
 /// A client for [`Dialer::connect`]. Must run inside the tokio runtime.
-pub fn dialer(config: &Config) -> Result<Dialer, Error> {
+pub fn dialer(config: &Config) -> Result<Dialer, OnionError> {
     let client = TorClient::builder().config(client_config(config)?).create_unbootstrapped().map_err(arti)?;
     let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
     Ok(Dialer { client, bootstrap })
@@ -583,7 +570,7 @@ mod tests {
         let mut config = config(dir.path());
         config.admin_onion = true;
         let err = addresses(&config).unwrap_err();
-        assert!(matches!(err, Error::NoClients(_)), "{err}");
+        assert!(matches!(err, OnionError::NoClients(_)), "{err}");
         assert!(err.to_string().contains("admin-clients"));
         // A key as tor's `authorized_clients` files hold it.
         std::fs::write(
@@ -603,12 +590,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut config = config(dir.path());
         config.onion_arti_config = Some(dir.path().join("missing.toml"));
-        assert!(matches!(addresses(&config), Err(Error::ReadArtiConfig(..))));
+        assert!(matches!(addresses(&config), Err(OnionError::ReadArtiConfig(..))));
         let path = dir.path().join("arti.toml");
         std::fs::write(&path, "[path_rules]\nipv4_subnet_family_prefix = \"many\"\n").unwrap();
         config.onion_arti_config = Some(path);
         let err = addresses(&config).unwrap_err();
-        assert!(matches!(err, Error::ParseArtiConfig(..)), "{err}");
+        assert!(matches!(err, OnionError::ParseArtiConfig(..)), "{err}");
         assert!(err.to_string().contains("arti.toml"));
     }
 
@@ -700,7 +687,7 @@ mod tests {
         // Someone else put a link where the logs would go.
         std::os::unix::fs::symlink(dir.path(), &path).unwrap();
         let err = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap_err();
-        assert!(matches!(err, Error::MemoryDir(..)), "{err}");
+        assert!(matches!(err, OnionError::MemoryDir(..)), "{err}");
         assert!(err.to_string().contains("not this user's directory"), "{err}");
     }
 

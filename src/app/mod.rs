@@ -143,7 +143,7 @@ pub enum Error {
     /// The in-process onion services could not start.
     #[cfg(feature = "onion")]
     #[error("{0}")]
-    Onion(#[from] crate::onion::Error),
+    Onion(#[from] crate::onion::OnionError),
     /// The snapshots' signing key could not be read or made.
     #[error("{0}")]
     SnapshotKey(#[from] KeyError),

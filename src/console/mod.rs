@@ -31,7 +31,7 @@ const PAGE_ROWS: usize = 100;
 
 /// Every way the console says no.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
+pub enum ConsoleRefusal {
     /// No page here, or not with this method.
     Miss(http::Miss),
     /// The request's head is ambiguous.
@@ -55,27 +55,29 @@ pub enum Refusal {
     WrongHost,
 }
 
-impl Refusal {
+impl ConsoleRefusal {
     /// The status and words of the refusal.
     pub fn answer(&self) -> Answer {
         use MessageId::*;
         match self {
-            Refusal::Miss(m) => m.answer(),
-            Refusal::Request(e) => Answer::from(*e),
-            Refusal::Form(e) => Answer::from(*e),
-            Refusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
-            Refusal::Csrf => Answer::new(StatusCode::FORBIDDEN, CsrfHeading, Csrf),
-            Refusal::NoSuchSignature => {
+            ConsoleRefusal::Miss(m) => m.answer(),
+            ConsoleRefusal::Request(e) => Answer::from(*e),
+            ConsoleRefusal::Form(e) => Answer::from(*e),
+            ConsoleRefusal::SignedOut => Answer::new(StatusCode::FORBIDDEN, SignedOutHeading, SignedOut),
+            ConsoleRefusal::Csrf => Answer::new(StatusCode::FORBIDDEN, CsrfHeading, Csrf),
+            ConsoleRefusal::NoSuchSignature => {
                 Answer::new(StatusCode::NOT_FOUND, NoSuchSignatureHeading, NoSuchSignature)
             }
-            Refusal::NotDone(why) => Answer::new(StatusCode::BAD_REQUEST, NotDoneHeading, why.clone()),
-            Refusal::NotSaved => {
+            ConsoleRefusal::NotDone(why) => Answer::new(StatusCode::BAD_REQUEST, NotDoneHeading, why.clone()),
+            ConsoleRefusal::NotSaved => {
                 Answer::new(StatusCode::SERVICE_UNAVAILABLE, NotSavedHeading, ConsoleNotSaved)
             }
-            Refusal::Unreadable => {
+            ConsoleRefusal::Unreadable => {
                 Answer::new(StatusCode::SERVICE_UNAVAILABLE, ScanFailedHeading, ConsoleUnreadable)
             }
-            Refusal::WrongHost => Answer::new(StatusCode::MISDIRECTED_REQUEST, BadRequestHeading, WrongHost),
+            ConsoleRefusal::WrongHost => {
+                Answer::new(StatusCode::MISDIRECTED_REQUEST, BadRequestHeading, WrongHost)
+            }
         }
     }
 }
@@ -110,7 +112,7 @@ impl Router for Console {
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
-        self.refuse(Refusal::Request(error))
+        self.refuse(ConsoleRefusal::Request(error))
     }
 }
 
@@ -176,12 +178,12 @@ impl Console {
         }
     }
 
-    fn refuse(&self, refusal: Refusal) -> Reply {
+    fn refuse(&self, refusal: ConsoleRefusal) -> Reply {
         self.refuse_back(refusal, "/")
     }
 
     /// A refusal whose page leads back to `back`, where the moderator was.
-    fn refuse_back(&self, refusal: Refusal, back: &str) -> Reply {
+    fn refuse_back(&self, refusal: ConsoleRefusal, back: &str) -> Reply {
         let answer = refusal.answer();
         let page = pages::error(
             &self.words,
@@ -201,7 +203,7 @@ impl Console {
 
     async fn handle(&self, req: Request<Incoming>) -> Reply {
         if !self.hosts.allow(req.headers().get(header::HOST)) {
-            return self.refuse(Refusal::WrongHost);
+            return self.refuse(ConsoleRefusal::WrongHost);
         }
         let path = req.uri().path().to_owned();
         let query = req.uri().query().map(str::to_owned);
@@ -210,13 +212,13 @@ impl Console {
             return match http::Methods::GetAndPost.admit(req.method()) {
                 Ok(http::Verb::Get) => self.login_page(),
                 Ok(http::Verb::Post) => self.login(req).await,
-                Err(miss) => self.refuse(Refusal::Miss(miss)),
+                Err(miss) => self.refuse(ConsoleRefusal::Miss(miss)),
             };
         }
         let session = cookie_value(&req, COOKIE)
             .and_then(|c| self.auth.session(&c).map(|(name, csrf)| Session { name, csrf, cookie: c }));
         let Some(s) = session else {
-            return if is_get { http::see_other("/login") } else { self.refuse(Refusal::SignedOut) };
+            return if is_get { http::see_other("/login") } else { self.refuse(ConsoleRefusal::SignedOut) };
         };
         let q = |k: &str| http::query_param(query.as_deref(), k);
         let m = Moderator {
@@ -245,7 +247,7 @@ impl Console {
                     Ok(rows) => self.page(pages::published(&m, kind, page, &rows, PAGE_ROWS)),
                     Err(e) => {
                         eprintln!("undersign: the console could not read the published list: {e}");
-                        self.refuse(Refusal::Unreadable)
+                        self.refuse(ConsoleRefusal::Unreadable)
                     }
                 }
             }
@@ -256,7 +258,7 @@ impl Console {
             (p, true) if p.starts_with("/signature/") => {
                 match p["/signature/".len()..].parse().ok().and_then(|id| self.store.record(id)) {
                     Some(r) => self.page(pages::signature(&m, &r, &self.store.look_alikes(&r))),
-                    None => self.refuse(Refusal::NoSuchSignature),
+                    None => self.refuse(ConsoleRefusal::NoSuchSignature),
                 }
             }
             ("/action", false) if req.method() == Method::POST => match self.act(&s, req).await {
@@ -265,9 +267,9 @@ impl Console {
             },
             ("/logout", false) if req.method() == Method::POST => self.logout(&s, req).await,
             ("/action" | "/logout", _) => {
-                self.refuse(Refusal::Miss(http::Miss::Method(http::Methods::Post.allow())))
+                self.refuse(ConsoleRefusal::Miss(http::Miss::Method(http::Methods::Post.allow())))
             }
-            _ => self.refuse(Refusal::Miss(http::Miss::NotFound)),
+            _ => self.refuse(ConsoleRefusal::Miss(http::Miss::NotFound)),
         }
     }
 
@@ -286,11 +288,11 @@ impl Console {
         let cookie = cookie_value(&req, LOGIN_COOKIE);
         let form = match form::read_form(req, self.form_limits).await {
             Ok(f) => f,
-            Err(e) => return self.refuse(Refusal::Form(e)),
+            Err(e) => return self.refuse(ConsoleRefusal::Form(e)),
         };
         let token = form.get("csrf").unwrap_or("");
         if token.is_empty() || !cookie.is_some_and(|c| auth::same(&c, token)) {
-            return self.refuse(Refusal::Csrf);
+            return self.refuse(ConsoleRefusal::Csrf);
         }
         let name = form.get("moderator").unwrap_or("").trim();
         let passphrase = form.get("passphrase").unwrap_or("");
@@ -327,10 +329,10 @@ impl Console {
     }
 
     /// Reads a console form and checks its CSRF token.
-    async fn checked_form(&self, s: &Session, req: Request<Incoming>) -> Result<Form, Refusal> {
-        let form = form::read_form(req, self.form_limits).await.map_err(Refusal::Form)?;
+    async fn checked_form(&self, s: &Session, req: Request<Incoming>) -> Result<Form, ConsoleRefusal> {
+        let form = form::read_form(req, self.form_limits).await.map_err(ConsoleRefusal::Form)?;
         if !form.get("csrf").is_some_and(|t| auth::same(t, &s.csrf)) {
-            return Err(Refusal::Csrf);
+            return Err(ConsoleRefusal::Csrf);
         }
         Ok(form)
     }
@@ -351,7 +353,7 @@ impl Console {
     /// Does a moderator's action; where to go back to.
     /// Where to go next, saying what was done; or the refusal and the
     /// page to go back to.
-    async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, (Refusal, String)> {
+    async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, (ConsoleRefusal, String)> {
         let form = self.checked_form(s, req).await.map_err(|r| (r, "/".to_string()))?;
         let back = safe_return(form.get("return"));
         let action = parse_action(&form).map_err(|r| (r, back.to_string()))?;
@@ -360,14 +362,14 @@ impl Console {
                 let done = Done::new(form.get("action").unwrap_or(""), form.all("id").count() as u64);
                 Ok(done.map_or_else(|| back.to_string(), |d| d.back_to(back)))
             }
-            Err(_) => Err((Refusal::NotSaved, back.to_string())),
+            Err(_) => Err((ConsoleRefusal::NotSaved, back.to_string())),
         }
     }
 }
 
 /// The action a console form asks for.
-fn parse_action(form: &Form) -> Result<Action, Refusal> {
-    let not_done = |id: MessageId| Refusal::NotDone(id.into());
+fn parse_action(form: &Form) -> Result<Action, ConsoleRefusal> {
+    let not_done = |id: MessageId| ConsoleRefusal::NotDone(id.into());
     let ids: Vec<u64> = form.all("id").filter_map(|v| v.parse().ok()).collect();
     let first = ids.first().copied();
     Ok(match (form.get("action").unwrap_or(""), first) {
@@ -399,8 +401,8 @@ fn parse_action(form: &Form) -> Result<Action, Refusal> {
 
 /// "Name is too long: at most 150 characters.", as the console says a
 /// field error.
-fn field_refusal(e: crate::domain::FieldError) -> Refusal {
-    Refusal::NotDone(MessageId::Field(e).into())
+fn field_refusal(e: crate::domain::FieldError) -> ConsoleRefusal {
+    ConsoleRefusal::NotDone(MessageId::Field(e).into())
 }
 
 fn cookie_value(req: &Request<Incoming>, name: &str) -> Option<String> {
