@@ -62,6 +62,9 @@ impl FormValues {
 #[derive(Clone)]
 pub struct Renderer {
     letter: Letter,
+    /// The letter's first sentence, for every page's description: made
+    /// once with the letter, not at each page's build.
+    description: std::sync::Arc<str>,
     words: Catalogue,
     /// The path prefix of this language's pages: "" (English at the
     /// unprefixed paths) or "/es".
@@ -195,6 +198,7 @@ impl Renderer {
     /// `page_size` per list page and search.
     pub fn new(letter: Letter, words: Catalogue, group_limit: usize, page_size: usize) -> Renderer {
         Renderer {
+            description: first_sentence(&letter.text_html).into(),
             letter,
             words,
             base: String::new(),
@@ -230,6 +234,7 @@ impl Renderer {
         if let Some((_, letter)) = self.translations.iter().find(|(tag, _)| tag == words.tag()) {
             let original = Catalogue::ENGLISH;
             r.letter = letter.clone();
+            r.description = first_sentence(&letter.text_html).into();
             r.letter_in = words;
             r.original = Some((original, format!("/{}/", original.tag())));
         }
@@ -332,7 +337,7 @@ impl Renderer {
     /// What a search engine shows under the page's title: the letter's
     /// first sentence.
     fn description(&self) -> Markup {
-        html! { meta name="description" content=(first_sentence(&self.letter.text_html)); }
+        html! { meta name="description" content=(&*self.description); }
     }
 
     fn back_to_letter(&self) -> Markup {
