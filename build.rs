@@ -23,7 +23,14 @@ fn main() {
     for tag in &tags {
         let file = dir.join(tag).join("undersign.ftl");
         println!("cargo:rerun-if-changed={}", file.display());
-        writeln!(out, "    ({tag:?}, include_str!({:?})),", file.display().to_string()).unwrap();
+        // By the crate's own directory, not this script's absolute path: a
+        // second checkout built into the same target dir reuses this
+        // script's output, and must still include its own catalogues.
+        writeln!(
+            out,
+            "    ({tag:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/locales/{tag}/undersign.ftl\"))),"
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("locales.rs");
