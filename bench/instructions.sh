@@ -11,6 +11,8 @@
 #
 # Kinds: `GET /` (the cached letter page with a fresh token) and a
 # signature (`GET /` for the token, then `POST /sign`, on a growing store).
+# Counting starts once the first start's import and snapshot are done, and
+# no snapshot is signed while it counts (snapshot_interval_seconds is a day).
 # Needs valgrind (with callgrind_control) and python3.
 source "$(dirname "$0")/lib.sh"
 [ $# -eq 2 ] || { echo "usage: bench/instructions.sh OLD_BINARY NEW_BINARY" >&2; exit 2; }
@@ -18,6 +20,9 @@ command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install -
 N="${N:-2000}"
 new_temp work
 write_bench_config "$work/config.toml"
+# The first snapshot is signed at start, after the import; a later one only
+# after a day, so that no snapshot is signed while requests are counted.
+echo 'snapshot_interval_seconds = 86400' >>"$work/config.toml"
 
 # client KIND COUNT ADDR: COUNT requests of KIND over one connection.
 client() {
@@ -56,6 +61,13 @@ instructions() {
     done
     addr="$(grep -o 'http://[0-9.:]*' "$log" | head -1 | sed 's|http://||')"
     client "$2" 20 "$addr" # warm: the page cache is built, the store has its first group
+    # Settle: the first start's import and its snapshot are done before counting.
+    for _ in $(seq 1 600); do
+        python3 -c 'import sys, urllib.request as u; sys.exit(0 if b"seq" in u.urlopen("http://" + sys.argv[1] + "/snapshot.json.minisig", timeout=5).read() else 1)' \
+            "$addr" 2>/dev/null && break
+        sleep 0.5
+    done
+    sleep 5
     callgrind_control -i on "$pid" >/dev/null 2>&1
     client "$2" "$3" "$addr"
     callgrind_control -i off "$pid" >/dev/null 2>&1
