@@ -56,35 +56,27 @@ pub struct Content {
 }
 
 /// What is wrong with a letter's Markdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LetterProblem {
     /// A second `# Title` line.
+    #[error("more than one `# Title` line")]
     TwoTitles,
     /// No `# Title` line.
+    #[error("no `# Title` line")]
     NoTitle,
     /// A `##` section this format does not have.
+    #[error("unknown section `## {0}` (expected Principles, Sign up or Disclaimer)")]
     UnknownSection(String),
     /// Nothing under the title.
+    #[error("the letter has no text under its title")]
     NoText,
 }
 
-impl std::fmt::Display for LetterProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LetterProblem::TwoTitles => f.write_str("more than one `# Title` line"),
-            LetterProblem::NoTitle => f.write_str("no `# Title` line"),
-            LetterProblem::UnknownSection(s) => {
-                write!(f, "unknown section `## {s}` (expected Principles, Sign up or Disclaimer)")
-            }
-            LetterProblem::NoText => f.write_str("the letter has no text under its title"),
-        }
-    }
-}
-
 /// Why the letter or a list could not be loaded.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LetterError {
     /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file.
         path: std::path::PathBuf,
@@ -92,30 +84,13 @@ pub enum LetterError {
         source: std::io::Error,
     },
     /// The letter file does not follow the format.
+    #[error("{}: {problem}", path.display())]
     Format {
         /// The file.
         path: std::path::PathBuf,
         /// What is wrong.
         problem: LetterProblem,
     },
-}
-
-impl std::fmt::Display for LetterError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LetterError::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
-            LetterError::Format { path, problem } => write!(f, "{}: {problem}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for LetterError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            LetterError::Read { source, .. } => Some(source),
-            LetterError::Format { .. } => None,
-        }
-    }
 }
 
 impl Content {

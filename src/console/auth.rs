@@ -57,35 +57,23 @@ fn read_moderators(data_dir: &Path) -> HashMap<String, String> {
 }
 
 /// Why a passphrase was not set.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PassphraseError {
     /// The moderator's name is not one this console accepts.
+    #[error("a moderator name is 1 to 40 letters, digits, spaces, '-', '_' or '.'")]
     BadName,
     /// Shorter than [`MIN_PASSPHRASE_CHARS`] or longer than [`MAX_PASSPHRASE_BYTES`].
+    #[error("the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters")]
     BadLength,
-    /// argon2 refused (it should not).
+    /// argon2 refused (it should not; its error is not a std error
+    /// without the std feature, so it is kept in the words).
+    #[error("cannot hash the passphrase: {0}")]
     Hash(argon2::password_hash::Error),
     /// The moderators file could not be written.
-    Write(PathBuf, std::io::Error),
+    #[error("{path}: {source}", path = .0.display(), source = .1)]
+    Write(PathBuf, #[source] std::io::Error),
 }
-
-impl std::fmt::Display for PassphraseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PassphraseError::BadName => {
-                f.write_str("a moderator name is 1 to 40 letters, digits, spaces, '-', '_' or '.'")
-            }
-            PassphraseError::BadLength => {
-                write!(f, "the passphrase must be at least {MIN_PASSPHRASE_CHARS} characters")
-            }
-            PassphraseError::Hash(e) => write!(f, "cannot hash the passphrase: {e}"),
-            PassphraseError::Write(path, e) => write!(f, "{}: {e}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for PassphraseError {}
 
 /// Sets (or replaces) a moderator's passphrase. Works while the server runs:
 /// the file is read at each sign-in.

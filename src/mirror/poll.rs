@@ -47,24 +47,14 @@ pub struct Origin {
 }
 
 /// Why an origin URL is refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OriginError {
     /// Not `http://…` (this client speaks no TLS).
+    #[error("--origin `{0}`: only http:// origins can be polled (the signature, not TLS, is what a mirror trusts; put a plain-HTTP address of the origin or of another mirror)")]
     NotHttp(String),
     /// No host, or a port that is not a number.
+    #[error("--origin `{0}` is not http://HOST[:PORT][/PATH]")]
     Malformed(String),
-}
-
-impl fmt::Display for OriginError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OriginError::NotHttp(url) => write!(
-                f,
-                "--origin `{url}`: only http:// origins can be polled (the signature, not TLS, is what a mirror trusts; put a plain-HTTP address of the origin or of another mirror)"
-            ),
-            OriginError::Malformed(url) => write!(f, "--origin `{url}` is not http://HOST[:PORT][/PATH]"),
-        }
-    }
 }
 
 impl std::str::FromStr for Origin {

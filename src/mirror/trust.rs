@@ -92,19 +92,23 @@ pub fn store(dir: &Path, trust: &Trust) -> Result<(), TrustError> {
 
 /// Why a fetched snapshot was not adopted; the mirror keeps serving the
 /// last good one. One variant per refusal; [`SnapshotRefusal::kind`] names it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SnapshotRefusal {
     /// The origin could not be reached, or answered with something other
     /// than a snapshot.
+    #[error("the origin could not be reached: {0}")]
     Unreachable(String),
     /// Larger than the configured bound; not read past it.
+    #[error("the origin's snapshot is larger than this mirror's bound of {max} bytes")]
     TooLarge {
         /// The bound, in bytes.
         max: u64,
     },
     /// The signature does not hold for these bytes.
+    #[error("the origin's newest snapshot fails its signature: it was changed after it was signed")]
     BadSignature,
     /// Signed by another key than the mirror's.
+    #[error("the origin's newest snapshot is signed by key {signed_by}, not by the mirrored key {trusted}")]
     WrongKey {
         /// The key that signed it.
         signed_by: String,
@@ -112,8 +116,12 @@ pub enum SnapshotRefusal {
         trusted: String,
     },
     /// The signature holds but the file is not the snapshot it describes.
+    #[error("the origin's newest snapshot is malformed: {0}")]
     Malformed(String),
     /// A snapshot of another letter than the one mirrored.
+    #[error(
+        "the origin's newest snapshot is of another letter ({found}), not of the mirrored one ({trusted})"
+    )]
     OtherLetter {
         /// Its letter.
         found: Digest,
@@ -121,6 +129,7 @@ pub enum SnapshotRefusal {
         trusted: Digest,
     },
     /// A lower number than the one trusted: an old snapshot replayed.
+    #[error("the origin offered snapshot {found}, older than snapshot {trusted} already seen (a rollback)")]
     Rollback {
         /// Its number.
         found: u64,
@@ -129,6 +138,7 @@ pub enum SnapshotRefusal {
     },
     /// The trusted number, with other contents: two lists signed as one.
     /// Both files are kept in `evidence`.
+    #[error("the origin signed two different snapshots as number {seq} (equivocation); both are kept as evidence in {}", evidence.display())]
     Equivocation {
         /// The number.
         seq: u64,
@@ -137,11 +147,15 @@ pub enum SnapshotRefusal {
     },
     /// The next number, but not signed as following the trusted snapshot:
     /// the origin signed another snapshot under the trusted one's number.
+    #[error("the origin's snapshot {seq} does not follow snapshot {} that this mirror trusts: the origin signed another list under that number (a fork)", seq - 1)]
     Fork {
         /// Its number.
         seq: u64,
     },
     /// Past its expiry: the origin (or the mirror it pulls from) is frozen.
+    #[error(
+        "the origin's newest snapshot, of {day}, expired on {expires}: the origin has not signed a newer one"
+    )]
     Expired {
         /// Its day.
         day: Day,
@@ -208,47 +222,6 @@ impl SnapshotRefusal {
             _ => MessageId::MirrorNoneRefused,
         };
         Message::with(id, "origin", origin)
-    }
-}
-
-impl fmt::Display for SnapshotRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SnapshotRefusal::Unreachable(why) => write!(f, "the origin could not be reached: {why}"),
-            SnapshotRefusal::TooLarge { max } => {
-                write!(f, "the origin's snapshot is larger than this mirror's bound of {max} bytes")
-            }
-            SnapshotRefusal::BadSignature => {
-                f.write_str("the origin's newest snapshot fails its signature: it was changed after it was signed")
-            }
-            SnapshotRefusal::WrongKey { signed_by, trusted } => write!(
-                f,
-                "the origin's newest snapshot is signed by key {signed_by}, not by the mirrored key {trusted}"
-            ),
-            SnapshotRefusal::Malformed(why) => write!(f, "the origin's newest snapshot is malformed: {why}"),
-            SnapshotRefusal::OtherLetter { found, trusted } => write!(
-                f,
-                "the origin's newest snapshot is of another letter ({found}), not of the mirrored one ({trusted})"
-            ),
-            SnapshotRefusal::Rollback { found, trusted } => write!(
-                f,
-                "the origin offered snapshot {found}, older than snapshot {trusted} already seen (a rollback)"
-            ),
-            SnapshotRefusal::Equivocation { seq, evidence } => write!(
-                f,
-                "the origin signed two different snapshots as number {seq} (equivocation); both are kept as evidence in {}",
-                evidence.display()
-            ),
-            SnapshotRefusal::Fork { seq } => write!(
-                f,
-                "the origin's snapshot {seq} does not follow snapshot {} that this mirror trusts: the origin signed another list under that number (a fork)",
-                seq - 1
-            ),
-            SnapshotRefusal::Expired { day, expires } => write!(
-                f,
-                "the origin's newest snapshot, of {day}, expired on {expires}: the origin has not signed a newer one"
-            ),
-        }
     }
 }
 
