@@ -10,7 +10,6 @@
 //! a repeated field mean one thing to a check and another to a reader.
 
 use super::rate::MinRate;
-use crate::config::Config;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header;
@@ -35,16 +34,6 @@ pub struct FormLimits {
 }
 
 impl FormLimits {
-    /// [`MAX_BODY`] within the configured time and rate, no field repeatable.
-    pub fn of(config: &Config) -> FormLimits {
-        FormLimits {
-            max_body: MAX_BODY,
-            timeout: config.body_timeout,
-            min_rate: MinRate::of(config),
-            repeatable: &[],
-        }
-    }
-
     /// The same, with these fields allowed to repeat.
     pub fn repeatable(self, fields: &'static [&'static str]) -> FormLimits {
         FormLimits { repeatable: fields, ..self }

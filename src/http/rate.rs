@@ -1,7 +1,6 @@
 //! The minimum rate a request's head and a form's body must keep up after
 //! a grace period, so that a slow client cannot hold a connection slot.
 
-use crate::config::Config;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -20,11 +19,6 @@ impl MinRate {
     /// `bytes_per_second` after `grace`.
     pub fn new(grace: Duration, bytes_per_second: u32) -> MinRate {
         MinRate { grace, bytes_per_second }
-    }
-
-    /// The configured rate.
-    pub fn of(config: &Config) -> MinRate {
-        MinRate::new(config.request_grace, config.request_min_rate)
     }
 
     /// When `bytes` received since `start` stop being enough.

@@ -147,8 +147,16 @@ impl Site {
         self.renderers[UNPREFIXED].title()
     }
 
+    /// The sign and withdrawal forms' bounds, from the configured body
+    /// time and rate, no field repeatable.
     fn form_limits(&self) -> FormLimits {
-        FormLimits::of(&self.config)
+        let c = &self.config;
+        FormLimits {
+            max_body: http::form::MAX_BODY,
+            timeout: c.body_timeout,
+            min_rate: http::MinRate::new(c.request_grace, c.request_min_rate),
+            repeatable: &[],
+        }
     }
 
     /// The one place a refusal becomes a page. `values` is what the visitor

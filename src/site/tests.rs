@@ -171,7 +171,7 @@ pub(super) async fn start_with_options(
     let options = ServerOptions {
         max_connections,
         header_read_timeout: std::time::Duration::from_secs(5),
-        min_rate: server::MinRate::of(&config),
+        min_rate: server::MinRate::new(config.request_grace, config.request_min_rate),
         write_stall: std::time::Duration::from_secs(5),
         circuits: None,
         headers: Headers::new(&crate::render::style_hash(), None),
