@@ -78,8 +78,7 @@
 //! Nothing here logs a request; the only output is the start-up line and
 //! operator-facing errors.
 
-// Deny, not forbid: `memory` (malloc_trim) and `app`'s terminal (echo off
-// for a passphrase) make the crate's foreign calls.
+// Deny, not forbid: `memory` makes the crate's one foreign call.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
