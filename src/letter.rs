@@ -43,6 +43,19 @@ pub struct Letter {
     pub disclaimer_html: String,
 }
 
+impl Letter {
+    /// The letter's digest as lower-case hex: SHA-256 of its JSON as the
+    /// snapshot writes it, without spaces (`serde_json::to_vec`), so it is
+    /// the snapshot's `letter_sha256` too. It changes when any text does;
+    /// the store records it to know which letter its data dir holds.
+    pub fn sha256_hex(&self) -> String {
+        use sha2::Digest as _;
+        // A struct of strings always serializes.
+        let digest = sha2::Sha256::digest(serde_json::to_vec(self).unwrap_or_default());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// Everything the site shows that the deployer wrote.
 #[derive(Clone, Debug)]
 pub struct Content {

@@ -349,4 +349,6 @@ fn the_letter_digest_is_of_its_compact_json() {
     assert_eq!(letter_digest(&l), Digest::of(&serde_json::to_vec(&l).unwrap()));
     let other = Letter { title: "Another".into(), ..l.clone() };
     assert_ne!(letter_digest(&other), letter_digest(&l));
+    // The store records the same digest, as hex.
+    assert_eq!(l.sha256_hex(), letter_digest(&l).to_string());
 }

@@ -71,6 +71,13 @@ pub(super) mod meta {
     /// The fingerprint of the name functions the derived indexes were
     /// computed with.
     pub const NAMES: &str = "names";
+    /// The digest of the letter in force ([`crate::letter::Letter::sha256_hex`]):
+    /// a data dir belongs to one letter.
+    #[allow(dead_code, reason = "read and written by the letter binding")]
+    pub const LETTER_SHA256: &str = "letter_sha256";
+    /// That letter's title, to name it in a refusal.
+    #[allow(dead_code, reason = "read and written by the letter binding")]
+    pub const LETTER_TITLE: &str = "letter_title";
 }
 
 fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
