@@ -84,7 +84,7 @@ impl Tx<'_> {
             let Some(id) = id else { return Ok(false) };
             self.c.prepare_cached("DELETE FROM withdrawal WHERE hash = ?1")?.execute([&hash[..]])?;
             if let Some(r) = self.record(id as u64)? {
-                self.remove(&r)?;
+                self.forget(&r)?;
             }
             Ok(true)
         })()
@@ -139,8 +139,10 @@ impl Tx<'_> {
             }
             Action::Delete(id) => {
                 if let Some(r) = self.record(id)? {
-                    self.remove(&r)?;
+                    // Audited first, so that forgetting takes the name
+                    // out of this entry too.
                     self.audit(moderator, AuditAction::Deleted, Some(&r))?;
+                    self.forget(&r)?;
                     changed += 1;
                 }
             }

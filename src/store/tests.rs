@@ -494,3 +494,23 @@ fn a_start_after_a_crash_empties_the_logs_of_a_removal_or_change() {
     assert_eq!(any_file_holds(dir.path(), "canaryfield"), None);
     drop(store);
 }
+
+/// Forgetting a signature finds its audit entries through their index,
+/// never by reading the whole audit list (which grows with every action).
+#[test]
+fn a_signatures_audit_entries_are_found_through_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(open(&dir));
+    let c = Connection::open(dir.path().join(schema::FILE)).unwrap();
+    let plan: Vec<String> = c
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT seq, entry FROM audit \
+             WHERE json_extract(CAST(entry AS TEXT), '$.signature') = ?1",
+        )
+        .unwrap()
+        .query_map([1], |row| row.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(plan.iter().any(|step| step.contains("USING INDEX audit_signature")), "{plan:?}");
+}

@@ -281,6 +281,30 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Removes a signature for good (withdrawn or deleted): the record, and
+    /// its name from every audit entry about it, so that the audit list
+    /// says what was done to signature #id and keeps no byte of who it was.
+    /// `audit_signature` (an index of the entries' `signature`) finds them
+    /// without a scan of the whole list.
+    pub(super) fn forget(&mut self, r: &Record) -> Result<(), StoreError> {
+        self.remove(r)?;
+        let named: Vec<(i64, Vec<u8>)> = {
+            let mut stmt = self.c.prepare_cached(
+                "SELECT seq, entry FROM audit WHERE json_extract(CAST(entry AS TEXT), '$.signature') = ?1",
+            )?;
+            let rows = stmt.query_map([r.id as i64], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (seq, entry) in named {
+            let Ok(entry) = serde_json::from_slice::<AuditEntry>(&entry) else { continue };
+            if entry.name.is_some() {
+                (self.c.prepare_cached("UPDATE audit SET entry = ?1 WHERE seq = ?2")?)
+                    .execute((json(&AuditEntry { name: None, ..entry }), seq))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Replaces a record: old entries out, new ones in, in one change.
     pub(super) fn replace(&mut self, old: &Record, new: &Record) -> Result<(), StoreError> {
         self.remove(old)?;
