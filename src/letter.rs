@@ -56,6 +56,50 @@ impl Letter {
     }
 }
 
+/// One version of the letter as the store records it: the first is the
+/// text the data dir was made with, each later one an amendment
+/// (`undersign letter amend`). Only the day is kept, never a finer time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    /// 1, 2, … in the order they came into force.
+    pub number: u32,
+    /// Its [`Letter::sha256_hex`].
+    pub sha256: String,
+    /// Its title, to name it.
+    pub title: String,
+    /// The UTC day it came into force.
+    pub day: crate::domain::Day,
+    /// Its whole text, so that earlier versions can be shown.
+    pub letter: Letter,
+}
+
+/// Every version of the letter a data dir holds, oldest first; the last is
+/// the one in force. Never empty once bound.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History(pub Vec<Version>);
+
+impl History {
+    /// The version in force.
+    pub fn current(&self) -> Option<&Version> {
+        self.0.last()
+    }
+
+    /// The day of the last amendment, if the letter was ever amended.
+    pub fn amended_on(&self) -> Option<crate::domain::Day> {
+        self.0.get(1..).and_then(<[Version]>::last).map(|v| v.day)
+    }
+
+    /// The versions before the one in force, newest first.
+    pub fn earlier(&self) -> impl Iterator<Item = &Version> {
+        self.0.iter().rev().skip(1)
+    }
+
+    /// The number of the version in force (1 before any is recorded).
+    pub fn number(&self) -> u32 {
+        self.current().map_or(1, |v| v.number)
+    }
+}
+
 /// Everything the site shows that the deployer wrote.
 #[derive(Clone, Debug)]
 pub struct Content {

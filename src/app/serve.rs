@@ -179,7 +179,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let lists = import_lists(&content)?;
     // Made quietly: the start-up line says where the data is.
     files::data_dir(&config.data_dir, false)?;
-    let store = open_store(&config)?;
+    let store = open_store(&config, crate::store::LetterOpen::Check(&content.letter))?;
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
     store.import_once(&lists).await?;
     // After the store: its lock keeps a second process off the snapshots too.

@@ -1,0 +1,122 @@
+//! A data dir belongs to one letter: an organiser who serves, exports or
+//! snapshots it with another letter's configuration (or with none, which
+//! names the embedded letter) is refused with a sentence naming both
+//! letters and `undersign letter amend`, and nothing is served or signed;
+//! with the same letter everything works. `undersign letter amend` records
+//! the new text as the letter's next version, after which the data dir
+//! opens with it, says it was amended, and shows the earlier version.
+
+use crate::common::{self, Server};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const KEEP_LIBRARIES: &str = "# Keep Libraries Open\n\nWe ask the council to keep every branch open.\n";
+const KEEP_LIBRARIES_AMENDED: &str =
+    "# Keep Libraries Open\n\nWe ask the council to keep every branch open, on Sundays too.\n";
+const CLEAN_RIVERS: &str = "# Clean Rivers Now\n\nWe ask the region to stop the dumping.\n";
+
+/// A config file in `dir` naming a letter file with `text`.
+fn config_for(dir: &Path, name: &str, text: &str) -> PathBuf {
+    std::fs::write(dir.join(format!("{name}.md")), text).unwrap();
+    let config = dir.join(format!("{name}.toml"));
+    std::fs::write(&config, format!("min_fill_seconds = 0\npage_rebuild_ms = 0\nletter = \"{name}.md\"\n"))
+        .unwrap();
+    config
+}
+
+/// `undersign ARGS… --data DATA [--config CONFIG]`, nothing on stdin.
+fn run(data: &Path, config: Option<&Path>, args: &[&str]) -> Output {
+    let mut c = Command::new(common::binary());
+    c.args(args).arg("--data").arg(data);
+    if let Some(config) = config {
+        c.arg("--config").arg(config);
+    }
+    c.stdin(Stdio::null()).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A refusal: non-zero, both titles and the way out named, one sentence.
+fn assert_refused(out: &Output, held: &str, given: &str, what: &str) {
+    let err = stderr(out);
+    assert!(!out.status.success(), "{what}: refused, non-zero: {err}");
+    assert!(err.contains(&format!("holds the letter \"{held}\"")), "{what}: {err}");
+    assert!(err.contains(&format!("\"{given}\". To record")), "{what}: {err}");
+    assert!(err.contains("undersign letter amend"), "{what}: {err}");
+    let refusal = err.lines().filter(|l| l.contains("holds the letter")).collect::<Vec<_>>();
+    assert_eq!(refusal.len(), 1, "{what}: said once, on one line: {err}");
+    assert!(refusal[0].contains("holds the letter") && refusal[0].contains("letter amend"), "{what}: {err}");
+}
+
+/// A stopped server that served "Keep Libraries Open" and took one
+/// signature, its dir and config.
+fn libraries_served() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_for(dir.path(), "libraries", KEEP_LIBRARIES);
+    let data = dir.path().join("data");
+    let mut server = Server::spawn(&data, &config);
+    assert_eq!(server.sign("Ada Lovelace", "individual", &[]).status, 200);
+    server.stop();
+    (dir, data, config)
+}
+
+#[test]
+fn a_data_dir_refuses_every_command_with_another_letter_and_names_both() {
+    let (dir, data, libraries) = libraries_served();
+    let rivers = config_for(dir.path(), "rivers", CLEAN_RIVERS);
+    let out = dir.path().join("site");
+    let snapshot = dir.path().join("snap.json");
+    let (snap, site) = (snapshot.to_str().unwrap(), out.to_str().unwrap());
+    for (args, config, given) in [
+        (&["serve", "--listen", "127.0.0.1:0"][..], Some(&rivers), "Clean Rivers Now"),
+        (&["snapshot", "--out", snap], Some(&rivers), "Clean Rivers Now"),
+        (&["pending"], Some(&rivers), "Clean Rivers Now"),
+        (&["approve", "1"], Some(&rivers), "Clean Rivers Now"),
+        // The case: a closed letter exported without --config
+        // must not sign the embedded letter's title beside its signers.
+        (&["export-static", site], None, "Secure the Internet"),
+        (&["serve", "--listen", "127.0.0.1:0"], None, "Secure the Internet"),
+    ] {
+        let o = run(&data, config.map(PathBuf::as_path), args);
+        assert_refused(&o, "Keep Libraries Open", given, &format!("{args:?}"));
+    }
+    assert!(!out.join("index.html").exists(), "nothing exported");
+    assert!(!snapshot.exists(), "nothing signed");
+
+    // With its own letter, everything works, and the signer is still there.
+    let o = run(&data, Some(&libraries), &["snapshot", "--out", snap]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&data, Some(&libraries), &["export-static", site]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Keep Libraries Open") && !index.contains("Secure the Internet"));
+    let server = Server::spawn(&data, &libraries);
+    assert!(server.get("/").body.contains("Keep Libraries Open"));
+    assert!(server.published_names().contains(&"Ada Lovelace".to_string()));
+}
+
+#[test]
+fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
+    let (dir, data, libraries) = libraries_served();
+    let unchanged = run(&data, Some(&libraries), &["letter", "amend"]);
+    assert!(!unchanged.status.success());
+    assert!(stderr(&unchanged).contains("nothing to amend"), "{}", stderr(&unchanged));
+
+    let amended = config_for(dir.path(), "amended", KEEP_LIBRARIES_AMENDED);
+    let refused = run(&data, Some(&amended), &["pending"]);
+    assert_refused(&refused, "Keep Libraries Open", "Keep Libraries Open", "amended text before amend");
+    assert!(stderr(&refused).contains("names another text of \"Keep Libraries Open\""));
+    let o = run(&data, Some(&amended), &["letter", "amend"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("as version 2 of the letter"), "{}", stderr(&o));
+
+    // Now the amended text opens it, and the old one is the other letter.
+    let o = run(&data, Some(&libraries), &["pending"]);
+    assert!(!o.status.success(), "the earlier text no longer opens it");
+    let server = Server::spawn(&data, &amended);
+    let page = server.get("/").body;
+    assert!(page.contains("on Sundays too"), "the amended text is served");
+    assert!(server.published_names().contains(&"Ada Lovelace".to_string()), "signatures kept");
+}
