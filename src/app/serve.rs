@@ -201,6 +201,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let onions = launch_onions(&config)?;
     let stop_rx = stop_on_signals()?;
 
+    let amendments = crate::render::Amendments::of(store.letter_history());
     let renderer = || {
         Renderer::new(
             content.letter.clone(),
@@ -209,6 +210,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.list_page_size,
         )
         .with_translations(content.translations.clone())
+        .with_amendments(amendments.clone())
     };
     // Onion streams are no file descriptors: only sockets count here.
     let sockets = u64::from(listener.is_some()) + u64::from(console_listener.is_some());

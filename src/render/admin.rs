@@ -405,6 +405,7 @@ pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
                     ul { @for f in &r.flags { li { (w.flag_description(*f)) } } }
                 } }
                 dt { (w.t(Text::ConsoleArrived)) } dd { (r.day) }
+                dt { (w.t(Text::ConsoleLetterVersion)) } dd { (r.letter_version) }
             }
             @if !look_alikes.is_empty() {
                 h2 { (w.t(Text::ConsoleLooksLike)) }

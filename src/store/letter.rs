@@ -151,4 +151,41 @@ mod tests {
         assert!(TOLD.load(std::sync::atomic::Ordering::SeqCst));
         assert_eq!(h.number(), 1);
     }
+
+    #[test]
+    fn a_signature_keeps_the_version_in_force_when_it_was_given() {
+        use crate::domain::{Kind, SignatoryName, Submission};
+        use crate::store::{NewSignature, Options, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let options = Options { retention_days: 30, cache_bytes: 8 << 20, notice: |_| {} };
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let sign = |store: &Store, name: &str, nonce: u8| {
+            let submission = Submission {
+                name: SignatoryName::parse(name).unwrap(),
+                kind: Kind::Individual,
+                affiliation: None,
+                country: None,
+                listed: true,
+            };
+            let new = NewSignature {
+                submission,
+                needs_review: false,
+                token_nonce: [nonce; 16],
+                token_forget_after: Day(u32::MAX),
+                withdraw_hash: [nonce; 32],
+                max_pending: 10,
+            };
+            rt.block_on(store.sign(new)).unwrap().id
+        };
+        let store =
+            Store::open_with_letter(dir.path(), options, Some(LetterOpen::Check(&letter("A")))).unwrap();
+        let before = sign(&store, "Ada Lovelace", 1);
+        drop(store);
+        let amend = Some(LetterOpen::Amend(&letter("A2")));
+        let store = Store::open_with_letter(dir.path(), options, amend).unwrap();
+        assert_eq!(store.letter_history().number(), 2);
+        let after = sign(&store, "Grace Hopper", 2);
+        assert_eq!(store.record(before).unwrap().letter_version, 1);
+        assert_eq!(store.record(after).unwrap().letter_version, 2);
+    }
 }

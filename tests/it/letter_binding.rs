@@ -119,4 +119,32 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
     let page = server.get("/").body;
     assert!(page.contains("on Sundays too"), "the amended text is served");
     assert!(server.published_names().contains(&"Ada Lovelace".to_string()), "signatures kept");
+
+    // The page says so, in every language, and shows the earlier text,
+    // closed until opened, without a script.
+    let today = amended_day(&page);
+    let notices = [
+        ("en", "This letter was amended on "),
+        ("es", "Esta carta se modificó el "),
+        ("fa", "این نامه در "),
+        ("ru", "Это письмо было изменено "),
+        ("zh-Hans", "本公开信于 "),
+    ];
+    for (tag, notice) in notices {
+        let page = server.get(&format!("/{tag}/")).body;
+        assert!(page.contains(&format!("{notice}{today}")), "/{tag}/ says it was amended on {today}");
+        let earlier = page.find("<details>").unwrap_or_else(|| panic!("/{tag}/: an earlier version"));
+        let rest = &page[earlier..];
+        assert!(rest.contains("keep every branch open.</p>"), "/{tag}/: the earlier text");
+        assert!(!page.contains("<script"), "/{tag}/");
+    }
+    assert!(page.contains(&format!("Version 1, in force from {today}")), "{page}");
+}
+
+/// The `YYYY-MM-DD` of "amended on" on the English page.
+fn amended_day(page: &str) -> String {
+    let marker = "This letter was amended on ";
+    let start =
+        page.find(marker).unwrap_or_else(|| panic!("the page says it was amended: {page}")) + marker.len();
+    page[start..start + 10].to_string()
 }
