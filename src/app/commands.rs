@@ -148,7 +148,8 @@ fn write_snapshot(config: &Config, out: &Path) -> Result<Comment, Error> {
     let content = load_content(config)?;
     let store = open_bound_store(config)?;
     let key = SigningKey::load_or_create(&config.data_dir)?;
-    let snapshots = Snapshots::open(&config.data_dir, key, content.letter, config.snapshot_expiry_days)?;
+    let snapshots = Snapshots::open(&config.data_dir, key, content.letter, config.snapshot_expiry_days)?
+        .with_letter_versions(store.letter_history());
     Ok(snapshots.write_to(&store, Day::today(), out)?)
 }
 

@@ -183,12 +183,15 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
     store.import_once(&lists).await?;
     // After the store: its lock keeps a second process off the snapshots too.
-    let snapshots = Arc::new(Snapshots::open(
-        &config.data_dir,
-        SigningKey::load_or_create(&config.data_dir)?,
-        content.letter.clone(),
-        config.snapshot_expiry_days,
-    )?);
+    let snapshots = Arc::new(
+        Snapshots::open(
+            &config.data_dir,
+            SigningKey::load_or_create(&config.data_dir)?,
+            content.letter.clone(),
+            config.snapshot_expiry_days,
+        )?
+        .with_letter_versions(store.letter_history()),
+    );
     // With the onion, the default listener opens only when asked for.
     let listener = match !config.onion || config.listen_given {
         true => Some(bind(&config.listen, config.proxy_protocol, false).await?),

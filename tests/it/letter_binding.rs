@@ -7,8 +7,11 @@
 //! opens with it, says it was amended, and shows the earlier version.
 
 use crate::common::{self, Server};
+use crate::mirror::{FakeOrigin, Mirror, Signer};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use undersign::domain::Day;
+use undersign::letter::{History, Letter, Version};
 
 const KEEP_LIBRARIES: &str = "# Keep Libraries Open\n\nWe ask the council to keep every branch open.\n";
 const KEEP_LIBRARIES_AMENDED: &str =
@@ -147,4 +150,56 @@ fn amended_day(page: &str) -> String {
     let start =
         page.find(marker).unwrap_or_else(|| panic!("the page says it was amended: {page}")) + marker.len();
     page[start..start + 10].to_string()
+}
+
+/// A version of `text` as the store records it.
+fn version(number: u32, day: Day, text: &str) -> Version {
+    let letter = Letter::parse(text).unwrap();
+    Version { number, sha256: letter.sha256_hex(), title: letter.title.clone(), day, letter }
+}
+
+/// A mirror of "Keep Libraries Open" follows the origin's amendment, signed
+/// by the origin's key: it shows the amended text, the day, and the
+/// earlier version by its digest; a snapshot of an unrelated letter, signed
+/// by the same key, is still refused with the words it always had.
+#[test]
+fn a_mirror_follows_an_amendment_and_still_refuses_an_unrelated_letter() {
+    let today = Day::today();
+    let origin = Signer::new(None);
+    let first = origin.sign_letter(&["Alice First"], today, Letter::parse(KEEP_LIBRARIES).unwrap());
+    let fake = FakeOrigin::start();
+    fake.serve(&first);
+    let mirror = Mirror::start(&fake.url(), &origin.key(), &[]);
+    let page = mirror.page_when("the first letter", |p| p.contains(">Alice First<"));
+    assert!(page.contains("keep every branch open.") && !page.contains("amended"), "{page}");
+
+    let earlier = version(1, Day(today.0 - 3), KEEP_LIBRARIES);
+    let amended = version(2, today, KEEP_LIBRARIES_AMENDED);
+    let history = History(vec![earlier.clone(), amended.clone()]);
+    let second = origin.sign_history(&["Alice First", "Bob Second"], today, amended.letter.clone(), &history);
+    fake.serve(&second);
+    let page = mirror.page_when("the amended letter", |p| p.contains(">Bob Second<"));
+    assert!(page.contains("on Sundays too"), "the amended text: {page}");
+    assert!(page.contains(&format!("This letter was amended on {today}.")), "{page}");
+    assert!(page.contains(&format!("Version 1, in force from {}", earlier.day)), "{page}");
+    assert!(page.contains(&earlier.sha256), "the earlier version by its digest");
+    let persian = mirror.server.get("/fa/").body;
+    assert!(persian.contains(&format!("این نامه در {today} اصلاح شد.")), "in the page's language");
+
+    // The same key, a letter whose history does not hold the mirrored one.
+    let rivers = origin.sign_letter(&["Mallory Third"], today, Letter::parse(CLEAN_RIVERS).unwrap());
+    fake.serve(&rivers);
+    let page = mirror.page_when("the refusal", |p| p.contains("is of another letter"));
+    assert!(page.contains("on Sundays too") && !page.contains("Mallory"), "the amended letter is kept");
+    mirror.said("the refusal", "the origin's newest snapshot is of another letter");
+
+    // Nor does a made-up history that names the mirrored letter only as
+    // a later version of another one: its last version is its letter.
+    let claimed = History(vec![version(1, today, CLEAN_RIVERS), amended.clone()]);
+    let rivers_letter = Letter::parse(CLEAN_RIVERS).unwrap();
+    let forged = origin.sign_history(&["Mallory Third"], today, rivers_letter, &claimed);
+    fake.serve(&forged);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let page = mirror.server.get("/").body;
+    assert!(page.contains("on Sundays too") && !page.contains("Mallory"), "refused: {page}");
 }
