@@ -50,6 +50,7 @@ impl Head {
     pub fn amendments(&self) -> Option<crate::render::Amendments> {
         let (current, earlier) = self.letter_versions.split_last()?;
         (!earlier.is_empty()).then(|| crate::render::Amendments {
+            version: current.version,
             amended_on: current.day,
             earlier: earlier
                 .iter()

@@ -12,6 +12,8 @@ use maud::{html, Markup, PreEscaped};
 /// What the page says about the letter's amendments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Amendments {
+    /// The number of the version in force.
+    pub version: u32,
     /// The day the version in force came into force.
     pub amended_on: Day,
     /// The versions before it, newest first.
@@ -44,7 +46,7 @@ impl Amendments {
                 letter: Some(v.letter.clone()),
             })
             .collect();
-        Some(Amendments { amended_on, earlier })
+        Some(Amendments { version: history.number(), amended_on, earlier })
     }
 }
 
@@ -53,6 +55,11 @@ impl Renderer {
     /// showing its earlier versions.
     pub fn with_amendments(self, amendments: Option<Amendments>) -> Renderer {
         Renderer { amendments: amendments.map(std::sync::Arc::new), ..self }
+    }
+
+    /// The number of the letter's version in force, once it was amended.
+    pub fn letter_version(&self) -> Option<u32> {
+        self.amendments.as_ref().map(|a| a.version)
     }
 
     /// "This letter was amended on DAY.", or nothing.

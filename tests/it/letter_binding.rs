@@ -118,7 +118,7 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
     // Now the amended text opens it, and the old one is the other letter.
     let o = run(&data, Some(&libraries), &["pending"]);
     assert!(!o.status.success(), "the earlier text no longer opens it");
-    let server = Server::spawn(&data, &amended);
+    let mut server = Server::spawn(&data, &amended);
     let page = server.get("/").body;
     assert!(page.contains("on Sundays too"), "the amended text is served");
     assert!(server.published_names().contains(&"Ada Lovelace".to_string()), "signatures kept");
@@ -142,6 +142,19 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
         assert!(!page.contains("<script"), "/{tag}/");
     }
     assert!(page.contains(&format!("Version 1, in force from {today}")), "{page}");
+    // The open data names the version in force.
+    assert_eq!(server.json()["letter_version"], 2);
+
+    // A static copy says so too, from the snapshot's list of versions.
+    server.stop();
+    let site = dir.path().join("site");
+    let o = run(&data, Some(&amended), &["export-static", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Read as a reader would: without the marks that isolate each placeable.
+    let index =
+        std::fs::read_to_string(site.join("index.html")).unwrap().replace(['\u{2068}', '\u{2069}'], "");
+    assert!(index.contains(&format!("This letter was amended on {today}.")), "{index}");
+    assert!(index.contains("on Sundays too") && index.contains("Version 1, in force from"), "{index}");
 }
 
 /// The `YYYY-MM-DD` of "amended on" on the English page.
@@ -185,6 +198,8 @@ fn a_mirror_follows_an_amendment_and_still_refuses_an_unrelated_letter() {
     assert!(page.contains(&earlier.sha256), "the earlier version by its digest");
     let persian = mirror.server.get("/fa/").body;
     assert!(persian.contains(&format!("این نامه در {today} اصلاح شد.")), "in the page's language");
+    let data = mirror.server.get("/signatories.json").body;
+    assert!(data.contains("\"letter_version\": 2"), "the mirror's open data: {data}");
 
     // The same key, a letter whose history does not hold the mirrored one.
     let rivers = origin.sign_letter(&["Mallory Third"], today, Letter::parse(CLEAN_RIVERS).unwrap());
