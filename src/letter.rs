@@ -1,7 +1,9 @@
 //! The letter's content: title, text, principles, sign-up note and privacy
 //! disclaimer, read once at start-up from a deployer's Markdown file or from
 //! the "Secure the Internet" letter embedded in the binary, together with the
-//! lists of existing signatories imported into an empty store on first start.
+//! lists of existing signatories imported into an empty store on first start;
+//! and the versions of it a data dir holds ([`History`]), which the store
+//! records and `undersign letter amend` extends.
 //!
 //! The Markdown file has one `# Title`, then the letter's text, then these
 //! optional `##` sections, in any order:

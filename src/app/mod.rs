@@ -2,7 +2,8 @@
 //! offline commands ([`commands`]). Serving opens the store and the secret,
 //! builds the public site and the console as two routers, binds each to
 //! its listener, and stops them on SIGTERM or SIGINT. Every failure an
-//! operator must act on is an [`Error`] variant with its sentence; the
+//! operator must act on is an [`Error`] variant with its sentence (another
+//! letter than the data dir holds is one: [`Error::OtherLetter`]); the
 //! data dir and what the app writes in it are owner-only from the first
 //! byte (`files`).
 
