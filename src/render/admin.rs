@@ -558,4 +558,13 @@ mod tests {
         assert!(page.contains("href=\"/signature/9\""));
         assert_eq!(page.matches("name=\"csrf\" value=\"c5rf\"").count(), 2, "bulk actions and sign-out");
     }
+
+    #[test]
+    fn a_signatures_details_say_under_which_version_of_the_letter_it_was_given() {
+        let mut r =
+            Record::imported(4, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(1));
+        r.letter_version = 2;
+        let page = crate::messages::unmarked(&signature(&M, &r, &[]));
+        assert!(page.contains("<dt>Letter version</dt><dd>2</dd>"), "{page}");
+    }
 }

@@ -6,6 +6,7 @@
 //! the new text as the letter's next version, after which the data dir
 //! opens with it, says it was amended, and shows the earlier version.
 
+use crate::common::vnu::{assert_valid, require_vnu};
 use crate::common::{self, Server};
 use crate::mirror::{FakeOrigin, Mirror, Signer};
 use std::path::{Path, PathBuf};
@@ -144,6 +145,11 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
     assert!(page.contains(&format!("Version 1, in force from {today}")), "{page}");
     // The open data names the version in force.
     assert_eq!(server.json()["letter_version"], 2);
+    if let Some(jar) = require_vnu() {
+        let pages =
+            ["/", "/fa/"].map(|p| (format!("amended-letter{}", p.replace('/', "-")), 200, server.get(p)));
+        assert_valid(&jar, "amended", &pages);
+    }
 
     // A static copy says so too, from the snapshot's list of versions.
     server.stop();
@@ -198,6 +204,9 @@ fn a_mirror_follows_an_amendment_and_still_refuses_an_unrelated_letter() {
     assert!(page.contains(&earlier.sha256), "the earlier version by its digest");
     let persian = mirror.server.get("/fa/").body;
     assert!(persian.contains(&format!("این نامه در {today} اصلاح شد.")), "in the page's language");
+    if let Some(jar) = require_vnu() {
+        assert_valid(&jar, "mirror-amended", &[("mirror-amended-letter", 200, mirror.server.get("/"))]);
+    }
     let data = mirror.server.get("/signatories.json").body;
     assert!(data.contains("\"letter_version\": 2"), "the mirror's open data: {data}");
 
