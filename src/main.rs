@@ -73,7 +73,8 @@ enum Command {
         /// The public key, as `undersign key` prints it, or a file holding it.
         #[arg(long)]
         key: String,
-        /// Also require a snapshot of this letter (its SHA-256, as in `letter=`).
+        /// Also require a snapshot of this letter (its SHA-256, as in
+        /// `letter=`), or of an amendment of it.
         #[arg(long, value_parser = parse_digest)]
         letter: Option<Digest>,
     },
