@@ -227,3 +227,33 @@ fn a_mirror_follows_an_amendment_and_still_refuses_an_unrelated_letter() {
     let page = mirror.server.get("/").body;
     assert!(page.contains("on Sundays too") && !page.contains("Mallory"), "refused: {page}");
 }
+
+/// A data dir made by an undersign that did not record its letter adopts
+/// the letter it is first opened with, says so once, and holds to it.
+#[test]
+fn a_data_dir_of_an_earlier_undersign_adopts_its_letter_once() {
+    let (dir, data, libraries) = libraries_served();
+    // What an earlier undersign left: no versions, no letter in `meta`.
+    let db = rusqlite::Connection::open(data.join("store/signatures.sqlite")).unwrap();
+    db.execute_batch(
+        "DROP TABLE letter_version; DELETE FROM meta WHERE key IN ('letter_sha256', 'letter_title');",
+    )
+    .unwrap();
+    drop(db);
+    let mut server = Server::spawn(&data, &libraries);
+    assert!(server.published_names().contains(&"Ada Lovelace".to_string()));
+    server.stop();
+    let adopted =
+        "did not record its letter (made by an earlier undersign): it now belongs to \"Keep Libraries Open\"";
+    assert_eq!(server.output().matches(adopted).count(), 1, "{}", server.output());
+    let again = Server::spawn(&data, &libraries);
+    assert!(!again.output().contains("did not record its letter"), "said once: {}", again.output());
+    drop(again);
+    let rivers = config_for(dir.path(), "rivers", CLEAN_RIVERS);
+    assert_refused(
+        &run(&data, Some(&rivers), &["pending"]),
+        "Keep Libraries Open",
+        "Clean Rivers Now",
+        "adopted",
+    );
+}
