@@ -6,6 +6,7 @@
 //! the new text as the letter's next version, after which the data dir
 //! opens with it, says it was amended, and shows the earlier version.
 
+use crate::common::axe::{assert_accessible, require_axe};
 use crate::common::vnu::{assert_valid, require_vnu};
 use crate::common::{self, Server};
 use crate::mirror::{FakeOrigin, Mirror, Signer};
@@ -145,10 +146,13 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
     assert!(page.contains(&format!("Version 1, in force from {today}")), "{page}");
     // The open data names the version in force.
     assert_eq!(server.json()["letter_version"], 2);
+    // Valid, and accessible: the <details> and their summaries too.
+    let pages = ["/", "/fa/"].map(|p| (format!("amended-letter{}", p.replace('/', "-")), 200, server.get(p)));
     if let Some(jar) = require_vnu() {
-        let pages =
-            ["/", "/fa/"].map(|p| (format!("amended-letter{}", p.replace('/', "-")), 200, server.get(p)));
         assert_valid(&jar, "amended", &pages);
+    }
+    if let Some(axe) = require_axe() {
+        assert_accessible(&axe, "amended", &pages);
     }
 
     // A static copy says so too, from the snapshot's list of versions.
