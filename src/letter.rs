@@ -1,7 +1,9 @@
 //! The letter's content: title, text, principles, sign-up note and privacy
 //! disclaimer, read once at start-up from a deployer's Markdown file or from
 //! the "Secure the Internet" letter embedded in the binary, together with the
-//! lists of existing signatories imported into an empty store on first start.
+//! lists of existing signatories imported into an empty store on first start;
+//! and the versions of it a data dir holds ([`History`]), which the store
+//! records and `undersign letter amend` extends.
 //!
 //! The Markdown file has one `# Title`, then the letter's text, then these
 //! optional `##` sections, in any order:
@@ -53,6 +55,50 @@ impl Letter {
         // A struct of strings always serializes.
         let digest = sha2::Sha256::digest(serde_json::to_vec(self).unwrap_or_default());
         digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// One version of the letter as the store records it: the first is the
+/// text the data dir was made with, each later one an amendment
+/// (`undersign letter amend`). Only the day is kept, never a finer time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    /// 1, 2, … in the order they came into force.
+    pub number: u32,
+    /// Its [`Letter::sha256_hex`].
+    pub sha256: String,
+    /// Its title, to name it.
+    pub title: String,
+    /// The UTC day it came into force.
+    pub day: crate::domain::Day,
+    /// Its whole text, so that earlier versions can be shown.
+    pub letter: Letter,
+}
+
+/// Every version of the letter a data dir holds, oldest first; the last is
+/// the one in force. Never empty once bound.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History(pub Vec<Version>);
+
+impl History {
+    /// The version in force.
+    pub fn current(&self) -> Option<&Version> {
+        self.0.last()
+    }
+
+    /// The day of the last amendment, if the letter was ever amended.
+    pub fn amended_on(&self) -> Option<crate::domain::Day> {
+        self.0.get(1..).and_then(<[Version]>::last).map(|v| v.day)
+    }
+
+    /// The versions before the one in force, newest first.
+    pub fn earlier(&self) -> impl Iterator<Item = &Version> {
+        self.0.iter().rev().skip(1)
+    }
+
+    /// The number of the version in force (1 before any is recorded).
+    pub fn number(&self) -> u32 {
+        self.current().map_or(1, |v| v.number)
     }
 }
 

@@ -11,11 +11,11 @@
 //!
 //! | layer | module | owns |
 //! |---|---|---|
-//! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop ([`app::serve`]); the offline commands, each saying what it did or failing with a sentence ([`app::commands`]); the data dir owner only from the first byte; [`Error`] |
+//! | wiring | [`app`] | config → store, secret, routers, listeners; start and stop ([`app::serve`]); the offline commands, each saying what it did or failing with a sentence ([`app::commands`]); the data dir opened only with the letter it holds, or amending it (`letter amend`); the data dir owner only from the first byte; [`Error`] |
 //! | | [`static_export`] | the offline command `export-static`: a verified snapshot as plain linked files |
 //! | routers | [`site`] | the public site: its letter page (cached per language, with the form token), signing, withdrawal, open data files (in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
-//! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
+//! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`: an amendment of the mirrored letter followed, another letter refused) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
 //! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
@@ -23,9 +23,9 @@
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
 //! | words | [`messages`] | the catalogues: typed message id → Fluent message of `locales/TAG/undersign.ftl` (embedded; the list from `build.rs`), English fallback, number style per language; the only place for a page's or a refusal's words |
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
-//! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs); implements [`view::PublicView`] |
+//! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs), the letter the data dir belongs to and its versions; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content and its versions ([`letter::History`]); form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!

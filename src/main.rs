@@ -73,7 +73,8 @@ enum Command {
         /// The public key, as `undersign key` prints it, or a file holding it.
         #[arg(long)]
         key: String,
-        /// Also require a snapshot of this letter (its SHA-256, as in `letter=`).
+        /// Also require a snapshot of this letter (its SHA-256, as in
+        /// `letter=`), or of an amendment of it.
         #[arg(long, value_parser = parse_digest)]
         letter: Option<Digest>,
     },
@@ -109,6 +110,11 @@ enum Command {
         /// Where to sign: the origin's address, linked from every page.
         #[arg(long)]
         origin: Option<String>,
+    },
+    /// The letter this data dir belongs to.
+    Letter {
+        #[command(subcommand)]
+        command: LetterCommand,
     },
     /// Moderation console settings.
     Admin {
@@ -180,6 +186,13 @@ enum AdminCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum LetterCommand {
+    /// Record the configured letter (--config) as the next version of the
+    /// one the data dir holds, in force from today (server stopped).
+    Amend,
+}
+
 fn parse_reason(s: &str) -> Result<RejectReason, String> {
     RejectReason::parse(s).ok_or_else(|| "one of fake, duplicate, offensive, spam, other".into())
 }
@@ -240,6 +253,7 @@ fn run(config: Config, command: Command) -> Result<(), Error> {
         Command::Key => commands::key(&config),
         Command::Snapshot { out } => commands::snapshot(&config, &out),
         Command::Verify { file, key, letter } => commands::verify(&file, &key, letter),
+        Command::Letter { command: LetterCommand::Amend } => commands::amend_letter(&config),
         Command::Admin { command: AdminCommand::Passphrase { moderator } } => {
             commands::set_passphrase(&config, &moderator)
         }

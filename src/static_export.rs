@@ -68,6 +68,7 @@ pub fn write(
     let view = SnapshotView::open(&index, comment.seq).map_err(StaticExportError::Snapshot)?;
     std::fs::create_dir_all(out).map_err(io(out))?;
     let words = Catalogue::ENGLISH;
+    let amendments = view.head().amendments();
     let pages = StaticPages {
         letter: &view.head().letter,
         words: &words,
@@ -76,6 +77,7 @@ pub fn write(
         day: comment.day,
         page_size,
         group_limit,
+        amendments: amendments.as_ref(),
     };
     let put = |name: &str, text: String| std::fs::write(out.join(name), text).map_err(io(&out.join(name)));
     let scan = |e: crate::view::ScanError| StaticExportError::Snapshot(e.to_string());

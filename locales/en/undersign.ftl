@@ -457,3 +457,11 @@ audit-signing-paused = paused signing
 audit-letter-closed = closed the letter
 audit-imported = imported { $what }
 audit-purged = purged private fields
+
+## letter
+
+letter-amended-on = This letter was amended on { $day }.
+letter-earlier-versions = Earlier versions of this letter
+letter-version-from = Version { $number }, in force from { $day }
+letter-version-not-here = This copy does not hold its text. Its SHA-256 digest is { $digest }.
+console-letter-version = Letter version

@@ -448,3 +448,11 @@ audit-signing-paused = pausó la recogida de firmas
 audit-letter-closed = cerró la carta
 audit-imported = importó { $what }
 audit-purged = borró los campos privados
+
+## letter
+
+letter-amended-on = Esta carta se modificó el { $day }.
+letter-earlier-versions = Versiones anteriores de esta carta
+letter-version-from = Versión { $number }, vigente desde el { $day }
+letter-version-not-here = Esta copia no contiene su texto. Su resumen SHA-256 es { $digest }.
+console-letter-version = Versión de la carta

@@ -408,3 +408,11 @@ audit-signing-paused = امضا را متوقف کرد
 audit-letter-closed = نامه را بست
 audit-imported = { $what } را وارد کرد
 audit-purged = فیلدهای خصوصی را پاک کرد
+
+## letter
+
+letter-amended-on = این نامه در { $day } اصلاح شد.
+letter-earlier-versions = نسخه‌های پیشین این نامه
+letter-version-from = نسخهٔ { $number }، معتبر از { $day }
+letter-version-not-here = متن آن در این رونوشت نیست. چکیدهٔ SHA-256 آن { $digest } است.
+console-letter-version = نسخهٔ نامه

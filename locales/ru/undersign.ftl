@@ -431,3 +431,11 @@ audit-signing-paused = приостановил(а) сбор подписей
 audit-letter-closed = закрыл(а) письмо
 audit-imported = импортировал(а): { $what }
 audit-purged = удалил(а) личные поля
+
+## letter
+
+letter-amended-on = Это письмо было изменено { $day }.
+letter-earlier-versions = Предыдущие редакции письма
+letter-version-from = Редакция { $number }, действовала с { $day }
+letter-version-not-here = В этой копии нет её текста. Её дайджест SHA-256: { $digest }.
+console-letter-version = Редакция письма

@@ -408,3 +408,11 @@ audit-signing-paused = 暂停签名
 audit-letter-closed = 关闭公开信
 audit-imported = 导入 { $what }
 audit-purged = 清除私密字段
+
+## letter
+
+letter-amended-on = 本公开信于 { $day } 修订。
+letter-earlier-versions = 本公开信的早期版本
+letter-version-from = 第 { $number } 版，自 { $day } 起生效
+letter-version-not-here = 此副本不含其文本。其 SHA-256 摘要为 { $digest }。
+console-letter-version = 公开信版本

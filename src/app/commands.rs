@@ -3,19 +3,19 @@
 //! its sentence when it did not do what was asked, so that the process
 //! exits non-zero. Operator messages are English.
 
-use super::{files, load_content, open_store, terminal, Error};
+use super::{files, load_content, open_bound_store, open_store, terminal, Error};
 use crate::config::Config;
 use crate::domain::{Kind, RejectReason, SignatoryName, Status};
 use crate::messages::Catalogue;
 use crate::snapshot::{self, Comment, Digest, SigningKey, Snapshots, Verified};
-use crate::store::{self, Action, Day};
+use crate::store::{self, Action, Day, LetterOpen};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// `undersign pending`: signatures waiting for review, oldest first, one
 /// a line (id, day, kind, name, affiliation, flags in the console's words).
 pub fn pending(config: &Config) -> Result<(), Error> {
-    let records = open_store(config)?.pending();
+    let records = open_bound_store(config)?.pending();
     let words = Catalogue::ENGLISH;
     for r in &records {
         let flags: Vec<_> = r.flags.iter().map(|f| words.flag_name(*f)).collect();
@@ -36,7 +36,7 @@ pub fn pending(config: &Config) -> Result<(), Error> {
 /// `undersign approve|reject ID…`: all of them, or, if one is not pending,
 /// none (a typed id that is wrong must not leave the others half done).
 pub fn review(config: &Config, ids: &[u64], reject: Option<RejectReason>) -> Result<(), Error> {
-    let store = open_store(config)?;
+    let store = open_bound_store(config)?;
     let missing: Vec<u64> = ids
         .iter()
         .copied()
@@ -61,7 +61,7 @@ pub fn review(config: &Config, ids: &[u64], reject: Option<RejectReason>) -> Res
 /// `undersign export`: the full backup, pending signatures included, as
 /// JSON on stdout.
 pub fn export(config: &Config) -> Result<(), Error> {
-    let backup = open_store(config)?.backup()?;
+    let backup = open_bound_store(config)?.backup()?;
     let json = serde_json::to_string_pretty(&backup).map_err(Error::Export)?;
     println!("{json}");
     eprintln!("wrote a backup of {} signatures to standard output", backup.signatures.len());
@@ -79,7 +79,7 @@ pub fn import(config: &Config, file: &Path, kind: Option<Kind>) -> Result<(), Er
     let n = match kind {
         None => {
             let backup: store::Backup = serde_json::from_str(&text).map_err(Error::NotABackup)?;
-            open_store(config)?.restore_blocking(backup)?
+            open_bound_store(config)?.restore_blocking(backup)?
         }
         Some(kind) => {
             let names = text
@@ -91,10 +91,25 @@ pub fn import(config: &Config, file: &Path, kind: Option<Kind>) -> Result<(), Er
                         .map_err(|problem| Error::ImportName { at: format!("line {}", i + 1), problem })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            open_store(config)?.moderate_blocking("command line", Action::ImportNames(kind, names))?
+            open_bound_store(config)?.moderate_blocking("command line", Action::ImportNames(kind, names))?
         }
     };
     eprintln!("imported {n} signature{}", if n == 1 { "" } else { "s" });
+    Ok(())
+}
+
+/// `undersign letter amend`: records the configured letter as the next
+/// version of the one the data dir holds, in force from today. Signatures
+/// given before keep the version they were given under.
+pub fn amend_letter(config: &Config) -> Result<(), Error> {
+    let content = load_content(config)?;
+    let store = open_store(config, LetterOpen::Amend(&content.letter))?;
+    if let Some(v) = store.letter_history().current() {
+        eprintln!(
+            "recorded \"{}\" as version {} of the letter, in force from {}; signatures given before keep the version they were given under",
+            v.title, v.number, v.day
+        );
+    }
     Ok(())
 }
 
@@ -131,9 +146,10 @@ pub fn snapshot(config: &Config, out: &Path) -> Result<(), Error> {
 
 fn write_snapshot(config: &Config, out: &Path) -> Result<Comment, Error> {
     let content = load_content(config)?;
-    let store = open_store(config)?;
+    let store = open_bound_store(config)?;
     let key = SigningKey::load_or_create(&config.data_dir)?;
-    let snapshots = Snapshots::open(&config.data_dir, key, content.letter, config.snapshot_expiry_days)?;
+    let snapshots = Snapshots::open(&config.data_dir, key, content.letter, config.snapshot_expiry_days)?
+        .with_letter_versions(store.letter_history());
     Ok(snapshots.write_to(&store, Day::today(), out)?)
 }
 

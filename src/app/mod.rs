@@ -2,7 +2,8 @@
 //! offline commands ([`commands`]). Serving opens the store and the secret,
 //! builds the public site and the console as two routers, binds each to
 //! its listener, and stops them on SIGTERM or SIGINT. Every failure an
-//! operator must act on is an [`Error`] variant with its sentence; the
+//! operator must act on is an [`Error`] variant with its sentence (another
+//! letter than the data dir holds is one: [`Error::OtherLetter`]); the
 //! data dir and what the app writes in it are owner-only from the first
 //! byte (`files`).
 
@@ -19,7 +20,7 @@ use crate::domain::FieldError;
 use crate::letter::{Content, LetterError};
 use crate::messages::Catalogue;
 use crate::snapshot::{KeyError, SnapshotError, VerifyError};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, LetterOpen, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 /// A failure an operator must act on, printed once to stderr.
@@ -69,7 +70,7 @@ pub enum Error {
     StoreInUse(PathBuf),
     /// The store is damaged: nothing is served from it.
     #[error(
-        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
+        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW --config FILE import BACKUP.json`, with the configuration of the letter it holds, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
         dir = .dir.display()
     )]
     StoreDamaged {
@@ -79,6 +80,25 @@ pub enum Error {
         #[source]
         source: StoreError,
     },
+    /// The data dir belongs to another letter than the configured one.
+    #[error(
+        "this data dir holds the letter \"{held}\"; the configuration names {}. To record the new text as the letter's next version, run: undersign letter amend --data {} --config FILE (the configuration that names the new text); to serve \"{held}\" as it is, give its configuration",
+        other_text(.held, .given),
+        .dir.display()
+    )]
+    OtherLetter {
+        /// The data dir.
+        dir: PathBuf,
+        /// The title of the letter it holds.
+        held: String,
+        /// The configured letter's title.
+        given: String,
+    },
+    /// `letter amend` with the letter already in force.
+    #[error(
+        "the configured letter is the one this data dir holds (\"{0}\"): nothing to amend. Give the configuration whose `letter` is the new text (--config FILE)"
+    )]
+    LetterUnchanged(String),
     /// The store could not be opened.
     #[error("cannot open the store in {}: {source}", .dir.display())]
     OpenStore {
@@ -170,6 +190,15 @@ pub enum Error {
     ExportWhileServing(PathBuf),
 }
 
+/// The configured letter as a refusal names it: by its title, or, with
+/// the same title as the letter held, as another text of it.
+fn other_text(held: &str, given: &str) -> String {
+    match held == given {
+        true => format!("another text of \"{given}\""),
+        false => format!("\"{given}\""),
+    }
+}
+
 fn join(ids: &[u64]) -> String {
     ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
 }
@@ -184,8 +213,15 @@ pub fn load_content(config: &Config) -> Result<Content, Error> {
         .and_then(|c| c.with_translations(config.letter.as_deref(), &tags))?)
 }
 
-/// Opens the store in the data dir, making the dir (owner only) first.
-fn open_store(config: &Config) -> Result<Store, Error> {
+/// Opens the store in the data dir with the configured letter, which must
+/// be the one the data dir holds.
+fn open_bound_store(config: &Config) -> Result<Store, Error> {
+    open_store(config, LetterOpen::Check(&load_content(config)?.letter))
+}
+
+/// Opens the store in the data dir, making the dir (owner only) first, and
+/// checks or amends its letter.
+fn open_store(config: &Config, letter: LetterOpen) -> Result<Store, Error> {
     files::data_dir(&config.data_dir, true)?;
     let options = store::Options {
         retention_days: config.retention_days,
@@ -193,10 +229,14 @@ fn open_store(config: &Config) -> Result<Store, Error> {
         notice: |m| eprintln!("undersign: {m}"),
     };
     let dir = config.data_dir.clone();
-    Store::open(&config.data_dir.join("store"), options).map_err(|source| match source {
-        StoreError::InUse => Error::StoreInUse(dir),
-        source @ StoreError::Damaged { .. } => Error::StoreDamaged { dir, source },
-        source => Error::OpenStore { dir, source },
+    Store::open_with_letter(&config.data_dir.join("store"), options, Some(letter)).map_err(|source| {
+        match source {
+            StoreError::InUse => Error::StoreInUse(dir),
+            StoreError::OtherLetter { held, given } => Error::OtherLetter { dir, held, given },
+            StoreError::LetterUnchanged { title } => Error::LetterUnchanged(title),
+            source @ StoreError::Damaged { .. } => Error::StoreDamaged { dir, source },
+            source => Error::OpenStore { dir, source },
+        }
     })
 }
 

@@ -179,16 +179,19 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let lists = import_lists(&content)?;
     // Made quietly: the start-up line says where the data is.
     files::data_dir(&config.data_dir, false)?;
-    let store = open_store(&config)?;
+    let store = open_store(&config, crate::store::LetterOpen::Check(&content.letter))?;
     let secret = tokens::Secret::load_or_create(&config.data_dir).map_err(Error::Secret)?;
     store.import_once(&lists).await?;
     // After the store: its lock keeps a second process off the snapshots too.
-    let snapshots = Arc::new(Snapshots::open(
-        &config.data_dir,
-        SigningKey::load_or_create(&config.data_dir)?,
-        content.letter.clone(),
-        config.snapshot_expiry_days,
-    )?);
+    let snapshots = Arc::new(
+        Snapshots::open(
+            &config.data_dir,
+            SigningKey::load_or_create(&config.data_dir)?,
+            content.letter.clone(),
+            config.snapshot_expiry_days,
+        )?
+        .with_letter_versions(store.letter_history()),
+    );
     // With the onion, the default listener opens only when asked for.
     let listener = match !config.onion || config.listen_given {
         true => Some(bind(&config.listen, config.proxy_protocol, false).await?),
@@ -201,6 +204,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     let onions = launch_onions(&config)?;
     let stop_rx = stop_on_signals()?;
 
+    let amendments = crate::render::Amendments::of(store.letter_history());
     let renderer = || {
         Renderer::new(
             content.letter.clone(),
@@ -209,6 +213,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
             config.list_page_size,
         )
         .with_translations(content.translations.clone())
+        .with_amendments(amendments.clone())
     };
     // Onion streams are no file descriptors: only sockets count here.
     let sockets = u64::from(listener.is_some()) + u64::from(console_listener.is_some());

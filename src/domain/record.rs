@@ -111,6 +111,18 @@ pub struct Record {
     pub verified: bool,
     /// The UTC day it arrived: the finest time kept.
     pub day: Day,
+    /// The version of the letter in force when it was given (1 before any
+    /// amendment; not written when 1, so older records read the same).
+    #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
+    pub letter_version: u32,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn is_first_version(v: &u32) -> bool {
+    *v == 1
 }
 
 impl Record {
@@ -128,6 +140,7 @@ impl Record {
             flags: Vec::new(),
             verified: false,
             day,
+            letter_version: 1,
         }
     }
 }

@@ -49,6 +49,13 @@ texts! {
     LetterClosed,
     /// `day`, `count`.
     ClosedOn,
+    /// `day`.
+    LetterAmendedOn,
+    LetterEarlierVersions,
+    /// `number`, `day`.
+    LetterVersionFrom,
+    /// `digest`.
+    LetterVersionNotHere,
     Signatories,
     FindAName,
     Search,
@@ -160,6 +167,7 @@ texts! {
     ConsoleResume,
     /// `day`, `count`.
     ConsoleClosedOn,
+    ConsoleLetterVersion,
     ConsoleClosingHeading,
     ConsoleClosingNote,
     ConsoleClose,

@@ -80,6 +80,7 @@ pub(crate) fn write_exports(dir: &Path, view: &SnapshotView) -> io::Result<()> {
     let open = |name: &str| File::create(dir.join(name)).map(|f| BufWriter::with_capacity(64 * 1024, f));
     let data = OpenData {
         letter: head.letter.clone(),
+        letter_version: head.letter_versions.last().map(|v| v.version),
         phase: head.phase,
         counts: head.counts.clone(),
         signatories: Vec::new(),

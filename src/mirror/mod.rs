@@ -265,12 +265,10 @@ impl Mirror {
             }
             Some(c) => {
                 let letter = c.view.head().letter.clone();
-                let copies: Vec<(Renderer, Banner)> = languages::renderers(&Renderer::new(
-                    letter,
-                    Catalogue::ENGLISH,
-                    self.group_limit,
-                    self.page_size,
-                ))
+                let copies: Vec<(Renderer, Banner)> = languages::renderers(
+                    &Renderer::new(letter, Catalogue::ENGLISH, self.group_limit, self.page_size)
+                        .with_amendments(c.view.head().amendments()),
+                )
                 .into_iter()
                 .map(|r| {
                     // The origin's pages in the same language.

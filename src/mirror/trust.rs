@@ -259,7 +259,9 @@ pub fn judge(
     })?;
     let c = verified.comment;
     let Some(t) = trusted else { return Ok(Judgement::Adopt(c)) };
-    if c.letter != t.letter {
+    // An amendment signed by the origin's key lists the letter trusted
+    // among its earlier versions; an unrelated letter does not.
+    if !verified.letter_history.contains(&t.letter) {
         return Err(SnapshotRefusal::OtherLetter { found: c.letter, trusted: t.letter });
     }
     if c.seq < t.seq {
@@ -306,6 +308,7 @@ mod tests {
             },
             names: 0,
             signatures: 0,
+            letter_history: vec![Digest([letter; 32])],
         })
     }
 

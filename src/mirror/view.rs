@@ -34,10 +34,36 @@ CREATE TABLE names(
 pub struct Head {
     /// The letter as the origin published it.
     pub letter: Letter,
+    /// Its versions, once it was amended (the last is `letter`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub letter_versions: Vec<crate::snapshot::LetterVersion>,
     /// Its phase.
     pub phase: Phase,
     /// Its counts.
     pub counts: OpenCounts,
+}
+
+impl Head {
+    /// What the letter page says of the letter's amendments: the day of
+    /// the last, and the earlier versions, whose text a snapshot does not
+    /// hold (their digests stand for them).
+    pub fn amendments(&self) -> Option<crate::render::Amendments> {
+        let (current, earlier) = self.letter_versions.split_last()?;
+        (!earlier.is_empty()).then(|| crate::render::Amendments {
+            version: current.version,
+            amended_on: current.day,
+            earlier: earlier
+                .iter()
+                .rev()
+                .map(|v| crate::render::Earlier {
+                    number: v.version,
+                    day: v.day,
+                    sha256: v.sha256.to_string(),
+                    letter: None,
+                })
+                .collect(),
+        })
+    }
 }
 
 /// Builds the index of the snapshot `json` (verified) at `out`, through
@@ -118,9 +144,12 @@ impl<'de> Visitor<'de> for Doc<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
         let (mut letter, mut phase, mut counts) = (None, None, None);
+        let mut letter_versions = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "letter" => letter = Some(map.next_value()?),
+                // Bounded by the verification that came before.
+                "letter_versions" => letter_versions = map.next_value()?,
                 "phase" => phase = Some(map.next_value()?),
                 "counts" => counts = Some(map.next_value()?),
                 "signatories" => map.next_value_seed(Names { add: &mut *self.add })?,
@@ -131,6 +160,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
         Ok(Head {
             // Shown on this mirror's pages: only what Markdown makes.
             letter: super::sanitize::letter(letter.ok_or_else(|| missing("letter"))?),
+            letter_versions,
             phase: phase.ok_or_else(|| missing("phase"))?,
             counts: counts.ok_or_else(|| missing("counts"))?,
         })

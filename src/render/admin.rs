@@ -405,6 +405,7 @@ pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
                     ul { @for f in &r.flags { li { (w.flag_description(*f)) } } }
                 } }
                 dt { (w.t(Text::ConsoleArrived)) } dd { (r.day) }
+                dt { (w.t(Text::ConsoleLetterVersion)) } dd { (r.letter_version) }
             }
             @if !look_alikes.is_empty() {
                 h2 { (w.t(Text::ConsoleLooksLike)) }
@@ -556,5 +557,14 @@ mod tests {
         assert!(page.contains("title=\"looks like another signatory's name\""));
         assert!(page.contains("href=\"/signature/9\""));
         assert_eq!(page.matches("name=\"csrf\" value=\"c5rf\"").count(), 2, "bulk actions and sign-out");
+    }
+
+    #[test]
+    fn a_signatures_details_say_under_which_version_of_the_letter_it_was_given() {
+        let mut r =
+            Record::imported(4, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(1));
+        r.letter_version = 2;
+        let page = crate::messages::unmarked(&signature(&M, &r, &[]));
+        assert!(page.contains("<dt>Letter version</dt><dd>2</dd>"), "{page}");
     }
 }

@@ -69,6 +69,9 @@ impl From<&Counts> for OpenCounts {
 pub struct OpenData {
     /// The letter as the page shows it.
     pub letter: Letter,
+    /// Its version, once it was amended (`undersign letter amend`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_version: Option<u32>,
     /// Open, paused or closed.
     pub phase: Phase,
     /// The counts.
@@ -212,6 +215,7 @@ mod tests {
         let counts = Counts { published: [2, 1, 5], listed: [2, 1, 4], pending: [3, 0, 1] };
         let data = OpenData {
             letter: crate::letter::Content::embedded().letter,
+            letter_version: None,
             phase: Phase::Paused,
             counts: OpenCounts::from(&counts),
             signatories: Vec::new(),
@@ -278,6 +282,7 @@ mod tests {
         {
             let data = OpenData {
                 letter: crate::letter::Content::embedded().letter,
+                letter_version: None,
                 phase,
                 counts: OpenCounts::from(&counts),
                 signatories,
@@ -293,6 +298,7 @@ mod tests {
     fn a_head_that_already_has_names_is_refused() {
         let data = OpenData {
             letter: crate::letter::Content::embedded().letter,
+            letter_version: None,
             phase: Phase::Open,
             counts: OpenCounts::from(&Counts::default()),
             signatories: vec![PublicSignatory {

@@ -103,6 +103,8 @@ pub struct StaticPages<'a> {
     pub page_size: usize,
     /// Names per group on the letter page.
     pub group_limit: usize,
+    /// What the snapshot says of the letter's amendments.
+    pub amendments: Option<&'a super::Amendments>,
 }
 
 /// The static file of page `n` of a kind's list.
@@ -185,11 +187,22 @@ impl StaticPages<'_> {
             html! {
                 article.letter {
                     h1 { (l.title) }
+                    @if let Some(a) = self.amendments {
+                        p.notice { (self.words.tf(Text::LetterAmendedOn, &[("day", a.amended_on.to_string().into())])) }
+                    }
                     (PreEscaped(&l.text_html))
                     @if !l.principles_html.is_empty() {
                         ul.principles { @for p in &l.principles_html { li { (PreEscaped(p)) } } }
                     }
                     (PreEscaped(&l.closing_html))
+                    @if let Some(a) = self.amendments {
+                        h2 { (self.words.t(Text::LetterEarlierVersions)) }
+                        ul { @for v in &a.earlier {
+                            @let from = [("number", v.number.to_string().into()), ("day", v.day.to_string().into())];
+                            li { (self.words.tf(Text::LetterVersionFrom, &from)) ": "
+                                (self.words.tf(Text::LetterVersionNotHere, &[("digest", v.sha256.clone().into())])) }
+                        } }
+                    }
                 }
                 section #sign {
                     h2 { "Signatures" }
@@ -337,6 +350,7 @@ mod tests {
             day: Day(20_788),
             page_size: 10,
             group_limit: 10,
+            amendments: None,
         };
         let view = LetterView { phase: Phase::Open, ..Default::default() };
         let page = pages(None).letter_page(&view);

@@ -15,6 +15,9 @@ pub mod admin;
 pub mod export;
 pub mod mirror;
 mod signing;
+mod versions;
+
+pub use versions::{Amendments, Earlier};
 
 use crate::domain::{Counts, Field, Kind, Phase, PublicSignatory, Status};
 use crate::letter::Letter;
@@ -82,6 +85,8 @@ pub struct Renderer {
     /// Set on a mirror: every page carries it, and no page has a form
     /// that writes.
     mirror: Option<mirror::Banner>,
+    /// Said when the letter was amended, with its earlier versions.
+    amendments: Option<std::sync::Arc<Amendments>>,
 }
 
 /// What the letter page shows besides the letter: the counts, the phase,
@@ -208,6 +213,7 @@ impl Renderer {
             group_limit,
             page_size,
             mirror: None,
+            amendments: None,
         }
     }
 
@@ -372,6 +378,7 @@ impl Renderer {
         let main = html! {
             article.letter {
                 h1 lang=[lang] dir=[dir] { (l.title) }
+                (self.amended_notice())
                 @if let Some((original, path)) = &self.original {
                     p.notice {
                         (self.tf(Text::TranslationNote, &[("language", w.name_of(*original).into_owned().into())])) " "
@@ -399,6 +406,7 @@ impl Renderer {
                     }
                     (PreEscaped(&l.closing_html))
                 }
+                (self.earlier_versions())
             }
             section #sign {
                 @match view.phase {

@@ -62,17 +62,19 @@ impl Exports {
         }
     }
 
-    /// Builds `format` from `view`, with `letter` at the head of the JSON.
+    /// Builds `format` from `view`, with `letter` (and its version, once
+    /// amended) at the head of the JSON.
     pub fn build(
         &self,
         format: Format,
         view: &dyn PublicView,
-        letter: &Letter,
+        (letter, letter_version): (&Letter, Option<u32>),
     ) -> Result<ExportFile, ExportBuildError> {
         self.write(format.file_name(), |out| match format {
             Format::Json => {
                 let head = OpenData {
                     letter: letter.clone(),
+                    letter_version,
                     phase: view.phase(),
                     counts: OpenCounts::from(&view.counts()),
                     signatories: Vec::new(),

@@ -324,8 +324,9 @@ impl Source for Arc<Site> {
         let build = move || {
             let generation = site.view.generation();
             site.cache.export(format, generation, || {
-                let letter = site.renderers[UNPREFIXED].letter();
-                let built = site.exports.build(format, site.view.as_ref(), letter)?;
+                let r = &site.renderers[UNPREFIXED];
+                let built =
+                    site.exports.build(format, site.view.as_ref(), (r.letter(), r.letter_version()))?;
                 let etag = format!("\"{:x}-{generation}\"", site.run);
                 Ok::<_, exports::ExportBuildError>(ExportSent { file: built.file, len: built.len, etag })
             })

@@ -12,10 +12,19 @@
 //!     "letter_sha256": "…",
 //!     "prev_sha256": "…"
 //!   },
-//!   "letter": { … }, "phase": { … }, "counts": { … },
+//!   "letter": { … },
+//!   "letter_versions": [ { "version": 1, "day": "2026-11-02", "sha256": "…" }, … ],
+//!   "phase": { … }, "counts": { … },
 //!   "signatories": [ … ]
 //! }
 //! ```
+//!
+//! `letter_versions` is there once the letter was amended (`undersign
+//! letter amend`): every version, oldest first, the last the `letter` in
+//! force. A snapshot of a letter never amended is as before, so that the
+//! format stays `undersign-snapshot-1`; a reader older than the list
+//! refuses an amended letter's snapshot as malformed, as it would have
+//! refused its new letter anyway.
 //!
 //! It is written one name at a time and read back the same way (to verify),
 //! so neither side holds the list in memory.
@@ -54,6 +63,42 @@ impl About {
     }
 }
 
+/// One version of the letter as a snapshot lists it: its number, the day
+/// it came into force and its digest (the text of the one in force is the
+/// snapshot's `letter`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterVersion {
+    /// 1, 2, …
+    pub version: u32,
+    /// The UTC day it came into force.
+    #[serde(with = "iso_day")]
+    pub day: Day,
+    /// Its digest ([`letter_digest`]).
+    pub sha256: Digest,
+}
+
+/// Versions a snapshot may list, at most: a letter amended every day for
+/// years has fewer.
+pub const MAX_LETTER_VERSIONS: usize = 4096;
+
+impl LetterVersion {
+    /// The versions of `history` as a snapshot lists them: none for a
+    /// letter never amended.
+    pub fn list(history: &crate::letter::History) -> Vec<LetterVersion> {
+        if history.amended_on().is_none() {
+            return Vec::new();
+        }
+        history
+            .0
+            .iter()
+            .filter_map(|v| {
+                Some(LetterVersion { version: v.number, day: v.day, sha256: v.sha256.parse().ok()? })
+            })
+            .collect()
+    }
+}
+
 /// Everything before the names, for [`crate::render::export::JsonWriter::start_document`].
 #[derive(Serialize)]
 pub struct Head<'a> {
@@ -61,6 +106,9 @@ pub struct Head<'a> {
     pub snapshot: &'a About,
     /// The letter.
     pub letter: &'a Letter,
+    /// Its versions, when it was amended.
+    #[serde(skip_serializing_if = "<[LetterVersion]>::is_empty")]
+    pub letter_versions: &'a [LetterVersion],
     /// Its phase.
     pub phase: Phase,
     /// The counts, read with the names.
@@ -70,9 +118,15 @@ pub struct Head<'a> {
 }
 
 impl<'a> Head<'a> {
-    /// The head of a snapshot of `letter` in `phase` with `counts`.
-    pub fn new(snapshot: &'a About, letter: &'a Letter, phase: Phase, counts: &Counts) -> Head<'a> {
-        Head { snapshot, letter, phase, counts: OpenCounts::from(counts), signatories: &[] }
+    /// The head of a snapshot of `letter` (with its `versions`) in `phase`
+    /// with `counts`.
+    pub fn new(
+        snapshot: &'a About,
+        (letter, letter_versions): (&'a Letter, &'a [LetterVersion]),
+        phase: Phase,
+        counts: &Counts,
+    ) -> Head<'a> {
+        Head { snapshot, letter, letter_versions, phase, counts: OpenCounts::from(counts), signatories: &[] }
     }
 }
 
@@ -93,6 +147,9 @@ pub struct ReadBack {
     pub snapshot: About,
     /// The letter.
     pub letter: Letter,
+    /// Its versions, if it was amended.
+    #[serde(default, deserialize_with = "bounded_versions")]
+    pub letter_versions: Vec<LetterVersion>,
     /// Its phase (read to check that it is one).
     #[allow(dead_code, reason = "parsed to check the file, not used after")]
     pub phase: Phase,
@@ -113,11 +170,53 @@ pub struct Listed {
 }
 
 impl ReadBack {
+    /// Whether its versions are a history of its letter: numbered 1, 2, …
+    /// in order, days not going back, the last one its letter. No list is
+    /// a letter never amended.
+    pub fn versions_hold(&self, letter: Digest) -> bool {
+        let v = &self.letter_versions;
+        v.is_empty()
+            || (v.iter().enumerate().all(|(i, v)| v.version as usize == i + 1)
+                && v.windows(2).all(|w| w[0].day <= w[1].day)
+                && v.last().is_some_and(|last| last.sha256 == letter))
+    }
+
+    /// The digests of every version of its letter, oldest first.
+    pub fn history(&self, letter: Digest) -> Vec<Digest> {
+        match self.letter_versions.is_empty() {
+            true => vec![letter],
+            false => self.letter_versions.iter().map(|v| v.sha256).collect(),
+        }
+    }
+
     /// The listed counts the file states, in [`kind_index`] order.
     pub fn stated_listed(&self) -> [u64; 3] {
         let l = &self.counts.listed;
         [l.organization, l.company, l.individual]
     }
+}
+
+/// The list of versions, refused past [`MAX_LETTER_VERSIONS`] before it
+/// is held.
+fn bounded_versions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<LetterVersion>, D::Error> {
+    struct Bounded;
+    impl<'de> serde::de::Visitor<'de> for Bounded {
+        type Value = Vec<LetterVersion>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX_LETTER_VERSIONS} letter versions")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element()? {
+                if out.len() == MAX_LETTER_VERSIONS {
+                    return Err(serde::de::Error::invalid_length(out.len() + 1, &self));
+                }
+                out.push(v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Bounded)
 }
 
 /// Counts the list one name at a time: a million of them are never held.

@@ -34,7 +34,7 @@ mod tests;
 mod verify;
 
 pub use comment::{Comment, Digest, FORMAT};
-pub use document::letter_digest;
+pub use document::{letter_digest, LetterVersion};
 pub use key::{key_id, KeyError, SigningKey, KEY_FILE};
 pub use verify::{public_key, signature_path, verify, Verified, VerifyError};
 
@@ -139,6 +139,8 @@ pub struct Snapshots {
     key: SigningKey,
     letter: Letter,
     letter_digest: Digest,
+    /// The letter's versions, listed once it was amended.
+    letter_versions: Vec<LetterVersion>,
     expiry_days: u32,
     /// The last number used; held while a snapshot is made, so one is made
     /// at a time.
@@ -193,10 +195,17 @@ impl Snapshots {
             letter_digest: document::letter_digest(&letter),
             key,
             letter,
+            letter_versions: Vec::new(),
             expiry_days,
             seq: Mutex::new(seq),
             current: Mutex::new(current.map(Arc::new)),
         })
+    }
+
+    /// The same, listing the letter's versions (from the store's
+    /// history) in each snapshot once it was amended.
+    pub fn with_letter_versions(self, history: &crate::letter::History) -> Snapshots {
+        Snapshots { letter_versions: LetterVersion::list(history), ..self }
     }
 
     /// The signing key (its public half is what is shown).
@@ -296,7 +305,8 @@ impl Snapshots {
         let made = (|| {
             let prev = self.current().map(|c| c.comment.sha256);
             let about = About::new(n, today, today.plus(self.expiry_days), self.letter_digest, prev);
-            let (file, len, sha256) = write_document(&json_temp, view, &about, &self.letter)?;
+            let (file, len, sha256) =
+                write_document(&json_temp, view, &about, (&self.letter, &self.letter_versions))?;
             let comment = Comment {
                 seq: n,
                 day: about.day,
@@ -412,7 +422,7 @@ fn write_document(
     path: &Path,
     view: &dyn PublicView,
     about: &About,
-    letter: &Letter,
+    letter: (&Letter, &[LetterVersion]),
 ) -> Result<(File, u64, Digest), SnapshotError> {
     let failed = |e| SnapshotError::Write(path.to_path_buf(), e);
     let file = OpenOptions::new()

@@ -352,3 +352,49 @@ fn the_letter_digest_is_of_its_compact_json() {
     // The store records the same digest, as hex.
     assert_eq!(l.sha256_hex(), letter_digest(&l).to_string());
 }
+
+#[test]
+fn an_amended_letters_snapshot_lists_its_versions_and_answers_for_the_first_one() {
+    use crate::letter::{History, Version};
+    let dir = tempfile::tempdir().unwrap();
+    let plain = written(dir.path(), &open(dir.path()), &view());
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&plain).unwrap()).unwrap();
+    assert!(value.get("letter_versions").is_none(), "a letter never amended: the format as before");
+    assert_eq!(check(&open(dir.path()), &plain, TODAY).unwrap().letter_history, [letter_digest(&letter())]);
+
+    let first = letter();
+    let mut amended = letter();
+    amended.closing_html.push_str("<p>Amended.</p>");
+    let v = |number, day, l: &Letter| Version {
+        number,
+        sha256: l.sha256_hex(),
+        title: l.title.clone(),
+        day: Day(day),
+        letter: l.clone(),
+    };
+    let history = History(vec![v(1, TODAY.0 - 5, &first), v(2, TODAY.0, &amended)]);
+    let key = SigningKey::load_or_create(dir.path()).unwrap();
+    let snapshots =
+        Snapshots::open(dir.path(), key, amended.clone(), 7).unwrap().with_letter_versions(&history);
+    let file = written(dir.path(), &snapshots, &view());
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(value["snapshot"]["format"], "undersign-snapshot-1");
+    assert_eq!(value["letter_versions"][0]["version"], 1);
+    assert_eq!(value["letter_versions"][0]["day"], "2026-11-26");
+    assert_eq!(value["letter_versions"][1]["sha256"], amended.sha256_hex().as_str());
+    let checked = check(&snapshots, &file, TODAY).unwrap();
+    assert_eq!(checked.letter_history, [letter_digest(&first), letter_digest(&amended)]);
+    // `verify --letter FIRST` accepts the amendment; another letter is not.
+    let public = snapshots.key().public();
+    assert!(verify(&file, public, TODAY, Some(letter_digest(&first))).is_ok());
+    let other = verify(&file, public, TODAY, Some(Digest([9; 32])));
+    assert!(matches!(other, Err(VerifyError::OtherLetter { .. })), "{other:?}");
+
+    // A list whose last version is not the letter is no history of it.
+    let wrong = History(vec![v(1, TODAY.0, &amended), v(2, TODAY.0, &first)]);
+    let key = SigningKey::load_or_create(dir.path()).unwrap();
+    let snapshots = Snapshots::open(dir.path(), key, amended, 7).unwrap().with_letter_versions(&wrong);
+    let file = written(dir.path(), &snapshots, &view());
+    let refused = check(&snapshots, &file, TODAY);
+    assert!(matches!(&refused, Err(VerifyError::Malformed(why)) if why.contains("versions")), "{refused:?}");
+}

@@ -30,6 +30,9 @@ pub struct Verified {
     pub names: u64,
     /// Published signatures it counts, listed or not.
     pub signatures: u64,
+    /// The digests of every version of its letter, oldest first, the last
+    /// its `letter` (only that one for a letter never amended).
+    pub letter_history: Vec<Digest>,
 }
 
 /// Why a snapshot did not verify, one check each.
@@ -118,7 +121,8 @@ pub fn signature_path(file: &Path) -> PathBuf {
 }
 
 /// Checks `file` against `FILE.minisig` and `key`, as of `today`; with
-/// `letter`, also that it is a snapshot of that letter.
+/// `letter`, also that it is a snapshot of that letter or of an amendment
+/// of it (its list of versions holds it).
 pub fn verify(
     file: &Path,
     key: &minisign::PublicKey,
@@ -182,13 +186,23 @@ pub fn verify(
     if actual != comment.letter {
         return Err(VerifyError::LetterChanged { stated: comment.letter, actual });
     }
-    if let Some(expected) = letter.filter(|l| *l != comment.letter) {
+    if !back.versions_hold(comment.letter) {
+        return malformed("its list of the letter's versions is not a history of its letter".into());
+    }
+    let letter_history = back.history(comment.letter);
+    // An amendment of the letter asked for is still that letter.
+    if let Some(expected) = letter.filter(|l| !letter_history.contains(l)) {
         return Err(VerifyError::OtherLetter { found: comment.letter, expected });
     }
     if today >= comment.expires {
         return Err(VerifyError::Expired { day: comment.day, expires: comment.expires });
     }
-    Ok(Verified { names: back.signatories.per_kind.iter().sum(), signatures: back.counts.total, comment })
+    Ok(Verified {
+        names: back.signatories.per_kind.iter().sum(),
+        signatures: back.counts.total,
+        comment,
+        letter_history,
+    })
 }
 
 /// Hashes what passes through.

@@ -63,6 +63,7 @@ impl Tx<'_> {
             flags,
             verified: false,
             day: Day::today(),
+            letter_version: self.letter_version,
         };
         self.add_with(&record, e).map_err(|e| self.failed(e))?;
         (|| -> Result<(), StoreError> {

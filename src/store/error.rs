@@ -69,6 +69,20 @@ pub enum StoreError {
     /// The backup does not hold what a backup must; says what.
     #[error("backup: {0}")]
     BadBackup(String),
+    /// The data dir holds another letter than the one configured.
+    #[error("the store holds the letter \"{held}\", not \"{given}\"")]
+    OtherLetter {
+        /// The title of the letter in force in the store.
+        held: String,
+        /// The configured letter's title.
+        given: String,
+    },
+    /// An amendment whose text is the letter in force.
+    #[error("the configured letter is the one in force (\"{title}\"): there is nothing to amend")]
+    LetterUnchanged {
+        /// Its title.
+        title: String,
+    },
     /// The database file is damaged: the store is not served from it.
     #[error("{} is damaged ({damage})", file.display())]
     Damaged {

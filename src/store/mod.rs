@@ -26,12 +26,14 @@
 //! `shared` (what handles and threads share); `read` (queries on any
 //! connection); `upgrade`, `check`; `order` and `search` (the indexes);
 //! `codec` (values as stored), `names` (a name's index entries),
-//! `schema`, `error`.
+//! `schema`, `error`; `letter` (the letter the data dir belongs to, its
+//! versions).
 
 mod changes;
 mod check;
 mod codec;
 mod error;
+mod letter;
 mod names;
 mod order;
 mod read;
@@ -45,6 +47,7 @@ mod view;
 mod writer;
 
 pub use error::{Damage, SignError, StoreError};
+pub use letter::LetterOpen;
 pub use request::{Action, Backup, NewSignature, Signed};
 pub use shared::Options;
 
@@ -175,6 +178,17 @@ impl Store {
     /// was not stopped cleanly is checked first, and refused if damaged
     /// (`check`).
     pub fn open(dir: &Path, options: Options) -> Result<Store, StoreError> {
+        Store::open_with_letter(dir, options, None)
+    }
+
+    /// [`Store::open`], bound to a letter: the configured letter must be
+    /// the one in force ([`LetterOpen::Check`]; a new store records it as
+    /// version 1), or becomes the next version ([`LetterOpen::Amend`]).
+    pub fn open_with_letter(
+        dir: &Path,
+        options: Options,
+        letter: Option<LetterOpen>,
+    ) -> Result<Store, StoreError> {
         // Owner only, every dir made here, as the files in it.
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         let lock = lock(dir)?;
@@ -204,6 +218,10 @@ impl Store {
             }
         }
         upgrade::rebuild_if_name_functions_changed(dir, &c, options)?;
+        let letters = match letter {
+            Some(open) => letter::bind(&c, open, options.notice)?,
+            None => letter::read(&c)?,
+        };
         let index = search::Indexer::open(dir, &c, options.notice)?;
         // After a crash the logs may still hold a removal's earlier pages.
         if let Err(e) = schema::checkpoint_truncate(&c).and_then(|()| index.empty_log()) {
@@ -221,6 +239,7 @@ impl Store {
             generation: AtomicU64::new(1),
             options,
             writer_stopped: AtomicBool::new(false),
+            letters,
             lock,
         });
         let indexing = Arc::clone(&inner);
@@ -317,6 +336,12 @@ impl Store {
     /// as one change through the writer.
     pub async fn import_once(&self, lists: &[(Kind, Vec<SignatoryName>)]) -> Result<usize, StoreError> {
         self.moderate("import", Action::ImportFirstStart(lists.to_vec())).await
+    }
+
+    /// Every version of the letter this data dir holds, oldest first (empty
+    /// when opened without one, before any was recorded).
+    pub fn letter_history(&self) -> &crate::letter::History {
+        &self.inner.letters
     }
 
     /// Bumped each time public data (names, counts, phase) changes.

@@ -13,7 +13,8 @@
 //! | `token` | (expiry day, nonce) of used form tokens | signing once per form |
 //! | `audit` | moderators' actions | the audit list |
 //! | `counts` | per kind: published, listed, pending, unlisted with details | the page's counts, the review cap |
-//! | `meta` | phase, next ids, import done, layout version | the rest |
+//! | `letter_version` | each version of the letter: number, digest, title, day in force, its JSON | the letter a data dir belongs to, its amendments (`letter`) |
+//! | `meta` | phase, next ids, import done, layout version, the letter in force | the rest |
 //!
 //! Search and page order both read labels (`order`): integers that sort as
 //! the page does, so the search index answers in page order and stops at
@@ -60,6 +61,13 @@ CREATE TABLE IF NOT EXISTS counts(
     details INTEGER NOT NULL DEFAULT 0
 );
 INSERT OR IGNORE INTO counts(kind) VALUES (0), (1), (2);
+CREATE TABLE IF NOT EXISTS letter_version(
+    version INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    title TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    letter TEXT NOT NULL
+);
 ";
 
 /// Metadata keys.
@@ -74,10 +82,8 @@ pub(super) mod meta {
     pub const NAMES: &str = "names";
     /// The digest of the letter in force ([`crate::letter::Letter::sha256_hex`]):
     /// a data dir belongs to one letter.
-    #[allow(dead_code, reason = "read and written by the letter binding")]
     pub const LETTER_SHA256: &str = "letter_sha256";
     /// That letter's title, to name it in a refusal.
-    #[allow(dead_code, reason = "read and written by the letter binding")]
     pub const LETTER_TITLE: &str = "letter_title";
 }
 

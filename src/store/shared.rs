@@ -35,6 +35,8 @@ pub(super) struct Inner {
     pub(super) options: Options,
     /// The writer thread died: nothing more is written.
     pub(super) writer_stopped: AtomicBool,
+    /// The letter's versions, as at open: an amendment is made offline.
+    pub(super) letters: crate::letter::History,
     /// Held while the store is open: one process per data dir.
     #[allow(dead_code, reason = "only held, for its lock")]
     pub(super) lock: File,

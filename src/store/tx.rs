@@ -38,6 +38,9 @@ pub(super) struct Tx<'a> {
     /// The first store error under a signature or withdrawal, which their
     /// answers carry only as "unavailable": what the operator is told.
     pub(super) failure: Option<StoreError>,
+    /// The version of the letter in force, which a signature records
+    /// (known to the writer: no query per signature).
+    pub(super) letter_version: u32,
 }
 
 pub(super) const PUBLISHED: usize = 0;
@@ -58,6 +61,7 @@ impl<'a> Tx<'a> {
             counts: [[0; 4]; 3],
             bins: BinDeltas::new(),
             failure: None,
+            letter_version: 1,
         }
     }
 

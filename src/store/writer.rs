@@ -66,6 +66,7 @@ impl Writer {
             let Some(first) = rx.blocking_recv() else { break }; // every handle is gone
             let begun = self.c.execute_batch("BEGIN IMMEDIATE");
             let mut tx = Tx::new(&self.c);
+            tx.letter_version = self.inner.letters.number();
             // What went wrong in this group, for the operator.
             let mut failure = begun.as_ref().err().map(|e| e.to_string());
             let mut next = Some(first);

@@ -19,6 +19,7 @@ mod disk_full;
 mod durability;
 mod html_valid;
 mod languages;
+mod letter_binding;
 mod letter_page;
 mod mirror;
 mod privacy;

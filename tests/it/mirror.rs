@@ -227,13 +227,13 @@ type Serving = (Vec<u8>, Vec<u8>, u64, bool);
 
 /// A fake origin: serves the snapshot and signature it is given, with the
 /// snapshot's number as ETag and a 304 to a matching If-None-Match.
-struct FakeOrigin {
+pub(crate) struct FakeOrigin {
     addr: SocketAddr,
     serving: Arc<Mutex<Serving>>,
 }
 
 impl FakeOrigin {
-    fn start() -> FakeOrigin {
+    pub(crate) fn start() -> FakeOrigin {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let serving = Arc::new(Mutex::new((Vec::new(), Vec::new(), 0, true)));
@@ -277,7 +277,7 @@ impl FakeOrigin {
         FakeOrigin { addr, serving }
     }
 
-    fn serve(&self, s: &Signed) {
+    pub(crate) fn serve(&self, s: &Signed) {
         *self.serving.lock().unwrap() = (s.json.clone(), s.sig.clone(), s.seq, true);
     }
 
@@ -287,7 +287,7 @@ impl FakeOrigin {
         *self.serving.lock().unwrap() = (s.json.clone(), s.sig.clone(), s.seq, false);
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 }
@@ -353,8 +353,20 @@ impl Signer {
 
     /// The next snapshot of `names` and `letter`, signed as of `day`.
     pub(crate) fn sign_letter(&self, names: &[&str], day: Day, letter: undersign::letter::Letter) -> Signed {
+        self.sign_history(names, day, letter, &undersign::letter::History::default())
+    }
+
+    /// The same, for a letter with these versions (the last is `letter`).
+    pub(crate) fn sign_history(
+        &self,
+        names: &[&str],
+        day: Day,
+        letter: undersign::letter::Letter,
+        history: &undersign::letter::History,
+    ) -> Signed {
         let key = SigningKey::load(self.dir.path()).unwrap();
-        let snapshots = Snapshots::open(self.dir.path(), key, letter, 7).unwrap();
+        let snapshots =
+            Snapshots::open(self.dir.path(), key, letter, 7).unwrap().with_letter_versions(history);
         let view = Names(
             names
                 .iter()
