@@ -4,8 +4,10 @@
 //! its listener, and stops them on SIGTERM or SIGINT. Every failure an
 //! operator must act on is an [`Error`] variant with its sentence; the
 //! data dir and what the app writes in it are owner-only from the first
-//! byte (`files`).
+//! byte (`files`). [`backup`] copies a whole site into one file while it
+//! runs, and restores it.
 
+pub mod backup;
 pub mod commands;
 mod files;
 mod serve;
@@ -168,6 +170,9 @@ pub enum Error {
         .0.display()
     )]
     ExportWhileServing(PathBuf),
+    /// `backup` or `restore` did not do what was asked.
+    #[error("{0}")]
+    Backup(#[from] backup::BackupError),
 }
 
 fn join(ids: &[u64]) -> String {

@@ -26,11 +26,12 @@
 //! `shared` (what handles and threads share); `read` (queries on any
 //! connection); `upgrade`, `check`; `order` and `search` (the indexes);
 //! `codec` (values as stored), `names` (a name's index entries),
-//! `schema`, `error`.
+//! `schema`, `error`; `copy`, a consistent copy taken while a server runs.
 
 mod changes;
 mod check;
 mod codec;
+mod copy;
 mod error;
 mod names;
 mod order;
@@ -44,6 +45,7 @@ mod upgrade;
 mod view;
 mod writer;
 
+pub use copy::{copy_online, Copied, DATABASE_FILE};
 pub use error::{Damage, SignError, StoreError};
 pub use request::{Action, Backup, NewSignature, Signed};
 pub use shared::Options;
