@@ -71,7 +71,7 @@ pub enum Error {
     StoreInUse(PathBuf),
     /// The store is damaged: nothing is served from it.
     #[error(
-        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
+        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or restore the last backup into a new data dir (`undersign --data NEW --config CONFIG restore BACKUP`, a file made by `undersign backup`; a JSON backup of `undersign export`: `undersign --data NEW import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
         dir = .dir.display()
     )]
     StoreDamaged {
