@@ -302,20 +302,7 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), Error> {
     if hashed != digest_at || hex(&hasher.finalize()) != digest {
         return Err(BackupError::Damaged { path: file.to_path_buf(), why: String::new() }.into());
     }
-    let header = header.ok_or_else(|| BackupError::Unreadable {
-        path: file.to_path_buf(),
-        why: format!("it has no {HEADER}"),
-    })?;
-    if header.format != FORMAT || header.version != VERSION {
-        return Err(BackupError::Unreadable {
-            path: file.to_path_buf(),
-            why: format!(
-                "it is \"{}\" version {}, and this undersign reads \"{FORMAT}\" version {VERSION}",
-                header.format, header.version
-            ),
-        }
-        .into());
-    }
+    let header = read_header(file, header)?;
     let letter = load_content(config)?.letter;
     let config_sha256 = letter.sha256_hex();
     if config_sha256 != header.letter_sha256 {
@@ -354,6 +341,28 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// The header's bytes, vouched for by the digest, as a [`Header`] of this
+/// version.
+fn read_header(file: &Path, bytes: Option<Vec<u8>>) -> Result<Header, BackupError> {
+    let unreadable = |why: String| BackupError::Unreadable { path: file.to_path_buf(), why };
+    let bytes = bytes.ok_or_else(|| unreadable(format!("it has no {HEADER}")))?;
+    /// What any version's header says first.
+    #[derive(serde::Deserialize)]
+    struct Format {
+        format: String,
+        version: u32,
+    }
+    let f: Format = serde_json::from_slice(&bytes)
+        .map_err(|e| unreadable(format!("it is not an undersign backup ({HEADER}: {e})")))?;
+    if f.format != FORMAT || f.version != VERSION {
+        return Err(unreadable(format!(
+            "it is \"{}\" version {}, and this undersign reads \"{FORMAT}\" version {VERSION}",
+            f.format, f.version
+        )));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| unreadable(format!("its {HEADER} does not read: {e}")))
+}
+
 /// The sequence number a restore stores as the last one used.
 fn next_seq(header: &Header, today: Day) -> u64 {
     let days = u64::from(today.0.saturating_sub(header.day.0)) + 1;
@@ -377,9 +386,9 @@ fn must_be_empty(dir: &Path) -> Result<(), Error> {
 }
 
 /// Reads the archive, writing each known member into `staging` under its
-/// fixed place (names are never followed as paths); returns the header,
-/// where the digest member begins, and the digest it holds.
-fn unpack(file: &Path, staging: &Path) -> Result<(Option<Header>, u64, String), Error> {
+/// fixed place (names are never followed as paths); returns the header's
+/// bytes, where the digest member begins, and the digest it holds.
+fn unpack(file: &Path, staging: &Path) -> Result<(Option<Vec<u8>>, u64, String), Error> {
     let truncated = |why: String| BackupError::Truncated { path: file.to_path_buf(), why };
     // Where the archive's own structure breaks: cut short, or damaged.
     let broken = |e: io::Error| match e.kind() {
@@ -402,7 +411,7 @@ fn unpack(file: &Path, staging: &Path) -> Result<(Option<Header>, u64, String), 
         let cut = |e: io::Error| truncated(format!("; {name}: {e}"));
         if name == HEADER {
             // Read as JSON only once the digest has vouched for it.
-            header = serde_json::from_slice(&small(&mut entry).map_err(cut)?).ok();
+            header = Some(small(&mut entry).map_err(cut)?);
             continue;
         }
         let place = if name == format!("{STORE_DIR}/{}", store::DATABASE_FILE) {
@@ -493,5 +502,22 @@ mod tests {
         assert_eq!(next_seq(&header, Day(20_002)), 41 + 3 * 86_400 + SEQ_MARGIN);
         // A clock behind the backup's still jumps a day's worth.
         assert_eq!(next_seq(&header, Day(19_000)), 41 + 86_400 + SEQ_MARGIN);
+    }
+
+    #[test]
+    fn a_header_of_another_format_or_version_is_named() {
+        let file = Path::new("x.backup");
+        let said = |json: &str| read_header(file, Some(json.as_bytes().to_vec())).unwrap_err().to_string();
+        assert!(said("{\"format\": \"undersign-backup\", \"version\": 2}")
+            .contains("version 2, and this undersign reads \"undersign-backup\" version 1"));
+        assert!(said("{\"format\": \"other\", \"version\": 1}").contains("it is \"other\" version 1"));
+        assert!(said("[]").contains("not an undersign backup"));
+        assert!(read_header(file, None).unwrap_err().to_string().contains("it has no undersign-backup.json"));
+        let whole = serde_json::json!({
+            "format": FORMAT, "version": VERSION, "day": 20_000, "letter_sha256": "ab",
+            "letter_title": "T", "signatures": 3, "snapshot_seq": 7,
+        });
+        let header = read_header(file, Some(whole.to_string().into_bytes())).unwrap();
+        assert_eq!((header.signatures, header.snapshot_seq, header.day), (3, 7, Day(20_000)));
     }
 }
