@@ -88,8 +88,14 @@ fn readable_by_others(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_backup_made_while_serving_restores_the_same_list_key_codes_and_later_snapshot_numbers() {
-    let (dir, data, config) = site(CONFIG, &[]);
+    let (dir, data, config) = site(&format!("{CONFIG}admin_listen = \"127.0.0.1:0\"\n"), &[]);
     let mut server = Server::spawn(&data, &config);
+    // A moderator and an entry in the audit list.
+    let console = common::console::signed_in(&server);
+    assert_eq!(server.sign("Reviewed Backup Collective", "organization", &[]).status, 200);
+    let queue = console.queue_ids("");
+    assert_eq!(queue.len(), 1);
+    assert_eq!(console.act("approve", &queue, &[]).status, 303);
     let kept = server.sign("Grace Keptwell", "individual", &[]);
     assert_eq!(kept.status, 200, "{}", kept.body);
     let code = kept.withdrawal_code();
@@ -125,7 +131,7 @@ fn a_backup_made_while_serving_restores_the_same_list_key_codes_and_later_snapsh
     let restored = dir.path().join("restored");
     let out = run(&restored, &config, &["restore", file.to_str().unwrap()]);
     assert!(out.status.success(), "restore: {}", text(&out));
-    assert!(text(&out).contains("restored 324 signatures"), "{}", text(&out));
+    assert!(text(&out).contains("restored 325 signatures"), "{}", text(&out));
     assert_eq!(readable_by_others(&restored), Vec::<String>::new());
     let key_after = run(&restored, &config, &["key"]);
     assert_eq!(
@@ -143,6 +149,11 @@ fn a_backup_made_while_serving_restores_the_same_list_key_codes_and_later_snapsh
     assert!(server.get("/signatories?q=Keptwell").body.contains("Grace Keptwell"), "search works at once");
     let seq = served_seq(&server);
     assert!(seq > last_served, "snapshot {seq} after the restore, {last_served} served before it");
+    assert!(names.iter().any(|n| n == "Reviewed Backup Collective"));
+    let mut console = common::console::Console::new(&server);
+    assert_eq!(console.sign_in("alice", common::console::PASSPHRASE).status, 303, "the same moderators");
+    let audit = console.get("/audit").body;
+    assert!(audit.contains("approved") && audit.contains("<td>alice</td>"), "the audit list: {audit}");
     let gone = server.post_form("/withdraw", &[("code", &code)]);
     assert_eq!(gone.status, 200, "a code from before the backup: {}", gone.body);
     assert!(gone.body.contains("Your signature is withdrawn"));
