@@ -68,7 +68,8 @@ pub const SEQ_MARGIN: u64 = 1_000_000;
 struct Header {
     format: String,
     version: u32,
-    /// The UTC day it was made.
+    /// The UTC day it was made, as `YYYY-MM-DD`.
+    #[serde(with = "ymd")]
     day: Day,
     /// The digest of the letter the store holds (or, if it records none,
     /// of the configured letter when the backup was made).
@@ -77,6 +78,21 @@ struct Header {
     signatures: u64,
     /// The snapshot sequence number in the data dir then (0: none signed).
     snapshot_seq: u64,
+}
+
+/// A [`Day`] as `YYYY-MM-DD` in the header, for the operator who reads it.
+mod ymd {
+    use crate::domain::Day;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(day)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(|()| serde::de::Error::custom(format!("not a YYYY-MM-DD day: {text}")))
+    }
 }
 
 /// Why a backup was not made or not restored; each says what to do.
@@ -514,7 +530,7 @@ mod tests {
         assert!(said("[]").contains("not an undersign backup"));
         assert!(read_header(file, None).unwrap_err().to_string().contains("it has no undersign-backup.json"));
         let whole = serde_json::json!({
-            "format": FORMAT, "version": VERSION, "day": 20_000, "letter_sha256": "ab",
+            "format": FORMAT, "version": VERSION, "day": "2024-10-04", "letter_sha256": "ab",
             "letter_title": "T", "signatures": 3, "snapshot_seq": 7,
         });
         let header = read_header(file, Some(whole.to_string().into_bytes())).unwrap();
