@@ -57,6 +57,13 @@ enum Command {
         #[arg(long, value_parser = parse_kind)]
         kind: Option<Kind>,
     },
+    /// Copy the whole site (the store with its audit list, the secret, the
+    /// snapshot key and number, the moderators) into FILE, owner-only,
+    /// while the server runs or not.
+    Backup { file: PathBuf },
+    /// Restore a FILE made by `backup` into an empty or absent data dir:
+    /// the same snapshot key, list and withdrawal codes.
+    Restore { file: PathBuf },
     /// Print the public key of the signed snapshots (a minisign public key
     /// file) and how to check a snapshot with it.
     Key,
@@ -250,6 +257,8 @@ fn run(config: Config, command: Command) -> Result<(), Error> {
         Command::Reject { ids, reason } => commands::review(&config, &ids, Some(reason)),
         Command::Export => commands::export(&config),
         Command::Import { file, kind } => commands::import(&config, &file, kind),
+        Command::Backup { file } => app::backup::backup(&config, &file),
+        Command::Restore { file } => app::backup::restore(&config, &file),
         Command::Key => commands::key(&config),
         Command::Snapshot { out } => commands::snapshot(&config, &out),
         Command::Verify { file, key, letter } => commands::verify(&file, &key, letter),

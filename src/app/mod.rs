@@ -5,8 +5,10 @@
 //! operator must act on is an [`Error`] variant with its sentence (another
 //! letter than the data dir holds is one: [`Error::OtherLetter`]); the
 //! data dir and what the app writes in it are owner-only from the first
-//! byte (`files`).
+//! byte (`files`). [`backup`] copies a whole site into one file while it
+//! runs, and restores it.
 
+pub mod backup;
 pub mod commands;
 mod files;
 mod serve;
@@ -70,7 +72,7 @@ pub enum Error {
     StoreInUse(PathBuf),
     /// The store is damaged: nothing is served from it.
     #[error(
-        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or import the last backup into a new data dir (`undersign --data NEW --config FILE import BACKUP.json`, with the configuration of the letter it holds, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
+        "cannot open the store in {dir}: {source}. undersign does not serve from a damaged store. Keep {dir} as it is and restore: put back a copy of {dir} made while undersign was stopped, or restore the last backup into a new data dir (`undersign --data NEW --config CONFIG restore BACKUP`, a file made by `undersign backup`; a JSON backup of `undersign export`: `undersign --data NEW --config CONFIG import BACKUP.json`, then copy {dir}/secret to NEW/secret so that withdrawal codes keep working) and serve from NEW; see the README, \"What the store guarantees, and restoring it\"",
         dir = .dir.display()
     )]
     StoreDamaged {
@@ -188,6 +190,9 @@ pub enum Error {
         .0.display()
     )]
     ExportWhileServing(PathBuf),
+    /// `backup` or `restore` did not do what was asked.
+    #[error("{0}")]
+    Backup(#[from] backup::BackupError),
 }
 
 /// The configured letter as a refusal names it: by its title, or, with

@@ -1,8 +1,9 @@
 //! The snapshots' signing key: an Ed25519 key pair in minisign's format,
 //! made on first start as `DATA/snapshot.key` (owner only, no password: the
-//! server signs unattended). The secret half never leaves that file: it is
-//! not printed, not sent, not in a backup. The public half is what mirrors
-//! and readers check snapshots with.
+//! server signs unattended). The secret half never leaves that file but
+//! into an owner-only `undersign backup`: it is not printed, not sent, not
+//! in an `export`. The public half is what mirrors and readers check
+//! snapshots with.
 
 use std::fmt;
 use std::io::{self, Read, Write};

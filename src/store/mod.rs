@@ -27,11 +27,12 @@
 //! connection); `upgrade`, `check`; `order` and `search` (the indexes);
 //! `codec` (values as stored), `names` (a name's index entries),
 //! `schema`, `error`; `letter` (the letter the data dir belongs to, its
-//! versions).
+//! versions); `copy`, a consistent copy taken while a server runs.
 
 mod changes;
 mod check;
 mod codec;
+mod copy;
 mod error;
 mod letter;
 mod names;
@@ -46,6 +47,7 @@ mod upgrade;
 mod view;
 mod writer;
 
+pub use copy::{copy_online, Copied, DATABASE_FILE};
 pub use error::{Damage, SignError, StoreError};
 pub use letter::LetterOpen;
 pub use request::{Action, Backup, NewSignature, Signed};

@@ -10,6 +10,7 @@ mod common;
 
 mod accessibility;
 mod admin;
+mod backup;
 mod bad_input;
 mod browser;
 mod closed_letter;
