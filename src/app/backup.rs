@@ -337,7 +337,7 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), Error> {
     // The store opens (its search index built) in the staging dir, so that
     // nothing lands in the data dir unless it does.
     let staged_config = Config { data_dir: staging.path().to_path_buf(), ..config.clone() };
-    let store = open_store(&staged_config)?;
+    let store = open_store(&staged_config, store::LetterOpen::Check(&letter))?;
     let counts = store.counts();
     drop(store);
     let key = SigningKey::load(staging.path()).ok().map(|k| k.key_id());
