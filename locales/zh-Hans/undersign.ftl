@@ -408,3 +408,10 @@ audit-signing-paused = 暂停签名
 audit-letter-closed = 关闭公开信
 audit-imported = 导入 { $what }
 audit-purged = 清除私密字段
+
+## replica
+
+origin-unreachable-heading = 无法连接这封信的服务器
+sign-origin-unreachable = 这个信件副本会把签名转交给信件自己的服务器，而该服务器目前无法连接。没有记录任何内容，这里也没有保存任何内容。请一分钟后再次提交表单。
+withdraw-origin-unreachable = 这个信件副本会把撤回请求转交给信件自己的服务器，而该服务器目前无法连接。目前尚未删除任何内容。请一分钟后用同一个代码再试一次。
+replica-name-soon = 这个信件副本会在 { $seconds } 秒内显示新名字：如果您的名字会公开列出但这里还没有显示，很快就会显示。

@@ -24,6 +24,7 @@ mod mirror;
 mod privacy;
 mod proxy_protocol;
 mod removed;
+mod replica;
 mod security;
 mod signing;
 mod slow_clients;
