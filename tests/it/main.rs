@@ -21,6 +21,7 @@ mod html_valid;
 mod languages;
 mod letter_page;
 mod mirror;
+mod onionbalance;
 mod privacy;
 mod proxy_protocol;
 mod removed;
