@@ -10,7 +10,7 @@
 //!
 //! Needs tor, curl, openssl and onionbalance (`ONIONBALANCE`, or on the
 //! PATH; `.ci/run` installs it); skipped with a reason without them,
-//! required under CI=true. Takes 1 to 7 minutes.
+//! required under CI=true. Takes 1 to 10 minutes (tor's bootstrap, Onionbalance's publishing).
 
 use crate::common::{self, Server};
 use crate::mirror::key_of;
@@ -229,7 +229,7 @@ fn replicas_behind_one_onionbalance_address_take_signatures_for_the_origin() {
     // on fresh circuits for the first answer, then each fetch must answer.
     let stopped = Instant::now();
     let mut tries = 0;
-    let through = within(Duration::from_secs(150), || {
+    let through = within(Duration::from_secs(240), || {
         tries += 1;
         let page =
             client.curl(&format!("retry{tries}"), &["--max-time", "20", &client.url("/signatories.json")]);
