@@ -454,4 +454,7 @@ audit-purged = borró los campos privados
 origin-unreachable-heading = No se puede contactar con el servidor de la carta
 sign-origin-unreachable = Esta copia de la carta transmite las firmas al servidor propio de la carta, con el que ahora mismo no se puede contactar. No se ha registrado nada ni se ha guardado nada aquí. Vuelva a enviar el formulario dentro de un minuto.
 withdraw-origin-unreachable = Esta copia de la carta transmite las retiradas al servidor propio de la carta, con el que ahora mismo no se puede contactar. Todavía no se ha eliminado nada. Vuelva a intentarlo dentro de un minuto con el mismo código.
-replica-name-soon = Esta copia de la carta muestra los nombres nuevos en menos de { $seconds } segundos: si el suyo es público y aún no aparece aquí, aparecerá pronto.
+replica-name-soon = Esta copia de la carta muestra los nombres nuevos en menos de { $seconds ->
+        [one] un segundo
+       *[other] { $seconds } segundos
+    }: si el suyo es público y aún no aparece aquí, aparecerá pronto.
