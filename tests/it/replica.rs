@@ -222,3 +222,24 @@ fn a_secret_others_can_read_is_refused_at_start() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("--secret") && said.contains("readable by others (mode 644)"), "{said}");
 }
+
+#[test]
+fn a_replicas_pages_and_the_relayed_ones_pass_the_nu_html_checker() {
+    let Some(jar) = common::vnu::require_vnu() else { return };
+    let mut origin = Server::start_with(ORIGIN_CONFIG);
+    let replica = Replica::start(
+        &format!("http://{}", origin.addr),
+        &key_of(&origin.data),
+        &origin.data.join("secret"),
+    );
+    replica.page_when("/", "the letter with its form", |p| p.contains("name=\"token\""));
+    let mut pages = Vec::new();
+    for path in ["/", "/fa/", "/privacy", "/withdraw", "/zh-Hans/withdraw"] {
+        pages.push((format!("replica{}", path.replace('/', "_")), 200, replica.server.get(path)));
+    }
+    pages.push(("replica_thank_you_fa".into(), 200, replica.sign("/fa", "Gia Valid")));
+    pages.push(("replica_refused".into(), 400, replica.server.post_form("/sign", &[("name", "Hal")])));
+    origin.stop();
+    pages.push(("replica_origin_down".into(), 503, replica.sign("/ru", "Ivo Waiting")));
+    common::vnu::assert_valid(&jar, "replica", &pages);
+}
