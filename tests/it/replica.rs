@@ -25,21 +25,19 @@ struct Replica {
 
 impl Replica {
     fn start(origin: &str, key: &str, secret: &Path) -> Replica {
+        Replica::start_with(origin, key, secret, "", &[])
+    }
+
+    /// With more configuration and arguments.
+    fn start_with(origin: &str, key: &str, secret: &Path, config: &str, extra: &[&str]) -> Replica {
         let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("undersign.toml");
-        std::fs::write(&config, "min_fill_seconds = 0\n").unwrap();
-        let args = [
-            "replica",
-            "--origin",
-            origin,
-            "--key",
-            key,
-            "--secret",
-            secret.to_str().unwrap(),
-            "--interval",
-            "1",
-        ];
-        let server = Server::spawn_command(&args, &dir.path().join("data"), &config);
+        let config_path = dir.path().join("undersign.toml");
+        std::fs::write(&config_path, format!("min_fill_seconds = 0\n{config}")).unwrap();
+        let secret = secret.to_str().unwrap();
+        let mut args =
+            vec!["replica", "--origin", origin, "--key", key, "--secret", secret, "--interval", "1"];
+        args.extend(extra);
+        let server = Server::spawn_command(&args, &dir.path().join("data"), &config_path);
         Replica { server, _dir: dir }
     }
 
@@ -242,4 +240,42 @@ fn a_replicas_pages_and_the_relayed_ones_pass_the_nu_html_checker() {
     origin.stop();
     pages.push(("replica_origin_down".into(), 503, replica.sign("/ru", "Ivo Waiting")));
     common::vnu::assert_valid(&jar, "replica", &pages);
+}
+
+/// A request as tor sends it with `HiddenServiceExportCircuitID haproxy`:
+/// the PROXY line naming circuit `circuit` first.
+fn on_circuit(circuit: u16, request: &str) -> Vec<u8> {
+    format!("PROXY TCP6 fc00:dead:beef:4dad::{circuit:x} ::1 {circuit} 80\r\n{request}").into_bytes()
+}
+
+#[test]
+fn the_replica_applies_the_per_circuit_limit_before_anything_is_sent_on() {
+    let origin = Server::start_with(ORIGIN_CONFIG);
+    let replica = Replica::start_with(
+        &format!("http://{}", origin.addr),
+        &key_of(&origin.data),
+        &origin.data.join("secret"),
+        "circuit_sign_burst = 2\ncircuit_sign_per_minute = 1\n",
+        &["--proxy-protocol"],
+    );
+    let get = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !replica.server.request(&on_circuit(1, get)).body.contains("name=\"token\"") {
+        assert!(Instant::now() < deadline, "no letter: {}", replica.server.output());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sign = |circuit: u16, name: &str| {
+        let token = replica.server.request(&on_circuit(circuit, get)).form_token();
+        let body = common::sign_body(&token, name);
+        let post = format!(
+            "POST /sign HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        replica.server.request(&on_circuit(circuit, &post)).status
+    };
+    assert_eq!([sign(7, "Jo One"), sign(7, "Jo Two"), sign(7, "Jo Three")], [200, 200, 429]);
+    assert_eq!(sign(8, "Kim Other"), 200, "another circuit is not slowed");
+    let names = origin.published_names();
+    assert!(names.contains(&"Jo Two".to_string()) && names.contains(&"Kim Other".to_string()));
+    assert!(!names.contains(&"Jo Three".to_string()), "the refused one never reached the origin");
 }
