@@ -15,6 +15,7 @@
 //! | | [`static_export`] | the offline command `export-static`: a verified snapshot as plain linked files |
 //! | routers | [`site`] | the public site: its letter page (cached per language, with the form token), signing, withdrawal, open data files (in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
+//! | | [`replica`] | replica mode: a mirror that also serves the sign and withdrawal forms (tokens of the origin's secret) and hands each `POST`, checked for what needs no store and the circuit's limit, to the origin, relaying its page; nothing of a signature kept |
 //! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`: an amendment of the mirrored letter followed, another letter refused) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
 //! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
@@ -67,7 +68,10 @@
 //! adopted, the exports and the snapshot sent from their files; a task
 //! ([`mirror::keep_current`]) polls the origin (a changed snapshot built
 //! from the chunks it holds and the changed ones, [`mirror::poll`]), and
-//! [`mirror::trust`] judges what it brings.
+//! [`mirror::trust`] judges what it brings. A replica (`undersign replica`)
+//! is such a mirror with the forms: [`replica::Replica`] answers `/sign`
+//! and `/withdraw` by sending the checked form on to the origin and
+//! relaying its page, and hands every other request to the mirror.
 //!
 //! The console runs in the same process on its own listener with its own
 //! router ([`console::Console`]: sign-in, session cookie, CSRF check) and
@@ -98,6 +102,7 @@ pub mod onion;
 pub mod proxy_protocol;
 pub mod public;
 pub mod render;
+pub mod replica;
 pub mod site;
 pub mod snapshot;
 pub mod static_export;

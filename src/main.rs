@@ -103,6 +103,27 @@ enum Command {
         #[arg(long, default_value_t = undersign::mirror::DEFAULT_MAX_BYTES)]
         max_snapshot_bytes: u64,
     },
+    /// Serve a mirror that also takes signatures and withdrawals, handing
+    /// each to the origin (whose DATA/secret FILE makes its forms' tokens).
+    Replica {
+        /// The origin, reachable from here: http://HOST[:PORT][/PATH].
+        #[arg(long, value_parser = parse_origin)]
+        origin: Origin,
+        /// The origin's public key, as `undersign key` prints it, or a file holding it.
+        #[arg(long)]
+        key: String,
+        /// A copy of the origin's DATA/secret, readable by the owner only.
+        #[arg(long, value_name = "FILE")]
+        secret: PathBuf,
+        #[command(flatten)]
+        settings: ListenerSettings,
+        /// Seconds between polls of the origin (give or take a tenth).
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        interval: u64,
+        /// A larger snapshot is refused, unread past this many bytes.
+        #[arg(long, default_value_t = undersign::mirror::DEFAULT_MAX_BYTES)]
+        max_snapshot_bytes: u64,
+    },
     /// Write the letter, its lists, an A-to-Z index, the exports and a signed
     /// snapshot into DIR as plain files for a static host: from the data dir
     /// (signing a new snapshot; server stopped), or from a snapshot FILE.
@@ -154,7 +175,7 @@ struct ServeSettings {
     admin_onion: bool,
 }
 
-/// The public listener's options, which `serve` and `mirror` share.
+/// The public listener's options, which `serve`, `mirror` and `replica` share.
 #[derive(Args, Serialize, Default)]
 struct ListenerSettings {
     /// TCP address (127.0.0.1:8080) or unix:/path/to.sock.
@@ -177,6 +198,7 @@ fn settings(command: &Option<Command>) -> toml::Table {
         None => toml::Table::try_from(ServeSettings::default()),
         Some(Command::Serve(s)) => toml::Table::try_from(s),
         Some(Command::Mirror { settings, .. }) => toml::Table::try_from(settings),
+        Some(Command::Replica { settings, .. }) => toml::Table::try_from(settings),
         Some(_) => Ok(toml::Table::new()),
     };
     // Strings and flags always make a table.
@@ -246,8 +268,19 @@ fn run(config: Config, command: Command) -> Result<(), Error> {
                 key,
                 interval: std::time::Duration::from_secs(interval),
                 max_bytes: max_snapshot_bytes,
+                forms: None,
             };
             app::mirror_blocking(config, options)
+        }
+        Command::Replica { origin, key, secret, settings: _, interval, max_snapshot_bytes } => {
+            let mirror = undersign::mirror::Options {
+                origin,
+                key,
+                interval: std::time::Duration::from_secs(interval),
+                max_bytes: max_snapshot_bytes,
+                forms: None,
+            };
+            app::replica_blocking(config, undersign::replica::Options { mirror, secret })
         }
         Command::ExportStatic { dir, snapshot, key, origin } => {
             commands::export_static(&config, &dir, snapshot.zip(key), origin)

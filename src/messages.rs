@@ -121,6 +121,10 @@ pub enum MessageId {
     WithdrawFailed,
     WithdrawStoppedHeading,
     WithdrawStopped,
+    /// A replica could not reach the origin.
+    OriginUnreachableHeading,
+    SignOriginUnreachable,
+    WithdrawOriginUnreachable,
     SignedOutHeading,
     SignedOut,
     NoSuchSignatureHeading,

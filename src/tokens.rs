@@ -100,6 +100,26 @@ impl Secret {
         }
     }
 
+    /// Reads another server's secret from `path` (a replica's copy of its
+    /// origin's `DATA/secret`), read only; refused when the file is
+    /// readable by anyone but its owner, since whoever reads it can make
+    /// forms and withdrawal hashes of that server.
+    pub fn load(path: &Path) -> std::io::Result<Secret> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(std::io::Error::other(format!(
+                "{} is readable by others (mode {:o}): make it the owner's only (chmod 600)",
+                path.display(),
+                mode & 0o777
+            )));
+        }
+        std::fs::read(path)?
+            .try_into()
+            .map(|key: [u8; SECRET_LEN]| Secret::keyed(&key))
+            .map_err(|_| std::io::Error::other(format!("{} is not {SECRET_LEN} bytes", path.display())))
+    }
+
     fn keyed(key: &[u8; SECRET_LEN]) -> Secret {
         let mac = |domain: &[u8]| {
             #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
@@ -260,5 +280,19 @@ mod tests {
             let mode = std::fs::metadata(dir.path().join("secret")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn another_servers_secret_is_read_only_when_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let origin = Secret::load_or_create(dir.path()).unwrap();
+        let path = dir.path().join("secret");
+        let copy = Secret::load(&path).unwrap();
+        let token = origin.token_at(1000, [7; 16]);
+        assert!(copy.verify_token_at(&token, MIN, DAY, 1003).is_ok(), "the origin accepts its tokens");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let refused = Secret::load(&path).unwrap_err().to_string();
+        assert!(refused.contains("readable by others (mode 640)"), "{refused}");
     }
 }

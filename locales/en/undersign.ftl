@@ -465,3 +465,13 @@ letter-earlier-versions = Earlier versions of this letter
 letter-version-from = Version { $number }, in force from { $day }
 letter-version-not-here = This copy does not hold its text. Its SHA-256 digest is { $digest }.
 console-letter-version = Letter version
+
+## replica
+
+origin-unreachable-heading = The letter's server cannot be reached
+sign-origin-unreachable = This copy of the letter passes signatures on to the letter's own server, which cannot be reached just now. Nothing was recorded and nothing was kept here. Please send the form again in a minute.
+withdraw-origin-unreachable = This copy of the letter passes withdrawals on to the letter's own server, which cannot be reached just now. Nothing was removed yet. Please try again in a minute with the same code.
+replica-name-soon = This copy of the letter shows new names within { $seconds ->
+        [one] one second
+       *[other] { $seconds } seconds
+    }: if yours is listed and not shown here yet, it will be soon.

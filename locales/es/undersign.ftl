@@ -456,3 +456,13 @@ letter-earlier-versions = Versiones anteriores de esta carta
 letter-version-from = Versión { $number }, vigente desde el { $day }
 letter-version-not-here = Esta copia no contiene su texto. Su resumen SHA-256 es { $digest }.
 console-letter-version = Versión de la carta
+
+## replica
+
+origin-unreachable-heading = No se puede contactar con el servidor de la carta
+sign-origin-unreachable = Esta copia de la carta transmite las firmas al servidor propio de la carta, con el que ahora mismo no se puede contactar. No se ha registrado nada ni se ha guardado nada aquí. Vuelva a enviar el formulario dentro de un minuto.
+withdraw-origin-unreachable = Esta copia de la carta transmite las retiradas al servidor propio de la carta, con el que ahora mismo no se puede contactar. Todavía no se ha eliminado nada. Vuelva a intentarlo dentro de un minuto con el mismo código.
+replica-name-soon = Esta copia de la carta muestra los nombres nuevos en menos de { $seconds ->
+        [one] un segundo
+       *[other] { $seconds } segundos
+    }: si el suyo es público y aún no aparece aquí, aparecerá pronto.

@@ -416,3 +416,10 @@ letter-earlier-versions = 本公开信的早期版本
 letter-version-from = 第 { $number } 版，自 { $day } 起生效
 letter-version-not-here = 此副本不含其文本。其 SHA-256 摘要为 { $digest }。
 console-letter-version = 公开信版本
+
+## replica
+
+origin-unreachable-heading = 无法连接这封信的服务器
+sign-origin-unreachable = 这个信件副本会把签名转交给信件自己的服务器，而该服务器目前无法连接。没有记录任何内容，这里也没有保存任何内容。请一分钟后再次提交表单。
+withdraw-origin-unreachable = 这个信件副本会把撤回请求转交给信件自己的服务器，而该服务器目前无法连接。目前尚未删除任何内容。请一分钟后用同一个代码再试一次。
+replica-name-soon = 这个信件副本会在 { $seconds } 秒内显示新名字：如果您的名字会公开列出但这里还没有显示，很快就会显示。

@@ -14,7 +14,7 @@ mod files;
 mod serve;
 mod terminal;
 
-pub use serve::{mirror, mirror_blocking, onion_addresses, serve, serve_blocking};
+pub use serve::{mirror, mirror_blocking, onion_addresses, replica, replica_blocking, serve, serve_blocking};
 
 use crate::config::{Config, ConfigError, ListenAddr};
 use crate::console;
@@ -178,6 +178,9 @@ pub enum Error {
     /// A mirror could not start.
     #[error("{0}")]
     Mirror(#[from] crate::mirror::MirrorError),
+    /// A replica could not start.
+    #[error(transparent)]
+    Replica(#[from] crate::replica::ReplicaError),
     /// A static export could not be written.
     #[error("{0}")]
     StaticExport(#[from] crate::static_export::StaticExportError),

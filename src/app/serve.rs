@@ -1,5 +1,6 @@
 //! Serving: the site, the console and the onions (`serve`), or a mirror
-//! (`mirror`), on their listeners until SIGTERM or SIGINT.
+//! (`mirror`) or a replica (`replica`), on their listeners until SIGTERM or
+//! SIGINT.
 
 use super::{files, load_content, open_store, Error};
 use crate::config::{Config, ListenAddr};
@@ -56,6 +57,11 @@ pub fn serve_blocking(config: Config) -> Result<(), Error> {
 /// Builds a runtime and serves a mirror on it ([`mirror`]).
 pub fn mirror_blocking(config: Config, options: crate::mirror::Options) -> Result<(), Error> {
     runtime()?.block_on(mirror(config, options))
+}
+
+/// Builds a runtime and serves a replica on it ([`replica`]).
+pub fn replica_blocking(config: Config, options: crate::replica::Options) -> Result<(), Error> {
+    runtime()?.block_on(replica(config, options))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
@@ -388,6 +394,25 @@ pub fn onion_addresses(config: &Config) -> Result<(String, Option<String>), Erro
 pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(), Error> {
     files::data_dir(&config.data_dir, false)?;
     let prepared = crate::mirror::prepare(&config, options)?;
+    let router = Arc::clone(&prepared.mirror);
+    serve_copy(config, prepared, router, "a mirror").await
+}
+
+/// `undersign replica`: a mirror that also takes signatures and
+/// withdrawals for the origin, until SIGTERM or SIGINT.
+pub async fn replica(config: Config, options: crate::replica::Options) -> Result<(), Error> {
+    files::data_dir(&config.data_dir, false)?;
+    let prepared = crate::replica::prepare(&config, options)?;
+    serve_copy(config, prepared.mirror, prepared.replica, "a replica").await
+}
+
+/// Serves `router` over what `prepared` adopts, polling its origin.
+async fn serve_copy<R: server::Router>(
+    config: Config,
+    prepared: crate::mirror::Prepared,
+    router: Arc<R>,
+    what: &str,
+) -> Result<(), Error> {
     let listener = bind(&config.listen, config.proxy_protocol, false).await?;
     let stop_rx = stop_on_signals()?;
     let bounds = Bounds {
@@ -397,7 +422,7 @@ pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(
     };
     let options = bounds.options(config.proxy_protocol, config.onion_location.clone());
     println!(
-        "undersign: serving a mirror on {}{} of {}, {}, data in {}",
+        "undersign: serving {what} on {}{} of {}, {}, data in {}",
         listener.describe(),
         if config.proxy_protocol { " (PROXY protocol)" } else { "" },
         prepared.origin(),
@@ -407,7 +432,6 @@ pub async fn mirror(config: Config, options: crate::mirror::Options) -> Result<(
         },
         config.data_dir.display()
     );
-    let router = Arc::clone(&prepared.mirror);
     let polling = tokio::spawn(crate::mirror::keep_current(prepared, stop_rx.clone()));
     server::serve(listener, router, options, stop_rx).await;
     let _ = polling.await;

@@ -141,6 +141,8 @@ texts! {
     MirrorDownloadAnd,
     MirrorDownloadThenRun,
     MirrorWithdrawalReaches,
+    /// On a thank-you page relayed by a replica: `seconds`, its poll interval.
+    ReplicaNameSoon,
     // The moderation console.
     ConsoleModeration,
     ConsoleQueue,

@@ -13,6 +13,10 @@
 //! site's prefixes ([`crate::public::languages`]); it has no sign form, no
 //! `/sign`, no withdrawal and no console.
 //!
+//! A replica ([`crate::replica`]) is a mirror with [`Forms`]: its pages
+//! carry no banner, its letter page the sign form with a fresh token, its
+//! privacy page the site's, since what it takes goes to the origin.
+//!
 //! The only output is operator-facing: the start-up line, each snapshot
 //! adopted, and each refusal once (not once per poll).
 
@@ -23,7 +27,7 @@ pub mod trust;
 pub mod view;
 
 use crate::config::Config;
-use crate::domain::{Day, Kind};
+use crate::domain::{Day, Kind, Phase};
 use crate::http::{self, Methods, Miss, Reply, Router};
 use crate::letter::Letter;
 use crate::limits::CircuitGuard;
@@ -31,8 +35,9 @@ use crate::messages::{Catalogue, MessageId, Text};
 use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
 use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
 use crate::render::mirror::Banner;
-use crate::render::{LetterView, Renderer};
+use crate::render::{LetterView, Renderer, TOKEN_MARK};
 use crate::snapshot;
+use crate::tokens::Secret;
 use crate::view::{PublicView, ScanError};
 pub(crate) use adopted::write_exports;
 use adopted::{open_current, remove_others, trusted_comment, Current, EVIDENCE, SNAPSHOTS, SNAPSHOT_FILE};
@@ -62,6 +67,18 @@ pub struct Options {
     pub interval: Duration,
     /// A larger snapshot is refused.
     pub max_bytes: u64,
+    /// A replica's forms; `None` for a mirror, which has none.
+    pub forms: Option<Forms>,
+}
+
+/// What a replica's pages add to a mirror's: the sign form, with tokens
+/// of the origin's secret, and the site's privacy page.
+#[derive(Clone, Debug)]
+pub struct Forms {
+    /// The origin's secret, whose tokens the origin accepts.
+    pub secret: Arc<Secret>,
+    /// Kinds held for review, as the privacy page says.
+    pub review_kinds: Vec<Kind>,
 }
 
 /// Why a mirror cannot start.
@@ -131,8 +148,26 @@ impl MirrorRefusal {
 struct Pages {
     current: Option<Arc<Current>>,
     renderers: PerLang<Renderer>,
-    letter_pages: PerLang<Bytes>,
+    letter_pages: PerLang<LetterBytes>,
     privacy: PerLang<Bytes>,
+}
+
+/// A letter page, split where a replica's form token goes (a mirror's has
+/// no form: no `tail`).
+struct LetterBytes {
+    head: Bytes,
+    tail: Option<Bytes>,
+}
+
+impl From<String> for LetterBytes {
+    fn from(page: String) -> LetterBytes {
+        match page.split_once(TOKEN_MARK) {
+            Some((head, tail)) => {
+                LetterBytes { head: Bytes::from(head.to_owned()), tail: Some(Bytes::from(tail.to_owned())) }
+            }
+            None => LetterBytes { head: Bytes::from(page), tail: None },
+        }
+    }
 }
 
 /// The mirror's router and its state.
@@ -147,6 +182,8 @@ pub struct Mirror {
     pages: Mutex<Arc<Pages>>,
     /// The last refusal, told once; cleared when a poll succeeds.
     status: Mutex<Option<SnapshotRefusal>>,
+    /// A replica's forms.
+    forms: Option<Forms>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -177,7 +214,8 @@ impl Router for Mirror {
             };
             return refuse(&pages, at, refusal);
         };
-        self.reads.answer(&Serving { pages: &pages, current }, at, page, &req).await
+        let secret = self.forms.as_ref().map(|f| f.secret.as_ref());
+        self.reads.answer(&Serving { pages: &pages, current, secret }, at, page, &req).await
     }
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
@@ -195,6 +233,8 @@ fn refuse(pages: &Pages, at: Lang, refusal: MirrorRefusal) -> Reply {
 struct Serving<'a> {
     pages: &'a Pages,
     current: Arc<Current>,
+    /// A replica's: each letter page gets a fresh token.
+    secret: Option<&'a Secret>,
 }
 
 impl Source for Serving<'_> {
@@ -207,7 +247,16 @@ impl Source for Serving<'_> {
     }
 
     fn letter(&self, at: Lang) -> Reply {
-        http::respond(StatusCode::OK, http::HTML, "max-age=60", self.pages.letter_pages[at].clone())
+        let page = &self.pages.letter_pages[at];
+        match (&page.tail, self.secret) {
+            (Some(tail), Some(secret)) => http::respond_pieces(
+                StatusCode::OK,
+                http::HTML,
+                http::NO_STORE,
+                http::pieces(page.head.clone(), Bytes::from(secret.issue_token()), tail.clone()),
+            ),
+            _ => http::respond(StatusCode::OK, http::HTML, "max-age=60", page.head.clone()),
+        }
     }
 
     fn privacy(&self, at: Lang) -> Bytes {
@@ -238,6 +287,13 @@ impl Source for Serving<'_> {
 impl Mirror {
     fn pages(&self) -> Arc<Pages> {
         Arc::clone(&lock(&self.pages))
+    }
+
+    /// For a replica's own pages: the renderer of language `at`, and the
+    /// phase of the snapshot served (`None` before the first).
+    pub(crate) fn with_renderer<R>(&self, at: Lang, f: impl FnOnce(&Renderer, Option<Phase>) -> R) -> R {
+        let pages = self.pages();
+        f(&pages.renderers[at], pages.current.as_ref().map(|c| c.view.phase()))
     }
 
     /// Renders the pages again for `current` and the status as they are now.
@@ -282,12 +338,21 @@ impl Mirror {
                         stale: Day::today() >= c.comment.expires,
                         status: status.clone(),
                     };
-                    (r.mirrored(banner.clone()), banner)
+                    match &self.forms {
+                        // A replica stands for the origin: no banner.
+                        Some(_) => (r, banner),
+                        None => (r.mirrored(banner.clone()), banner),
+                    }
                 })
                 .collect();
                 let key = self.key.to_base64();
-                let privacy =
-                    copies.iter().map(|(r, banner)| r.mirror_privacy(banner, &key).into()).collect();
+                let privacy = copies
+                    .iter()
+                    .map(|(r, banner)| match &self.forms {
+                        Some(forms) => r.privacy(&forms.review_kinds, &key).into(),
+                        None => r.mirror_privacy(banner, &key).into(),
+                    })
+                    .collect();
                 let renderers: PerLang<Renderer> = copies.into_iter().map(|(r, _)| r).collect();
                 let view = c.view.as_ref();
                 let groups = Kind::ALL
@@ -466,7 +531,7 @@ fn owner_only_dir(dir: &Path) -> Result<(), MirrorError> {
 pub struct Prepared {
     /// The router.
     pub mirror: Arc<Mirror>,
-    client: Client,
+    client: Arc<Client>,
     interval: Duration,
 }
 
@@ -474,6 +539,11 @@ impl Prepared {
     /// The origin, for the start-up line.
     pub fn origin(&self) -> String {
         self.mirror.origin.to_string()
+    }
+
+    /// The client of the origin, for a replica's forms.
+    pub(crate) fn client(&self) -> Arc<Client> {
+        Arc::clone(&self.client)
     }
 
     /// Whether a snapshot is being served already (kept from a previous run).
@@ -535,9 +605,10 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
             privacy: PerLang::default(),
         })),
         status: Mutex::new(None),
+        forms: options.forms,
     });
     mirror.refresh(current);
-    Ok(Prepared { mirror, client, interval: options.interval })
+    Ok(Prepared { mirror, client: Arc::new(client), interval: options.interval })
 }
 
 /// Polls the origin at once, then every interval (±10 %), until `stop`;

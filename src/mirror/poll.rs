@@ -106,7 +106,22 @@ impl Origin {
     pub fn url(&self, path: &str) -> String {
         format!("{self}{path}")
     }
+
+    /// The `Host` header of a request to it.
+    fn host_header(&self) -> String {
+        match self.port {
+            80 => self.host.clone(),
+            port => format!("{}:{port}", self.host),
+        }
+    }
 }
+
+/// A stream to the origin: TCP, or over Tor.
+pub(crate) trait Stream:
+    tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static
+{
+}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static> Stream for T {}
 
 /// What a poll brought.
 #[derive(Debug)]
@@ -385,20 +400,36 @@ impl Client {
         out: &mut (dyn Write + Send),
         max: u64,
     ) -> Result<Answer, SnapshotRefusal> {
+        let stream = self.connect().await?;
+        self.exchange(stream, path, headers, out, max).await
+    }
+
+    /// A new connection to the origin (a replica's forms use it too).
+    pub(crate) async fn connect(&self) -> Result<Box<dyn Stream>, SnapshotRefusal> {
         let unreachable = |e: &dyn fmt::Display| SnapshotRefusal::Unreachable(e.to_string());
         let (host, port) = (self.origin.host.as_str(), self.origin.port);
         #[cfg(feature = "onion")]
         if let Some(tor) = &self.tor {
             // Over Tor a first stream waits for arti to bootstrap and for
-            // the rendezvous: the whole fetch's bound applies, not 20 s.
+            // the rendezvous: the caller's whole bound applies, not 20 s.
             let stream = tor.connect(host, port).await.map_err(|e| unreachable(&e))?;
-            return self.exchange(stream, path, headers, out, max).await;
+            return Ok(Box::new(stream));
         }
         let stream = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
             .await
             .map_err(|_| SnapshotRefusal::Unreachable("no connection within 20 s".into()))?
             .map_err(|e| unreachable(&e))?;
-        self.exchange(stream, path, headers, out, max).await
+        Ok(Box::new(stream))
+    }
+
+    /// The origin.
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The target and `Host` header of a request for the origin's `path`.
+    pub(crate) fn target(&self, path: &str) -> (String, String) {
+        (format!("{}{path}", self.origin.prefix), self.origin.host_header())
     }
 
     /// One GET over a connected stream, as [`Client::request`] says.
@@ -418,12 +449,8 @@ impl Client {
             .await
             .map_err(|e| unreachable(&e))?;
         let driving = tokio::spawn(conn);
-        let host = if self.origin.port == 80 {
-            self.origin.host.clone()
-        } else {
-            format!("{}:{}", self.origin.host, self.origin.port)
-        };
-        let mut req = Request::get(format!("{}{path}", self.origin.prefix))
+        let (target, host) = self.target(path);
+        let mut req = Request::get(target)
             .header(header::HOST, host)
             .header(header::USER_AGENT, "undersign-mirror")
             .body(Empty::<Bytes>::new())

@@ -16,7 +16,7 @@ mod refusal;
 #[cfg(test)]
 mod tests;
 
-pub use refusal::{Refusal, SignRefusal, WithdrawRefusal};
+pub use refusal::{page as refusal_page, Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
 use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
@@ -27,7 +27,7 @@ use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, Sna
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
-use crate::tokens::{Secret, TokenError};
+use crate::tokens::Secret;
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use cache::PageCache;
@@ -147,45 +147,14 @@ impl Site {
         self.renderers[UNPREFIXED].title()
     }
 
-    /// The sign and withdrawal forms' bounds, from the configured body
-    /// time and rate, no field repeatable.
     fn form_limits(&self) -> FormLimits {
-        let c = &self.config;
-        FormLimits {
-            max_body: http::form::MAX_BODY,
-            timeout: c.body_timeout,
-            min_rate: http::MinRate::new(c.request_grace, c.request_min_rate),
-            repeatable: &[],
-        }
+        form_limits(&self.config)
     }
 
-    /// The one place a refusal becomes a page. `values` is what the visitor
-    /// typed, for refusals that show the sign form again.
+    /// The one place a refusal of the site becomes a page ([`refusal::page`]).
     fn refuse(&self, at: Lang, refusal: Refusal, values: Option<&FormValues>) -> Reply {
-        let answer = refusal.answer();
-        let renderer = &self.renderers[at];
-        let words = renderer.words();
-        // A closed letter invites nobody: whatever was wrong with a form
-        // sent to it, the answer says it is closed, with no form again.
-        let closed = matches!(refusal, Refusal::Sign(_))
-            && matches!(self.view.phase(), crate::domain::Phase::Closed { .. });
-        let (heading, reason) = if closed {
-            use crate::messages::MessageId::{Closed, ClosedHeading};
-            (words.get(ClosedHeading), words.get(Closed))
-        } else {
-            (words.get(answer.heading), words.text(&answer.reason))
-        };
-        let body = match (&refusal, values) {
-            (Refusal::Sign(r), Some(values)) if r.shows_form() && !closed => {
-                let token = self.secret.issue_token();
-                renderer.sign_refused(&heading, &reason, r.field(), &token, values)
-            }
-            (Refusal::Withdraw(r), _) if r.shows_form() => renderer.withdraw_form(Some(&reason)),
-            _ => renderer.error(&heading, &reason),
-        };
-        let mut resp = http::html(answer.status, body);
-        answer.apply(&mut resp);
-        resp
+        let closed = matches!(self.view.phase(), crate::domain::Phase::Closed { .. });
+        refusal::page(&self.renderers[at], &self.secret, closed, &refusal, values)
     }
 
     fn letter_view(&self, at: Lang) -> Result<LetterView, ScanError> {
@@ -242,14 +211,7 @@ impl Site {
             return Err(SignRefusal::Honeypot);
         }
         let token = fields.get("token").unwrap_or("");
-        let token = self
-            .secret
-            .verify_token(token, self.config.min_fill_time, self.config.token_max_age)
-            .map_err(|e| match e {
-                TokenError::Missing | TokenError::Forged => SignRefusal::Forged,
-                TokenError::Expired => SignRefusal::Expired,
-                TokenError::TooFast => SignRefusal::TooFast,
-            })?;
+        let token = self.secret.verify_token(token, self.config.min_fill_time, self.config.token_max_age)?;
         let submission = parse_submission(fields).map_err(SignRefusal::Field)?;
         if circuit.is_some_and(|c| !c.allow_sign()) || !self.site_limit.allow_sign() {
             return Err(SignRefusal::Throttled);
@@ -369,7 +331,19 @@ fn run_id() -> u32 {
     })
 }
 
-fn form_values(form: &Form) -> FormValues {
+/// The sign and withdrawal forms' bounds, from the configured body time
+/// and rate, no field repeatable.
+pub(crate) fn form_limits(c: &Config) -> FormLimits {
+    FormLimits {
+        max_body: http::form::MAX_BODY,
+        timeout: c.body_timeout,
+        min_rate: http::MinRate::new(c.request_grace, c.request_min_rate),
+        repeatable: &[],
+    }
+}
+
+/// What the visitor typed, to show the form again.
+pub(crate) fn form_values(form: &Form) -> FormValues {
     let get = |k: &str| form.get(k).unwrap_or_default().to_string();
     FormValues {
         name: get("name"),
@@ -380,7 +354,8 @@ fn form_values(form: &Form) -> FormValues {
     }
 }
 
-fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
+/// The fields of a sign form, parsed.
+pub(crate) fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
     let get = |k: &str| form.get(k).unwrap_or("");
     Ok(Submission {
         name: SignatoryName::parse(get("name"))?,

@@ -1,10 +1,13 @@
-//! Every way the public site says no, and the one mapping from each to its
-//! status, `Retry-After`, heading and reason.
+//! Every way the public site says no, the one mapping from each to its
+//! status, `Retry-After`, heading and reason, and the one place it becomes
+//! a page ([`page`], which a replica's forms use too).
 
 use crate::domain::{Field, FieldError, Kind};
-use crate::http::{Answer, FormError};
+use crate::http::{self, Answer, FormError, Reply};
 use crate::messages::{Message, MessageId::*};
 use crate::public::ReadRefusal;
+use crate::render::{FormValues, Renderer};
+use crate::tokens::{Secret, TokenError};
 use hyper::StatusCode;
 
 /// A refusal of the public site.
@@ -54,6 +57,8 @@ pub enum SignRefusal {
     NotSaved,
     /// The store's writer has stopped: no signature can be recorded.
     Stopped,
+    /// A replica could not reach the origin, which alone records.
+    OriginUnreachable,
 }
 
 /// Why a withdrawal was not done.
@@ -67,6 +72,8 @@ pub enum WithdrawRefusal {
     Failed,
     /// The store's writer has stopped: nothing can be removed.
     Stopped,
+    /// A replica could not reach the origin, which alone removes.
+    OriginUnreachable,
 }
 
 impl SignRefusal {
@@ -89,6 +96,16 @@ impl WithdrawRefusal {
     /// Whether the page is the withdrawal form with the reason on it.
     pub fn shows_form(self) -> bool {
         matches!(self, WithdrawRefusal::CodeMissing | WithdrawRefusal::CodeUnknown)
+    }
+}
+
+impl From<TokenError> for SignRefusal {
+    fn from(e: TokenError) -> SignRefusal {
+        match e {
+            TokenError::Missing | TokenError::Forged => SignRefusal::Forged,
+            TokenError::Expired => SignRefusal::Expired,
+            TokenError::TooFast => SignRefusal::TooFast,
+        }
     }
 }
 
@@ -134,6 +151,10 @@ impl Refusal {
                 SignRefusal::Stopped => {
                     Answer::new(S::SERVICE_UNAVAILABLE, SigningStoppedHeading, SigningStopped)
                 }
+                SignRefusal::OriginUnreachable => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, OriginUnreachableHeading, SignOriginUnreachable)
+                        .retry_after(30)
+                }
             },
             Refusal::Withdraw(r) => match r {
                 WithdrawRefusal::CodeMissing => {
@@ -148,9 +169,46 @@ impl Refusal {
                 WithdrawRefusal::Stopped => {
                     Answer::new(S::SERVICE_UNAVAILABLE, WithdrawStoppedHeading, WithdrawStopped)
                 }
+                WithdrawRefusal::OriginUnreachable => {
+                    Answer::new(S::SERVICE_UNAVAILABLE, OriginUnreachableHeading, WithdrawOriginUnreachable)
+                        .retry_after(30)
+                }
             },
         }
     }
+}
+
+/// The page of `refusal` in `renderer`'s language. `values` is what the
+/// visitor typed, for refusals that show the sign form again (with a new
+/// token of `secret`); `closed`: the letter is closed, and a closed letter
+/// invites nobody: whatever was wrong with a form sent to it, the answer
+/// says it is closed, with no form again.
+pub fn page(
+    renderer: &Renderer,
+    secret: &Secret,
+    closed: bool,
+    refusal: &Refusal,
+    values: Option<&FormValues>,
+) -> Reply {
+    let answer = refusal.answer();
+    let words = renderer.words();
+    let closed = closed && matches!(refusal, Refusal::Sign(_));
+    let (heading, reason) = if closed {
+        (words.get(ClosedHeading), words.get(Closed))
+    } else {
+        (words.get(answer.heading), words.text(&answer.reason))
+    };
+    let body = match (refusal, values) {
+        (Refusal::Sign(r), Some(values)) if r.shows_form() && !closed => {
+            let token = secret.issue_token();
+            renderer.sign_refused(&heading, &reason, r.field(), &token, values)
+        }
+        (Refusal::Withdraw(r), _) if r.shows_form() => renderer.withdraw_form(Some(&reason)),
+        _ => renderer.error(&heading, &reason),
+    };
+    let mut resp = http::html(answer.status, body);
+    answer.apply(&mut resp);
+    resp
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-fn have(tool: &str) -> bool {
+pub(crate) fn have(tool: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .stdout(Stdio::null())
@@ -21,18 +21,18 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn script() -> PathBuf {
+pub(crate) fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tor-network/network.sh")
 }
 
-fn network(cmd: &str, dir: &Path) -> Output {
+pub(crate) fn network(cmd: &str, dir: &Path) -> Output {
     Command::new("bash").arg(script()).arg(cmd).arg(dir).stdin(Stdio::null()).output().unwrap()
 }
 
 /// Stops the tors and undersign, by their PIDs, whatever happens.
-struct Network {
-    dir: tempfile::TempDir,
-    server: Option<std::process::Child>,
+pub(crate) struct Network {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) server: Option<std::process::Child>,
 }
 
 impl Drop for Network {
@@ -45,9 +45,9 @@ impl Drop for Network {
     }
 }
 
-struct Client {
-    socks: String,
-    onion: String,
+pub(crate) struct Client {
+    pub(crate) socks: String,
+    pub(crate) onion: String,
 }
 
 impl Client {
@@ -55,7 +55,7 @@ impl Client {
     /// tor isolates each on its own circuit. Bounded by --max-time. A try
     /// that reached nothing (a circuit on a fresh test network can fail to
     /// build) is made again, at most [`TRIES`] times in all.
-    fn curl(&self, circuit: &str, args: &[&str]) -> String {
+    pub(crate) fn curl(&self, circuit: &str, args: &[&str]) -> String {
         for _ in 1..TRIES {
             let out = self.curl_once(circuit, args);
             if out.status.success() || !out.stdout.is_empty() {
@@ -75,7 +75,7 @@ impl Client {
             .unwrap()
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.onion)
     }
 
@@ -91,7 +91,7 @@ impl Client {
     /// --next), so the circuit keeps its bucket; returns the HTTP statuses.
     /// The series is made again, with new tokens, only if no request in it
     /// reached the server (curl's 000 for each).
-    fn sign_all(&self, circuit: &str, names: &[&str]) -> Vec<u16> {
+    pub(crate) fn sign_all(&self, circuit: &str, names: &[&str]) -> Vec<u16> {
         let mut statuses = Vec::new();
         for _ in 0..TRIES {
             statuses = self.sign_all_once(circuit, names);

@@ -27,10 +27,23 @@
 #                              stop the client tor and start it again, so it
 #                              reads keys added to DIR/client/onion_auth (a
 #                              SIGHUP does not).
+#   network.sh balance DIR     on a started network, an Onionbalance v3 setup:
+#                              a frontend key (ONIONBALANCE_CONFIG), N_BACKENDS
+#                              backend tors DIR/bI (I from 1), each an
+#                              Onionbalance instance of that frontend leading
+#                              to DIR/bI/http.sock with PROXY lines, and a
+#                              management tor with a control port. Writes
+#                              DIR/front (the frontend's hostname), DIR/bI/onion,
+#                              DIR/ob/config.yaml, DIR/ob/control_port; start
+#                              onionbalance once DIR/ob-tor/cached-microdesc-consensus
+#                              exists (see tests/it/onionbalance.rs).
+#   network.sh stop-one DIR NAME
+#                              TERM (then KILL) the tor NAME of DIR/pids only.
 #   network.sh logs DIR        print the tail of every tor's notice log.
 #   network.sh stop DIR        TERM the tors in DIR/pids, KILL after 10 s.
 #
 # Environment: TORRC_EXAMPLE (default: torrc.example of this repository),
+#   ONIONBALANCE_CONFIG (onionbalance-config), N_BACKENDS (2),
 #   WAIT_ONION_TOTAL (300), WAIT_ONION_RESTART_AFTER (120), LOG_TAIL (25),
 #   ONION (wait-onion: this host instead of DIR/onion, and no restart of the
 #   onion-service tor, which does not host it).
@@ -345,6 +358,78 @@ cmd_restart_client() {
     say "client tor restarted"
 }
 
+# ---------------------------------------------------------------- onionbalance
+
+cmd_balance() {
+    local dir=$1 n=${N_BACKENDS:-2} i
+    dir=$(cd "$dir" && pwd)
+    [[ -s $dir/dirauthority_lines && -f $dir/pids ]] || die "no network in $dir (network.sh start $dir)"
+    umask 077
+    rm -rf "$dir"/ob "$dir"/ob-tor "$dir"/front
+    "${ONIONBALANCE_CONFIG:-onionbalance-config}" --hs-version v3 -n "$n" --output "$dir/ob" \
+        --no-interactive > "$dir/ob-config.log" 2>&1 \
+        || { cat "$dir/ob-config.log" >&2; die "onionbalance-config failed"; }
+    local key front
+    key=$(cd "$dir/ob" && ls -- *.key | head -n 1)
+    front=${key%.key}.onion
+    [[ $front =~ ^[a-z2-7]{56}\.onion$ ]] || die "no frontend key in $dir/ob ($key)"
+
+    for ((i = 1; i <= n; i++)); do
+        local dd=$dir/b$i
+        rm -rf "$dd"
+        # Made (0700) with its ob_config before tor's first start: tor then
+        # makes the keys itself, as an instance of the frontend.
+        mkdir -p "$dd/hs" "$dd/data"
+        echo "MasterOnionAddress $front" > "$dd/hs/ob_config"
+        { common_lines "$dd/data"; cat <<EOF
+SocksPort 0
+HiddenServiceDir $dd/hs
+HiddenServicePort 80 unix:$dd/http.sock
+HiddenServiceExportCircuitID haproxy
+HiddenServiceOnionbalanceInstance 1
+EOF
+        } > "$dd/torrc"
+    done
+    local control
+    control=$(pick_ports 1)
+    mkdir -p "$dir/ob-tor"
+    { common_lines "$dir/ob-tor"; cat <<EOF
+SocksPort 0
+ControlPort 127.0.0.1:$control
+CookieAuthentication 1
+EOF
+    } > "$dir/ob-tor/torrc"
+    for ((i = 1; i <= n; i++)); do start_tor "$dir" "b$i"; done
+    start_tor "$dir" ob-tor
+    for ((i = 1; i <= n; i++)); do
+        local k
+        for ((k = 0; k < 300; k++)); do [[ -s $dir/b$i/hs/hostname ]] && break; sleep 0.1; done
+        [[ -s $dir/b$i/hs/hostname ]] || fail_start "$dir" "backend b$i wrote no hostname in 30 s"
+        cp "$dir/b$i/hs/hostname" "$dir/b$i/onion"
+    done
+    {
+        echo "services:"
+        echo "- instances:"
+        for ((i = 1; i <= n; i++)); do
+            echo "  - address: $(cat "$dir/b$i/onion")"
+            echo "    name: b$i"
+        done
+        echo "  key: $key"
+    } > "$dir/ob/config.yaml"
+    echo "$control" > "$dir/ob/control_port"
+    echo "$front" > "$dir/front"
+    say "frontend $front over $n backends; management tor's control port 127.0.0.1:$control"
+}
+
+cmd_stop_one() {
+    local dir=$1 name=$2 pid
+    dir=$(cd "$dir" && pwd)
+    pid=$(pid_of "$dir" "$name")
+    [[ -n $pid ]] || die "no $name in $dir/pids"
+    stop_pids "$dir" "$pid"
+    say "stopped $name"
+}
+
 # ---------------------------------------------------------------- arti
 
 cmd_arti_config() {
@@ -388,6 +473,10 @@ EOF
 
 # ---------------------------------------------------------------- main
 
+if (($# == 3)) && [[ $1 == stop-one ]]; then
+    cmd_stop_one "$2" "$3"
+    exit
+fi
 (($# == 2)) || usage
 case $1 in
     start) cmd_start "$2" ;;
@@ -396,5 +485,6 @@ case $1 in
     logs) cmd_logs "$2" ;;
     arti-config) cmd_arti_config "$2" ;;
     restart-client) cmd_restart_client "$2" ;;
+    balance) cmd_balance "$2" ;;
     *) usage ;;
 esac
