@@ -136,6 +136,7 @@ pub enum MessageId {
     SelectOne,
     UnknownAction,
     ConsoleNotSaved,
+    ConsoleCheckBusy,
     /// What is wrong with a form field: a sentence that names it (and,
     /// for one too long, its limit).
     Field(FieldError),
@@ -508,6 +509,15 @@ impl Catalogue {
         self.lookup(&format!("reason-{}", reason.as_str()), None)
     }
 
+    /// What went wrong with a proof, in the moderator's words.
+    pub fn proof_problem(&self, problem: crate::domain::ProofProblem) -> Cow<'static, str> {
+        let mut args = FluentArgs::new();
+        if let crate::domain::ProofProblem::NoFile(status) = problem {
+            args.set("status", status.to_string());
+        }
+        self.lookup(&format!("proof-problem-{}", problem.as_str()), Some(&args))
+    }
+
     /// The audit list's words for what a moderator did.
     pub fn audit_action(&self, action: &AuditAction) -> Cow<'static, str> {
         use AuditAction as A;
@@ -534,6 +544,14 @@ impl Catalogue {
                 "imported"
             }
             A::Purged => "purged",
+            A::ProofTaken { domain } => {
+                args.set("domain", domain.as_str());
+                "proof-taken"
+            }
+            A::ProofLost { domain } => {
+                args.set("domain", domain.as_str());
+                "proof-lost"
+            }
             // An earlier version's sentence, in its own words.
             A::Unrecognised(sentence) => return sentence.clone().into(),
         };
@@ -555,6 +573,8 @@ pub const AUDIT_IDS: &[&str] = &[
     "letter-closed",
     "imported",
     "purged",
+    "proof-taken",
+    "proof-lost",
 ];
 
 /// Removes Fluent's isolation marks, for tests that compare words.

@@ -408,3 +408,31 @@ audit-signing-paused = امضا را متوقف کرد
 audit-letter-closed = نامه را بست
 audit-imported = { $what } را وارد کرد
 audit-purged = فیلدهای خصوصی را پاک کرد
+
+## proof: organisations and companies prove their signature from their own website.
+
+proven-by = اثبات‌شده از سوی { $domain }
+label-website = وب‌سایت
+website-about = فقط برای سازمان‌ها و شرکت‌ها: دامنهٔ وب‌سایت شما، مانند example.org. یک خط دریافت می‌کنید تا آن را آنجا منتشر کنید؛ این خط ثابت می‌کند که سازمان شما امضا کرده است.
+field-not-a-website = «{ $field }»: دامنه‌ای مانند example.org یا نشانی‌ای که با https:// آغاز می‌شود وارد کنید.
+field-website-not-for-individuals = «{ $field }»: فقط سازمان‌ها و شرکت‌ها وب‌سایت وارد می‌کنند. برای امضا به عنوان فرد، آن را خالی بگذارید.
+prove-your-signature = ثابت کنید که سازمانتان امضا کرده است
+publish-this-line = برای اینکه «اثبات‌شده از سوی { $domain }» کنار نامتان نمایش داده شود، این خط را دقیقاً همان‌طور که هست منتشر کنید:
+publish-it-at = در یک فایل متنی ساده در این نشانی:
+proof-file-about = این فایل می‌تواند خط‌های نامه‌های دیگر را هم داشته باشد، هر کدام در یک خط. وقتی خط پیدا شود، فهرست اثبات را نشان می‌دهد؛ اگر خط برداشته شود، اثبات هم برداشته می‌شود.
+console-proof = اثبات
+console-proof-held = در { $domain } پیدا شد
+console-proof-pending = در { $domain } پیدا نشد
+console-proof-checked = آخرین بررسی: { $day }
+console-proof-never-checked = هنوز بررسی نشده
+console-check-now = همین حالا بررسی کن
+console-check-asked = درخواست بررسی ثبت شد. چند ثانیه دیگر این صفحه را دوباره بارگذاری کنید تا نتیجه را ببینید.
+console-check-busy = بررسی‌های زیادی در انتظارند. یک دقیقهٔ دیگر دوباره امتحان کنید.
+proof-problem-unreachable = دسترسی به وب‌سایت ممکن نشد
+proof-problem-certificate = گواهی وب‌سایت پذیرفته نشد (برای نامش معتبر نیست یا از مرجعی مورد اعتماد نیست)
+proof-problem-redirect = وب‌سایت درخواست را به نشانی دیگری فرستاد
+proof-problem-no-file = فایل آنجا نیست (وضعیت HTTP { $status })
+proof-problem-too-large = فایل بزرگ‌تر از ۶۴ کیلوبایت است
+proof-problem-line-missing = فایل آن خط را ندارد
+audit-proof-taken = اثبات را در { $domain } پیدا کرد
+audit-proof-lost = اثبات از { $domain } برداشته شد

@@ -111,6 +111,9 @@ pub struct Record {
     pub verified: bool,
     /// The UTC day it arrived: the finest time kept.
     pub day: Day,
+    /// Its organisation's website publishes its line (`proof`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<super::proof::ProofMark>,
 }
 
 impl Record {
@@ -128,6 +131,7 @@ impl Record {
             flags: Vec::new(),
             verified: false,
             day,
+            proof: None,
         }
     }
 }
@@ -147,6 +151,10 @@ pub struct PublicSignatory {
     /// Checked by a moderator (organisations and companies).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
+    /// Proven by its own website: the domain and the day the line was
+    /// last found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<super::proof::ProofMark>,
 }
 
 impl From<&Record> for PublicSignatory {
@@ -157,6 +165,7 @@ impl From<&Record> for PublicSignatory {
             affiliation: r.affiliation.as_ref().map(|a| a.as_str().to_string()),
             country: r.country.as_ref().map(|c| c.as_str().to_string()),
             verified: r.verified,
+            proof: r.proof.clone(),
         }
     }
 }
@@ -325,6 +334,17 @@ pub enum AuditAction {
     },
     /// The retention purge forgot the private fields.
     Purged,
+    /// The organisation's website was found to publish the signature's line.
+    ProofTaken {
+        /// The website.
+        domain: String,
+    },
+    /// The line is gone from the website (or it could not be read): the
+    /// signature no longer shows the proof.
+    ProofLost {
+        /// The website.
+        domain: String,
+    },
     /// An old entry's sentence that is none of the above, kept as written.
     Unrecognised(String),
 }
@@ -442,6 +462,7 @@ mod tests {
             affiliation: None,
             country: None,
             verified: false,
+            proof: None,
         };
         assert!(!serde_json::to_string(&p).unwrap().contains("verified"));
     }

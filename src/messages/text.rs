@@ -20,6 +20,14 @@ macro_rules! texts {
 texts! {
     SkipToContent,
     VerifiedTitle,
+    /// `domain`.
+    ProvenBy,
+    WebsiteAbout,
+    ProveYourSignature,
+    /// `domain`.
+    PublishThisLine,
+    PublishItAt,
+    ProofFileAbout,
     NavSite,
     NavLanguages,
     NavPages,
@@ -204,6 +212,16 @@ texts! {
     ConsoleUnpublish,
     ConsoleUnverify,
     ConsoleVerify,
+    ConsoleProof,
+    /// `domain`.
+    ConsoleProofHeld,
+    /// `domain`.
+    ConsoleProofPending,
+    /// `day`.
+    ConsoleProofChecked,
+    ConsoleProofNeverChecked,
+    ConsoleCheckNow,
+    ConsoleCheckAsked,
     ConsoleEditHeading,
     ConsoleSave,
     ConsoleDeleteHeading,

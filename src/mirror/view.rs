@@ -25,7 +25,7 @@ const SCHEMA: &str = "
 CREATE TABLE head(one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL);
 CREATE TABLE names(
     k INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, affiliation TEXT, country TEXT,
-    verified INTEGER NOT NULL, folded TEXT NOT NULL, PRIMARY KEY (k, pos)
+    verified INTEGER NOT NULL, folded TEXT NOT NULL, proof TEXT, PRIMARY KEY (k, pos)
 ) WITHOUT ROWID;
 ";
 
@@ -55,7 +55,7 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
         let tx = db.unchecked_transaction().map_err(|e| e.to_string())?;
         let head = {
             let mut insert = tx
-                .prepare("INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .prepare("INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 .map_err(|e| e.to_string())?;
             let mut next = [0u64; 3];
             let mut add = |s: PublicSignatory| {
@@ -70,7 +70,8 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
                         s.affiliation,
                         s.country,
                         s.verified,
-                        fold(&s.name)
+                        fold(&s.name),
+                        s.proof.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default()),
                     ])
                     .map(drop)
                     .map_err(|e| e.to_string())
@@ -195,10 +196,13 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicSignatory> {
         affiliation: r.get(2)?,
         country: r.get(3)?,
         verified: r.get(4)?,
+        // Written by `build` from a mark the snapshot held; one that does
+        // not read back is not shown.
+        proof: r.get::<_, Option<String>>(5)?.and_then(|p| serde_json::from_str(&p).ok()),
     })
 }
 
-const COLUMNS: &str = "k, name, affiliation, country, verified";
+const COLUMNS: &str = "k, name, affiliation, country, verified, proof";
 
 impl SnapshotView {
     /// The index at `path`, as view generation `generation` (the
@@ -286,6 +290,7 @@ mod tests {
             affiliation: None,
             country: Some("Chile".into()),
             verified: false,
+            proof: None,
         }
     }
 

@@ -7,7 +7,9 @@
 //! links. Names and affiliations keep `dir="auto"`.
 
 use super::page;
-use crate::domain::{AuditEntry, Counts, Flag, Kind, Phase, Record, RejectReason, Retention, Status};
+use crate::domain::{
+    AuditEntry, Counts, Flag, Kind, Phase, ProofRow, ProofState, Record, RejectReason, Retention, Status,
+};
 use crate::messages::{Catalogue, Text};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
@@ -383,8 +385,43 @@ pub fn queue(
     )
 }
 
-/// One signature with every action on it.
-pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
+/// A signature's proof: where it should be found, whether it was, when it
+/// was last checked and what went wrong, and a button to check it now
+/// (`asked`: a check was just asked for).
+fn proof(m: &Moderator, p: &ProofRow, asked: bool) -> Markup {
+    let w = &m.words;
+    let back = format!("/signature/{}", p.signature);
+    let domain = || FluentValue::from(p.domain.as_str().to_string());
+    html! {
+        section aria-labelledby="proof" {
+            h2 #proof { (w.t(Text::ConsoleProof)) }
+            @if asked { p.notice.done role="status" { (w.t(Text::ConsoleCheckAsked)) } }
+            ul.proof {
+                li { @match p.state {
+                    ProofState::Held => (w.tf(Text::ConsoleProofHeld, &[("domain", domain())])),
+                    ProofState::Pending => (w.tf(Text::ConsoleProofPending, &[("domain", domain())])),
+                } }
+                li { @match p.checked {
+                    Some(day) => (w.tf(Text::ConsoleProofChecked, &[("day", day.to_string().into())])),
+                    None => (w.t(Text::ConsoleProofNeverChecked)),
+                } }
+                @if let Some(problem) = p.problem { li.error { (w.proof_problem(problem)) } }
+                li { code dir="ltr" { (p.line()) } " · " code dir="ltr" { (p.domain.proof_url()) } }
+            }
+            div.actions { (action_form(m, &back, &[p.signature], "check", Text::ConsoleCheckNow, html! {})) }
+        }
+    }
+}
+
+/// One signature with every action on it, and its proof if it gave a
+/// website.
+pub fn signature(
+    m: &Moderator,
+    r: &Record,
+    look_alikes: &[Record],
+    proof_row: Option<&ProofRow>,
+    asked: bool,
+) -> String {
     let w = &m.words;
     let back = format!("/signature/{}", r.id);
     let ids = [r.id];
@@ -406,6 +443,7 @@ pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
                 } }
                 dt { (w.t(Text::ConsoleArrived)) } dd { (r.day) }
             }
+            @if let Some(p) = proof_row { (proof(m, p, asked)) }
             @if !look_alikes.is_empty() {
                 h2 { (w.t(Text::ConsoleLooksLike)) }
                 ul { @for o in look_alikes {

@@ -46,6 +46,8 @@ pub struct FormValues {
     pub affiliation: String,
     /// The country typed.
     pub country: String,
+    /// The website typed (organisations and companies).
+    pub website: String,
     /// Whether "show my name" was ticked.
     pub listed: bool,
 }
@@ -185,6 +187,9 @@ fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: boo
                     @if s.verified { " " abbr.verified title=(verified) { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
+                    @if let Some(p) = &s.proof {
+                        " " span.note { (words.tf(Text::ProvenBy, &[("domain", p.domain.as_str().into())])) }
+                    }
                     @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
                 }
             }

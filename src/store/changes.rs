@@ -63,6 +63,7 @@ impl Tx<'_> {
             flags,
             verified: false,
             day: Day::today(),
+            proof: None,
         };
         self.add_with(&record, e).map_err(|e| self.failed(e))?;
         (|| -> Result<(), StoreError> {
@@ -70,6 +71,11 @@ impl Tx<'_> {
                 .execute((day, &new.token_nonce[..]))?;
             (self.c.prepare_cached("INSERT INTO withdrawal(hash, id) VALUES (?1, ?2)")?)
                 .execute((&new.withdraw_hash[..], id as i64))?;
+            if let (Some(website), Some(token), false) =
+                (&s.website, &new.proof_token, s.kind == Kind::Individual)
+            {
+                self.add_proof(id, website, token)?;
+            }
             Ok(())
         })()
         .map_err(|e| self.failed(e))?;
@@ -86,6 +92,7 @@ impl Tx<'_> {
             if let Some(r) = self.record(id as u64)? {
                 self.remove(&r)?;
             }
+            self.forget_proof(id as u64)?;
             Ok(true)
         })()
         .map_err(|e| self.failed(e))
@@ -105,6 +112,7 @@ impl Tx<'_> {
             Action::Reject(ids, reason) => {
                 for r in self.pending_records(ids)? {
                     self.remove(&r)?;
+                    self.forget_proof(r.id)?;
                     self.audit(moderator, AuditAction::Rejected(reason), Some(&r))?;
                     changed += 1;
                 }
@@ -140,6 +148,7 @@ impl Tx<'_> {
             Action::Delete(id) => {
                 if let Some(r) = self.record(id)? {
                     self.remove(&r)?;
+                    self.forget_proof(r.id)?;
                     self.audit(moderator, AuditAction::Deleted, Some(&r))?;
                     changed += 1;
                 }
@@ -166,6 +175,7 @@ impl Tx<'_> {
                     changed = 1;
                 }
             }
+            Action::ProofChecked(check) => changed = self.proof_checked(check)?,
             Action::ImportNames(kind, names) => changed = self.import_names(moderator, kind, names)?,
             Action::ImportFirstStart(lists) => {
                 if schema::meta_int(self.c, meta::IMPORTED)?.is_none() {

@@ -14,6 +14,7 @@
 //! | `audit` | moderators' actions | the audit list |
 //! | `counts` | per kind: published, listed, pending, unlisted with details | the page's counts, the review cap |
 //! | `meta` | phase, next ids, import done, layout version | the rest |
+//! | `proof` | per signature with a website: domain, token, state, day checked, last problem | proofs of signature (`proof`) |
 //!
 //! Search and page order both read labels (`order`): integers that sort as
 //! the page does, so the search index answers in page order and stops at
@@ -59,6 +60,14 @@ CREATE TABLE IF NOT EXISTS counts(
     details INTEGER NOT NULL DEFAULT 0
 );
 INSERT OR IGNORE INTO counts(kind) VALUES (0), (1), (2);
+CREATE TABLE IF NOT EXISTS proof(
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    token TEXT NOT NULL,
+    state TEXT NOT NULL,
+    checked INTEGER,
+    problem TEXT
+);
 ";
 
 /// Metadata keys.

@@ -364,6 +364,7 @@ impl Signer {
                     affiliation: None,
                     country: None,
                     verified: false,
+                    proof: None,
                 })
                 .collect(),
         );

@@ -1,0 +1,199 @@
+//! One fetch of an organisation's proof file: `https://DOMAIN/.well-known/undersign.txt`
+//! over HTTP/1.1 and TLS (rustls, the certificate checked against the
+//! system's roots and `proof_ca_file`), through a SOCKS5 proxy given the
+//! host name (or directly, when the operator says so). At most
+//! [`MAX_FILE`] bytes are read and the whole fetch, redirects included,
+//! takes at most [`TIME_LIMIT`]; a redirect is followed only to the same
+//! host, at most [`MAX_REDIRECTS`] times. The request carries nothing but
+//! the path and the host: no visitor is behind it.
+
+use crate::config::ProofProxy;
+use crate::domain::{ProofProblem, Website};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio_rustls::rustls::{self, pki_types::ServerName};
+use tokio_rustls::TlsConnector;
+
+/// The most of a proof file read; a larger one is refused.
+pub const MAX_FILE: usize = 64 * 1024;
+/// The longest a fetch takes, every connection and redirect included.
+pub const TIME_LIMIT: Duration = Duration::from_secs(10);
+/// Redirects to the same host followed, at most.
+pub const MAX_REDIRECTS: usize = 3;
+/// Where the file is on every website.
+pub const PATH: &str = "/.well-known/undersign.txt";
+
+/// How the proof files are reached: the proxy and the TLS client.
+#[derive(Clone)]
+pub struct Fetcher {
+    proxy: ProofProxy,
+    tls: TlsConnector,
+}
+
+/// Anything that carries bytes both ways: a TCP stream, a SOCKS stream.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+impl Fetcher {
+    /// A fetcher through `proxy`, trusting `roots`.
+    pub fn new(proxy: ProofProxy, roots: rustls::RootCertStore) -> Result<Fetcher, rustls::Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Fetcher { proxy, tls: TlsConnector::from(Arc::new(tls)) })
+    }
+
+    /// The proof file of `domain`, at most [`MAX_FILE`] bytes, or why not.
+    pub async fn fetch(&self, domain: &Website) -> Result<Bytes, ProofProblem> {
+        tokio::time::timeout(TIME_LIMIT, self.follow(domain)).await.unwrap_or(Err(ProofProblem::Unreachable))
+    }
+
+    async fn follow(&self, domain: &Website) -> Result<Bytes, ProofProblem> {
+        let mut path = PATH.to_string();
+        for _ in 0..=MAX_REDIRECTS {
+            match self.get(domain, &path).await? {
+                Answer::File(body) => return Ok(body),
+                Answer::Redirect(to) => path = same_host(domain, &to).ok_or(ProofProblem::Redirect)?,
+            }
+        }
+        Err(ProofProblem::Redirect)
+    }
+
+    async fn connect(&self, host: &str) -> Result<Box<dyn Stream>, ProofProblem> {
+        let unreachable = |_| ProofProblem::Unreachable;
+        Ok(match &self.proxy {
+            ProofProxy::Direct => Box::new(TcpStream::connect((host, 443)).await.map_err(unreachable)?),
+            // The host name goes to the proxy as a name: nothing is
+            // resolved here.
+            ProofProxy::Socks5h { host: proxy, port } => Box::new(
+                tokio_socks::tcp::Socks5Stream::connect((proxy.as_str(), *port), (host, 443))
+                    .await
+                    .map_err(|_| ProofProblem::Unreachable)?,
+            ),
+        })
+    }
+
+    /// One GET of `path` on `domain`.
+    async fn get(&self, domain: &Website, path: &str) -> Result<Answer, ProofProblem> {
+        let tcp = self.connect(domain.as_str()).await?;
+        let name =
+            ServerName::try_from(domain.as_str().to_string()).map_err(|_| ProofProblem::Unreachable)?;
+        let tls = self.tls.connect(name, tcp).await.map_err(|e| {
+            let certificate = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some_and(|e| matches!(e, rustls::Error::InvalidCertificate(_)));
+            if certificate {
+                ProofProblem::Certificate
+            } else {
+                ProofProblem::Unreachable
+            }
+        })?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|_| ProofProblem::Unreachable)?;
+        let connection = tokio::spawn(connection);
+        let request = Request::get(path)
+            .header(hyper::header::HOST, domain.as_str())
+            .header(hyper::header::CONNECTION, "close")
+            .body(Empty::<Bytes>::new())
+            .map_err(|_| ProofProblem::Unreachable)?;
+        let answer = sender.send_request(request).await.map_err(|_| ProofProblem::Unreachable);
+        let answer = match answer {
+            Ok(response) => read(response).await,
+            Err(e) => Err(e),
+        };
+        connection.abort();
+        answer
+    }
+}
+
+/// What one request brought.
+enum Answer {
+    File(Bytes),
+    Redirect(String),
+}
+
+async fn read(response: hyper::Response<hyper::body::Incoming>) -> Result<Answer, ProofProblem> {
+    let status = response.status();
+    if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+        let to = response.headers().get(hyper::header::LOCATION).and_then(|l| l.to_str().ok());
+        return to.map(|t| Answer::Redirect(t.to_string())).ok_or(ProofProblem::Redirect);
+    }
+    if status != StatusCode::OK {
+        return Err(ProofProblem::NoFile(status.as_u16()));
+    }
+    let mut body = response.into_body();
+    let mut file = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ProofProblem::Unreachable)?;
+        if let Some(data) = frame.data_ref() {
+            if file.len() + data.len() > MAX_FILE {
+                return Err(ProofProblem::TooLarge);
+            }
+            file.extend_from_slice(data);
+        }
+    }
+    Ok(Answer::File(file.into()))
+}
+
+/// The path of a redirect's target if it is on `domain` (a path, or an
+/// `https://` address of the same host, on port 443); `None` otherwise.
+fn same_host(domain: &Website, location: &str) -> Option<String> {
+    if location.starts_with('/') && !location.starts_with("//") {
+        return Some(location.to_string());
+    }
+    let rest = location.strip_prefix("https://").or_else(|| location.strip_prefix("HTTPS://"))?;
+    let (authority, path) = rest.find('/').map_or((rest, "/"), |at| (&rest[..at], &rest[at..]));
+    let host = authority.strip_suffix(":443").unwrap_or(authority);
+    host.eq_ignore_ascii_case(domain.as_str()).then(|| path.to_string())
+}
+
+/// Whether `file` holds `line` as one of its lines (white space around it
+/// ignored): the file may hold lines for other letters.
+pub fn holds(file: &[u8], line: &str) -> bool {
+    file.split(|b| *b == b'\n').any(|l| std::str::from_utf8(l).is_ok_and(|l| l.trim() == line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_found_whole_anywhere_in_the_file() {
+        let line = "undersign-proof abc";
+        assert!(holds(b"undersign-proof abc", line));
+        assert!(holds(b"# letters\r\nundersign-proof xyz\r\n  undersign-proof abc  \r\n", line));
+        assert!(!holds(b"undersign-proof abcd\n", line));
+        assert!(!holds(b"x undersign-proof abc\n", line));
+        assert!(!holds(b"", line));
+    }
+
+    #[test]
+    fn only_redirects_to_the_same_host_are_followed() {
+        let d: Website = "example.org".parse().unwrap();
+        assert_eq!(same_host(&d, "/other.txt").as_deref(), Some("/other.txt"));
+        assert_eq!(same_host(&d, "https://EXAMPLE.org/a").as_deref(), Some("/a"));
+        assert_eq!(same_host(&d, "https://example.org:443/a").as_deref(), Some("/a"));
+        assert_eq!(same_host(&d, "https://example.org").as_deref(), Some("/"));
+        for off in [
+            "//evil.example/a",
+            "https://evil.example/a",
+            "https://example.org.evil.example/",
+            "https://example.org:8443/a",
+            "http://example.org/a",
+            "https://user@example.org/",
+            "other.txt",
+        ] {
+            assert_eq!(same_host(&d, off), None, "{off}");
+        }
+    }
+}
