@@ -22,6 +22,7 @@ mod languages;
 mod letter_page;
 mod mirror;
 mod privacy;
+mod proof;
 mod proxy_protocol;
 mod removed;
 mod security;
