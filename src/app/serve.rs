@@ -227,6 +227,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         style: crate::render::style_hash(),
     };
     let (checker, checks) = crate::proof::Checker::new(&config, store.clone())?;
+    let checker = onions.proof_route(checker);
     let wants_console = console_listener.is_some() || onions.has_console();
     let console = wants_console.then(|| {
         let hosts = Hosts::new(console_listener.as_ref().and_then(|l| l.local_addr()).map(|a| a.ip()));
@@ -304,6 +305,16 @@ fn launch_onions(config: &Config) -> Result<Onions, Error> {
 }
 
 impl Onions {
+    /// The proof checker over the onions' arti while the public onion
+    /// runs (`--onion`), else as configured (`proof_proxy`).
+    fn proof_route(&self, checker: crate::proof::Checker) -> crate::proof::Checker {
+        #[cfg(feature = "onion")]
+        if let Some(onions) = self.0.as_ref().filter(|o| o.public.is_some()) {
+            return checker.through_arti(onions.dialer());
+        }
+        checker
+    }
+
     fn has_console(&self) -> bool {
         #[cfg(feature = "onion")]
         return self.0.as_ref().is_some_and(|o| o.console.is_some());

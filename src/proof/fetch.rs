@@ -34,6 +34,9 @@ pub const PATH: &str = "/.well-known/undersign.txt";
 pub struct Fetcher {
     proxy: ProofProxy,
     tls: TlsConnector,
+    /// arti in this process (`serve --onion`), used instead of `proxy`.
+    #[cfg(feature = "onion")]
+    tor: Option<Arc<crate::onion::Dialer>>,
 }
 
 /// Anything that carries bytes both ways: a TCP stream, a SOCKS stream.
@@ -48,7 +51,18 @@ impl Fetcher {
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        Ok(Fetcher { proxy, tls: TlsConnector::from(Arc::new(tls)) })
+        Ok(Fetcher {
+            proxy,
+            tls: TlsConnector::from(Arc::new(tls)),
+            #[cfg(feature = "onion")]
+            tor: None,
+        })
+    }
+
+    /// The same fetcher over the process's own arti instead of the proxy.
+    #[cfg(feature = "onion")]
+    pub fn through_arti(self, dialer: crate::onion::Dialer) -> Fetcher {
+        Fetcher { tor: Some(Arc::new(dialer)), ..self }
     }
 
     /// The proof file of `domain`, at most [`MAX_FILE`] bytes, or why not.
@@ -69,6 +83,10 @@ impl Fetcher {
 
     async fn connect(&self, host: &str) -> Result<Box<dyn Stream>, ProofProblem> {
         let unreachable = |_| ProofProblem::Unreachable;
+        #[cfg(feature = "onion")]
+        if let Some(tor) = &self.tor {
+            return Ok(Box::new(tor.connect(host, 443).await.map_err(unreachable)?));
+        }
         Ok(match &self.proxy {
             ProofProxy::Direct => Box::new(TcpStream::connect((host, 443)).await.map_err(unreachable)?),
             // The host name goes to the proxy as a name: nothing is

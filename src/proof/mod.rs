@@ -8,7 +8,8 @@
 //!
 //! The checker ([`keep_checked`]) runs on its own task, never on a
 //! request: every `proof_check_seconds` it fetches each proof's file
-//! ([`fetch`]: HTTPS through `proof_proxy`, bounded in size and time, one
+//! ([`fetch`]: HTTPS through `proof_proxy`, or through the process's own
+//! arti while `serve --onion` runs; bounded in size and time, one
 //! request at a time, so one per domain) and hands what it found to the
 //! store (`Action::ProofChecked`), which marks the signature, takes the
 //! mark off, and writes the audit list. A moderator's "Check now" asks it
@@ -113,6 +114,13 @@ impl Checker {
             asked,
         };
         Ok((checker, Checks(tx)))
+    }
+
+    /// The same checker over the process's own arti (`serve --onion`)
+    /// instead of `proof_proxy`.
+    #[cfg(feature = "onion")]
+    pub fn through_arti(self, dialer: crate::onion::Dialer) -> Checker {
+        Checker { fetcher: self.fetcher.through_arti(dialer), ..self }
     }
 
     /// Checks one proof and gives the store what was found; `false` once
