@@ -100,6 +100,14 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
     built
 }
 
+/// Whether the index at `path` has this version's columns (an earlier
+/// version's lacks `proof`): one that does not is built again.
+pub fn is_current(path: &Path) -> bool {
+    let Ok(db) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else { return false };
+    let current = db.prepare(&format!("SELECT {COLUMNS} FROM names LIMIT 0")).is_ok();
+    current
+}
+
 /// The snapshot document, read once: the head kept, each name handed to `add`.
 struct Doc<'a> {
     add: &'a mut dyn FnMut(PublicSignatory) -> Result<(), String>,
@@ -297,8 +305,15 @@ mod tests {
     #[test]
     fn a_snapshot_reads_back_in_page_order_and_is_searched_and_sorted() {
         let dir = tempfile::tempdir().unwrap();
+        let proven = PublicSignatory {
+            proof: Some(crate::domain::ProofMark {
+                domain: "accessnow.org".parse().unwrap(),
+                day: "2026-12-06".parse().unwrap(),
+            }),
+            ..person("Access Now", Kind::Organization)
+        };
         let names = [
-            person("Access Now", Kind::Organization),
+            proven,
             person("Zoë Zed", Kind::Individual),
             person("Ada Lovelace", Kind::Individual),
             person("Émile Zola", Kind::Individual),
@@ -316,6 +331,10 @@ mod tests {
         let index = dir.path().join("index.sqlite");
         let head = build(&json, &index).unwrap();
         assert!(!dir.path().join("index.part").exists(), "built under a temporary name");
+        assert!(is_current(&index));
+        let earlier = dir.path().join("earlier.sqlite");
+        Connection::open(&earlier).unwrap().execute_batch("CREATE TABLE names(k, pos, name);").unwrap();
+        assert!(!is_current(&earlier), "an index without the proof column is built again");
         assert_eq!(head.letter.title, "Secure the Internet");
         let view = SnapshotView::open(&index, 3).unwrap();
         assert_eq!((view.generation(), view.phase(), view.counts()), (3, Phase::Open, counts));
