@@ -547,7 +547,7 @@ pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AuditAction, Day, SignatoryName};
+    use crate::domain::{AuditAction, Day, ProofProblem, SignatoryName};
 
     const M: Moderator = Moderator {
         letter: "Secure the Internet",
@@ -594,5 +594,40 @@ mod tests {
         assert!(page.contains("title=\"looks like another signatory's name\""));
         assert!(page.contains("href=\"/signature/9\""));
         assert_eq!(page.matches("name=\"csrf\" value=\"c5rf\"").count(), 2, "bulk actions and sign-out");
+    }
+
+    #[test]
+    fn a_signature_shows_its_proofs_state_day_and_problem_and_a_check_now() {
+        let r =
+            Record::imported(12, SignatoryName::parse("Example Org").unwrap(), Kind::Organization, Day(1));
+        let mut p = ProofRow {
+            signature: 12,
+            domain: "example.org".parse().unwrap(),
+            token: "00ff".into(),
+            state: ProofState::Pending,
+            checked: None,
+            problem: None,
+        };
+        let page = |p: &ProofRow, asked| crate::messages::unmarked(&signature(&M, &r, &[], Some(p), asked));
+        let fresh = page(&p, false);
+        assert!(fresh.contains("not found on example.org") && fresh.contains("not checked yet"), "{fresh}");
+        assert!(
+            fresh.contains("undersign-proof 00ff")
+                && fresh.contains("https://example.org/.well-known/undersign.txt")
+        );
+        assert!(fresh.contains("name=\"action\" value=\"check\""), "a Check now button: {fresh}");
+        assert!(!fresh.contains("Reload this page"));
+        p.checked = Some(Day(20_788));
+        p.problem = Some(ProofProblem::Certificate);
+        let refused = page(&p, true);
+        assert!(refused.contains("last checked 2026-12-01"), "{refused}");
+        assert!(refused.contains("the website's certificate was refused"), "{refused}");
+        assert!(refused.contains("Reload this page"), "a check asked for is said");
+        p.state = ProofState::Held;
+        p.problem = Some(ProofProblem::NoFile(410));
+        let gone = page(&p, false);
+        assert!(gone.contains("found on example.org") && gone.contains("HTTP status 410"), "{gone}");
+        let none = crate::messages::unmarked(&signature(&M, &r, &[], None, false));
+        assert!(!none.contains("Check now"), "no website, no proof section");
     }
 }
