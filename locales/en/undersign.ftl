@@ -485,3 +485,4 @@ proof-problem-too-large = the file is larger than 64 KiB
 proof-problem-line-missing = the file does not have the line
 audit-proof-taken = proof found on { $domain }
 audit-proof-lost = proof gone from { $domain }
+store-website = For an organization or company that gives its website: the website, the line it is asked to publish there, and the day that line was last found.

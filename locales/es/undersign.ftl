@@ -476,3 +476,4 @@ proof-problem-too-large = el archivo ocupa más de 64 KiB
 proof-problem-line-missing = el archivo no contiene la línea
 audit-proof-taken = encontró la prueba en { $domain }
 audit-proof-lost = la prueba desapareció de { $domain }
+store-website = Para una organización o empresa que indica su sitio web: el sitio, la línea que se le pide publicar allí y el día en que se encontró esa línea por última vez.

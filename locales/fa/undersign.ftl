@@ -436,3 +436,4 @@ proof-problem-too-large = فایل بزرگ‌تر از ۶۴ کیلوبایت ا
 proof-problem-line-missing = فایل آن خط را ندارد
 audit-proof-taken = اثبات را در { $domain } پیدا کرد
 audit-proof-lost = اثبات از { $domain } برداشته شد
+store-website = برای سازمان یا شرکتی که وب‌سایتش را وارد می‌کند: وب‌سایت، خطی که از آن خواسته می‌شود آنجا منتشر کند و روزی که آن خط آخرین بار پیدا شد.

@@ -436,3 +436,4 @@ proof-problem-too-large = 文件大于 64 KiB
 proof-problem-line-missing = 文件中没有这一行
 audit-proof-taken = 在 { $domain } 找到证实
 audit-proof-lost = 证实已从 { $domain } 撤下
+store-website = 对于填写了网站的组织或公司：该网站、请其在网站上发布的那一行，以及最近一次找到该行的日期。

@@ -28,6 +28,7 @@ texts! {
     PublishThisLine,
     PublishItAt,
     ProofFileAbout,
+    StoreWebsite,
     NavSite,
     NavLanguages,
     NavPages,

@@ -527,6 +527,7 @@ impl Renderer {
                 ul {
                     li { (self.t(Text::StoreName)) }
                     li { (self.t(Text::StoreListed)) }
+                    li { (self.t(Text::StoreWebsite)) }
                     li { (self.t(Text::StoreDay)) }
                     li { (self.t(Text::StoreCodeHash)) }
                     li { (self.t(Text::StoreNonce)) }
