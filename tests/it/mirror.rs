@@ -90,7 +90,7 @@ fn banner(page: &str) -> &str {
 }
 
 /// The origin's public key, as `undersign key` prints it.
-fn key_of(data: &Path) -> String {
+pub(crate) fn key_of(data: &Path) -> String {
     let out = std::process::Command::new(common::binary())
         .args(["key", "--data", data.to_str().unwrap()])
         .output()

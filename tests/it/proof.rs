@@ -190,25 +190,67 @@ fn proof_of(server: &Server, name: &str) -> serde_json::Value {
     found.map_or(serde_json::Value::Null, |s| s["proof"].clone())
 }
 
-#[test]
-fn organisations_prove_their_signature_from_their_own_website() {
-    let ca = TestCa::new("undersign test CA");
-    let stranger = TestCa::new("a CA nobody trusts");
-    let names =
-        ["proving.example", "wrongline.example", "redirect.example", "elsewhere.example", "wrongca.example"];
-    let files: Files = Arc::default();
-    let site = https_site(ca.server_config(&names), Arc::clone(&files));
-    let other = https_site(stranger.server_config(&names), Arc::clone(&files));
-    let asked = Arc::new(Mutex::new(Vec::new()));
-    let proxy = socks5_proxy(site, other, Arc::clone(&asked));
-    let config = format!(
-        "{}proof_proxy = \"socks5h://{proxy}\"\nproof_ca_file = \"ca.pem\"\nproof_check_seconds = 5\npublish_proven = true\nsnapshot_interval_seconds = 1\n",
-        console::CONSOLE
-    );
-    let server = Server::start_with_files(&config, &[("ca.pem", &ca.pem)]);
-    let console = console::signed_in(&server);
+/// The test's world: the server behind the proxy, a signed-in moderator,
+/// the files the websites serve, and the names the proxy was asked for.
+struct World {
+    server: Server,
+    console: Console,
+    files: Files,
+    asked: Arc<Mutex<Vec<String>>>,
+    today: String,
+}
 
-    // The field is for organisations and companies, and checked.
+impl World {
+    fn start() -> World {
+        let ca = TestCa::new("undersign test CA");
+        let stranger = TestCa::new("a CA nobody trusts");
+        let names = [
+            "proving.example",
+            "wrongline.example",
+            "redirect.example",
+            "elsewhere.example",
+            "wrongca.example",
+        ];
+        let files: Files = Arc::default();
+        let site = https_site(ca.server_config(&names), Arc::clone(&files));
+        let other = https_site(stranger.server_config(&names), Arc::clone(&files));
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let proxy = socks5_proxy(site, other, Arc::clone(&asked));
+        let config = format!(
+            "{}proof_proxy = \"socks5h://{proxy}\"\nproof_ca_file = \"ca.pem\"\nproof_check_seconds = 5\npublish_proven = true\nsnapshot_interval_seconds = 1\n",
+            console::CONSOLE
+        );
+        let server = Server::start_with_files(&config, &[("ca.pem", &ca.pem)]);
+        let console = console::signed_in(&server);
+        let today = undersign::domain::Day::today().to_string();
+        World { server, console, files, asked, today }
+    }
+
+    /// Signs as `name` with `website`; the line and the host it is for.
+    fn sign_with_website(&self, name: &str, website: &str) -> (String, String) {
+        let thanks = self.server.sign(name, "organization", &[("website", website)]);
+        assert_eq!(thanks.status, 200, "{}", thanks.body);
+        let line = proof_line(&thanks);
+        assert_eq!(line.len(), "undersign-proof ".len() + 32, "128 bits in hex: {line}");
+        let host = website.trim_start_matches("https://").split('/').next().unwrap().to_lowercase();
+        let url = format!("https://{host}/.well-known/undersign.txt");
+        assert!(thanks.body.contains(&url), "{}", thanks.body);
+        let start = thanks.body.find("Prove that your organization signed").unwrap();
+        let section = &thanks.body[start..start + thanks.body[start..].find("</section>").unwrap()];
+        for word in ["Tor", "tor ", "onion", "proxy", "SOCKS", "socks"] {
+            assert!(!section.contains(word), "nothing about how the site is reached: {word} in {section}");
+        }
+        (line, host)
+    }
+
+    fn publish(&self, host: &str, file: String) {
+        self.files.lock().unwrap().insert(host.into(), file);
+    }
+}
+
+#[test]
+fn the_website_field_is_optional_and_only_for_organisations_and_companies_with_public_websites() {
+    let server = Server::start();
     let person = server.sign("Some Person", "individual", &[("website", "person.example")]);
     assert_eq!(person.status, 400, "{}", person.body);
     assert!(person.body.contains("only organizations and companies give a website"), "{}", person.body);
@@ -219,48 +261,42 @@ fn organisations_prove_their_signature_from_their_own_website() {
     let plain = server.sign("No Website Org", "organization", &[]);
     assert_eq!(plain.status, 200, "the field is optional");
     assert!(!plain.body.contains("undersign-proof"));
+}
 
-    let mut lines = HashMap::new();
-    for (name, domain) in [
-        ("Proving Org", "https://Proving.example/about"),
-        ("Wrong Line Org", "wrongline.example"),
-        ("Redirect Org", "redirect.example"),
-        ("Wrong CA Org", "wrongca.example"),
-    ] {
-        let thanks = server.sign(name, "organization", &[("website", domain)]);
-        assert_eq!(thanks.status, 200, "{}", thanks.body);
-        let line = proof_line(&thanks);
-        assert_eq!(line.len(), "undersign-proof ".len() + 32, "128 bits in hex: {line}");
-        let host = domain.trim_start_matches("https://").split('/').next().unwrap().to_lowercase();
-        assert!(
-            thanks.body.contains(&format!("https://{host}/.well-known/undersign.txt")),
-            "{}",
-            thanks.body
-        );
-        let start = thanks.body.find("Prove that your organization signed").unwrap();
-        let section = &thanks.body[start..start + thanks.body[start..].find("</section>").unwrap()];
-        for word in ["Tor", "tor ", "onion", "proxy", "SOCKS", "socks"] {
-            assert!(!section.contains(word), "nothing about how the site is reached: {word} in {section}");
-        }
-        lines.insert(name, (host, line));
-    }
-    assert_eq!(lines.values().map(|(_, l)| l).collect::<std::collections::HashSet<_>>().len(), 4, "unique");
-    {
-        let mut files = files.lock().unwrap();
-        let (proving, line) = &lines["Proving Org"];
-        files.insert(proving.clone(), format!("# another letter\nundersign-proof 0123\n  {line}  \r\n"));
-        files.insert("wrongline.example".into(), format!("{}\n", lines["Proving Org"].1));
-        files.insert("wrongca.example".into(), format!("{}\n", lines["Wrong CA Org"].1));
-        files.insert("elsewhere.example".into(), format!("{}\n", lines["Redirect Org"].1));
-    }
+#[test]
+fn organisations_prove_their_signature_from_their_own_website() {
+    let w = World::start();
+    let (line, host) = w.sign_with_website("Proving Org", "https://Proving.example/about");
+    let (wrong_ca_line, _) = w.sign_with_website("Wrong CA Org", "wrongca.example");
+    let (redirect_line, _) = w.sign_with_website("Redirect Org", "redirect.example");
+    let (wrong_line_line, _) = w.sign_with_website("Wrong Line Org", "wrongline.example");
+    let all = [&line, &wrong_ca_line, &redirect_line, &wrong_line_line];
+    assert_eq!(all.iter().collect::<std::collections::HashSet<_>>().len(), 4, "a token per signature");
+    w.publish(&host, format!("# another letter\nundersign-proof 0123\n  {line}  \r\n"));
+    w.publish("wrongline.example", format!("{line}\n"));
+    w.publish("wrongca.example", format!("{wrong_ca_line}\n"));
+    w.publish("elsewhere.example", format!("{redirect_line}\n"));
 
-    // A proof taken: published (publish_proven), shown in the lists,
-    // search, JSON, CSV and the snapshot.
-    eventually("the proof is taken", || proof_of(&server, "Proving Org").is_object());
-    let today = undersign::domain::Day::today().to_string();
+    a_proof_is_taken_and_shown_everywhere(&w);
+    wrong_lines_certificates_and_redirects_are_refused(&w);
+    a_proof_goes_with_its_line(&w);
+
+    // Every connection went to the proxy by name, to port 443.
+    let asked = w.asked.lock().unwrap();
+    assert!(asked.iter().all(|a| a.ends_with(".example:443")), "{asked:?}");
+    assert!(asked.iter().any(|a| a == "wrongca.example:443"), "{asked:?}");
+    assert!(!asked.iter().any(|a| a.starts_with("elsewhere")), "no redirect off the domain is followed");
+    assert!(!w.server.output().contains("proving.example"), "nothing of a check is printed");
+}
+
+/// Published (publish_proven), shown in the lists, search, JSON, CSV, the
+/// snapshot, and a mirror's pages.
+fn a_proof_is_taken_and_shown_everywhere(w: &World) {
+    let server = &w.server;
+    eventually("the proof is taken", || proof_of(server, "Proving Org").is_object());
     assert_eq!(
-        proof_of(&server, "Proving Org"),
-        serde_json::json!({"domain": "proving.example", "day": today})
+        proof_of(server, "Proving Org"),
+        serde_json::json!({"domain": "proving.example", "day": w.today})
     );
     let list = server.get("/signatories/organization");
     assert!(list.body.contains("proven by proving.example"), "{}", list.body);
@@ -269,45 +305,51 @@ fn organisations_prove_their_signature_from_their_own_website() {
     assert!(server.get("/signatories.csv").body.contains("Proving Org,organization,,,proving.example"));
     eventually("the snapshot carries the proof", || {
         let snapshot = server.get("/snapshot.json");
-        snapshot.body.contains("\"domain\": \"proving.example\"") && snapshot.body.contains(&today)
+        snapshot.body.contains("\"domain\": \"proving.example\"") && snapshot.body.contains(&w.today)
     });
+    let mirror = crate::mirror::Mirror::start(
+        &format!("http://{}", server.addr),
+        &crate::mirror::key_of(&server.data),
+        &[],
+    );
+    eventually("the mirror shows the proof", || {
+        mirror.server.get("/signatories?q=proving").body.contains("proven by proving.example")
+    });
+}
 
-    // A wrong line, a wrong certificate, a redirect off the domain: refused,
-    // and the console says why in the moderator's words.
+/// A wrong line, a wrong certificate, a redirect off the domain: refused,
+/// and the console says why in the moderator's words.
+fn wrong_lines_certificates_and_redirects_are_refused(w: &World) {
     let problems = [
         ("Wrong Line Org", "the file does not have the line"),
         ("Wrong CA Org", "certificate was refused"),
         ("Redirect Org", "sent the request to another address"),
     ];
     for (name, why) in problems {
-        eventually(&format!("{name} is checked"), || signature_page(&console, name).1.contains(why));
-        let (_, page) = signature_page(&console, name);
-        assert!(page.contains(&format!("last checked {today}")), "{page}");
+        eventually(&format!("{name} is checked"), || signature_page(&w.console, name).1.contains(why));
+        let (_, page) = signature_page(&w.console, name);
+        assert!(page.contains(&format!("last checked {}", w.today)), "{page}");
         assert!(page.contains("not found on"), "{page}");
-        assert!(proof_of(&server, name).is_null(), "{name} is not shown as proven");
+        assert!(proof_of(&w.server, name).is_null(), "{name} is not shown as proven");
     }
-    let json = server.json().to_string();
+    let json = w.server.json().to_string();
     assert!(!json.contains("wrongca.example") && !json.contains("elsewhere.example"));
+}
 
-    // The line gone: the proof goes, and the audit list says so.
-    files.lock().unwrap().insert("proving.example".into(), "undersign-proof 0123\n".into());
-    let (id, page) = signature_page(&console, "Proving Org");
+/// The line gone (checked now from the console): the proof goes, and the
+/// audit list says so.
+fn a_proof_goes_with_its_line(w: &World) {
+    w.publish("proving.example", "undersign-proof 0123\n".into());
+    let (id, page) = signature_page(&w.console, "Proving Org");
     assert!(page.contains("found on proving.example"), "{page}");
-    let checked = console.act("check", &[id], &[]);
+    let checked = w.console.act("check", &[id], &[]);
     assert_eq!(checked.status, 303, "{}", checked.body);
     assert_eq!(checked.header("location"), Some(format!("/signature/{id}?asked=1#proof").as_str()));
-    eventually("the proof goes", || proof_of(&server, "Proving Org").is_null());
-    assert!(!server.get("/signatories/organization").body.contains("proven by"));
-    let audit = console.get("/audit").body;
+    eventually("the proof goes", || proof_of(&w.server, "Proving Org").is_null());
+    assert!(!w.server.get("/signatories/organization").body.contains("proven by"));
+    let audit = w.console.get("/audit").body;
     assert!(audit.contains("proof gone from proving.example"), "{audit}");
     assert!(audit.contains("proof found on proving.example"), "{audit}");
-    let page = console.get(&format!("/signature/{id}")).body;
+    let page = w.console.get(&format!("/signature/{id}")).body;
     assert!(page.contains("the file does not have the line"), "{page}");
-
-    // Every connection went to the proxy by name, to port 443.
-    let asked = asked.lock().unwrap();
-    assert!(asked.iter().all(|a| a.ends_with(".example:443")), "{asked:?}");
-    assert!(asked.iter().any(|a| a == "wrongca.example:443"), "{asked:?}");
-    assert!(!asked.iter().any(|a| a.starts_with("elsewhere")), "no redirect off the domain is followed");
-    assert!(!server.output().contains("proving.example"), "nothing of a check is printed");
 }
