@@ -82,13 +82,12 @@ impl Fetcher {
     }
 
     async fn connect(&self, host: &str) -> Result<Box<dyn Stream>, ProofProblem> {
-        let unreachable = |_| ProofProblem::Unreachable;
         #[cfg(feature = "onion")]
         if let Some(tor) = &self.tor {
-            return Ok(Box::new(tor.connect(host, 443).await.map_err(unreachable)?));
+            return Ok(Box::new(tor.connect(host, 443).await.map_err(|_| ProofProblem::Unreachable)?));
         }
         Ok(match &self.proxy {
-            ProofProxy::Direct => Box::new(TcpStream::connect((host, 443)).await.map_err(unreachable)?),
+            ProofProxy::Direct => Box::new(connect_public(host).await?),
             // The host name goes to the proxy as a name: nothing is
             // resolved here.
             ProofProxy::Socks5h { host: proxy, port } => Box::new(
@@ -131,6 +130,55 @@ impl Fetcher {
         };
         connection.abort();
         answer
+    }
+}
+
+/// A direct connection to `host`, on one of its public addresses only: a
+/// name that resolves to this machine or its network (by mistake, or to
+/// reach what only the server can) is not connected to.
+async fn connect_public(host: &str) -> Result<TcpStream, ProofProblem> {
+    let addresses = tokio::net::lookup_host((host, 443)).await.map_err(|_| ProofProblem::Unreachable)?;
+    for address in addresses.filter(|a| is_public(a.ip())) {
+        if let Ok(stream) = TcpStream::connect(address).await {
+            return Ok(stream);
+        }
+    }
+    Err(ProofProblem::Unreachable)
+}
+
+/// Whether `ip` is an address of the public internet: not loopback,
+/// private, link-local, shared (CGNAT), documentation, multicast or
+/// unspecified, nor an IPv4 address in IPv6 clothing that is one of those.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80
+                    || first == 0x2001 && v6.segments()[1] == 0x0db8
+                    || first == 0x0064 && v6.segments()[1] == 0xff9b)
+            }
+        },
     }
 }
 
@@ -193,6 +241,39 @@ mod tests {
         assert!(!holds(b"undersign-proof abcd\n", line));
         assert!(!holds(b"x undersign-proof abc\n", line));
         assert!(!holds(b"", line));
+    }
+
+    #[test]
+    fn a_direct_connection_goes_to_public_addresses_only() {
+        for ip in ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "1.1.1.1"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "2001:db8::1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_name_of_this_machine_is_not_connected_to_directly() {
+        assert_eq!(connect_public("localhost").await.err(), Some(ProofProblem::Unreachable));
     }
 
     #[test]
