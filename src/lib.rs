@@ -45,7 +45,9 @@
 //!                       -> domain::*::parse -> limits (circuit, site)
 //!                       -> store::Store::sign: writer thread applies an atomic batch,
 //!                          then one flush + fsync for the whole group, then answers
-//!                       -> render thank-you page with the withdrawal code
+//!                       -> render thank-you page with the withdrawal code (and, for an
+//!                          organisation that gave its website, the line that proves it;
+//!                          no fetch here: proof::keep_checked fetches on its own task)
 //!   a refusal           site::Refusal (a read page's: public::ReadRefusal) -> http::Answer (status, Retry-After, message ids)
 //!                       -> messages::Catalogue of the path's language -> render error page (or the form again)
 //!   GET /signatories.json  on the blocking pool, in public::Reads's scan queue: site's page cache
