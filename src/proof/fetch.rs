@@ -65,6 +65,27 @@ impl Fetcher {
         Fetcher { tor: Some(Arc::new(dialer)), ..self }
     }
 
+    /// Whether the proxy takes connections (`None`: no proxy is used), to
+    /// tell the operator when every website is unreachable because of it.
+    pub async fn proxy_answers(&self) -> Option<bool> {
+        #[cfg(feature = "onion")]
+        if self.tor.is_some() {
+            return None;
+        }
+        match &self.proxy {
+            ProofProxy::Direct => None,
+            ProofProxy::Socks5h { host, port } => {
+                let connect = TcpStream::connect((host.as_str(), *port));
+                Some(matches!(tokio::time::timeout(TIME_LIMIT, connect).await, Ok(Ok(_))))
+            }
+        }
+    }
+
+    /// The proxy, as the operator configured it.
+    pub fn proxy(&self) -> &ProofProxy {
+        &self.proxy
+    }
+
     /// The proof file of `domain`, at most [`MAX_FILE`] bytes, or why not.
     pub async fn fetch(&self, domain: &Website) -> Result<Bytes, ProofProblem> {
         tokio::time::timeout(TIME_LIMIT, self.follow(domain)).await.unwrap_or(Err(ProofProblem::Unreachable))

@@ -19,10 +19,11 @@
 pub mod fetch;
 
 use crate::config::Config;
-use crate::domain::{proof::line, ProofRow};
+use crate::domain::{proof::line, ProofProblem, ProofRow};
 use crate::store::{Action, ProofCheck, Store, CHECKER};
 use fetch::Fetcher;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::rustls;
@@ -98,6 +99,9 @@ pub struct Checker {
     interval: Duration,
     publish: bool,
     asked: mpsc::Receiver<u64>,
+    /// The proxy refused connections at the last check that could not
+    /// reach its website (said once on stderr, and once when it answers).
+    proxy_down: AtomicBool,
 }
 
 impl Checker {
@@ -112,6 +116,7 @@ impl Checker {
             interval: config.proof_check_interval,
             publish: config.publish_proven,
             asked,
+            proxy_down: AtomicBool::new(false),
         };
         Ok((checker, Checks(tx)))
     }
@@ -128,12 +133,32 @@ impl Checker {
     async fn check(&self, p: &ProofRow) -> bool {
         let outcome = match self.fetcher.fetch(&p.domain).await {
             Ok(file) if fetch::holds(&file, &line(&p.token)) => Ok(()),
-            Ok(_) => Err(crate::domain::ProofProblem::LineMissing),
+            Ok(_) => Err(ProofProblem::LineMissing),
             Err(problem) => Err(problem),
         };
+        self.watch_proxy(&outcome).await;
         let check =
             ProofCheck { signature: p.signature, token: p.token.clone(), outcome, publish: self.publish };
         self.store.moderate(CHECKER, Action::ProofChecked(check)).await.is_ok()
+    }
+
+    /// Tells the operator once when websites are unreachable because the
+    /// proxy itself refuses connections (tor not running), and once when
+    /// a website is reached again.
+    async fn watch_proxy(&self, outcome: &Result<(), ProofProblem>) {
+        let down = match outcome {
+            Err(ProofProblem::Unreachable) => self.fetcher.proxy_answers().await == Some(false),
+            _ => false,
+        };
+        let was = self.proxy_down.swap(down, Ordering::AcqRel);
+        if down && !was {
+            eprintln!(
+                "undersign: proofs cannot be checked: the proof proxy {} refuses connections (is tor running?); tried again at each check (said once)",
+                self.fetcher.proxy()
+            );
+        } else if was && !down {
+            eprintln!("undersign: the proof proxy {} takes connections again", self.fetcher.proxy());
+        }
     }
 
     /// Every proof, a page at a time; `false` once the store has stopped.

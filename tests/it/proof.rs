@@ -353,3 +353,28 @@ fn a_proof_goes_with_its_line(w: &World) {
     let page = w.console.get(&format!("/signature/{id}")).body;
     assert!(page.contains("the file does not have the line"), "{page}");
 }
+
+#[test]
+fn a_proxy_that_refuses_connections_is_said_once_to_the_operator() {
+    // Port 1 (tcpmux): never an ephemeral port another test could be
+    // given, and nothing listens on it.
+    let config =
+        format!("{}proof_proxy = \"socks5h://127.0.0.1:1\"\nproof_check_seconds = 5\n", console::CONSOLE);
+    let server = Server::start_with(&config);
+    let console = console::signed_in(&server);
+    for (name, website) in
+        [("First Unreachable Org", "first.example"), ("Second Unreachable Org", "second.example")]
+    {
+        assert_eq!(server.sign(name, "organization", &[("website", website)]).status, 200);
+    }
+    let said = "refuses connections (is tor running?)";
+    eventually("the operator is told", || server.output().contains(said));
+    eventually("both are checked", || {
+        signature_page(&console, "Second Unreachable Org").1.contains("the website could not be reached")
+            && signature_page(&console, "First Unreachable Org")
+                .1
+                .contains("the website could not be reached")
+    });
+    assert_eq!(server.output().matches(said).count(), 1, "said once: {}", server.output());
+    assert!(!server.output().contains(".example"), "no website is named on stderr");
+}
