@@ -75,6 +75,7 @@ fn part1(seconds: u64) -> (f64, u64) {
                             affiliation: None,
                             country: None,
                             listed: true,
+                            website: None,
                         };
                         let new = NewSignature {
                             submission,
@@ -83,6 +84,7 @@ fn part1(seconds: u64) -> (f64, u64) {
                             token_forget_after: Day(Day::today().0 + 2),
                             withdraw_hash: random(),
                             max_pending: 1_000_000,
+                            proof_token: None,
                         };
                         if store.sign(new).await.is_ok() {
                             acked.fetch_add(1, Ordering::Relaxed);

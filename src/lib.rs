@@ -19,6 +19,7 @@
 //! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`: an amendment of the mirrored letter followed, another letter refused) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
 //! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
+//! | proofs | [`proof`] | organisations proving their signature from their own website: the token, the task that fetches each `https://DOMAIN/.well-known/undersign.txt` (HTTPS through `proof_proxy`, bounded) every `proof_check_seconds` or when a moderator asks, and hands what it found to the store |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, the minimum rate of heads and bodies ([`http::MinRate`]), refusal → status, and every router's 404 and 405 with `Allow` ([`http::route`]); the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
 //! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
@@ -45,7 +46,9 @@
 //!                       -> domain::*::parse -> limits (circuit, site)
 //!                       -> store::Store::sign: writer thread applies an atomic batch,
 //!                          then one flush + fsync for the whole group, then answers
-//!                       -> render thank-you page with the withdrawal code
+//!                       -> render thank-you page with the withdrawal code (and, for an
+//!                          organisation that gave its website, the line that proves it;
+//!                          no fetch here: proof::keep_checked fetches on its own task)
 //!   a refusal           site::Refusal (a read page's: public::ReadRefusal) -> http::Answer (status, Retry-After, message ids)
 //!                       -> messages::Catalogue of the path's language -> render error page (or the form again)
 //!   GET /signatories.json  on the blocking pool, in public::Reads's scan queue: site's page cache
@@ -99,6 +102,7 @@ pub mod messages;
 pub mod mirror;
 #[cfg(feature = "onion")]
 pub mod onion;
+pub mod proof;
 pub mod proxy_protocol;
 pub mod public;
 pub mod render;

@@ -140,6 +140,7 @@ pub enum MessageId {
     SelectOne,
     UnknownAction,
     ConsoleNotSaved,
+    ConsoleCheckBusy,
     /// What is wrong with a form field: a sentence that names it (and,
     /// for one too long, its limit).
     Field(FieldError),
@@ -512,6 +513,15 @@ impl Catalogue {
         self.lookup(&format!("reason-{}", reason.as_str()), None)
     }
 
+    /// What went wrong with a proof, in the moderator's words.
+    pub fn proof_problem(&self, problem: crate::domain::ProofProblem) -> Cow<'static, str> {
+        let mut args = FluentArgs::new();
+        if let crate::domain::ProofProblem::NoFile(status) = problem {
+            args.set("status", status.to_string());
+        }
+        self.lookup(&format!("proof-problem-{}", problem.as_str()), Some(&args))
+    }
+
     /// The audit list's words for what a moderator did.
     pub fn audit_action(&self, action: &AuditAction) -> Cow<'static, str> {
         use AuditAction as A;
@@ -523,7 +533,7 @@ impl Catalogue {
                 "rejected"
             }
             A::Edited { previous } => {
-                args.set("previous", previous.as_str());
+                args.set("previous", or_ellipsis(previous));
                 "edited"
             }
             A::Verified => "verified",
@@ -538,10 +548,28 @@ impl Catalogue {
                 "imported"
             }
             A::Purged => "purged",
+            A::ProofTaken { domain } => {
+                args.set("domain", or_ellipsis(domain));
+                "proof-taken"
+            }
+            A::ProofLost { domain } => {
+                args.set("domain", or_ellipsis(domain));
+                "proof-lost"
+            }
             // An earlier version's sentence, in its own words.
             A::Unrecognised(sentence) => return sentence.clone().into(),
         };
         self.lookup(&format!("audit-{id}"), Some(&args))
+    }
+}
+
+/// A name or website the audit list no longer holds (the signature was
+/// removed for good): an ellipsis, the same in every language.
+fn or_ellipsis(s: &str) -> &str {
+    if s.is_empty() {
+        "…"
+    } else {
+        s
     }
 }
 
@@ -559,6 +587,8 @@ pub const AUDIT_IDS: &[&str] = &[
     "letter-closed",
     "imported",
     "purged",
+    "proof-taken",
+    "proof-lost",
 ];
 
 /// Removes Fluent's isolation marks, for tests that compare words.

@@ -421,12 +421,23 @@ pub fn launch(config: &Config) -> Result<Onions, OnionError> {
 /// Bootstraps in the background; a stream asked for before that waits.
 pub struct Dialer {
     client: Arc<TorClient<tor_rtcompat::PreferredRuntime>>,
-    bootstrap: tokio::task::JoinHandle<()>,
+    /// Its own bootstrap; none for a dialer sharing the onions' client.
+    bootstrap: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Dialer {
     fn drop(&mut self) {
-        self.bootstrap.abort();
+        if let Some(bootstrap) = &self.bootstrap {
+            bootstrap.abort();
+        }
+    }
+}
+
+impl Onions {
+    /// A dialer over the onions' own arti client (the proof checker's,
+    /// while `serve --onion` runs): one Tor client, one state dir.
+    pub fn dialer(&self) -> Dialer {
+        Dialer { client: Arc::clone(&self._client), bootstrap: None }
     }
 }
 
@@ -434,7 +445,7 @@ impl Drop for Dialer {
 pub fn dialer(config: &Config) -> Result<Dialer, OnionError> {
     let client = TorClient::builder().config(client_config(config)?).create_unbootstrapped().map_err(arti)?;
     let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
-    Ok(Dialer { client, bootstrap })
+    Ok(Dialer { client, bootstrap: Some(bootstrap) })
 }
 
 impl Dialer {

@@ -475,3 +475,32 @@ replica-name-soon = This copy of the letter shows new names within { $seconds ->
         [one] one second
        *[other] { $seconds } seconds
     }: if yours is listed and not shown here yet, it will be soon.
+
+## proof: organisations and companies prove their signature from their own website.
+
+proven-by = proven by { $domain }
+label-website = Website
+website-about = Organizations and companies only: your website's domain, such as example.org. You will get a line to publish there, which proves that your organization signed.
+field-not-a-website = { $field }: give a domain such as example.org, or an address beginning with https://.
+field-website-not-for-individuals = { $field }: only organizations and companies give a website. Leave it empty to sign as an individual.
+prove-your-signature = Prove that your organization signed
+publish-this-line = To show “proven by { $domain }” beside your name, publish this line exactly as it is:
+publish-it-at = in a plain-text file at this address:
+proof-file-about = The file may hold lines for other letters too, one per line. Once the line is found, the list shows the proof; if the line is removed, the proof goes too.
+console-proof = Proof
+console-proof-held = found on { $domain }
+console-proof-pending = not found on { $domain }
+console-proof-checked = last checked { $day }
+console-proof-never-checked = not checked yet
+console-check-now = Check now
+console-check-asked = A check was asked for. Reload this page in a few seconds to see what it found.
+console-check-busy = Too many checks are waiting. Try again in a minute.
+proof-problem-unreachable = the website could not be reached
+proof-problem-certificate = the website's certificate was refused (not valid for its name, or not from a trusted authority)
+proof-problem-redirect = the website sent the request to another address
+proof-problem-no-file = the file is not there (HTTP status { $status })
+proof-problem-too-large = the file is larger than 64 KiB
+proof-problem-line-missing = the file does not have the line
+audit-proof-taken = proof found on { $domain }
+audit-proof-lost = proof gone from { $domain }
+store-website = For an organization or company that gives its website: the website, the line it is asked to publish there, and the day that line was last found.

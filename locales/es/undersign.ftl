@@ -466,3 +466,32 @@ replica-name-soon = Esta copia de la carta muestra los nombres nuevos en menos d
         [one] un segundo
        *[other] { $seconds } segundos
     }: si el suyo es público y aún no aparece aquí, aparecerá pronto.
+
+## proof: organisations and companies prove their signature from their own website.
+
+proven-by = acreditada por { $domain }
+label-website = Sitio web
+website-about = Solo organizaciones y empresas: el dominio de su sitio web, como ejemplo.org. Recibirá una línea para publicar allí, que demuestra que su organización firmó.
+field-not-a-website = El campo «{ $field }»: indique un dominio como ejemplo.org, o una dirección que empiece por https://.
+field-website-not-for-individuals = El campo «{ $field }»: solo las organizaciones y empresas indican un sitio web. Déjelo vacío para firmar como persona.
+prove-your-signature = Demuestre que su organización firmó
+publish-this-line = Para que aparezca «acreditada por { $domain }» junto a su nombre, publique esta línea tal como está:
+publish-it-at = en un archivo de texto plano en esta dirección:
+proof-file-about = El archivo puede contener líneas de otras cartas, una por línea. Cuando se encuentre la línea, la lista mostrará la prueba; si se quita la línea, la prueba desaparece también.
+console-proof = Prueba
+console-proof-held = encontrada en { $domain }
+console-proof-pending = no encontrada en { $domain }
+console-proof-checked = comprobada por última vez el { $day }
+console-proof-never-checked = aún no comprobada
+console-check-now = Comprobar ahora
+console-check-asked = Se pidió una comprobación. Recargue esta página en unos segundos para ver el resultado.
+console-check-busy = Hay demasiadas comprobaciones en espera. Inténtelo de nuevo en un minuto.
+proof-problem-unreachable = no se pudo acceder al sitio web
+proof-problem-certificate = se rechazó el certificado del sitio web (no es válido para su nombre o no es de una autoridad de confianza)
+proof-problem-redirect = el sitio web envió la petición a otra dirección
+proof-problem-no-file = el archivo no está (estado HTTP { $status })
+proof-problem-too-large = el archivo ocupa más de 64 KiB
+proof-problem-line-missing = el archivo no contiene la línea
+audit-proof-taken = encontró la prueba en { $domain }
+audit-proof-lost = la prueba desapareció de { $domain }
+store-website = Para una organización o empresa que indica su sitio web: el sitio, la línea que se le pide publicar allí y el día en que se encontró esa línea por última vez.

@@ -449,3 +449,32 @@ replica-name-soon = Эта копия письма показывает новы
         [one] { $seconds } секунды
        *[other] { $seconds } секунд
     }: если ваше имя должно быть в списке, но ещё не видно здесь, оно скоро появится.
+
+## proof: organisations and companies prove their signature from their own website.
+
+proven-by = подтверждено сайтом { $domain }
+label-website = Сайт
+website-about = Только для организаций и компаний: домен вашего сайта, например example.org. Вы получите строку, которую нужно опубликовать там: она доказывает, что подписала ваша организация.
+field-not-a-website = «{ $field }»: укажите домен, например example.org, или адрес, начинающийся с https://.
+field-website-not-for-individuals = «{ $field }»: сайт указывают только организации и компании. Оставьте поле пустым, чтобы подписать как частное лицо.
+prove-your-signature = Докажите, что подписала ваша организация
+publish-this-line = Чтобы рядом с вашим названием было написано «подтверждено сайтом { $domain }», опубликуйте эту строку без изменений:
+publish-it-at = в текстовом файле по этому адресу:
+proof-file-about = В файле могут быть строки и для других писем, по одной на строку. Когда строка найдена, список показывает подтверждение; если строку убрать, подтверждение тоже исчезнет.
+console-proof = Подтверждение
+console-proof-held = найдено на { $domain }
+console-proof-pending = не найдено на { $domain }
+console-proof-checked = последняя проверка { $day }
+console-proof-never-checked = ещё не проверялось
+console-check-now = Проверить сейчас
+console-check-asked = Проверка запрошена. Обновите страницу через несколько секунд, чтобы увидеть результат.
+console-check-busy = Слишком много проверок в очереди. Попробуйте через минуту.
+proof-problem-unreachable = сайт недоступен
+proof-problem-certificate = сертификат сайта отклонён (недействителен для его имени или выдан не доверенным центром)
+proof-problem-redirect = сайт перенаправил запрос на другой адрес
+proof-problem-no-file = файла нет (статус HTTP { $status })
+proof-problem-too-large = файл больше 64 КиБ
+proof-problem-line-missing = в файле нет этой строки
+audit-proof-taken = подтверждение найдено на { $domain }
+audit-proof-lost = подтверждение исчезло с { $domain }
+store-website = Для организации или компании, указавшей свой сайт: сайт, строка, которую её просят там опубликовать, и день, когда эта строка была найдена в последний раз.

@@ -423,3 +423,32 @@ origin-unreachable-heading = 无法连接这封信的服务器
 sign-origin-unreachable = 这个信件副本会把签名转交给信件自己的服务器，而该服务器目前无法连接。没有记录任何内容，这里也没有保存任何内容。请一分钟后再次提交表单。
 withdraw-origin-unreachable = 这个信件副本会把撤回请求转交给信件自己的服务器，而该服务器目前无法连接。目前尚未删除任何内容。请一分钟后用同一个代码再试一次。
 replica-name-soon = 这个信件副本会在 { $seconds } 秒内显示新名字：如果您的名字会公开列出但这里还没有显示，很快就会显示。
+
+## proof: organisations and companies prove their signature from their own website.
+
+proven-by = 经 { $domain } 证实
+label-website = 网站
+website-about = 仅限组织和公司：您网站的域名，例如 example.org。您将得到一行文字，发布在那里即可证明您的组织签了名。
+field-not-a-website = “{ $field }”：请填写域名（例如 example.org），或以 https:// 开头的网址。
+field-website-not-for-individuals = “{ $field }”：只有组织和公司填写网站。以个人身份签名请留空。
+prove-your-signature = 证明您的组织签了名
+publish-this-line = 要在您的名称旁显示“经 { $domain } 证实”，请原样发布这一行：
+publish-it-at = 放在以下网址的纯文本文件中：
+proof-file-about = 该文件也可以包含其他公开信的行，每行一条。找到这一行后，名单会显示证实；如果删除这一行，证实也会随之撤下。
+console-proof = 证实
+console-proof-held = 已在 { $domain } 找到
+console-proof-pending = 未在 { $domain } 找到
+console-proof-checked = 最近检查于 { $day }
+console-proof-never-checked = 尚未检查
+console-check-now = 立即检查
+console-check-asked = 已请求检查。请几秒后刷新本页查看结果。
+console-check-busy = 等待中的检查太多。请一分钟后再试。
+proof-problem-unreachable = 无法访问该网站
+proof-problem-certificate = 该网站的证书被拒绝（与其名称不符，或并非来自受信任的机构）
+proof-problem-redirect = 该网站把请求转到了其他地址
+proof-problem-no-file = 文件不存在（HTTP 状态 { $status }）
+proof-problem-too-large = 文件大于 64 KiB
+proof-problem-line-missing = 文件中没有这一行
+audit-proof-taken = 在 { $domain } 找到证实
+audit-proof-lost = 证实已从 { $domain } 撤下
+store-website = 对于填写了网站的组织或公司：该网站、请其在网站上发布的那一行，以及最近一次找到该行的日期。

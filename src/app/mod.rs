@@ -172,6 +172,9 @@ pub enum Error {
     /// A snapshot could not be made, or its sequence number kept.
     #[error("{0}")]
     Snapshot(#[from] SnapshotError),
+    /// The proof checker cannot start (`proof_ca_file`).
+    #[error("{0}")]
+    Proof(#[from] crate::proof::ProofError),
     /// A snapshot did not verify.
     #[error("{0}")]
     Verify(#[from] VerifyError),

@@ -161,7 +161,13 @@ async fn bind(addr: &ListenAddr, proxy: bool, console: bool) -> Result<Listener,
 }
 
 /// The moderation console's router.
-fn console(config: &Config, store: crate::store::Store, renderer: Renderer, hosts: Hosts) -> Arc<Console> {
+fn console(
+    config: &Config,
+    store: crate::store::Store,
+    renderer: Renderer,
+    hosts: Hosts,
+    checks: crate::proof::Checks,
+) -> Arc<Console> {
     let limits = FormLimits {
         max_body: crate::http::form::MAX_BODY,
         timeout: config.body_timeout,
@@ -170,7 +176,10 @@ fn console(config: &Config, store: crate::store::Store, renderer: Renderer, host
     };
     let sessions = (config.admin_session_idle, config.admin_session_max);
     let (language, retention) = (config.admin_language, config.retention_days);
-    Arc::new(Console::new(store, renderer, language, &config.data_dir, sessions, limits, retention, hosts))
+    Arc::new(
+        Console::new(store, renderer, language, &config.data_dir, sessions, limits, retention, hosts)
+            .with_proof_checks(checks),
+    )
 }
 
 /// Serves the letter until SIGTERM or SIGINT, then finishes in-flight
@@ -228,10 +237,12 @@ pub async fn serve(config: Config) -> Result<(), Error> {
         max_connections: connections_within_file_limit(config.max_connections, sockets),
         style: crate::render::style_hash(),
     };
+    let (checker, checks) = crate::proof::Checker::new(&config, store.clone())?;
+    let checker = onions.proof_route(checker);
     let wants_console = console_listener.is_some() || onions.has_console();
     let console = wants_console.then(|| {
         let hosts = Hosts::new(console_listener.as_ref().and_then(|l| l.local_addr()).map(|a| a.ip()));
-        console(&config, store.clone(), renderer(), hosts)
+        console(&config, store.clone(), renderer(), hosts, checks)
     });
     let view: Arc<dyn crate::view::PublicView> = Arc::new(store.clone());
     let site = Arc::new(Site::new(
@@ -245,6 +256,13 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     announce(site.title(), &config, listener.as_ref(), console_listener.as_ref(), onions.has_console());
     let signing =
         tokio::spawn(snapshot::keep_signed(snapshots, view, config.snapshot_interval, stop_rx.clone()));
+    let checking = tokio::spawn(crate::proof::keep_checked(checker, stop_rx.clone()));
+    // A checker that died of a bug is said once, as the store's writer is.
+    let checking = tokio::spawn(async move {
+        if checking.await.is_err() {
+            eprintln!("undersign: proofs of signature are no longer checked: the checker stopped on a bug (said once)");
+        }
+    });
     let mut serving = Vec::new();
     if let Some(l) = listener {
         let options = bounds.options(config.proxy_protocol, config.onion_location.clone());
@@ -271,6 +289,7 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     }
     // A snapshot under way is finished while the store is still open.
     let _ = signing.await;
+    let _ = checking.await;
     Ok(())
 }
 
@@ -297,6 +316,16 @@ fn launch_onions(config: &Config) -> Result<Onions, Error> {
 }
 
 impl Onions {
+    /// The proof checker over the onions' arti while the public onion
+    /// runs (`--onion`), else as configured (`proof_proxy`).
+    fn proof_route(&self, checker: crate::proof::Checker) -> crate::proof::Checker {
+        #[cfg(feature = "onion")]
+        if let Some(onions) = self.0.as_ref().filter(|o| o.public.is_some()) {
+            return checker.through_arti(onions.dialer());
+        }
+        checker
+    }
+
     fn has_console(&self) -> bool {
         #[cfg(feature = "onion")]
         return self.0.as_ref().is_some_and(|o| o.console.is_some());

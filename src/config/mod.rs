@@ -11,10 +11,12 @@
 //! back to a default.
 
 mod checks;
+mod proxy;
 #[cfg(test)]
 mod tests;
 
 pub use checks::{ListenAddr, ListenAddrError};
+pub use proxy::ProofProxy;
 
 use crate::domain::Kind;
 use crate::messages::Catalogue;
@@ -212,6 +214,25 @@ pub struct Config {
     /// (so at least 2: with one day that would be at expiry).
     #[serde(default = "checks::int::<7>", deserialize_with = "checks::within::<2, 366, _, _>")]
     pub snapshot_expiry_days: u32,
+    /// How the proof checker reaches an organisation's website: tor's
+    /// SocksPort unless said otherwise (`"direct"`, or another
+    /// `socks5h://` proxy).
+    #[serde(default = "ProofProxy::tor")]
+    pub proof_proxy: ProofProxy,
+    /// A PEM file of certificate authorities trusted for proofs besides
+    /// the system's roots.
+    #[serde(default)]
+    pub proof_ca_file: Option<PathBuf>,
+    /// Pending proofs are checked, and held ones checked again, this often.
+    #[serde(
+        rename = "proof_check_seconds",
+        default = "checks::secs::<86_400>",
+        deserialize_with = "checks::seconds::<5, NO_MAX, _>"
+    )]
+    pub proof_check_interval: Duration,
+    /// A proof publishes a pending organisation or company without review.
+    #[serde(default)]
+    pub publish_proven: bool,
 }
 
 /// A configuration that cannot be used: the file is unreadable or not
@@ -335,6 +356,7 @@ impl Config {
             .iter_mut()
             .chain(config.onion_arti_config.iter_mut())
             .chain(config.onion_tor_key_dir.iter_mut())
+            .chain(config.proof_ca_file.iter_mut())
             .chain(config.import.iter_mut().map(|(_, p)| p))
         {
             *path = base.join(&*path);

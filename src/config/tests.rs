@@ -254,3 +254,23 @@ fn the_readme_documents_every_key_and_its_default() {
     }
     assert!(checked > 25, "{checked} defaults checked");
 }
+
+#[test]
+fn proofs_go_through_tor_daily_unless_said_otherwise() {
+    let c = load("").unwrap();
+    assert_eq!(c.proof_proxy, ProofProxy::tor());
+    assert_eq!(
+        (c.proof_check_interval, c.publish_proven, c.proof_ca_file),
+        (Duration::from_secs(86_400), false, None)
+    );
+    let c = load("proof_proxy = \"direct\"\nproof_check_seconds = 5\npublish_proven = true\nproof_ca_file = \"ca.pem\"\n")
+        .unwrap();
+    assert_eq!(
+        (c.proof_proxy, c.proof_check_interval, c.publish_proven),
+        (ProofProxy::Direct, Duration::from_secs(5), true)
+    );
+    assert!(c.proof_ca_file.unwrap().ends_with("ca.pem"));
+    assert!(load("proof_check_seconds = 4\n").unwrap_err().contains("proof_check_seconds"));
+    let refused = load("proof_proxy = \"socks5://127.0.0.1:9050\"\n").unwrap_err();
+    assert!(refused.contains("proof_proxy") && refused.contains("socks5h://"), "{refused}");
+}

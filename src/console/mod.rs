@@ -91,6 +91,8 @@ pub struct Console {
     words: Catalogue,
     form_limits: FormLimits,
     retention_days: u32,
+    /// The proof checker's handle, for "Check now".
+    checks: Option<crate::proof::Checks>,
 }
 
 /// A signed-in moderator for this request.
@@ -175,7 +177,13 @@ impl Console {
             // Checkbox lists of signatures are the console's only lists.
             form_limits: form_limits.repeatable(&["id"]),
             retention_days,
+            checks: None,
         }
+    }
+
+    /// The same console, able to ask the proof checker for a check now.
+    pub fn with_proof_checks(self, checks: crate::proof::Checks) -> Console {
+        Console { checks: Some(checks), ..self }
     }
 
     fn refuse(&self, refusal: ConsoleRefusal) -> Reply {
@@ -257,7 +265,17 @@ impl Console {
             }
             (p, true) if p.starts_with("/signature/") => {
                 match p["/signature/".len()..].parse().ok().and_then(|id| self.store.record(id)) {
-                    Some(r) => self.page(pages::signature(&m, &r, &self.store.look_alikes(&r))),
+                    Some(r) => {
+                        let proof = self.store.proof(r.id);
+                        let asked = q("asked").is_some();
+                        self.page(pages::signature(
+                            &m,
+                            &r,
+                            &self.store.look_alikes(&r),
+                            proof.as_ref(),
+                            asked,
+                        ))
+                    }
                     None => self.refuse(ConsoleRefusal::NoSuchSignature),
                 }
             }
@@ -356,6 +374,9 @@ impl Console {
     async fn act(&self, s: &Session, req: Request<Incoming>) -> Result<String, (ConsoleRefusal, String)> {
         let form = self.checked_form(s, req).await.map_err(|r| (r, "/".to_string()))?;
         let back = safe_return(form.get("return"));
+        if form.get("action") == Some("check") {
+            return self.check_now(&form, back);
+        }
         let action = parse_action(&form).map_err(|r| (r, back.to_string()))?;
         match self.store.moderate(&s.name, action).await {
             Ok(_) => {
@@ -363,6 +384,24 @@ impl Console {
                 Ok(done.map_or_else(|| back.to_string(), |d| d.back_to(back)))
             }
             Err(_) => Err((ConsoleRefusal::NotSaved, back.to_string())),
+        }
+    }
+}
+
+impl Console {
+    /// Asks the proof checker to check a signature's proof now; back to
+    /// the signature's page, which says so.
+    fn check_now(&self, form: &Form, back: &str) -> Result<String, (ConsoleRefusal, String)> {
+        let refused = |id: MessageId| (ConsoleRefusal::NotDone(id.into()), back.to_string());
+        let Some(id) = form.get("id").and_then(|i| i.parse::<u64>().ok()) else {
+            return Err(refused(MessageId::SelectOne));
+        };
+        if self.store.proof(id).is_none() {
+            return Err((ConsoleRefusal::NoSuchSignature, back.to_string()));
+        }
+        match &self.checks {
+            Some(checks) if checks.ask(id) => Ok(format!("/signature/{id}?asked=1#proof")),
+            _ => Err(refused(MessageId::ConsoleCheckBusy)),
         }
     }
 }

@@ -111,6 +111,9 @@ pub struct Record {
     pub verified: bool,
     /// The UTC day it arrived: the finest time kept.
     pub day: Day,
+    /// Its organisation's website publishes its line (`proof`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<super::proof::ProofMark>,
     /// The version of the letter in force when it was given (1 before any
     /// amendment; not written when 1, so older records read the same).
     #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
@@ -141,6 +144,7 @@ impl Record {
             verified: false,
             day,
             letter_version: 1,
+            proof: None,
         }
     }
 }
@@ -160,6 +164,10 @@ pub struct PublicSignatory {
     /// Checked by a moderator (organisations and companies).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
+    /// Proven by its own website: the domain and the day the line was
+    /// last found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<super::proof::ProofMark>,
 }
 
 impl From<&Record> for PublicSignatory {
@@ -170,6 +178,7 @@ impl From<&Record> for PublicSignatory {
             affiliation: r.affiliation.as_ref().map(|a| a.as_str().to_string()),
             country: r.country.as_ref().map(|c| c.as_str().to_string()),
             verified: r.verified,
+            proof: r.proof.clone(),
         }
     }
 }
@@ -295,6 +304,31 @@ pub struct AuditEntry {
     pub name: Option<String>,
 }
 
+impl AuditEntry {
+    /// The entry with nothing left of who its signature was: no name, no
+    /// earlier name of an edit, no website of a proof (emptied; the pages
+    /// show an ellipsis). What was done, by whom and on which day stays.
+    pub fn without_signer(self) -> AuditEntry {
+        let action = match self.action {
+            AuditAction::Edited { .. } => AuditAction::Edited { previous: String::new() },
+            AuditAction::ProofTaken { .. } => AuditAction::ProofTaken { domain: String::new() },
+            AuditAction::ProofLost { .. } => AuditAction::ProofLost { domain: String::new() },
+            other => other,
+        };
+        AuditEntry { name: None, action, ..self }
+    }
+
+    /// Whether anything of who its signature was is still in it.
+    pub fn names_signer(&self) -> bool {
+        self.name.is_some()
+            || match &self.action {
+                AuditAction::Edited { previous } => !previous.is_empty(),
+                AuditAction::ProofTaken { domain } | AuditAction::ProofLost { domain } => !domain.is_empty(),
+                _ => false,
+            }
+    }
+}
+
 /// What an audit entry records: a moderator's action, an import, or the
 /// retention purge. The words for it are `messages::audit_action`'s.
 ///
@@ -338,6 +372,17 @@ pub enum AuditAction {
     },
     /// The retention purge forgot the private fields.
     Purged,
+    /// The organisation's website was found to publish the signature's line.
+    ProofTaken {
+        /// The website.
+        domain: String,
+    },
+    /// The line is gone from the website (or it could not be read): the
+    /// signature no longer shows the proof.
+    ProofLost {
+        /// The website.
+        domain: String,
+    },
     /// An old entry's sentence that is none of the above, kept as written.
     Unrecognised(String),
 }
@@ -455,6 +500,7 @@ mod tests {
             affiliation: None,
             country: None,
             verified: false,
+            proof: None,
         };
         assert!(!serde_json::to_string(&p).unwrap().contains("verified"));
     }

@@ -88,6 +88,8 @@ pub enum Field {
     Affiliation,
     /// `country`
     Country,
+    /// `website` (organisations and companies)
+    Website,
 }
 
 impl Field {
@@ -97,6 +99,7 @@ impl Field {
             Field::Name => Some(NAME_MAX_GRAPHEMES),
             Field::Affiliation => Some(AFFILIATION_MAX_GRAPHEMES),
             Field::Country => Some(COUNTRY_MAX_GRAPHEMES),
+            Field::Website => Some(super::website::WEBSITE_MAX_CHARS),
             Field::Kind => None,
         }
     }
@@ -108,6 +111,7 @@ impl Field {
             Field::Kind => "kind",
             Field::Affiliation => "affiliation",
             Field::Country => "country",
+            Field::Website => "website",
         }
     }
 }
@@ -125,6 +129,11 @@ pub enum FieldProblem {
     TooManyMarks,
     /// Not one of the kinds.
     UnknownKind,
+    /// Not a public website's domain or `https://` address.
+    NotAWebsite,
+    /// A website given by an individual: only organisations and
+    /// companies prove their signature.
+    WebsiteNotForIndividuals,
 }
 
 /// A refused field and why; the words are the catalogue's.
@@ -346,6 +355,9 @@ pub struct Submission {
     pub country: Option<Country>,
     /// Unlisted signatures are counted but the name is never shown or exported.
     pub listed: bool,
+    /// The organisation's or company's website, where it may prove that it
+    /// signed; never an individual's.
+    pub website: Option<super::website::Website>,
 }
 
 #[cfg(test)]

@@ -108,17 +108,21 @@ fn every_id() -> Vec<String> {
         SelectOne,
         UnknownAction,
         ConsoleNotSaved,
+        ConsoleCheckBusy,
         Field(FieldError::new(crate::domain::Field::Name, FieldProblem::Required)),
         Field(FieldError::new(crate::domain::Field::Name, FieldProblem::NoLetter)),
         Field(FieldError::new(crate::domain::Field::Name, FieldProblem::TooLong)),
         Field(FieldError::new(crate::domain::Field::Name, FieldProblem::TooManyMarks)),
         Field(FieldError::new(crate::domain::Field::Kind, FieldProblem::UnknownKind)),
+        Field(FieldError::new(crate::domain::Field::Website, FieldProblem::NotAWebsite)),
+        Field(FieldError::new(crate::domain::Field::Website, FieldProblem::WebsiteNotForIndividuals)),
     ]
     .into_iter()
     .map(MessageId::fluent_id)
     .collect();
     ids.extend(Text::ALL.iter().map(|t| t.fluent_id()));
-    for f in ["name", "kind", "affiliation", "country"] {
+    ids.extend(crate::domain::ProofProblem::ALL.iter().map(|p| format!("proof-problem-{}", p.as_str())));
+    for f in ["name", "kind", "affiliation", "country", "website"] {
         ids.push(format!("label-{f}"));
     }
     for k in Kind::ALL {
@@ -298,6 +302,8 @@ fn every_audit_action_and_flag_has_its_words_in_every_language() {
         A::LetterClosed,
         A::Imported { count: 3, kind: Kind::Company },
         A::Purged,
+        A::ProofTaken { domain: "example.org".into() },
+        A::ProofLost { domain: "example.org".into() },
     ];
     assert_eq!(actions.len(), AUDIT_IDS.len(), "each id has its action here");
     for c in Catalogue::all() {

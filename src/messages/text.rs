@@ -20,6 +20,15 @@ macro_rules! texts {
 texts! {
     SkipToContent,
     VerifiedTitle,
+    /// `domain`.
+    ProvenBy,
+    WebsiteAbout,
+    ProveYourSignature,
+    /// `domain`.
+    PublishThisLine,
+    PublishItAt,
+    ProofFileAbout,
+    StoreWebsite,
     NavSite,
     NavLanguages,
     NavPages,
@@ -214,6 +223,16 @@ texts! {
     ConsoleUnpublish,
     ConsoleUnverify,
     ConsoleVerify,
+    ConsoleProof,
+    /// `domain`.
+    ConsoleProofHeld,
+    /// `domain`.
+    ConsoleProofPending,
+    /// `day`.
+    ConsoleProofChecked,
+    ConsoleProofNeverChecked,
+    ConsoleCheckNow,
+    ConsoleCheckAsked,
     ConsoleEditHeading,
     ConsoleSave,
     ConsoleDeleteHeading,

@@ -147,6 +147,10 @@ pub(super) fn open_current(dir: &Path, seq: u64) -> Result<Current, String> {
         Some(found) => found,
         None => write_chunks(dir, seq).map_err(io)?,
     };
+    // An index of an earlier version is made again from the snapshot.
+    if !view::is_current(&dir.join(INDEX_FILE)) {
+        view::build(&json, &dir.join(INDEX_FILE))?;
+    }
     Ok(Current {
         view: Arc::new(SnapshotView::open(&dir.join(INDEX_FILE), seq)?),
         chunks: Bytes::from(chunks.0),

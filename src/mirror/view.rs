@@ -25,7 +25,7 @@ const SCHEMA: &str = "
 CREATE TABLE head(one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL);
 CREATE TABLE names(
     k INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, affiliation TEXT, country TEXT,
-    verified INTEGER NOT NULL, folded TEXT NOT NULL, PRIMARY KEY (k, pos)
+    verified INTEGER NOT NULL, folded TEXT NOT NULL, proof TEXT, PRIMARY KEY (k, pos)
 ) WITHOUT ROWID;
 ";
 
@@ -81,7 +81,7 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
         let tx = db.unchecked_transaction().map_err(|e| e.to_string())?;
         let head = {
             let mut insert = tx
-                .prepare("INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .prepare("INSERT INTO names VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 .map_err(|e| e.to_string())?;
             let mut next = [0u64; 3];
             let mut add = |s: PublicSignatory| {
@@ -96,7 +96,8 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
                         s.affiliation,
                         s.country,
                         s.verified,
-                        fold(&s.name)
+                        fold(&s.name),
+                        s.proof.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default()),
                     ])
                     .map(drop)
                     .map_err(|e| e.to_string())
@@ -123,6 +124,14 @@ pub fn build(json: &Path, out: &Path) -> Result<Head, String> {
         let _ = std::fs::remove_file(&temp);
     }
     built
+}
+
+/// Whether the index at `path` has this version's columns (an earlier
+/// version's lacks `proof`): one that does not is built again.
+pub fn is_current(path: &Path) -> bool {
+    let Ok(db) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else { return false };
+    let current = db.prepare(&format!("SELECT {COLUMNS} FROM names LIMIT 0")).is_ok();
+    current
 }
 
 /// The snapshot document, read once: the head kept, each name handed to `add`.
@@ -225,10 +234,13 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PublicSignatory> {
         affiliation: r.get(2)?,
         country: r.get(3)?,
         verified: r.get(4)?,
+        // Written by `build` from a mark the snapshot held; one that does
+        // not read back is not shown.
+        proof: r.get::<_, Option<String>>(5)?.and_then(|p| serde_json::from_str(&p).ok()),
     })
 }
 
-const COLUMNS: &str = "k, name, affiliation, country, verified";
+const COLUMNS: &str = "k, name, affiliation, country, verified, proof";
 
 impl SnapshotView {
     /// The index at `path`, as view generation `generation` (the
@@ -316,14 +328,22 @@ mod tests {
             affiliation: None,
             country: Some("Chile".into()),
             verified: false,
+            proof: None,
         }
     }
 
     #[test]
     fn a_snapshot_reads_back_in_page_order_and_is_searched_and_sorted() {
         let dir = tempfile::tempdir().unwrap();
+        let proven = PublicSignatory {
+            proof: Some(crate::domain::ProofMark {
+                domain: "accessnow.org".parse().unwrap(),
+                day: "2026-12-06".parse().unwrap(),
+            }),
+            ..person("Access Now", Kind::Organization)
+        };
         let names = [
-            person("Access Now", Kind::Organization),
+            proven,
             person("Zoë Zed", Kind::Individual),
             person("Ada Lovelace", Kind::Individual),
             person("Émile Zola", Kind::Individual),
@@ -341,6 +361,10 @@ mod tests {
         let index = dir.path().join("index.sqlite");
         let head = build(&json, &index).unwrap();
         assert!(!dir.path().join("index.part").exists(), "built under a temporary name");
+        assert!(is_current(&index));
+        let earlier = dir.path().join("earlier.sqlite");
+        Connection::open(&earlier).unwrap().execute_batch("CREATE TABLE names(k, pos, name);").unwrap();
+        assert!(!is_current(&earlier), "an index without the proof column is built again");
         assert_eq!(head.letter.title, "Secure the Internet");
         let view = SnapshotView::open(&index, 3).unwrap();
         assert_eq!((view.generation(), view.phase(), view.counts()), (3, Phase::Open, counts));

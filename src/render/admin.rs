@@ -7,7 +7,9 @@
 //! links. Names and affiliations keep `dir="auto"`.
 
 use super::page;
-use crate::domain::{AuditEntry, Counts, Flag, Kind, Phase, Record, RejectReason, Retention, Status};
+use crate::domain::{
+    AuditEntry, Counts, Flag, Kind, Phase, ProofRow, ProofState, Record, RejectReason, Retention, Status,
+};
 use crate::messages::{Catalogue, Text};
 use fluent_bundle::FluentValue;
 use maud::{html, Markup};
@@ -383,8 +385,43 @@ pub fn queue(
     )
 }
 
-/// One signature with every action on it.
-pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
+/// A signature's proof: where it should be found, whether it was, when it
+/// was last checked and what went wrong, and a button to check it now
+/// (`asked`: a check was just asked for).
+fn proof(m: &Moderator, p: &ProofRow, asked: bool) -> Markup {
+    let w = &m.words;
+    let back = format!("/signature/{}", p.signature);
+    let domain = || FluentValue::from(p.domain.as_str().to_string());
+    html! {
+        section aria-labelledby="proof" {
+            h2 #proof { (w.t(Text::ConsoleProof)) }
+            @if asked { p.notice.done role="status" { (w.t(Text::ConsoleCheckAsked)) } }
+            ul.proof {
+                li { @match p.state {
+                    ProofState::Held => (w.tf(Text::ConsoleProofHeld, &[("domain", domain())])),
+                    ProofState::Pending => (w.tf(Text::ConsoleProofPending, &[("domain", domain())])),
+                } }
+                li { @match p.checked {
+                    Some(day) => (w.tf(Text::ConsoleProofChecked, &[("day", day.to_string().into())])),
+                    None => (w.t(Text::ConsoleProofNeverChecked)),
+                } }
+                @if let Some(problem) = p.problem { li.error { (w.proof_problem(problem)) } }
+                li { code dir="ltr" { (p.line()) } " · " code dir="ltr" { (p.domain.proof_url()) } }
+            }
+            div.actions { (action_form(m, &back, &[p.signature], "check", Text::ConsoleCheckNow, html! {})) }
+        }
+    }
+}
+
+/// One signature with every action on it, and its proof if it gave a
+/// website.
+pub fn signature(
+    m: &Moderator,
+    r: &Record,
+    look_alikes: &[Record],
+    proof_row: Option<&ProofRow>,
+    asked: bool,
+) -> String {
     let w = &m.words;
     let back = format!("/signature/{}", r.id);
     let ids = [r.id];
@@ -407,6 +444,7 @@ pub fn signature(m: &Moderator, r: &Record, look_alikes: &[Record]) -> String {
                 dt { (w.t(Text::ConsoleArrived)) } dd { (r.day) }
                 dt { (w.t(Text::ConsoleLetterVersion)) } dd { (r.letter_version) }
             }
+            @if let Some(p) = proof_row { (proof(m, p, asked)) }
             @if !look_alikes.is_empty() {
                 h2 { (w.t(Text::ConsoleLooksLike)) }
                 ul { @for o in look_alikes {
@@ -510,7 +548,7 @@ pub fn audit(m: &Moderator, entries: &[(u64, AuditEntry)], page_rows: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AuditAction, Day, SignatoryName};
+    use crate::domain::{AuditAction, Day, ProofProblem, SignatoryName};
 
     const M: Moderator = Moderator {
         letter: "Secure the Internet",
@@ -564,7 +602,42 @@ mod tests {
         let mut r =
             Record::imported(4, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(1));
         r.letter_version = 2;
-        let page = crate::messages::unmarked(&signature(&M, &r, &[]));
+        let page = crate::messages::unmarked(&signature(&M, &r, &[], None, false));
         assert!(page.contains("<dt>Letter version</dt><dd>2</dd>"), "{page}");
+    }
+
+    #[test]
+    fn a_signature_shows_its_proofs_state_day_and_problem_and_a_check_now() {
+        let r =
+            Record::imported(12, SignatoryName::parse("Example Org").unwrap(), Kind::Organization, Day(1));
+        let mut p = ProofRow {
+            signature: 12,
+            domain: "example.org".parse().unwrap(),
+            token: "00ff".into(),
+            state: ProofState::Pending,
+            checked: None,
+            problem: None,
+        };
+        let page = |p: &ProofRow, asked| crate::messages::unmarked(&signature(&M, &r, &[], Some(p), asked));
+        let fresh = page(&p, false);
+        assert!(fresh.contains("not found on example.org") && fresh.contains("not checked yet"), "{fresh}");
+        assert!(
+            fresh.contains("undersign-proof 00ff")
+                && fresh.contains("https://example.org/.well-known/undersign.txt")
+        );
+        assert!(fresh.contains("name=\"action\" value=\"check\""), "a Check now button: {fresh}");
+        assert!(!fresh.contains("Reload this page"));
+        p.checked = Some(Day(20_788));
+        p.problem = Some(ProofProblem::Certificate);
+        let refused = page(&p, true);
+        assert!(refused.contains("last checked 2026-12-01"), "{refused}");
+        assert!(refused.contains("the website's certificate was refused"), "{refused}");
+        assert!(refused.contains("Reload this page"), "a check asked for is said");
+        p.state = ProofState::Held;
+        p.problem = Some(ProofProblem::NoFile(410));
+        let gone = page(&p, false);
+        assert!(gone.contains("found on example.org") && gone.contains("HTTP status 410"), "{gone}");
+        let none = crate::messages::unmarked(&signature(&M, &r, &[], None, false));
+        assert!(!none.contains("Check now"), "no website, no proof section");
     }
 }

@@ -177,7 +177,7 @@ impl<W: Write> CsvWriter<W> {
     /// Writes the header row.
     pub fn start(out: W) -> io::Result<CsvWriter<W>> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["name", "kind", "affiliation", "country"])?;
+        w.write_record(["name", "kind", "affiliation", "country", "proven_by"])?;
         Ok(CsvWriter(w))
     }
 
@@ -188,6 +188,7 @@ impl<W: Write> CsvWriter<W> {
             s.kind.as_str(),
             csv_cell(s.affiliation.as_deref().unwrap_or("")).as_ref(),
             csv_cell(s.country.as_deref().unwrap_or("")).as_ref(),
+            s.proof.as_ref().map_or("", |p| p.domain.as_str()),
         ])?;
         Ok(())
     }
@@ -236,13 +237,14 @@ mod tests {
     fn whole(data: &OpenData) -> (Vec<u8>, Vec<u8>) {
         let json = serde_json::to_vec_pretty(data).unwrap();
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(["name", "kind", "affiliation", "country"]).unwrap();
+        w.write_record(["name", "kind", "affiliation", "country", "proven_by"]).unwrap();
         for s in &data.signatories {
             w.write_record([
                 csv_cell(&s.name).as_ref(),
                 s.kind.as_str(),
                 csv_cell(s.affiliation.as_deref().unwrap_or("")).as_ref(),
                 csv_cell(s.country.as_deref().unwrap_or("")).as_ref(),
+                s.proof.as_ref().map_or("", |p| p.domain.as_str()),
             ])
             .unwrap();
         }
@@ -269,9 +271,18 @@ mod tests {
                 affiliation: affiliation.map(Into::into),
                 country: country.map(Into::into),
                 verified,
+                proof: None,
             };
+        let proven = PublicSignatory {
+            proof: Some(crate::domain::ProofMark {
+                domain: "example.org".parse().unwrap(),
+                day: "2026-12-06".parse().unwrap(),
+            }),
+            ..person("Example Org", Kind::Organization, None, None, false)
+        };
         let all = vec![
             person("Access Now", Kind::Organization, None, Some("Worldwide"), true),
+            proven,
             person("=HYPERLINK(\"x\")", Kind::Company, Some("+1 \"Org\"\nline"), None, false),
             person("Zoë Ünïcode 名前", Kind::Individual, Some("Café, Paris"), Some("France"), false),
             person("Ada Lovelace", Kind::Individual, None, None, false),
@@ -307,6 +318,7 @@ mod tests {
                 affiliation: None,
                 country: None,
                 verified: false,
+                proof: None,
             }],
         };
         assert!(JsonWriter::start(Vec::new(), &data).is_err());

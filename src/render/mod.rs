@@ -49,6 +49,8 @@ pub struct FormValues {
     pub affiliation: String,
     /// The country typed.
     pub country: String,
+    /// The website typed (organisations and companies).
+    pub website: String,
     /// Whether "show my name" was ticked.
     pub listed: bool,
 }
@@ -190,6 +192,9 @@ fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: boo
                     @if s.verified { " " abbr.verified title=(verified) { "✓" } }
                     @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
                     @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
+                    @if let Some(p) = &s.proof {
+                        " " span.note { (words.tf(Text::ProvenBy, &[("domain", p.domain.as_str().into())])) }
+                    }
                     @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
                 }
             }
@@ -530,6 +535,7 @@ impl Renderer {
                 ul {
                     li { (self.t(Text::StoreName)) }
                     li { (self.t(Text::StoreListed)) }
+                    li { (self.t(Text::StoreWebsite)) }
                     li { (self.t(Text::StoreDay)) }
                     li { (self.t(Text::StoreCodeHash)) }
                     li { (self.t(Text::StoreNonce)) }

@@ -3,6 +3,7 @@
 //! code, and the withdrawal form and its answer.
 
 use super::*;
+use crate::domain::Website;
 
 impl Renderer {
     /// The sign form. `token` is the form token (or the cache's marker);
@@ -47,6 +48,14 @@ impl Renderer {
                         aria-invalid=[wrong(Field::Country).map(|_| "true")] aria-describedby=[described(Field::Country)];
                 }
                 p {
+                    label for="website" { (w.field_label(Field::Website)) " " span.opt { (self.t(Text::Optional)) } }
+                    span.note #website-about { (self.t(Text::WebsiteAbout)) }
+                    (message(Field::Website))
+                    input #website type="text" name="website" maxlength="300" autocomplete="off" dir="ltr" inputmode="url" spellcheck="false" value=(values.website)
+                        aria-invalid=[wrong(Field::Website).map(|_| "true")]
+                        aria-describedby={ "website-about" @if let Some(d) = described(Field::Website) { " " (d) } };
+                }
+                p {
                     label.choice {
                         input type="checkbox" name="listed" value="yes" checked[values.listed];
                         " " (self.t(Text::ShowMyName))
@@ -54,16 +63,25 @@ impl Renderer {
                 }
                 // A field people do not see; bots that fill every field do.
                 p.hp aria-hidden="true" {
-                    label for="website" { (self.t(Text::HoneypotLabel)) }
-                    input #website type="text" name="website" tabindex="-1" autocomplete="off" value="";
+                    label for="homepage" { (self.t(Text::HoneypotLabel)) }
+                    input #homepage type="text" name="homepage" tabindex="-1" autocomplete="off" value="";
                 }
                 p { button type="submit" { (self.t(Text::SignTheLetter)) } }
             }
         }
     }
 
-    /// The thank-you page, with the withdrawal code shown once.
-    pub fn thank_you(&self, name: &str, status: Status, listed: bool, code: &str) -> String {
+    /// The thank-you page, with the withdrawal code shown once, and for an
+    /// organisation or company that gave its website, the line that
+    /// proves its signature and where to publish it.
+    pub fn thank_you(
+        &self,
+        name: &str,
+        status: Status,
+        listed: bool,
+        code: &str,
+        proof: Option<(Website, String)>,
+    ) -> String {
         self.frame(
             &self.t(Text::ThankYou),
             html! {
@@ -80,6 +98,16 @@ impl Renderer {
                     p { (self.t(Text::KeepThisCode)) }
                     p.code { code { (code) } }
                     p { a href=(self.at("/withdraw")) { (self.t(Text::WithdrawASignature)) } }
+                }
+                @if let Some((domain, line)) = &proof {
+                    section.code {
+                        h2 { (self.t(Text::ProveYourSignature)) }
+                        p { (self.tf(Text::PublishThisLine, &[("domain", domain.as_str().into())])) }
+                        p.code { code dir="ltr" { (line) } }
+                        p { (self.t(Text::PublishItAt)) }
+                        p.code { code dir="ltr" { (domain.proof_url()) } }
+                        p { (self.t(Text::ProofFileAbout)) }
+                    }
                 }
                 (self.back_to_letter())
             },

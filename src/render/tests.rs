@@ -27,6 +27,7 @@ fn names_are_escaped_and_direction_isolated() {
         affiliation: None,
         country: None,
         verified: false,
+        proof: None,
     };
     let out = names_list(&Catalogue::ENGLISH, &[s], false).into_string();
     assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));
@@ -43,6 +44,7 @@ fn person(name: &str) -> PublicSignatory {
         affiliation: None,
         country: None,
         verified: false,
+        proof: None,
     }
 }
 

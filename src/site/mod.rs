@@ -19,7 +19,9 @@ mod tests;
 pub use refusal::{page as refusal_page, Refusal, SignRefusal, WithdrawRefusal};
 
 use crate::config::Config;
-use crate::domain::{Affiliation, Country, FieldError, Kind, SignatoryName, Submission};
+use crate::domain::{
+    Affiliation, Country, Field, FieldError, FieldProblem, Kind, SignatoryName, Submission, Website,
+};
 use crate::http::{self, Form, FormLimits, Methods, Miss, Reply, Router, Verb, HTML, NO_STORE};
 use crate::limits::{CircuitGuard, SiteLimit};
 use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
@@ -207,7 +209,7 @@ impl Site {
         circuit: Option<&CircuitGuard>,
         fields: &Form,
     ) -> Result<String, SignRefusal> {
-        if fields.get("website").is_some_and(|v| !v.is_empty()) {
+        if fields.get(HONEYPOT).is_some_and(|v| !v.is_empty()) {
             return Err(SignRefusal::Honeypot);
         }
         let token = fields.get("token").unwrap_or("");
@@ -228,10 +230,16 @@ impl Site {
                 + 1),
             withdraw_hash: self.secret.withdrawal_hash(&code),
             max_pending: self.config.max_pending,
+            // 128 bits from the OS's random source, kept with the proof.
+            proof_token: submission.website.as_ref().map(|_| crate::proof::new_token()),
             submission,
         };
+        let proof = new.submission.website.clone().zip(new.proof_token.clone());
         match self.store.sign(new).await {
-            Ok(signed) => Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code)),
+            Ok(signed) => {
+                let proof = proof.map(|(domain, token)| (domain, crate::domain::proof::line(&token)));
+                Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code, proof))
+            }
             Err(e) => Err(match e {
                 SignError::TokenUsed => SignRefusal::Used,
                 SignError::Duplicate => SignRefusal::Duplicate { kind, name },
@@ -350,18 +358,27 @@ pub(crate) fn form_values(form: &Form) -> FormValues {
         kind: get("kind"),
         affiliation: get("affiliation"),
         country: get("country"),
+        website: get("website"),
         listed: form.has("listed"),
     }
 }
 
+/// The field people do not see and bots fill.
+const HONEYPOT: &str = "homepage";
+
 /// The fields of a sign form, parsed.
 pub(crate) fn parse_submission(form: &Form) -> Result<Submission, FieldError> {
     let get = |k: &str| form.get(k).unwrap_or("");
-    Ok(Submission {
+    let submission = Submission {
         name: SignatoryName::parse(get("name"))?,
         kind: Kind::parse(get("kind"))?,
         affiliation: Affiliation::parse(get("affiliation"))?,
         country: Country::parse(get("country"))?,
         listed: form.has("listed"),
-    })
+        website: Website::parse(get("website"))?,
+    };
+    if submission.website.is_some() && submission.kind == Kind::Individual {
+        return Err(FieldError::new(Field::Website, FieldProblem::WebsiteNotForIndividuals));
+    }
+    Ok(submission)
 }

@@ -68,6 +68,7 @@ impl PublicView for Flaky {
             affiliation: None,
             country: None,
             verified: false,
+            proof: None,
         };
         visit(person("Ada Lovelace"));
         if self.fail.load(Ordering::SeqCst) {
@@ -241,7 +242,7 @@ async fn a_failed_export_build_is_a_503_and_leaves_the_last_file_as_it_was() {
     let (status, csv) = site.request("GET", "/signatories.csv", None).await;
     assert_eq!(
         (status, csv.as_str()),
-        (200, "name,kind,affiliation,country\nAda Lovelace,individual,,\nGrace Hopper,individual,,\n")
+        (200, "name,kind,affiliation,country,proven_by\nAda Lovelace,individual,,,\nGrace Hopper,individual,,,\n")
     );
     let (status, json) = site.request("GET", "/signatories.json", None).await;
     assert_eq!(status, 200);

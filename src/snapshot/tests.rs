@@ -19,6 +19,7 @@ fn person(name: &str, kind: Kind) -> PublicSignatory {
         affiliation: None,
         country: Some("Chile".into()),
         verified: false,
+        proof: None,
     }
 }
 

@@ -64,6 +64,7 @@ impl Tx<'_> {
             verified: false,
             day: Day::today(),
             letter_version: self.letter_version,
+            proof: None,
         };
         self.add_with(&record, e).map_err(|e| self.failed(e))?;
         (|| -> Result<(), StoreError> {
@@ -71,6 +72,11 @@ impl Tx<'_> {
                 .execute((day, &new.token_nonce[..]))?;
             (self.c.prepare_cached("INSERT INTO withdrawal(hash, id) VALUES (?1, ?2)")?)
                 .execute((&new.withdraw_hash[..], id as i64))?;
+            if let (Some(website), Some(token), false) =
+                (&s.website, &new.proof_token, s.kind == Kind::Individual)
+            {
+                self.add_proof(id, website, token)?;
+            }
             Ok(())
         })()
         .map_err(|e| self.failed(e))?;
@@ -106,6 +112,7 @@ impl Tx<'_> {
             Action::Reject(ids, reason) => {
                 for r in self.pending_records(ids)? {
                     self.remove(&r)?;
+                    self.forget_proof(r.id)?;
                     self.audit(moderator, AuditAction::Rejected(reason), Some(&r))?;
                     changed += 1;
                 }
@@ -169,6 +176,7 @@ impl Tx<'_> {
                     changed = 1;
                 }
             }
+            Action::ProofChecked(check) => changed = self.proof_checked(check)?,
             Action::ImportNames(kind, names) => changed = self.import_names(moderator, kind, names)?,
             Action::ImportFirstStart(lists) => {
                 if schema::meta_int(self.c, meta::IMPORTED)?.is_none() {
@@ -259,7 +267,7 @@ impl Tx<'_> {
         self.counts.iter_mut().for_each(|k| k[DETAILS] = 0);
         // Signatures refused or removed are not the letter's: their names
         // go too; the action, its reason and the day stay.
-        let mut refused = Vec::new();
+        let (mut refused, mut signatures) = (Vec::new(), Vec::new());
         {
             let mut stmt = self.c.prepare("SELECT seq, entry FROM audit")?;
             let mut rows = stmt.query([])?;
@@ -270,8 +278,11 @@ impl Tx<'_> {
                 if matches!(entry.action, AuditAction::Rejected(_) | AuditAction::Deleted)
                     && (entry.name.is_some() || entry.signature.is_some())
                 {
-                    refused
-                        .push((row.get::<_, i64>(0)?, AuditEntry { name: None, signature: None, ..entry }));
+                    signatures.extend(entry.signature);
+                    refused.push((
+                        row.get::<_, i64>(0)?,
+                        AuditEntry { signature: None, ..entry.without_signer() },
+                    ));
                 }
             }
         }
@@ -279,6 +290,10 @@ impl Tx<'_> {
             self.c
                 .prepare_cached("UPDATE audit SET entry = ?1 WHERE seq = ?2")?
                 .execute((json(&entry), seq))?;
+        }
+        // What was done to them before (edited, a proof found) named them too.
+        for id in signatures {
+            self.forget_signer_in_audit(id)?;
         }
         self.removed = true;
         self.set_phase(Phase::Closed { day, purged: true })?;

@@ -166,6 +166,7 @@ mod tests {
                 affiliation: None,
                 country: None,
                 listed: true,
+                website: None,
             };
             let new = NewSignature {
                 submission,
@@ -174,6 +175,7 @@ mod tests {
                 token_forget_after: Day(u32::MAX),
                 withdraw_hash: [nonce; 32],
                 max_pending: 10,
+                proof_token: None,
             };
             rt.block_on(store.sign(new)).unwrap().id
         };

@@ -25,6 +25,7 @@
 //! `tx` (one transaction's steps); `request` (what the handle asks);
 //! `shared` (what handles and threads share); `read` (queries on any
 //! connection); `upgrade`, `check`; `order` and `search` (the indexes);
+//! `proof` (proofs of signature and their checks);
 //! `codec` (values as stored), `names` (a name's index entries),
 //! `schema`, `error`; `letter` (the letter the data dir belongs to, its
 //! versions); `copy`, a consistent copy taken while a server runs.
@@ -37,6 +38,7 @@ mod error;
 mod letter;
 mod names;
 mod order;
+mod proof;
 mod read;
 mod request;
 mod schema;
@@ -50,6 +52,7 @@ mod writer;
 pub use copy::{copy_online, Copied, DATABASE_FILE};
 pub use error::{Damage, SignError, StoreError};
 pub use letter::LetterOpen;
+pub use proof::{ProofCheck, CHECKER};
 pub use request::{Action, Backup, NewSignature, Signed};
 pub use shared::Options;
 
@@ -57,7 +60,7 @@ pub use crate::domain::record::{
     AuditAction, AuditEntry, Counts, Day, Phase, PublicSignatory, Record, RejectReason, Retention, Status,
 };
 
-use crate::domain::{Flag, Kind, SignatoryName};
+use crate::domain::{Flag, Kind, ProofRow, SignatoryName};
 use codec::{decode_record, read_phase};
 use names::NameEntries;
 use read::{counts, find, page, record, walk};
@@ -496,6 +499,17 @@ impl Store {
                 Ok(out)
             })
             .unwrap_or_default()
+    }
+
+    /// The proof of signature `id`, if it gave a website.
+    pub fn proof(&self, id: u64) -> Option<ProofRow> {
+        self.inner.read(|c| proof::proof(c, id)).ok().flatten()
+    }
+
+    /// At most `limit` proofs of signatures with ids above `after`, in id
+    /// order: the checker's rounds, a page at a time.
+    pub fn proofs_after(&self, after: u64, limit: usize) -> Result<Vec<ProofRow>, StoreError> {
+        self.inner.read(|c| proof::proofs_after(c, after, limit))
     }
 
     /// The audit list, newest first, `limit` entries before sequence `before`.

@@ -34,6 +34,9 @@ pub struct NewSignature {
     pub withdraw_hash: [u8; 32],
     /// Signatures waiting for review, at most.
     pub max_pending: u64,
+    /// The token of the line that proves it, when an organisation or a
+    /// company gave its website.
+    pub proof_token: Option<String>,
 }
 
 /// What a moderator (or an offline command) does.
@@ -70,6 +73,8 @@ pub enum Action {
     /// The letter's own lists, imported only if no first-start import has
     /// happened in this store's life.
     ImportFirstStart(Vec<(Kind, Vec<SignatoryName>)>),
+    /// What a check of a proof found (the proof checker).
+    ProofChecked(super::proof::ProofCheck),
 }
 
 /// A backup of everything needed to restore the letter's signatures.

@@ -15,6 +15,7 @@
 //! | `counts` | per kind: published, listed, pending, unlisted with details | the page's counts, the review cap |
 //! | `letter_version` | each version of the letter: number, digest, title, day in force, its JSON | the letter a data dir belongs to, its amendments (`letter`) |
 //! | `meta` | phase, next ids, import done, layout version, the letter in force | the rest |
+//! | `proof` | per signature with a website: domain, token, state, day checked, last problem | proofs of signature (`proof`) |
 //!
 //! Search and page order both read labels (`order`): integers that sort as
 //! the page does, so the search index answers in page order and stops at
@@ -67,6 +68,14 @@ CREATE TABLE IF NOT EXISTS letter_version(
     title TEXT NOT NULL,
     day INTEGER NOT NULL,
     letter TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS proof(
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    token TEXT NOT NULL,
+    state TEXT NOT NULL,
+    checked INTEGER,
+    problem TEXT
 );
 ";
 

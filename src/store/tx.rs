@@ -292,18 +292,25 @@ impl<'a> Tx<'a> {
     /// without a scan of the whole list.
     pub(super) fn forget(&mut self, r: &Record) -> Result<(), StoreError> {
         self.remove(r)?;
+        self.forget_proof(r.id)?;
+        self.forget_signer_in_audit(r.id)
+    }
+
+    /// Every audit entry about signature `id`, without who it was
+    /// ([`AuditEntry::without_signer`]).
+    pub(super) fn forget_signer_in_audit(&mut self, id: u64) -> Result<(), StoreError> {
         let named: Vec<(i64, Vec<u8>)> = {
             let mut stmt = self.c.prepare_cached(
                 "SELECT seq, entry FROM audit WHERE json_extract(CAST(entry AS TEXT), '$.signature') = ?1",
             )?;
-            let rows = stmt.query_map([r.id as i64], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            let rows = stmt.query_map([id as i64], |row| Ok((row.get(0)?, row.get(1)?)))?;
             rows.collect::<Result<_, _>>()?
         };
         for (seq, entry) in named {
             let Ok(entry) = serde_json::from_slice::<AuditEntry>(&entry) else { continue };
-            if entry.name.is_some() {
+            if entry.names_signer() {
                 (self.c.prepare_cached("UPDATE audit SET entry = ?1 WHERE seq = ?2")?)
-                    .execute((json(&AuditEntry { name: None, ..entry }), seq))?;
+                    .execute((json(&entry.without_signer()), seq))?;
             }
         }
         Ok(())

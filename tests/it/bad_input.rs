@@ -66,8 +66,8 @@ fn a_field_sent_twice_is_refused_not_resolved() {
                 ("token", t),
                 ("name", "Honey Twin"),
                 ("kind", "individual"),
-                ("website", ""),
-                ("website", "x"),
+                ("homepage", ""),
+                ("homepage", "x"),
             ],
         ),
     ] {

@@ -45,7 +45,7 @@ fn a_closed_letter_says_when_and_with_how_many_and_invites_nobody() {
     // Forms sent anyway: wrong in different ways, none offers the form again.
     let empty_name = [("token", old_token.as_str()), ("name", ""), ("kind", "individual")];
     let forged = [("token", "forged"), ("name", "Too Late"), ("kind", "individual")];
-    let honeypot = [("token", old_token.as_str()), ("name", "Too Late"), ("website", "x")];
+    let honeypot = [("token", old_token.as_str()), ("name", "Too Late"), ("homepage", "x")];
     let valid = [("token", old_token.as_str()), ("name", "Too Late"), ("kind", "individual")];
     for (what, fields) in
         [("empty name", &empty_name[..]), ("forged", &forged), ("honeypot", &honeypot), ("valid", &valid)]

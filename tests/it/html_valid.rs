@@ -77,6 +77,17 @@ pub(crate) fn pages_under(server: &Server, prefix: &str, tag: &str) -> Vec<(Stri
     let collective = suffixed("Digital Freedom Collective");
     pages.push((named("thank-you-pending"), 200, sign(&collective, "organization", &[])));
     pages.push((named("sign-refused-empty-name"), 400, sign("", "individual", &[])));
+    let proving = suffixed("Proving Collective");
+    pages.push((
+        named("thank-you-proof"),
+        200,
+        sign(&proving, "organization", &[("website", "example.org")]),
+    ));
+    pages.push((
+        named("sign-refused-website"),
+        400,
+        sign(&proving, "organization", &[("website", "localhost")]),
+    ));
     pages.push((
         named("sign-refused-bad-token"),
         400,

@@ -186,9 +186,9 @@ fn open_data_lists_published_names_and_counts() {
     let csv = server.get("/signatories.csv");
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     let mut lines = csv.body.lines();
-    assert_eq!(lines.next(), Some("name,kind,affiliation,country"));
-    assert_eq!(lines.next(), Some("\"'=HYPERLINK(\"\"http://evil\"\")\",individual,,"));
-    assert!(csv.body.contains("Plain Name,individual,'+1 Org,'@home"), "{}", csv.body);
+    assert_eq!(lines.next(), Some("name,kind,affiliation,country,proven_by"));
+    assert_eq!(lines.next(), Some("\"'=HYPERLINK(\"\"http://evil\"\")\",individual,,,"));
+    assert!(csv.body.contains("Plain Name,individual,'+1 Org,'@home,"), "{}", csv.body);
 }
 
 #[test]

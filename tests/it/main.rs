@@ -25,6 +25,7 @@ mod letter_page;
 mod mirror;
 mod onionbalance;
 mod privacy;
+mod proof;
 mod proxy_protocol;
 mod removed;
 mod replica;

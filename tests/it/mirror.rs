@@ -376,6 +376,7 @@ impl Signer {
                     affiliation: None,
                     country: None,
                     verified: false,
+                    proof: None,
                 })
                 .collect(),
         );

@@ -159,7 +159,7 @@ fn a_form_sent_back_too_fast_is_refused() {
 #[test]
 fn the_honeypot_refuses_bots() {
     let server = Server::start();
-    let r = server.sign("Bot Filler", "individual", &[("website", "http://spam.example")]);
+    let r = server.sign("Bot Filler", "individual", &[("homepage", "http://spam.example")]);
     assert_eq!(r.status, 400);
     assert!(!server.published_names().contains(&"Bot Filler".to_string()));
 }
