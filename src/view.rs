@@ -5,7 +5,7 @@
 //! cache. The store implements it; a verified snapshot will, for mirrors.
 //! Pages render from it and from nothing else.
 
-use crate::domain::{Counts, Kind, Phase, PublicSignatory};
+use crate::domain::{Counts, Day, Kind, Phase, PublicSignatory};
 
 /// A scan over every published name failed; the page cannot be answered
 /// with a partial or empty list.
@@ -46,4 +46,128 @@ pub trait PublicView: Send + Sync + 'static {
     /// Published, listed signatories whose folded name contains the folded
     /// query, in page order, at most `limit`.
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError>;
+    /// Published, listed signatures by day and by country, folded. This
+    /// default knows no days (a snapshot does not carry them): every
+    /// signature is in "other days"; the store overrides it.
+    fn numbers(&self) -> Result<Numbers, ScanError> {
+        let mut tally = Tally::default();
+        self.each_published(&mut |s| tally.add(None, s.country.as_deref()))?;
+        Ok(tally.finish())
+    }
+}
+
+/// Below this many signatures, a day or a country is not shown on its own
+/// but folded into "other", so that no figure points at one signer.
+pub const FOLD_BELOW: u64 = 10;
+/// Countries shown on their own at most, largest first.
+pub const TOP_COUNTRIES: usize = 20;
+/// Distinct days or countries tallied at most in one scan: country is free
+/// text, so a flood of made-up ones must not grow memory; past this, a new
+/// one is counted in "other" at once.
+const MAX_TALLIED: usize = 10_000;
+
+/// Published, listed signatures by day and by country, as `/numbers` draws
+/// them: every day or country under [`FOLD_BELOW`] folded into "other"
+/// (and the countries past the largest [`TOP_COUNTRIES`] too).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Numbers {
+    /// Days with at least [`FOLD_BELOW`] signatures, earliest first.
+    pub by_day: Vec<(Day, u64)>,
+    /// Signatures of the days not in `by_day`.
+    pub other_days: u64,
+    /// Countries with at least [`FOLD_BELOW`], largest first (then by name).
+    pub by_country: Vec<(String, u64)>,
+    /// Signatures of the countries not in `by_country`, and of those that
+    /// gave none.
+    pub other_countries: u64,
+}
+
+/// Counts signatures one at a time into [`Numbers`], in bounded memory.
+#[derive(Default)]
+pub struct Tally {
+    days: std::collections::BTreeMap<Day, u64>,
+    countries: std::collections::HashMap<String, u64>,
+    other_days: u64,
+    other_countries: u64,
+}
+
+impl Tally {
+    /// One published, listed signature, of `day` if it is known, from
+    /// `country` if it gave one.
+    pub fn add(&mut self, day: Option<Day>, country: Option<&str>) {
+        match day {
+            Some(d) if self.days.len() < MAX_TALLIED || self.days.contains_key(&d) => {
+                *self.days.entry(d).or_default() += 1
+            }
+            _ => self.other_days += 1,
+        }
+        match country.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) if self.countries.len() < MAX_TALLIED || self.countries.contains_key(c) => {
+                *self.countries.entry(c.to_owned()).or_default() += 1
+            }
+            _ => self.other_countries += 1,
+        }
+    }
+
+    /// The figures, folded.
+    pub fn finish(self) -> Numbers {
+        let mut n = Numbers {
+            other_days: self.other_days,
+            other_countries: self.other_countries,
+            ..Default::default()
+        };
+        for (day, count) in self.days {
+            if count >= FOLD_BELOW {
+                n.by_day.push((day, count));
+            } else {
+                n.other_days += count;
+            }
+        }
+        let mut countries: Vec<(String, u64)> = self.countries.into_iter().collect();
+        countries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for (i, (country, count)) in countries.into_iter().enumerate() {
+            if count >= FOLD_BELOW && i < TOP_COUNTRIES {
+                n.by_country.push((country, count));
+            } else {
+                n.other_countries += count;
+            }
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_days_and_countries_are_folded_into_other() {
+        let mut t = Tally::default();
+        for _ in 0..12 {
+            t.add(Some(Day(100)), Some("Iran"));
+        }
+        for _ in 0..3 {
+            t.add(Some(Day(101)), Some("Chile"));
+        }
+        t.add(None, None);
+        let n = t.finish();
+        assert_eq!(n.by_day, vec![(Day(100), 12)]);
+        assert_eq!(n.other_days, 4);
+        assert_eq!(n.by_country, vec![("Iran".to_owned(), 12)]);
+        assert_eq!(n.other_countries, 4, "Chile's 3 and the one that gave none");
+    }
+
+    #[test]
+    fn only_the_largest_twenty_countries_are_shown() {
+        let mut t = Tally::default();
+        for c in 0..25u64 {
+            for _ in 0..(10 + c) {
+                t.add(Some(Day(1)), Some(&format!("C{c:02}")));
+            }
+        }
+        let n = t.finish();
+        assert_eq!(n.by_country.len(), TOP_COUNTRIES);
+        assert_eq!(n.by_country[0], ("C24".to_owned(), 34));
+        assert_eq!(n.other_countries, 10 + 11 + 12 + 13 + 14);
+    }
 }

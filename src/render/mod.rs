@@ -12,8 +12,11 @@
 //! change and the token spliced in per request.
 
 pub mod admin;
+pub mod badge;
+pub mod deliver;
 pub mod export;
 pub mod mirror;
+mod numbers;
 mod signing;
 
 use crate::domain::{Counts, Field, Kind, Phase, PublicSignatory, Status};
@@ -319,6 +322,8 @@ impl Renderer {
                         Some(m) => { a href=(m.withdraw_url) { (self.t(Text::WithdrawAtTheOrigin)) } " · " }
                     }
                     a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
+                    a href=(self.at("/numbers")) { (self.t(Text::NumbersLink)) } " · "
+                    a href=(self.at("/deliver")) { (self.t(Text::DeliverLink)) } " · "
                     (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
             }
@@ -443,6 +448,10 @@ impl Renderer {
                         }
                     }
                 }
+            }
+            p.more {
+                a href=(self.at("/numbers")) { (self.t(Text::NumbersLink)) } " · "
+                a href=(self.at("/deliver")) { (self.t(Text::DeliverLink)) }
             }
         };
         page_with_head(

@@ -65,14 +65,24 @@ pub struct Head<'a> {
     pub phase: Phase,
     /// The counts, read with the names.
     pub counts: OpenCounts,
+    /// `/badge.svg` as of this snapshot: made from these counts when it
+    /// is signed, so that what others embed is signed too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
     /// Empty: the names are streamed after the head.
     pub signatories: &'a [PublicSignatory],
 }
 
 impl<'a> Head<'a> {
     /// The head of a snapshot of `letter` in `phase` with `counts`.
-    pub fn new(snapshot: &'a About, letter: &'a Letter, phase: Phase, counts: &Counts) -> Head<'a> {
-        Head { snapshot, letter, phase, counts: OpenCounts::from(counts), signatories: &[] }
+    pub fn new(
+        snapshot: &'a About,
+        letter: &'a Letter,
+        phase: Phase,
+        counts: &Counts,
+        badge: Option<String>,
+    ) -> Head<'a> {
+        Head { snapshot, letter, phase, counts: OpenCounts::from(counts), badge, signatories: &[] }
     }
 }
 
@@ -98,6 +108,10 @@ pub struct ReadBack {
     pub phase: Phase,
     /// The counts it states.
     pub counts: OpenCounts,
+    /// Its badge, if the version that signed it makes one.
+    #[serde(default)]
+    #[allow(dead_code, reason = "parsed to check the file, not used after")]
+    pub badge: Option<String>,
     /// What its list holds.
     #[serde(deserialize_with = "count_names")]
     pub signatories: Listed,
