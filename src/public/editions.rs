@@ -7,7 +7,7 @@
 
 use super::languages::Lang;
 use super::ExportSent;
-use crate::render::deliver::DeliverAbout;
+use crate::render::deliver::{DeliverAbout, Frame};
 use crate::render::Renderer;
 use crate::snapshot::read::each_name;
 use crate::snapshot::Comment;
@@ -15,7 +15,7 @@ use crate::view::{Numbers, PublicView, ScanError};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Seek};
+use std::io::{self, BufWriter, Seek, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -128,42 +128,66 @@ fn comment_of(signature: &[u8]) -> Option<Comment> {
 /// Writes the delivery edition into an unnamed file in `job.scratch`
 /// (gone with its last reader: a removed name is in no file once the page
 /// built before its removal is no longer sent).
-fn write_deliver<'j>(job: &'j DeliverJob) -> Result<(File, u64), DeliverBuildError> {
-    use crate::render::deliver::DeliverWriter;
+fn write_deliver(job: &DeliverJob) -> Result<(File, u64), DeliverBuildError> {
     let failed = |e| DeliverBuildError::Write(job.scratch.clone(), e);
     let comment = comment_of(&job.signature).ok_or(DeliverBuildError::NoComment)?;
     std::fs::create_dir_all(&job.scratch).map_err(failed)?;
     let file = tempfile::tempfile_in(&job.scratch).map_err(failed)?;
-    type Out = BufWriter<File>;
+    let out = BufWriter::with_capacity(64 * 1024, file);
+    let out = deliver_edition(out, &job.renderer, &job.file, &comment, &job.public_key, None).map_err(
+        |e| match e {
+            DeliverBuildError::Write(_, e) => failed(e),
+            other => other,
+        },
+    )?;
+    let mut file = out.into_inner().map_err(|e| failed(e.into_error()))?;
+    let len = file.stream_position().map_err(failed)?;
+    Ok((file, len))
+}
+
+/// Writes the delivery edition of the snapshot `snapshot` (whose signed
+/// comment is `comment`) to `out`, reading its names one at a time, in
+/// `renderer`'s frame or in `frame`. A write error names no path (the
+/// caller knows it).
+pub fn deliver_edition<'r, W: Write>(
+    out: W,
+    renderer: &'r Renderer,
+    snapshot: &File,
+    comment: &Comment,
+    public_key: &str,
+    frame: Option<Frame<'_>>,
+) -> Result<W, DeliverBuildError> {
+    use crate::render::deliver::DeliverWriter;
+    let failed = |e| DeliverBuildError::Write(PathBuf::new(), e);
     /// Before the names, writing them, or failed (the read goes on to its
     /// end; the error is returned then).
-    enum State<'r> {
-        Head(Out),
-        Names(DeliverWriter<'r, Out>),
+    enum State<'r, W: Write> {
+        Head(W),
+        Names(DeliverWriter<'r, W>),
         Failed(io::Error),
     }
-    let state = std::cell::RefCell::new(Some(State::Head(BufWriter::with_capacity(64 * 1024, file))));
-    let step = |f: &mut dyn FnMut(State<'j>) -> State<'j>| {
+    let state = std::cell::RefCell::new(Some(State::Head(out)));
+    let step = |f: &mut dyn FnMut(State<'r, W>) -> State<'r, W>| {
         let mut s = state.borrow_mut();
         if let Some(now) = s.take() {
             *s = Some(f(now));
         }
     };
     each_name(
-        &job.file,
+        snapshot,
         &mut |contents| {
             step(&mut |s| match s {
                 State::Head(out) => {
                     let about = DeliverAbout {
-                        seq: job.seq,
+                        seq: comment.seq,
                         day: comment.day,
                         sha256: comment.sha256.to_string(),
                         letter_sha256: comment.letter.to_string(),
                         letter_version: None,
                         counts: contents.counts.as_ref().map(|c| c.counts()).unwrap_or_default(),
-                        public_key: job.public_key.clone(),
+                        public_key: public_key.to_owned(),
                     };
-                    match job.renderer.deliver(out, &about) {
+                    match renderer.deliver(out, &about, frame) {
                         Ok(w) => State::Names(w),
                         Err(e) => State::Failed(e),
                     }
@@ -182,12 +206,9 @@ fn write_deliver<'j>(job: &'j DeliverJob) -> Result<(File, u64), DeliverBuildErr
         }),
     )
     .map_err(DeliverBuildError::Read)?;
-    let out = match state.into_inner() {
-        Some(State::Names(w)) => w.finish().map_err(failed)?,
-        Some(State::Failed(e)) => return Err(failed(e)),
-        _ => return Err(DeliverBuildError::Read("it has no list of signatories".into())),
-    };
-    let mut file = out.into_inner().map_err(|e| failed(e.into_error()))?;
-    let len = file.stream_position().map_err(failed)?;
-    Ok((file, len))
+    match state.into_inner() {
+        Some(State::Names(w)) => w.finish().map_err(failed),
+        Some(State::Failed(e)) => Err(failed(e)),
+        _ => Err(DeliverBuildError::Read("it has no list of signatories".into())),
+    }
 }

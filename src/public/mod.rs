@@ -9,7 +9,7 @@
 //! queue per router ([`Reads`]). Their refusals are [`ReadRefusal`]s, and
 //! their languages are paths ([`languages`]).
 
-mod editions;
+pub mod editions;
 pub mod languages;
 mod refusal;
 

@@ -14,11 +14,15 @@
 use super::{names_list, Renderer};
 use crate::domain::{Counts, Day, Kind, PublicSignatory};
 use crate::messages::Text;
-use maud::{html, PreEscaped};
+use maud::{html, Markup, PreEscaped};
 use std::io::{self, Write};
 
 /// Where the names go in the rendered page.
 const NAMES_MARK: &str = "\u{1}names\u{1}";
+
+/// A page frame other than the renderer's own (a static copy's): the
+/// page's title and main part in, the whole page out.
+pub type Frame<'a> = &'a dyn Fn(&str, Markup) -> String;
 
 /// What the delivery edition says about the snapshot it lists.
 #[derive(Clone, Debug)]
@@ -52,16 +56,27 @@ pub struct DeliverWriter<'a, W: Write> {
 }
 
 impl Renderer {
-    /// Starts the delivery edition of the snapshot `about` into `out`.
-    pub fn deliver<W: Write>(&self, mut out: W, about: &DeliverAbout) -> io::Result<DeliverWriter<'_, W>> {
-        let page = self.deliver_page(about);
+    /// Starts the delivery edition of the snapshot `about` into `out`, in
+    /// this renderer's page frame, or in `frame` (a static copy's).
+    pub fn deliver<'r, W: Write>(
+        &'r self,
+        mut out: W,
+        about: &DeliverAbout,
+        frame: Option<Frame<'_>>,
+    ) -> io::Result<DeliverWriter<'r, W>> {
+        let (title, main) = self.deliver_main(about);
+        let page = match frame {
+            Some(frame) => frame(&title, main),
+            None => self.frame(&title, main),
+        };
         let (head, tail) = page.split_once(NAMES_MARK).unwrap_or((&page, ""));
         out.write_all(head.as_bytes())?;
         Ok(DeliverWriter { renderer: self, tail: tail.to_owned(), counts: about.counts, out, group: None })
     }
 
-    /// The whole page with [`NAMES_MARK`] where the names go.
-    fn deliver_page(&self, about: &DeliverAbout) -> String {
+    /// The page's title, and its main part with [`NAMES_MARK`] where the
+    /// names go.
+    fn deliver_main(&self, about: &DeliverAbout) -> (String, Markup) {
         let l = &self.letter;
         let other = self.foreign_letter();
         let (lang, dir) = (other.map(|l| l.tag()), other.map(|l| l.dir()));
@@ -114,7 +129,7 @@ impl Renderer {
                 p { (self.t(Text::DeliverVerifyAfter)) }
             }
         };
-        self.frame(&heading, main)
+        (heading.into_owned(), main)
     }
 }
 

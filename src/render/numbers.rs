@@ -21,9 +21,15 @@ const LABEL: u64 = 180;
 impl Renderer {
     /// The page of `numbers`.
     pub fn numbers_page(&self, numbers: &Numbers) -> String {
+        let (title, main) = self.numbers_main(numbers);
+        self.frame(&title, main)
+    }
+
+    /// The numbers page's title and main part.
+    pub fn numbers_main(&self, numbers: &Numbers) -> (String, Markup) {
         let heading = self.t(Text::NumbersTitle);
-        self.frame(
-            &heading,
+        (
+            heading.clone().into_owned(),
             html! {
                 h1 { (heading) }
                 p { (self.tf(Text::NumbersIntro, &[("count", FOLD_BELOW.into())])) }
