@@ -9,14 +9,16 @@ use crate::messages::Text;
 use crate::view::{Numbers, FOLD_BELOW};
 use maud::{html, Markup};
 
-/// The charts' drawing width, in SVG units (they scale to the page).
-const WIDTH: u64 = 640;
+/// The charts' drawing width, in SVG units: they scale to the page, at
+/// most 32rem wide, so that their 12-unit text stays readable from a
+/// 320 px phone to a desktop.
+const WIDTH: u64 = 360;
 /// The day chart's bar area height.
-const DAY_HEIGHT: u64 = 160;
+const DAY_HEIGHT: u64 = 120;
 /// One country's row height.
-const ROW: u64 = 22;
+const ROW: u64 = 20;
 /// Room for the country names at the start of each row.
-const LABEL: u64 = 180;
+const LABEL: u64 = 118;
 
 impl Renderer {
     /// The page of `numbers`.
@@ -66,8 +68,8 @@ impl Renderer {
         let days = &numbers.by_day;
         let max = days.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
         let slot = WIDTH / (days.len() as u64).max(1);
-        let bar = (slot * 4 / 5).clamp(1, 40);
-        let height = DAY_HEIGHT + 24;
+        let bar = (slot * 4 / 5).clamp(1, 24);
+        let height = DAY_HEIGHT + 18;
         let caption = self.tf(
             Text::NumbersDayCaption,
             &[
@@ -90,9 +92,9 @@ impl Renderer {
                         }
                     }
                     @if let (Some((first, _)), Some((last, _))) = (days.first(), days.last()) {
-                        text x="0" y=(height - 4) font-size="14" fill="currentColor" { (first) }
+                        text x="0" y=(height - 4) font-size="12" fill="currentColor" { (first) }
                         @if days.len() > 1 {
-                            text x=(WIDTH) y=(height - 4) font-size="14" text-anchor="end" fill="currentColor" { (last) }
+                            text x=(WIDTH) y=(height - 4) font-size="12" text-anchor="end" fill="currentColor" { (last) }
                         }
                     }
                 }
@@ -108,7 +110,7 @@ impl Renderer {
             rows.push((self.t(Text::NumbersOtherCountries).into_owned(), numbers.other_countries));
         }
         let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
-        let span = WIDTH - LABEL - 60;
+        let span = WIDTH - LABEL - 44;
         let caption = self.tf(
             Text::NumbersCountryCaption,
             &[("countries", numbers.by_country.len().into()), ("count", FOLD_BELOW.into())],
@@ -121,9 +123,10 @@ impl Renderer {
                     @for (i, (country, n)) in rows.iter().enumerate() {
                         @let y = i as u64 * ROW;
                         @let w = (n * span / max).max(1);
-                        text x=(LABEL - 6) y=(y + 15) font-size="13" text-anchor="end" fill="currentColor" { (country) }
+                        // Long names are cut to fit: the table has them whole.
+                        text x=(LABEL - 6) y=(y + 14) font-size="12" text-anchor="end" fill="currentColor" { (short(country)) }
                         rect x=(LABEL) y=(y + 3) width=(w) height=(ROW - 6) fill="currentColor" {}
-                        text x=(LABEL + w + 4) y=(y + 15) font-size="13" fill="currentColor" { (self.words.numbers().format(*n)) }
+                        text x=(LABEL + w + 4) y=(y + 14) font-size="12" fill="currentColor" { (self.words.numbers().format(*n)) }
                     }
                 }
                 figcaption { (caption) }
@@ -150,5 +153,13 @@ impl Renderer {
                 }
             }
         }
+    }
+}
+
+/// A country's name cut to what fits beside its bar.
+fn short(name: &str) -> String {
+    match name.char_indices().nth(13) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_owned(),
     }
 }
