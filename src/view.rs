@@ -69,9 +69,13 @@ const MAX_TALLIED: usize = 10_000;
 /// Published, listed signatures by day and by country, as `/numbers` draws
 /// them: every day or country under [`FOLD_BELOW`] folded into "other"
 /// (and the countries past the largest [`TOP_COUNTRIES`] too).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// A snapshot carries them as they are folded (days as `YYYY-MM-DD`), so
+/// that a mirror, which has no days, draws the same.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Numbers {
     /// Days with at least [`FOLD_BELOW`] signatures, earliest first.
+    #[serde(with = "iso_days")]
     pub by_day: Vec<(Day, u64)>,
     /// Signatures of the days not in `by_day`.
     pub other_days: u64,
@@ -80,6 +84,57 @@ pub struct Numbers {
     /// Signatures of the countries not in `by_country`, and of those that
     /// gave none.
     pub other_countries: u64,
+}
+
+impl Numbers {
+    /// The same figures folded again as this version folds them: what a
+    /// snapshot carries is the origin's word, and a mirror shows no day or
+    /// country under [`FOLD_BELOW`], nor more than [`TOP_COUNTRIES`],
+    /// whatever it says.
+    pub fn refolded(self) -> Numbers {
+        let mut tally = Tally {
+            other_days: self.other_days,
+            other_countries: self.other_countries,
+            ..Default::default()
+        };
+        for (day, n) in self.by_day {
+            if tally.days.len() < MAX_TALLIED {
+                *tally.days.entry(day).or_default() += n;
+            } else {
+                tally.other_days += n;
+            }
+        }
+        for (country, n) in self.by_country {
+            if tally.countries.len() < MAX_TALLIED {
+                *tally.countries.entry(country).or_default() += n;
+            } else {
+                tally.other_countries += n;
+            }
+        }
+        tally.finish()
+    }
+}
+
+/// Days as `YYYY-MM-DD` with their counts.
+mod iso_days {
+    use crate::domain::Day;
+    use serde::{Deserialize, Serialize};
+
+    pub fn serialize<S: serde::Serializer>(days: &[(Day, u64)], s: S) -> Result<S::Ok, S::Error> {
+        let written: Vec<(String, u64)> = days.iter().map(|(d, n)| (d.to_string(), *n)).collect();
+        written.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(Day, u64)>, D::Error> {
+        let read = Vec::<(String, u64)>::deserialize(d)?;
+        read.into_iter()
+            .map(|(day, n)| {
+                day.parse()
+                    .map(|day| (day, n))
+                    .map_err(|()| serde::de::Error::custom("not a YYYY-MM-DD date"))
+            })
+            .collect()
+    }
 }
 
 /// Counts signatures one at a time into [`Numbers`], in bounded memory.
@@ -169,5 +224,22 @@ mod tests {
         assert_eq!(n.by_country.len(), TOP_COUNTRIES);
         assert_eq!(n.by_country[0], ("C24".to_owned(), 34));
         assert_eq!(n.other_countries, 10 + 11 + 12 + 13 + 14);
+    }
+
+    #[test]
+    fn carried_figures_are_folded_again_whatever_they_say() {
+        let said = Numbers {
+            by_day: vec![(Day(5), 3), (Day(6), 40)],
+            other_days: 1,
+            by_country: vec![("Tiny".into(), 2), ("Big".into(), 50)],
+            other_countries: 0,
+        };
+        let json = serde_json::to_string(&said).unwrap();
+        assert!(json.contains("[\"1970-01-06\",3]"), "{json}");
+        let n = serde_json::from_str::<Numbers>(&json).unwrap().refolded();
+        assert_eq!(n.by_day, vec![(Day(6), 40)]);
+        assert_eq!(n.other_days, 4);
+        assert_eq!(n.by_country, vec![("Big".to_owned(), 50)]);
+        assert_eq!(n.other_countries, 2);
     }
 }

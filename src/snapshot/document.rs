@@ -24,6 +24,7 @@ use super::comment::{Digest, FORMAT};
 use crate::domain::{record::kind_index, Counts, Day, Phase, PublicSignatory};
 use crate::letter::Letter;
 use crate::render::export::OpenCounts;
+use crate::view::Numbers;
 use serde::{Deserialize, Serialize};
 
 /// The `snapshot` object: the file's own copy of the trusted comment's
@@ -69,6 +70,10 @@ pub struct Head<'a> {
     /// is signed, so that what others embed is signed too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub badge: Option<String>,
+    /// `/numbers`' figures as of this snapshot, folded: a mirror has no
+    /// days of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<&'a Numbers>,
     /// Empty: the names are streamed after the head.
     pub signatories: &'a [PublicSignatory],
 }
@@ -81,8 +86,9 @@ impl<'a> Head<'a> {
         phase: Phase,
         counts: &Counts,
         badge: Option<String>,
+        numbers: Option<&'a Numbers>,
     ) -> Head<'a> {
-        Head { snapshot, letter, phase, counts: OpenCounts::from(counts), badge, signatories: &[] }
+        Head { snapshot, letter, phase, counts: OpenCounts::from(counts), badge, numbers, signatories: &[] }
     }
 }
 
@@ -112,6 +118,11 @@ pub struct ReadBack {
     #[serde(default)]
     #[allow(dead_code, reason = "parsed to check the file, not used after")]
     pub badge: Option<String>,
+    /// Its figures by day and country, if the version that signed it
+    /// carries them.
+    #[serde(default)]
+    #[allow(dead_code, reason = "parsed to check the file, not used after")]
+    pub numbers: Option<Numbers>,
     /// What its list holds.
     #[serde(deserialize_with = "count_names")]
     pub signatories: Listed,

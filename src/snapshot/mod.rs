@@ -425,6 +425,9 @@ fn write_document(
     letter: &Letter,
 ) -> Result<(File, u64, Digest, Option<String>), SnapshotError> {
     let mut badge = None;
+    // Read just before the names: the figures may lag them by the
+    // signatures of that moment, never lead them.
+    let numbers = view.numbers().map_err(SnapshotError::Scan)?;
     let failed = |e| SnapshotError::Write(path.to_path_buf(), e);
     let file = OpenOptions::new()
         .read(true)
@@ -462,7 +465,7 @@ fn write_document(
                     badge = Some(made.clone());
                     match JsonWriter::start_document(
                         out,
-                        &Head::new(about, letter, phase, &counts, Some(made)),
+                        &Head::new(about, letter, phase, &counts, Some(made), Some(&numbers)),
                     ) {
                         Ok(w) => State::Names(w),
                         Err(e) => State::Failed(e),

@@ -31,6 +31,12 @@ pub(crate) fn get_when(
     }
 }
 
+/// Today (UTC) as the pages write a day.
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    undersign::domain::Day((secs / 86_400) as u32).to_string()
+}
+
 /// A name as the page writes it in a list item.
 fn item(name: &str) -> String {
     let escaped = name.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
@@ -115,10 +121,7 @@ fn numbers_draw_an_svg_with_a_title_and_give_the_same_figures_as_a_table() {
     server.sign("Hidden Signer", "individual", &[("country", "Testland"), ("listed", "<absent>")]);
     let page = get_when(&server, "/numbers", |r| r.body.contains("Testland"));
     let body = &page.body;
-    let today = {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-        undersign::domain::Day((secs / 86_400) as u32).to_string()
-    };
+    let today = today();
     // By day: all 337 today (the seed's 322 arrived today too), drawn and tabled.
     assert!(body.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""), "an inline SVG");
     assert!(body.contains("<title id=\"day-title\">"), "with a title");
@@ -194,9 +197,10 @@ fn a_mirror_serves_the_delivery_edition_the_numbers_and_the_badge() {
         "snapshot {seq}'s digest"
     );
     assert!(deliver.body.contains("This is a mirror of"), "under the mirror's banner");
+    // By day too, as the snapshot carries it: a mirror has no days itself.
     let numbers = mirror.server.get("/numbers");
     assert_eq!(numbers.status, 200);
-    assert!(numbers.body.contains("<table class=\"figures\">"));
+    assert!(numbers.body.contains(&format!("<th scope=\"row\" dir=\"auto\">{}</th><td>323</td>", today())));
     let badge = mirror.server.get("/badge.svg");
     assert_eq!(badge.status, 200);
     assert_eq!(
