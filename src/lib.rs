@@ -16,13 +16,13 @@
 //! | routers | [`site`] | the public site: its letter page (cached per language, with the form token), signing, withdrawal, open data files (in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
-//! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
+//! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the delivery edition (a file per snapshot and language, from the snapshot's names), the numbers (per generation) and the snapshot's badge ([`public::editions`]); the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
 //! | onion | `onion` (feature `onion`) | arti in-process: the public and console onions, their keys and state under `DATA/onion`, one acceptor per onion whose rendezvous circuits get local ids for the per-circuit limits; a dialer for a mirror's onion origin; arti's replay logs kept in memory |
 //! | plumbing | [`http`] | bodies (in memory, or a file streamed in chunks), the headers every response carries, form and query decoding with limits, the minimum rate of heads and bodies ([`http::MinRate`]), refusal → status, and every router's 404 and 405 with `Allow` ([`http::route`]); the server: one accept loop over any acceptor, connection slots, circuits, timeouts, graceful shutdown |
-//! | pages | [`render`] | maud templates over plain view values, the inline stylesheet and its CSP hash, the exports written one name at a time; no HTTP, no queries |
+//! | pages | [`render`] | maud templates over plain view values, the inline stylesheet (with its print rules) and its CSP hash, the exports and the delivery edition written one name at a time, the numbers' SVG charts, the badge; no HTTP, no queries |
 //! | words | [`messages`] | the catalogues: typed message id → Fluent message of `locales/TAG/undersign.ftl` (embedded; the list from `build.rs`), English fallback, number style per language; the only place for a page's or a refusal's words |
-//! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation |
+//! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation, the figures by day and country (folded) |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs); implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
 //! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content; form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
@@ -51,6 +51,9 @@
 //!                       (a file per view generation, built by streaming each_published into
 //!                       DATA/exports), then sent from that open file in 64 KiB chunks, ETag the
 //!                       run and generation; 304 to a matching If-None-Match
+//!   GET /deliver        on the blocking pool, in the scan queue: the current snapshot's names read
+//!                       back one at a time (snapshot::read) into an unnamed file per snapshot and
+//!                       language (public::editions), sent from it in 64 KiB chunks
 //!   GET /snapshot.json  snapshot::Snapshots::current: the file signed last (by snapshot::keep_signed,
 //!                       after the view's generation changed), sent from it in 64 KiB chunks,
 //!                       ETag its sequence number; 304 to a matching If-None-Match; one
