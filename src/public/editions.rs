@@ -87,7 +87,11 @@ impl Editions {
             len,
             etag: format!("\"{}-{}\"", job.seq, job.renderer.words().tag()),
         });
-        lock(&self.deliver).insert(job.at, (job.seq, Arc::clone(&sent)));
+        let mut kept = lock(&self.deliver);
+        // The other languages' builds of an older snapshot go now, not when
+        // next asked for: each is a file as long as the list.
+        kept.retain(|_, (seq, _)| *seq == job.seq);
+        kept.insert(job.at, (job.seq, Arc::clone(&sent)));
         Ok(sent)
     }
 
