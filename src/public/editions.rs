@@ -18,6 +18,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The figures are made again at most this often, however often the list
+/// changes: under a signing load every signature is a new generation, and
+/// each making is a scan of every name.
+const FIGURES_MIN_REBUILD: Duration = Duration::from_secs(10);
 
 /// What one language's page was last built from (a snapshot's number or
 /// the view's generation), and the page.
@@ -28,8 +34,9 @@ type Kept<T> = Mutex<HashMap<Lang, (u64, T)>>;
 pub(super) struct Editions {
     deliver: Kept<Arc<ExportSent>>,
     numbers: Kept<Bytes>,
-    /// The folded figures, per generation: one scan for every language.
-    figures: Mutex<Option<(u64, Arc<Numbers>)>>,
+    /// The folded figures, the generation they are of and when they were
+    /// made: one scan for every language.
+    figures: Mutex<Option<(u64, Instant, Arc<Numbers>)>>,
     /// Held while one builds, so that a second request waits, then shares.
     building_deliver: Mutex<()>,
     building_numbers: Mutex<()>,
@@ -95,26 +102,42 @@ impl Editions {
         Ok(sent)
     }
 
-    /// The numbers page in `renderer`'s language for `generation`, if kept.
+    /// The numbers page in language `at`, if kept for `generation` or made
+    /// within [`FIGURES_MIN_REBUILD`].
     pub fn numbers_kept(&self, at: Lang, generation: u64) -> Option<Bytes> {
-        lock(&self.numbers).get(&at).filter(|(g, _)| *g == generation).map(|(_, b)| b.clone())
+        let fresh = lock(&self.figures)
+            .as_ref()
+            .map(|(g, made, _)| *g == generation || made.elapsed() < FIGURES_MIN_REBUILD);
+        let kept = lock(&self.numbers).get(&at).cloned();
+        match (fresh, kept) {
+            (Some(true), Some((g, page))) if g == self.figures_generation() => Some(page),
+            _ => None,
+        }
     }
 
-    /// Renders the numbers page of `view` (scanning it once per
-    /// generation for every language). Blocks: on the blocking pool.
+    fn figures_generation(&self) -> u64 {
+        lock(&self.figures).as_ref().map_or(0, |(g, _, _)| *g)
+    }
+
+    /// Renders the numbers page of `view` (its figures made once for every
+    /// language, at most every [`FIGURES_MIN_REBUILD`]). Blocks: on the
+    /// blocking pool.
     pub fn numbers(&self, renderer: &Renderer, at: Lang, view: &dyn PublicView) -> Result<Bytes, ScanError> {
         let _one = lock(&self.building_numbers);
         let generation = view.generation();
         if let Some(page) = self.numbers_kept(at, generation) {
             return Ok(page);
         }
-        let kept = lock(&self.figures).as_ref().filter(|(g, _)| *g == generation).map(|(_, n)| Arc::clone(n));
-        let figures = match kept {
-            Some(n) => n,
+        let kept = lock(&self.figures)
+            .as_ref()
+            .filter(|(g, made, _)| *g == generation || made.elapsed() < FIGURES_MIN_REBUILD)
+            .map(|(g, _, n)| (*g, Arc::clone(n)));
+        let (generation, figures) = match kept {
+            Some(kept) => kept,
             None => {
                 let n = Arc::new(view.numbers()?);
-                *lock(&self.figures) = Some((generation, Arc::clone(&n)));
-                n
+                *lock(&self.figures) = Some((generation, Instant::now(), Arc::clone(&n)));
+                (generation, n)
             }
         };
         let page = Bytes::from(renderer.numbers_page(&figures));
