@@ -171,3 +171,45 @@ impl<W: Write> DeliverWriter<'_, W> {
         Ok(self.out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::Catalogue;
+
+    fn person(name: &str, kind: Kind) -> PublicSignatory {
+        PublicSignatory { name: name.into(), kind, affiliation: None, country: None, verified: false }
+    }
+
+    #[test]
+    fn each_group_is_a_section_of_its_own_with_its_names_in_order() {
+        let r = Renderer::new(crate::letter::Content::embedded().letter, Catalogue::ENGLISH, 2, 3);
+        let about = DeliverAbout {
+            seq: 7,
+            day: Day(20_000),
+            sha256: "ab".repeat(32),
+            letter_sha256: "cd".repeat(32),
+            letter_version: None,
+            counts: Counts { published: [1, 0, 2], listed: [1, 0, 2], pending: [0; 3] },
+            public_key: "RWQkey".into(),
+        };
+        let mut w = r.deliver(Vec::new(), &about, None).unwrap();
+        for s in [
+            person("Org <One>", Kind::Organization),
+            person("Ann", Kind::Individual),
+            person("Bo", Kind::Individual),
+        ] {
+            w.signatory(&s).unwrap();
+        }
+        let page = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(page.matches("<section class=\"group\">").count(), 2);
+        assert_eq!(page.matches("</ol></section>").count(), 2, "every group closed");
+        let org = page.find("Org &lt;One&gt;").unwrap();
+        let (ann, bo) = (page.find(">Ann<").unwrap(), page.find(">Bo<").unwrap());
+        assert!(org < ann && ann < bo, "in the order given");
+        assert!(page.find("</ol></section>").unwrap() < ann, "the first group closed before the next");
+        assert!(page.contains(&format!("<code>{}</code>", "ab".repeat(32))));
+        assert!(page.trim_end().ends_with("</html>"));
+        assert!(!page.contains(NAMES_MARK));
+    }
+}
