@@ -410,8 +410,9 @@ fn load_pair(dir: &Path, n: u64, key: &SigningKey) -> Option<Signed> {
     if comment.seq != n {
         return None;
     }
-    // Its badge, read past the names (bounded memory, once per start).
-    let badge = read::each_name(&file, &mut |_| {}, None).ok()?.badge;
+    // Its badge, from the head: the read stops where the names begin.
+    let mut badge = None;
+    read::each_name(&file, &mut |head| badge = head.badge.clone(), None).ok()?;
     Some(Signed::new(file, len, text, comment, badge))
 }
 

@@ -19,20 +19,27 @@ pub struct Contents {
     pub badge: Option<String>,
 }
 
+/// Said by the reader that stops at the names when it needs none of them.
+const STOPPED: &str = "stopped before the names";
+
 /// Reads `file` (from its start, at positions: a shared open file is not
 /// moved) and hands `head` what comes before the names, then each name to
-/// `visit`; the names are read only if `visit` is given. The error is in
-/// words for the operator.
+/// `visit`. Without `visit` it stops at the names: what comes before them
+/// is a few KiB whatever the list's length. The error is in words for the
+/// operator.
 pub fn each_name<'a>(
     file: &File,
     head: &'a mut (dyn FnMut(&Contents) + 'a),
     visit: Option<&'a mut (dyn FnMut(PublicSignatory) + 'a)>,
-) -> Result<Contents, String> {
+) -> Result<(), String> {
     let reader = BufReader::with_capacity(64 * 1024, At { file, pos: 0 });
     let mut de = serde_json::Deserializer::from_reader(reader);
     let doc = Doc { head, visit, contents: Contents::default(), told: false };
-    let contents = serde::Deserializer::deserialize_map(&mut de, doc).map_err(|e| e.to_string())?;
-    Ok(contents)
+    match serde::Deserializer::deserialize_map(&mut de, doc) {
+        Ok(()) => Ok(()),
+        Err(e) if e.to_string().starts_with(STOPPED) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A file read from a position on, without moving its cursor.
@@ -57,11 +64,11 @@ struct Doc<'a> {
 }
 
 impl<'de> Visitor<'de> for Doc<'_> {
-    type Value = Contents;
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an undersign snapshot")
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Contents, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "counts" => self.contents.counts = Some(map.next_value()?),
@@ -71,7 +78,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
                     self.told = true;
                     match self.visit.as_deref_mut() {
                         Some(visit) => map.next_value_seed(Names { visit })?,
-                        None => drop(map.next_value::<IgnoredAny>()?),
+                        None => return Err(serde::de::Error::custom(STOPPED)),
                     }
                 }
                 _ => drop(map.next_value::<IgnoredAny>()?),
@@ -80,7 +87,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
         if !self.told {
             (self.head)(&self.contents);
         }
-        Ok(self.contents)
+        Ok(())
     }
 }
 
