@@ -5,17 +5,21 @@
 //! `names-N.html` (every name from A to Z, paginated: what stands in for
 //! search, which needs a server), `signatories.json`, `signatories.csv`,
 //! `snapshot.json` with `snapshot.json.minisig`, so that a reader can
-//! check the copy, and `robots.txt`. The names are read from the snapshot's on-disk index
+//! check the copy, `deliver.html` (the delivery edition), `numbers.html`
+//! (by country; a snapshot keeps no days), `badge.svg` (the snapshot's
+//! count) and `robots.txt`. The names are read from the snapshot's on-disk index
 //! one page at a time.
 
 use crate::domain::{Kind, PublicSignatory};
 use crate::messages::Catalogue;
 use crate::mirror::view::{self, SnapshotView};
+use crate::public::editions::{deliver_edition, DeliverBuildError};
 use crate::render::mirror::{index_file, kind_file, StaticPages};
 use crate::render::LetterView;
+use crate::render::Renderer;
 use crate::snapshot::{self, Comment};
 use crate::view::PublicView;
-use std::io::Read;
+use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
 
 /// What was written.
@@ -47,6 +51,7 @@ pub fn write(
     work: &Path,
     out: &Path,
     sign_url: Option<&str>,
+    public_key: &str,
     group_limit: usize,
     page_size: usize,
 ) -> Result<Exported, StaticExportError> {
@@ -126,6 +131,7 @@ pub fn write(
     let index_written = write_index(&view, &pages, names, &put)?;
     crate::mirror::write_exports(out, &view).map_err(io(out))?;
     put("robots.txt", crate::public::ROBOTS_TXT.to_owned())?;
+    written += write_editions(json, &comment, &view, &pages, public_key, out)?;
     let target = out.join("snapshot.json");
     if json != target {
         std::fs::copy(json, &target).map_err(io(&target))?;
@@ -169,4 +175,40 @@ fn write_index(
         Some(e) => Err(e),
         None => Ok(index_written),
     }
+}
+
+/// `deliver.html`, `numbers.html` and `badge.svg`, as the site serves them
+/// but in the static frame; how many pages were written.
+fn write_editions(
+    json: &Path,
+    comment: &Comment,
+    view: &SnapshotView,
+    pages: &StaticPages<'_>,
+    public_key: &str,
+    out: &Path,
+) -> Result<usize, StaticExportError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| StaticExportError::Io(p, e)
+    };
+    let renderer = Renderer::new(pages.letter.clone(), *pages.words, pages.group_limit, pages.page_size);
+    let frame = |title: &str, main: maud::Markup| pages.page(title, main);
+    let path = out.join("deliver.html");
+    let snapshot = std::fs::File::open(json).map_err(io(json))?;
+    let file = std::fs::File::create(&path).map_err(io(&path))?;
+    let written =
+        deliver_edition(BufWriter::new(file), &renderer, &snapshot, comment, public_key, Some(&frame))
+            .map_err(|e| match e {
+                DeliverBuildError::Write(_, e) => io(&path)(e),
+                e => StaticExportError::Snapshot(e.to_string()),
+            })?;
+    written.into_inner().map_err(|e| io(&path)(e.into_error()))?.sync_all().map_err(io(&path))?;
+    let numbers = view.numbers().map_err(|e| StaticExportError::Snapshot(e.to_string()))?;
+    let (title, main) = renderer.numbers_main(&numbers);
+    let path = out.join("numbers.html");
+    std::fs::write(&path, pages.page(&title, main)).map_err(io(&path))?;
+    let badge = crate::render::badge::svg(pages.words, view.counts().total_published(), comment.day);
+    let path = out.join("badge.svg");
+    std::fs::write(&path, badge).map_err(io(&path))?;
+    Ok(2)
 }

@@ -504,3 +504,35 @@ proof-problem-line-missing = the file does not have the line
 audit-proof-taken = proof found on { $domain }
 audit-proof-lost = proof gone from { $domain }
 store-website = For an organization or company that gives its website: the website, the line it is asked to publish there, and the day that line was last found.
+
+## deliver
+## The delivery edition (/deliver), the numbers (/numbers) and the badge (/badge.svg).
+
+deliver-link = Delivery edition
+deliver-title = Delivery edition
+deliver-letter-version = Letter version
+deliver-letter-digest = Letter digest (SHA-256)
+deliver-proof-heading = How to check this list
+deliver-snapshot = This list is the one in snapshot number { $seq }, signed by the site on { $day }.
+deliver-snapshot-digest = SHA-256 of the snapshot file (snapshot.json)
+deliver-public-key = The site's public key
+deliver-verify = To check it, download snapshot.json and snapshot.json.minisig from the site or any mirror, then run:
+deliver-verify-after = minisign says whether the site signed that file; sha256sum must print the snapshot's SHA-256 above. The names in the file are the names printed here.
+numbers-link = Numbers
+numbers-title = Signatures in numbers
+numbers-intro = Published signatures whose names are shown, by the day they arrived and by country. A day or a country with fewer than { $count } is counted under “other”, so that no figure points at one person.
+numbers-by-day = Signatures by day
+numbers-by-country = Signatures by country
+numbers-no-days = No day has { $count } or more yet.
+numbers-day = Day
+numbers-country = Country
+numbers-count = Signatures
+numbers-other-days = Other days
+numbers-other-countries = Other or not given
+numbers-day-caption = { $days ->
+    [one] Signatures on one day, { $first }: { $most }.
+   *[other] Signatures on { $days } days from { $first } to { $last }; at most { $most } in one day.
+}
+numbers-country-caption = The { $countries } countries with the most signatures, then all others.
+badge-label = signatures
+badge-title = { $count } signatures, as signed on { $day }

@@ -495,3 +495,32 @@ proof-problem-line-missing = el archivo no contiene la línea
 audit-proof-taken = encontró la prueba en { $domain }
 audit-proof-lost = la prueba desapareció de { $domain }
 store-website = Para una organización o empresa que indica su sitio web: el sitio, la línea que se le pide publicar allí y el día en que se encontró esa línea por última vez.
+
+## deliver
+## La edición para entregar (/deliver), las cifras (/numbers) y la insignia (/badge.svg).
+
+deliver-link = Edición para entregar
+deliver-title = Edición para entregar
+deliver-letter-version = Versión de la carta
+deliver-letter-digest = Huella de la carta (SHA-256)
+deliver-proof-heading = Cómo comprobar esta lista
+deliver-snapshot = Esta lista es la de la instantánea número { $seq }, firmada por el sitio el { $day }.
+deliver-snapshot-digest = SHA-256 del archivo de la instantánea (snapshot.json)
+deliver-public-key = La clave pública del sitio
+deliver-verify = Para comprobarla, descargue snapshot.json y snapshot.json.minisig del sitio o de cualquier espejo y ejecute:
+deliver-verify-after = minisign indica si el sitio firmó ese archivo; sha256sum debe mostrar el SHA-256 de la instantánea indicado arriba. Los nombres del archivo son los que aquí se imprimen.
+numbers-link = Cifras
+numbers-title = Las firmas en cifras
+numbers-intro = Firmas publicadas cuyos nombres se muestran, por el día en que llegaron y por país. Un día o un país con menos de { $count } se cuenta en «otros», para que ninguna cifra señale a una persona.
+numbers-by-day = Firmas por día
+numbers-by-country = Firmas por país
+numbers-no-days = Ningún día tiene todavía { $count } o más.
+numbers-day = Día
+numbers-country = País
+numbers-count = Firmas
+numbers-other-days = Otros días
+numbers-other-countries = Otros o sin indicar
+numbers-day-caption = Firmas en { $days } días, del { $first } al { $last }; como mucho { $most } en un día.
+numbers-country-caption = Los { $countries } países con más firmas, y después todos los demás.
+badge-label = firmas
+badge-title = { $count } firmas, según la instantánea del { $day }

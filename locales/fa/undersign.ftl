@@ -452,3 +452,32 @@ proof-problem-line-missing = فایل آن خط را ندارد
 audit-proof-taken = اثبات را در { $domain } پیدا کرد
 audit-proof-lost = اثبات از { $domain } برداشته شد
 store-website = برای سازمان یا شرکتی که وب‌سایتش را وارد می‌کند: وب‌سایت، خطی که از آن خواسته می‌شود آنجا منتشر کند و روزی که آن خط آخرین بار پیدا شد.
+
+## deliver
+## نسخهٔ تحویل (/deliver)، آمار (/numbers) و نشان (/badge.svg).
+
+deliver-link = نسخهٔ تحویل
+deliver-title = نسخهٔ تحویل
+deliver-letter-version = نسخهٔ نامه
+deliver-letter-digest = چکیدهٔ نامه (SHA-256)
+deliver-proof-heading = چگونه این فهرست را بررسی کنیم
+deliver-snapshot = این فهرست همان فهرستِ تصویر شمارهٔ { $seq } است که سایت در { $day } امضا کرده است.
+deliver-snapshot-digest = SHA-256 پروندهٔ تصویر (snapshot.json)
+deliver-public-key = کلید عمومی سایت
+deliver-verify = برای بررسی، snapshot.json و snapshot.json.minisig را از سایت یا هر آینه‌ای بارگیری کنید و سپس این را اجرا کنید:
+deliver-verify-after = minisign می‌گوید که آیا سایت آن پرونده را امضا کرده است؛ sha256sum باید همان SHA-256 تصویر را که در بالا آمده نشان دهد. نام‌های درون پرونده همان نام‌هایی‌اند که اینجا چاپ شده‌اند.
+numbers-link = آمار
+numbers-title = امضاها به زبان اعداد
+numbers-intro = امضاهای منتشرشده‌ای که نامشان نمایش داده می‌شود، بر پایهٔ روز رسیدن و کشور. روز یا کشوری که کمتر از { $count } امضا دارد زیر «سایر» شمرده می‌شود تا هیچ عددی به یک نفر اشاره نکند.
+numbers-by-day = امضاها بر پایهٔ روز
+numbers-by-country = امضاها بر پایهٔ کشور
+numbers-no-days = هنوز هیچ روزی { $count } امضا یا بیشتر ندارد.
+numbers-day = روز
+numbers-country = کشور
+numbers-count = امضاها
+numbers-other-days = روزهای دیگر
+numbers-other-countries = سایر یا نامشخص
+numbers-day-caption = امضاها در { $days } روز، از { $first } تا { $last }؛ بیشینه { $most } در یک روز.
+numbers-country-caption = { $countries } کشوری که بیشترین امضا را دارند، و سپس همهٔ کشورهای دیگر.
+badge-label = امضا
+badge-title = { $count } امضا، بنا بر تصویر { $day }

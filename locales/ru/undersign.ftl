@@ -478,3 +478,32 @@ proof-problem-line-missing = в файле нет этой строки
 audit-proof-taken = подтверждение найдено на { $domain }
 audit-proof-lost = подтверждение исчезло с { $domain }
 store-website = Для организации или компании, указавшей свой сайт: сайт, строка, которую её просят там опубликовать, и день, когда эта строка была найдена в последний раз.
+
+## deliver
+## Издание для вручения (/deliver), цифры (/numbers) и значок (/badge.svg).
+
+deliver-link = Издание для вручения
+deliver-title = Издание для вручения
+deliver-letter-version = Версия письма
+deliver-letter-digest = Отпечаток письма (SHA-256)
+deliver-proof-heading = Как проверить этот список
+deliver-snapshot = Этот список взят из снимка номер { $seq }, подписанного сайтом { $day }.
+deliver-snapshot-digest = SHA-256 файла снимка (snapshot.json)
+deliver-public-key = Открытый ключ сайта
+deliver-verify = Чтобы проверить его, скачайте snapshot.json и snapshot.json.minisig с сайта или любого зеркала и выполните:
+deliver-verify-after = minisign сообщит, подписал ли сайт этот файл; sha256sum должен вывести указанный выше SHA-256 снимка. Имена в файле — те же, что напечатаны здесь.
+numbers-link = Цифры
+numbers-title = Подписи в цифрах
+numbers-intro = Опубликованные подписи, имена которых показаны, по дню поступления и по стране. День или страна, где подписей меньше { $count }, учитываются в графе «другие», чтобы ни одна цифра не указывала на одного человека.
+numbers-by-day = Подписи по дням
+numbers-by-country = Подписи по странам
+numbers-no-days = Пока ни в один день не набралось { $count } подписей или больше.
+numbers-day = День
+numbers-country = Страна
+numbers-count = Подписи
+numbers-other-days = Другие дни
+numbers-other-countries = Другие или не указана
+numbers-day-caption = Подписи за { $days } дн. с { $first } по { $last }; не больше { $most } за день.
+numbers-country-caption = { $countries } стран с наибольшим числом подписей, затем все остальные.
+badge-label = подписи
+badge-title = Подписей: { $count }, по снимку от { $day }

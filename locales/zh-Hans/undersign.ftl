@@ -452,3 +452,32 @@ proof-problem-line-missing = 文件中没有这一行
 audit-proof-taken = 在 { $domain } 找到证实
 audit-proof-lost = 证实已从 { $domain } 撤下
 store-website = 对于填写了网站的组织或公司：该网站、请其在网站上发布的那一行，以及最近一次找到该行的日期。
+
+## deliver
+## 递交版（/deliver）、数据（/numbers）和徽章（/badge.svg）。
+
+deliver-link = 递交版
+deliver-title = 递交版
+deliver-letter-version = 信件版本
+deliver-letter-digest = 信件摘要（SHA-256）
+deliver-proof-heading = 如何核验这份名单
+deliver-snapshot = 这份名单即本站于 { $day } 签署的第 { $seq } 号快照中的名单。
+deliver-snapshot-digest = 快照文件（snapshot.json）的 SHA-256
+deliver-public-key = 本站的公钥
+deliver-verify = 核验方法：从本站或任一镜像下载 snapshot.json 和 snapshot.json.minisig，然后运行：
+deliver-verify-after = minisign 会告诉您该文件是否由本站签署；sha256sum 输出的必须是上面所列快照的 SHA-256。文件中的名字就是这里印出的名字。
+numbers-link = 数据
+numbers-title = 签名数据
+numbers-intro = 已公开且显示姓名的签名，按到达日期和国家统计。签名少于 { $count } 个的日期或国家计入“其他”，以免任何数字指向某一个人。
+numbers-by-day = 按日期统计的签名
+numbers-by-country = 按国家统计的签名
+numbers-no-days = 目前还没有哪一天达到 { $count } 个或更多签名。
+numbers-day = 日期
+numbers-country = 国家
+numbers-count = 签名数
+numbers-other-days = 其他日期
+numbers-other-countries = 其他或未填写
+numbers-day-caption = { $days } 天内的签名，从 { $first } 到 { $last }；单日最多 { $most } 个。
+numbers-country-caption = 签名最多的 { $countries } 个国家，其后为其他所有国家。
+badge-label = 个签名
+badge-title = 截至 { $day } 的快照，共 { $count } 个签名

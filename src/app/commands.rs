@@ -181,8 +181,11 @@ pub fn export_static(
     from: Option<(PathBuf, String)>,
     origin: Option<String>,
 ) -> Result<(), Error> {
+    let mut public_key = None;
     if let Some((file, key)) = &from {
-        snapshot::verify(file, &snapshot::public_key(key)?, Day::today(), None)?;
+        let key = snapshot::public_key(key)?;
+        snapshot::verify(file, &key, Day::today(), None)?;
+        public_key = Some(key.to_base64());
     }
     if origin.is_none() {
         eprintln!(
@@ -200,6 +203,7 @@ pub fn export_static(
                 Error::StoreInUse(dir) => Error::ExportWhileServing(dir),
                 e => e,
             })?;
+            public_key = Some(SigningKey::load_or_create(&config.data_dir)?.public_key());
             file
         }
     };
@@ -208,6 +212,7 @@ pub fn export_static(
         work.path(),
         out,
         origin.as_deref(),
+        public_key.as_deref().unwrap_or_default(),
         config.page_group_limit,
         config.list_page_size,
     )?;

@@ -268,8 +268,10 @@ impl Headers {
     /// Adds the headers to a response for `path`.
     pub fn finish(&self, resp: &mut Reply, path: &str) {
         let h = resp.headers_mut();
+        // A response that set one of these itself keeps its own (the
+        // badge: an image other sites embed, under its own policy).
         for (name, value) in &self.common {
-            h.insert(name.clone(), value.clone());
+            h.entry(name.clone()).or_insert_with(|| value.clone());
         }
         if let Some(onion) = &self.onion_location {
             if let Ok(v) = HeaderValue::from_str(&format!("http://{onion}{path}")) {

@@ -247,4 +247,36 @@ texts! {
     ConsoleBack,
     /// `action` (a form's action name), `count`: the signatures it was on.
     ConsoleDone,
+    // The delivery edition, the numbers and the badge.
+    DeliverLink,
+    DeliverTitle,
+    DeliverLetterVersion,
+    DeliverLetterDigest,
+    DeliverProofHeading,
+    /// `seq`, `day`.
+    DeliverSnapshot,
+    DeliverSnapshotDigest,
+    DeliverPublicKey,
+    DeliverVerify,
+    DeliverVerifyAfter,
+    NumbersLink,
+    NumbersTitle,
+    /// `count`: the fewest a day or country is shown with.
+    NumbersIntro,
+    NumbersByDay,
+    NumbersByCountry,
+    /// `count`: as in the intro.
+    NumbersNoDays,
+    NumbersDay,
+    NumbersCountry,
+    NumbersCount,
+    NumbersOtherDays,
+    NumbersOtherCountries,
+    /// `days`, `first`, `last`, `most`.
+    NumbersDayCaption,
+    /// `countries`, `count`.
+    NumbersCountryCaption,
+    BadgeLabel,
+    /// `count`, `day`.
+    BadgeTitle,
 }

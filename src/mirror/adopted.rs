@@ -35,6 +35,12 @@ pub(super) struct Current {
     /// The snapshot's chunk list, as served and as the poller reads it.
     pub chunks: Bytes,
     pub chunk_list: Arc<Chunks>,
+    /// `/badge.svg`, made from the snapshot's signed counts and day as the
+    /// origin made it when it signed (the same bytes, and no markup taken
+    /// from the origin).
+    pub badge: Bytes,
+    /// Its directory.
+    pub dir: std::path::PathBuf,
 }
 
 /// Builds the index and exports of a verified snapshot in
@@ -151,8 +157,16 @@ pub(super) fn open_current(dir: &Path, seq: u64) -> Result<Current, String> {
     if !view::is_current(&dir.join(INDEX_FILE)) {
         view::build(&json, &dir.join(INDEX_FILE))?;
     }
+    let view = Arc::new(SnapshotView::open(&dir.join(INDEX_FILE), seq)?);
+    let badge = crate::render::badge::svg(
+        &crate::messages::Catalogue::ENGLISH,
+        view.counts().total_published(),
+        comment.day,
+    );
     Ok(Current {
-        view: Arc::new(SnapshotView::open(&dir.join(INDEX_FILE), seq)?),
+        view,
+        badge: Bytes::from(badge),
+        dir: dir.to_path_buf(),
         chunks: Bytes::from(chunks.0),
         chunk_list: Arc::new(chunks.1),
         snapshot: open_file(&json).map_err(io)?,

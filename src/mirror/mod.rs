@@ -150,6 +150,8 @@ struct Pages {
     renderers: PerLang<Renderer>,
     letter_pages: PerLang<LetterBytes>,
     privacy: PerLang<Bytes>,
+    /// The origin's key, as `minisign -P` takes it.
+    public_key: String,
 }
 
 /// A letter page, split where a replica's form token goes (a mirror's has
@@ -280,7 +282,17 @@ impl Source for Serving<'_> {
             len: *len,
             signature: self.current.signature.clone(),
             chunks: ChunkList::Made(self.current.chunks.clone()),
+            badge: Some(self.current.badge.clone()),
         })
+    }
+
+    fn public_key(&self) -> String {
+        self.pages.public_key.clone()
+    }
+
+    /// The adopted snapshot's own directory.
+    fn scratch(&self) -> PathBuf {
+        self.current.dir.clone()
     }
 }
 
@@ -317,6 +329,7 @@ impl Mirror {
                     renderers: languages::renderers(&renderer),
                     letter_pages: PerLang::default(),
                     privacy: PerLang::default(),
+                    public_key: self.key.to_base64(),
                 }
             }
             Some(c) => {
@@ -380,7 +393,7 @@ impl Mirror {
                         }
                     })
                     .collect();
-                Pages { current: current.clone(), renderers, letter_pages, privacy }
+                Pages { current: current.clone(), renderers, letter_pages, privacy, public_key: key }
             }
         };
         *lock(&self.pages) = Arc::new(pages);
@@ -603,6 +616,7 @@ pub fn prepare(config: &Config, options: Options) -> Result<Prepared, MirrorErro
             )),
             letter_pages: PerLang::default(),
             privacy: PerLang::default(),
+            public_key: String::new(),
         })),
         status: Mutex::new(None),
         forms: options.forms,

@@ -10,7 +10,7 @@ use crate::domain::signatory::fold;
 use crate::domain::{Counts, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
 use crate::render::export::{OpenCounts, PerKind};
-use crate::view::{PublicView, ScanError};
+use crate::view::{Numbers, PublicView, ScanError};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -41,6 +41,10 @@ pub struct Head {
     pub phase: Phase,
     /// Its counts.
     pub counts: OpenCounts,
+    /// Its figures by day and country, folded again here (none from a
+    /// version that carried none).
+    #[serde(default)]
+    pub numbers: Option<Numbers>,
 }
 
 impl Head {
@@ -152,7 +156,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
         f.write_str("an undersign snapshot")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
-        let (mut letter, mut phase, mut counts) = (None, None, None);
+        let (mut letter, mut phase, mut counts, mut numbers) = (None, None, None, None);
         let mut letter_versions = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
@@ -161,6 +165,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
                 "letter_versions" => letter_versions = map.next_value()?,
                 "phase" => phase = Some(map.next_value()?),
                 "counts" => counts = Some(map.next_value()?),
+                "numbers" => numbers = map.next_value::<Option<Numbers>>()?.map(Numbers::refolded),
                 "signatories" => map.next_value_seed(Names { add: &mut *self.add })?,
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
@@ -172,6 +177,7 @@ impl<'de> Visitor<'de> for Doc<'_> {
             letter_versions,
             phase: phase.ok_or_else(|| missing("phase"))?,
             counts: counts.ok_or_else(|| missing("counts"))?,
+            numbers,
         })
     }
 }
@@ -314,6 +320,19 @@ impl PublicView for SnapshotView {
             &format!("SELECT {COLUMNS} FROM names WHERE instr(folded, ?1) > 0 ORDER BY k, pos LIMIT ?2"),
             params![folded_query, limit as i64],
         )
+    }
+
+    /// As the snapshot carries them; from the names (no days) when it
+    /// carries none.
+    fn numbers(&self) -> Result<Numbers, ScanError> {
+        match &self.head.numbers {
+            Some(n) => Ok(n.clone()),
+            None => {
+                let mut tally = crate::view::Tally::default();
+                self.each_published(&mut |s| tally.add(None, s.country.as_deref()))?;
+                Ok(tally.finish())
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 //! queue per router ([`Reads`]). Their refusals are [`ReadRefusal`]s, and
 //! their languages are paths ([`languages`]).
 
+pub mod editions;
 pub mod languages;
 mod refusal;
 
@@ -20,12 +21,14 @@ use crate::limits::Queue;
 use crate::render::Renderer;
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
+use editions::{DeliverJob, Editions};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, StatusCode};
 use languages::{Lang, UNPREFIXED};
 use std::fs::File;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,6 +97,12 @@ pub enum Page<'a> {
     Parts,
     /// `/robots.txt`.
     Robots,
+    /// `/deliver`: the delivery edition of the signed snapshot.
+    Deliver,
+    /// `/numbers`: signatures by day and by country.
+    Numbers,
+    /// `/badge.svg`: the signed snapshot's count as an image.
+    Badge,
 }
 
 impl<'a> Page<'a> {
@@ -105,6 +114,9 @@ impl<'a> Page<'a> {
             "/" => return Some(Page::Letter),
             "/privacy" => return Some(Page::Privacy),
             "/signatories" => return Some(Page::Search),
+            "/deliver" => return Some(Page::Deliver),
+            "/numbers" => return Some(Page::Numbers),
+            "/badge.svg" => Page::Badge,
             "/signatories.json" => Page::Export(Format::Json),
             "/signatories.csv" => Page::Export(Format::Csv),
             "/snapshot.json" => Page::Snapshot,
@@ -142,6 +154,9 @@ pub struct SnapshotFiles {
     pub signature: Bytes,
     /// Its chunk list.
     pub chunks: ChunkList,
+    /// `/badge.svg` as made when it was signed (none from a version that
+    /// made none).
+    pub badge: Option<Bytes>,
 }
 
 /// A snapshot's chunk list: made already, or made when first asked for (a
@@ -167,6 +182,11 @@ pub trait Source: Send + Sync {
     fn export(&self, format: Format) -> impl Future<Output = Result<Arc<ExportSent>, Reply>> + Send;
     /// The signed snapshot served now, if there is one yet.
     fn snapshot(&self) -> Option<SnapshotFiles>;
+    /// The public key the snapshots are signed with, as `minisign -P`
+    /// takes it.
+    fn public_key(&self) -> String;
+    /// A directory for the pages built into unnamed files (`/deliver`).
+    fn scratch(&self) -> PathBuf;
 }
 
 /// A refusal's page, in `renderer`'s language, with its status and headers.
@@ -185,6 +205,8 @@ pub struct Reads {
     scan_failure_told: AtomicBool,
     /// How the operator's line starts (`undersign`, `undersign: mirror`).
     who: &'static str,
+    /// `/deliver` and `/numbers`, kept until what they show changes.
+    editions: Arc<Editions>,
 }
 
 impl Reads {
@@ -194,6 +216,7 @@ impl Reads {
             scans: Queue::new(SCANS_AT_ONCE, SCANS_WAITING, SCAN_WAIT),
             scan_failure_told: AtomicBool::new(false),
             who,
+            editions: Arc::default(),
         }
     }
 
@@ -223,6 +246,9 @@ impl Reads {
                 "max-age=3600",
                 Bytes::from_static(ROBOTS_TXT.as_bytes()),
             ),
+            Page::Deliver => self.deliver(src, at, req).await,
+            Page::Numbers => self.numbers(src, at).await,
+            Page::Badge => badge(src, renderer, req),
             Page::Snapshot | Page::Signature | Page::Chunks | Page::Parts => {
                 let Some(files) = src.snapshot() else {
                     return refused(renderer, &ReadRefusal::SnapshotNotReady.answer());
@@ -312,6 +338,58 @@ impl Reads {
         http::respond(StatusCode::OK, HTML, "max-age=60", body)
     }
 
+    /// The delivery edition of the signed snapshot in language `at`, built
+    /// into a file once per snapshot and language, sent from it in chunks.
+    async fn deliver<S: Source>(&self, src: &S, at: Lang, req: &Request<Incoming>) -> Reply {
+        let renderer = src.renderer(at);
+        let Some(files) = src.snapshot() else {
+            return refused(renderer, &ReadRefusal::SnapshotNotReady.answer());
+        };
+        let sent = match self.editions.deliver_kept(at, files.seq) {
+            Some(sent) => sent,
+            None => {
+                let job = DeliverJob {
+                    renderer: renderer.clone(),
+                    at,
+                    seq: files.seq,
+                    file: files.file,
+                    signature: files.signature,
+                    public_key: src.public_key(),
+                    scratch: src.scratch(),
+                };
+                let editions = Arc::clone(&self.editions);
+                match self.scan(renderer, move || editions.deliver(job)).await {
+                    Ok(sent) => sent,
+                    Err(refused) => return refused,
+                }
+            }
+        };
+        if http::none_match(req.headers(), &sent.etag) {
+            return http::not_modified(HTML, "max-age=60", &sent.etag);
+        }
+        let mut r = http::respond_file(StatusCode::OK, HTML, "max-age=60", Arc::clone(&sent.file), sent.len);
+        http::set_header(&mut r, header::ETAG, &sent.etag);
+        r
+    }
+
+    /// The numbers page in language `at`: its figures made once per
+    /// generation of the view, in the scan queue.
+    async fn numbers<S: Source>(&self, src: &S, at: Lang) -> Reply {
+        let renderer = src.renderer(at);
+        let view = src.view();
+        let page = match self.editions.numbers_kept(at, view.generation()) {
+            Some(page) => page,
+            None => {
+                let (editions, r) = (Arc::clone(&self.editions), renderer.clone());
+                match self.scan(renderer, move || editions.numbers(&r, at, view.as_ref())).await {
+                    Ok(page) => page,
+                    Err(refused) => return refused,
+                }
+            }
+        };
+        http::respond(StatusCode::OK, HTML, "max-age=60", page)
+    }
+
     /// The snapshot, its signature, its chunk list or parts of it. The
     /// snapshot and its signature and chunk list carry the same `ETag` (the
     /// sequence number), so a mirror can tell that the files it fetched
@@ -358,6 +436,32 @@ impl Reads {
             }
         }
     }
+}
+
+/// The badge of the signed snapshot, as it was made when signed: what a
+/// page elsewhere embeds (so `Cross-Origin-Resource-Policy` lets it), with
+/// a policy of its own that lets nothing in it run or load.
+fn badge<S: Source>(src: &S, renderer: &Renderer, req: &Request<Incoming>) -> Reply {
+    const SVG: &str = "image/svg+xml";
+    let Some((seq, badge)) = src.snapshot().and_then(|f| Some((f.seq, f.badge?))) else {
+        return refused(renderer, &ReadRefusal::SnapshotNotReady.answer());
+    };
+    let etag = format!("\"{seq}\"");
+    let mut r = if http::none_match(req.headers(), &etag) {
+        http::not_modified(SVG, "max-age=300", &etag)
+    } else {
+        let mut r = http::respond(StatusCode::OK, SVG, "max-age=300", badge);
+        http::set_header(&mut r, header::ETAG, &etag);
+        r
+    };
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
+    r
 }
 
 /// An export, streamed from its file, with its build's `ETag`; 304 to a

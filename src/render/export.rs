@@ -7,7 +7,7 @@
 //! time ([`JsonWriter`], [`CsvWriter`]): at a million names the whole
 //! document would not fit the memory the server is allowed.
 
-use crate::domain::{Counts, Kind, Phase, PublicSignatory};
+use crate::domain::{record::kind_index, Counts, Kind, Phase, PublicSignatory};
 use crate::letter::Letter;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
@@ -51,6 +51,24 @@ pub struct OpenCounts {
     pub listed: PerKind,
     /// Waiting for review, per kind.
     pub pending: PerKind,
+}
+
+impl OpenCounts {
+    /// The counts it states, as the pages take them.
+    pub fn counts(&self) -> Counts {
+        let per_kind = |p: &PerKind| {
+            let mut out = [0; 3];
+            out[kind_index(Kind::Organization)] = p.organization;
+            out[kind_index(Kind::Company)] = p.company;
+            out[kind_index(Kind::Individual)] = p.individual;
+            out
+        };
+        Counts {
+            published: per_kind(&self.published),
+            listed: per_kind(&self.listed),
+            pending: per_kind(&self.pending),
+        }
+    }
 }
 
 impl From<&Counts> for OpenCounts {

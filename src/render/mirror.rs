@@ -127,7 +127,9 @@ pub fn static_csp() -> String {
 }
 
 impl StaticPages<'_> {
-    fn page(&self, title: &str, main: Markup) -> String {
+    /// A static page around `main`: its own CSP, the copy's notice, the
+    /// footer's relative links.
+    pub fn page(&self, title: &str, main: Markup) -> String {
         let title = if title == self.letter.title {
             title.to_owned()
         } else {
@@ -157,6 +159,8 @@ impl StaticPages<'_> {
                         nav aria-label="Site" {
                             a href="index.html" { "The letter" } " · "
                             a href=(index_file(1)) { "All names, A to Z" } " · "
+                            a href="numbers.html" { "Numbers" } " · "
+                            a href="deliver.html" { "Delivery edition" } " · "
                             "Open data: " a href="signatories.json" { "JSON" } ", " a href="signatories.csv" { "CSV" } " · "
                             "Signed snapshot: " a href="snapshot.json" { "snapshot.json" } ", " a href="snapshot.json.minisig" { "signature" }
                         }

@@ -12,8 +12,11 @@
 //! change and the token spliced in per request.
 
 pub mod admin;
+pub mod badge;
+pub mod deliver;
 pub mod export;
 pub mod mirror;
+mod numbers;
 mod signing;
 mod versions;
 
@@ -330,6 +333,8 @@ impl Renderer {
                         Some(m) => { a href=(m.withdraw_url) { (self.t(Text::WithdrawAtTheOrigin)) } " · " }
                     }
                     a href=(self.at("/privacy")) { (self.t(Text::Privacy)) } " · "
+                    a href=(self.at("/numbers")) { (self.t(Text::NumbersLink)) } " · "
+                    a href=(self.at("/deliver")) { (self.t(Text::DeliverLink)) } " · "
                     (self.t(Text::OpenData)) " " a href="/signatories.json" { "JSON" } ", " a href="/signatories.csv" { "CSV" }
                 }
             }
@@ -456,6 +461,10 @@ impl Renderer {
                         }
                     }
                 }
+            }
+            p.more {
+                a href=(self.at("/numbers")) { (self.t(Text::NumbersLink)) } " · "
+                a href=(self.at("/deliver")) { (self.t(Text::DeliverLink)) }
             }
         };
         page_with_head(

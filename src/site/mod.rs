@@ -325,7 +325,17 @@ impl Source for Arc<Site> {
             len: signed.len,
             signature: signed.signature.clone(),
             chunks,
+            badge: signed.badge.clone(),
         })
+    }
+
+    fn public_key(&self) -> String {
+        self.snapshots.key().public_key()
+    }
+
+    /// Beside the exports, in the data dir (owner only).
+    fn scratch(&self) -> std::path::PathBuf {
+        self.config.data_dir.join("exports")
     }
 }
 

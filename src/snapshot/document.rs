@@ -33,6 +33,7 @@ use super::comment::{Digest, FORMAT};
 use crate::domain::{record::kind_index, Counts, Day, Phase, PublicSignatory};
 use crate::letter::Letter;
 use crate::render::export::OpenCounts;
+use crate::view::Numbers;
 use serde::{Deserialize, Serialize};
 
 /// The `snapshot` object: the file's own copy of the trusted comment's
@@ -113,20 +114,39 @@ pub struct Head<'a> {
     pub phase: Phase,
     /// The counts, read with the names.
     pub counts: OpenCounts,
+    /// `/badge.svg` as of this snapshot: made from these counts when it
+    /// is signed, so that what others embed is signed too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
+    /// `/numbers`' figures as of this snapshot, folded: a mirror has no
+    /// days of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<&'a Numbers>,
     /// Empty: the names are streamed after the head.
     pub signatories: &'a [PublicSignatory],
 }
 
 impl<'a> Head<'a> {
     /// The head of a snapshot of `letter` (with its `versions`) in `phase`
-    /// with `counts`.
+    /// with `counts`, its badge and its figures.
     pub fn new(
         snapshot: &'a About,
         (letter, letter_versions): (&'a Letter, &'a [LetterVersion]),
         phase: Phase,
         counts: &Counts,
+        badge: Option<String>,
+        numbers: Option<&'a Numbers>,
     ) -> Head<'a> {
-        Head { snapshot, letter, letter_versions, phase, counts: OpenCounts::from(counts), signatories: &[] }
+        Head {
+            snapshot,
+            letter,
+            letter_versions,
+            phase,
+            counts: OpenCounts::from(counts),
+            badge,
+            numbers,
+            signatories: &[],
+        }
     }
 }
 
@@ -155,6 +175,15 @@ pub struct ReadBack {
     pub phase: Phase,
     /// The counts it states.
     pub counts: OpenCounts,
+    /// Its badge, if the version that signed it makes one.
+    #[serde(default)]
+    #[allow(dead_code, reason = "parsed to check the file, not used after")]
+    pub badge: Option<String>,
+    /// Its figures by day and country, if the version that signed it
+    /// carries them.
+    #[serde(default)]
+    #[allow(dead_code, reason = "parsed to check the file, not used after")]
+    pub numbers: Option<Numbers>,
     /// What its list holds.
     #[serde(deserialize_with = "count_names")]
     pub signatories: Listed,

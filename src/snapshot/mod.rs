@@ -29,6 +29,7 @@ pub mod chunks;
 mod comment;
 mod document;
 mod key;
+pub mod read;
 #[cfg(test)]
 mod tests;
 mod verify;
@@ -73,17 +74,21 @@ pub struct Signed {
     pub signature: Bytes,
     /// What the signature vouches for.
     pub comment: Comment,
+    /// `/badge.svg` as it carries it (none in a snapshot of a version
+    /// that made none).
+    pub badge: Option<Bytes>,
     /// Its chunk list as served, made when first asked for.
     chunks: std::sync::OnceLock<Bytes>,
 }
 
 impl Signed {
-    fn new(file: File, len: u64, signature: String, comment: Comment) -> Signed {
+    fn new(file: File, len: u64, signature: String, comment: Comment, badge: Option<String>) -> Signed {
         Signed {
             file: Arc::new(file),
             len,
             signature: Bytes::from(signature),
             comment,
+            badge: badge.map(Bytes::from),
             chunks: std::sync::OnceLock::new(),
         }
     }
@@ -305,7 +310,7 @@ impl Snapshots {
         let made = (|| {
             let prev = self.current().map(|c| c.comment.sha256);
             let about = About::new(n, today, today.plus(self.expiry_days), self.letter_digest, prev);
-            let (file, len, sha256) =
+            let (file, len, sha256, badge) =
                 write_document(&json_temp, view, &about, (&self.letter, &self.letter_versions))?;
             let comment = Comment {
                 seq: n,
@@ -329,7 +334,7 @@ impl Snapshots {
             std::fs::rename(&json_temp, json).map_err(at(json))?;
             std::fs::rename(&sig_temp, &sig).map_err(at(&sig))?;
             sync_parent(json).map_err(at(json))?;
-            Ok(Signed::new(file, len, text, comment))
+            Ok(Signed::new(file, len, text, comment, badge))
         })();
         if made.is_err() {
             let _ = std::fs::remove_file(&json_temp);
@@ -412,18 +417,28 @@ fn load_pair(dir: &Path, n: u64, key: &SigningKey) -> Option<Signed> {
     let comment: Comment = sig.trusted_comment().ok()?.parse().ok()?;
     let file = File::open(&json).ok()?;
     let len = file.metadata().ok()?.len();
-    (comment.seq == n).then(|| Signed::new(file, len, text, comment))
+    if comment.seq != n {
+        return None;
+    }
+    // Its badge, from the head: the read stops where the names begin.
+    let mut badge = None;
+    read::each_name(&file, &mut |head| badge = head.badge.clone(), None).ok()?;
+    Some(Signed::new(file, len, text, comment, badge))
 }
 
 /// Streams the snapshot into a new file at `path`: the head, with the
 /// phase and counts read together with the names, then each name. The
-/// file (synced), its length and SHA-256.
+/// file (synced), its length, SHA-256 and badge (made from the counts).
 fn write_document(
     path: &Path,
     view: &dyn PublicView,
     about: &About,
     letter: (&Letter, &[LetterVersion]),
-) -> Result<(File, u64, Digest), SnapshotError> {
+) -> Result<(File, u64, Digest, Option<String>), SnapshotError> {
+    let mut badge = None;
+    // Read just before the names: the figures may lag them by the
+    // signatures of that moment, never lead them.
+    let numbers = view.numbers().map_err(SnapshotError::Scan)?;
     let failed = |e| SnapshotError::Write(path.to_path_buf(), e);
     let file = OpenOptions::new()
         .read(true)
@@ -453,7 +468,16 @@ fn write_document(
         &mut |phase, counts| {
             step(&mut |s| match s {
                 State::Head(out) => {
-                    match JsonWriter::start_document(out, &Head::new(about, letter, phase, &counts)) {
+                    let made = crate::render::badge::svg(
+                        &crate::messages::Catalogue::ENGLISH,
+                        counts.total_published(),
+                        about.day,
+                    );
+                    badge = Some(made.clone());
+                    match JsonWriter::start_document(
+                        out,
+                        &Head::new(about, letter, phase, &counts, Some(made), Some(&numbers)),
+                    ) {
                         Ok(w) => State::Names(w),
                         Err(e) => State::Failed(e),
                     }
@@ -481,7 +505,7 @@ fn write_document(
     let Hashing { inner: file, sha } = hashing;
     file.sync_all().map_err(failed)?;
     let len = file.metadata().map_err(failed)?.len();
-    Ok((file, len, Digest(sha.finalize().into())))
+    Ok((file, len, Digest(sha.finalize().into()), badge))
 }
 
 /// Hashes what is written through it.

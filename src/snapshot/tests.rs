@@ -155,6 +155,8 @@ fn the_sequence_grows_across_restarts_and_chains_each_to_the_last() {
     let snapshots = open(dir.path());
     let current = snapshots.current().expect("the last pair is served after a restart");
     assert_eq!(current.comment, first.comment);
+    assert!(first.badge.is_some(), "a badge is made with each snapshot");
+    assert_eq!(current.badge, first.badge, "and read back with it after a restart");
     let second = snapshots.sign(&view(), TODAY).unwrap();
     assert_eq!(second.comment.seq, 2);
     assert_eq!(second.comment.prev, Some(first.comment.sha256));

@@ -3,7 +3,7 @@
 
 use super::Store;
 use crate::domain::{Counts, Kind, Phase, PublicSignatory};
-use crate::view::{PublicView, ScanError};
+use crate::view::{Numbers, PublicView, ScanError, Tally};
 
 impl PublicView for Store {
     fn generation(&self) -> u64 {
@@ -36,5 +36,23 @@ impl PublicView for Store {
 
     fn search(&self, folded_query: &str, limit: usize) -> Result<Vec<PublicSignatory>, ScanError> {
         Store::search(self, folded_query, limit).map_err(|e| ScanError::Unreadable(e.to_string()))
+    }
+
+    /// Walks the listed names with their records, which keep the day.
+    fn numbers(&self) -> Result<Numbers, ScanError> {
+        let mut tally = Tally::default();
+        self.inner
+            .read(|c| {
+                super::schema::snapshot(c, || {
+                    super::read::walk(c, i64::MIN, &mut |r| {
+                        if r.status == crate::domain::Status::Published {
+                            tally.add(Some(r.day), r.country.as_ref().map(|c| c.as_str()));
+                        }
+                        true
+                    })
+                })
+            })
+            .map_err(|e| ScanError::Unreadable(e.to_string()))?;
+        Ok(tally.finish())
     }
 }

@@ -48,8 +48,12 @@ pub(crate) fn pages_under(server: &Server, prefix: &str, tag: &str) -> Vec<(Stri
     let named = |name: &str| if tag.is_empty() { name.to_string() } else { format!("{tag}-{name}") };
     let at = |path: &str| format!("{prefix}{path}");
     let mut pages = Vec::new();
+    // The delivery edition is of the signed snapshot: signed just after start.
+    crate::deliver::get_when(server, &at("/deliver"), |_| true);
     for (name, path, status) in [
         ("letter", "/", 200),
+        ("deliver", "/deliver", 200),
+        ("numbers", "/numbers", 200),
         ("privacy", "/privacy", 200),
         ("withdraw-form", "/withdraw", 200),
         ("search-found", "/signatories?q=amnesty", 200),

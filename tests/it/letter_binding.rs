@@ -146,6 +146,16 @@ fn letter_amend_records_the_next_version_and_refuses_an_unchanged_text() {
     assert!(page.contains(&format!("Version 1, in force from {today}")), "{page}");
     // The open data names the version in force.
     assert_eq!(server.json()["letter_version"], 2);
+    // So does the delivery edition, from the signed snapshot.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let deliver = server.get("/deliver").body;
+        if deliver.contains("<dt>Letter version</dt><dd>2</dd>") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "/deliver names version 2: {deliver}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     // Valid, and accessible: the <details> and their summaries too.
     let pages = ["/", "/fa/"].map(|p| (format!("amended-letter{}", p.replace('/', "-")), 200, server.get(p)));
     if let Some(jar) = require_vnu() {

@@ -16,6 +16,7 @@ mod browser;
 mod closed_letter;
 mod command_line;
 mod console_pages;
+mod deliver;
 mod disk_full;
 mod durability;
 mod html_valid;

@@ -10,6 +10,7 @@
 use crate::common::browser::{assert_rendered, require_chromium, visit};
 use crate::common::vnu::{assert_valid, require_vnu};
 use crate::common::{self, Response, Server};
+use sha2::Digest as _;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -70,9 +71,19 @@ fn a_static_export_is_plain_linked_files_with_a_snapshot_that_verifies() {
         "snapshot.json",
         "snapshot.json.minisig",
         "robots.txt",
+        "deliver.html",
+        "numbers.html",
+        "badge.svg",
     ] {
         assert!(out.join(file).exists(), "{file} is exported");
     }
+    // The delivery edition names the snapshot beside it, by its digest.
+    let snapshot = std::fs::read(out.join("snapshot.json")).unwrap();
+    let sha256: String = sha2::Sha256::digest(&snapshot).iter().map(|b| format!("{b:02x}")).collect();
+    let deliver = std::fs::read_to_string(out.join("deliver.html")).unwrap();
+    assert!(deliver.contains(&format!("<code>{sha256}</code>")), "the snapshot's digest");
+    assert!(deliver.contains("minisign -Vm snapshot.json -P RW"), "and the key to check it with");
+    assert!(deliver.contains("<a href=\"numbers.html\">Numbers</a>"), "relative links");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("<meta name=\"description\" content=\"We encourage you"), "{index}");
     let pages = html_files(&out);
@@ -189,7 +200,7 @@ fn the_static_pages_are_valid_html() {
     let Some(jar) = require_vnu() else { return };
     let (_dir, out) = exported_site();
     let pages: Vec<(&str, u16, Response)> =
-        ["index", "individual-1", "organization-2", "company-1", "names-1", "names-2"]
+        ["index", "individual-1", "organization-2", "company-1", "names-1", "names-2", "deliver", "numbers"]
             .into_iter()
             .map(|name| {
                 let body = std::fs::read_to_string(out.join(format!("{name}.html"))).unwrap();
