@@ -28,7 +28,7 @@ pub struct Server {
     /// The moderation console's address, when the config enables it.
     pub admin: Option<SocketAddr>,
     pub data: PathBuf,
-    config: PathBuf,
+    pub config: PathBuf,
     /// Everything the server printed on stdout and stderr.
     output: Arc<Mutex<String>>,
     _dir: Option<tempfile::TempDir>,
