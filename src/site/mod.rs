@@ -27,7 +27,7 @@ use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, Sna
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
-use crate::tokens::{Secret, TokenError};
+use crate::tokens::{self, Secret, TokenError};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use cache::PageCache;
@@ -269,7 +269,10 @@ impl Site {
             submission,
         };
         match self.store.sign(new).await {
-            Ok(signed) => Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code)),
+            Ok(signed) => {
+                let code = tokens::withdrawal_code(signed.id, &code);
+                Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code))
+            }
             Err(e) => Err(match e {
                 SignError::TokenUsed => SignRefusal::Used,
                 SignError::Duplicate => SignRefusal::Duplicate { kind, name },
@@ -291,7 +294,7 @@ impl Site {
         if code.is_empty() || code.len() > 100 {
             return self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeMissing), None);
         }
-        match self.store.withdraw(self.secret.withdrawal_hash(code)).await {
+        match self.store.withdraw(self.secret.withdrawal_lookup(code)).await {
             Ok(true) => http::html(StatusCode::OK, self.renderers[at].withdrawn()),
             Ok(false) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
             Err(SignError::Stopped) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::Stopped), None),
