@@ -15,7 +15,7 @@ fn sign_thank_publish_withdraw() {
     assert!(code.len() >= 20 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
 
     let page = server.get("/");
-    assert!(page.body.contains("<span dir=\"auto\">Ada Lovelace</span>, <span dir=\"auto\">Analyst</span> (<span dir=\"auto\">UK</span>)"));
+    assert!(page.body.contains("<bdi>Ada Lovelace</bdi>, <bdi>Analyst</bdi> (<bdi>UK</bdi>)"));
     assert!(page.body.contains("88 individuals"), "count went up");
     let json = server.json();
     assert_eq!(json["counts"]["individual"], 88);
