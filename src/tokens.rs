@@ -8,6 +8,14 @@
 //! long ago, and (with the store's list of used nonces) that it is the first
 //! submission of that form. The issue time lives only in the visitor's page;
 //! the store keeps only the nonce and a day after which to forget it.
+//!
+//! A nonce begins with the form's place in the order this process issued
+//! forms in (a counter from a random start, no clock in it), so that the
+//! store's used-token index is added to at its end, not at a random page.
+//! A withdrawal code begins with its signature's id, so that its hash is
+//! kept under a key that also grows with every signature
+//! ([`withdrawal_key`]); codes of the earlier form (four groups, no id)
+//! are looked up by their hash alone, as they were stored.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -15,6 +23,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -32,6 +41,37 @@ pub const TOKEN_LEN: usize = (TOKEN_BYTES * 4).div_ceil(3);
 pub struct Secret {
     form_token: HmacSha256,
     withdrawal_code: HmacSha256,
+    nonces: NonceSequence,
+}
+
+/// Form-token nonces in the order they are issued: 8 bytes of a counter
+/// that starts at a random number (so that no two runs of the server
+/// overlap and the count says nothing about when it started), then 8
+/// random bytes. The counter carries no time and nothing about a visitor;
+/// it only puts the used-token index's new entries at its end.
+#[derive(Debug)]
+pub struct NonceSequence(AtomicU64);
+
+impl NonceSequence {
+    /// A sequence from a random start, with room for 2^62 forms before it
+    /// wraps.
+    pub fn new() -> NonceSequence {
+        NonceSequence(AtomicU64::new(u64::from_be_bytes(random()) >> 2))
+    }
+
+    /// The next nonce in the order issued.
+    pub fn issue(&self) -> [u8; NONCE_LEN] {
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce[..8].copy_from_slice(&self.0.fetch_add(1, Ordering::Relaxed).to_be_bytes());
+        nonce[8..].copy_from_slice(&random::<8>());
+        nonce
+    }
+}
+
+impl Default for NonceSequence {
+    fn default() -> NonceSequence {
+        NonceSequence::new()
+    }
 }
 
 impl std::fmt::Debug for Secret {
@@ -127,7 +167,11 @@ impl Secret {
             mac.update(domain);
             mac
         };
-        Secret { form_token: mac(b"form-token"), withdrawal_code: mac(b"withdrawal-code") }
+        Secret {
+            form_token: mac(b"form-token"),
+            withdrawal_code: mac(b"withdrawal-code"),
+            nonces: NonceSequence::new(),
+        }
     }
 
     /// A secret from one repeated byte, for tests.
@@ -138,7 +182,7 @@ impl Secret {
 
     /// A new form token for a form served now.
     pub fn issue_token(&self) -> String {
-        self.token_at(now_secs(), random())
+        self.token_at(now_secs(), self.nonces.issue())
     }
 
     fn token_at(&self, issued: u64, nonce: [u8; NONCE_LEN]) -> String {
@@ -193,10 +237,12 @@ impl Secret {
         })
     }
 
-    /// A new withdrawal code: 100 random bits as four groups of five
-    /// lower-case letters and digits (no 0/o, 1/l/i), easy to read and copy.
+    /// A new withdrawal code's random part: 98 random bits as four groups
+    /// of five lower-case letters and digits (no 0/o, 1/l/i), easy to read
+    /// and copy. The code shown is [`withdrawal_code`] of it and the
+    /// signature's id; the store keeps [`Secret::withdrawal_hash`] of this
+    /// part under [`withdrawal_key`].
     pub fn new_withdrawal_code(&self) -> String {
-        const ALPHABET: &[u8; 32] = b"23456789abcdefghjkmnpqrstuvwxyz-";
         let bytes = random::<20>();
         let mut code = String::with_capacity(23);
         for (i, b) in bytes.iter().enumerate() {
@@ -205,7 +251,7 @@ impl Secret {
             }
             // 31 symbols, not 32: '-' separates groups. Modulo bias over a
             // byte is under 1% per symbol, irrelevant at 98 bits.
-            code.push(ALPHABET[(*b as usize) % 31] as char);
+            code.push(CODE_ALPHABET[(*b as usize) % 31] as char);
         }
         code
     }
@@ -213,12 +259,76 @@ impl Secret {
     /// The hash the store keeps for a withdrawal code; typing variations
     /// (case, spaces around) give the same hash.
     pub fn withdrawal_hash(&self, code: &str) -> [u8; 32] {
-        let normal: String =
-            code.trim().chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
         let mut mac = self.withdrawal_code.clone();
-        mac.update(normal.as_bytes());
+        mac.update(normal_code(code).as_bytes());
         mac.finalize().into_bytes().into()
     }
+
+    /// The key the store finds a typed withdrawal code under: for a code
+    /// with its signature's id in front, [`withdrawal_key`] of that id and
+    /// the hash of the rest; for a code of the earlier form, its hash, as
+    /// it was stored.
+    pub fn withdrawal_lookup(&self, code: &str) -> [u8; 32] {
+        let normal = normal_code(code);
+        match split_code(&normal) {
+            Some((id, rest)) => withdrawal_key(id, &self.withdrawal_hash(rest)),
+            None => self.withdrawal_hash(&normal),
+        }
+    }
+}
+
+/// The letters and digits of withdrawal codes (the last, '-', is never a
+/// symbol: it separates groups).
+const CODE_ALPHABET: &[u8; 32] = b"23456789abcdefghjkmnpqrstuvwxyz-";
+
+/// A code as typed, without spaces and in lower case.
+fn normal_code(code: &str) -> String {
+    code.trim().chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// The withdrawal code shown for signature `id`: the id in the code's
+/// alphabet, then the random part.
+pub fn withdrawal_code(id: u64, random_part: &str) -> String {
+    let mut digits = Vec::new();
+    let mut rest = id;
+    loop {
+        digits.push(CODE_ALPHABET[(rest % 31) as usize]);
+        rest /= 31;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    format!("{}-{random_part}", String::from_utf8_lossy(&digits))
+}
+
+/// The id and random part of a code with an id in front (five groups), or
+/// None for one of the earlier form (four groups) or no code at all.
+fn split_code(normal: &str) -> Option<(u64, &str)> {
+    let (first, rest) = normal.split_once('-')?;
+    // 13 symbols of 31 hold any 64-bit id.
+    if rest.split('-').count() != 4 || first.is_empty() || first.len() > 13 {
+        return None;
+    }
+    first
+        .bytes()
+        .try_fold(0u64, |id, b| {
+            let digit = CODE_ALPHABET[..31].iter().position(|a| *a == b)?;
+            id.checked_mul(31)?.checked_add(digit as u64)
+        })
+        .map(|id| (id, rest))
+}
+
+/// Where the store keeps a withdrawal code's hash: the signature's id
+/// (big-endian, so keys sort by id and each new one goes at the end of the
+/// index) and 192 bits of the hash of the code's random part. A key of
+/// the earlier form is a whole 32-byte hash; both have the same length,
+/// so backups carry either as they are.
+pub fn withdrawal_key(id: u64, hash: &[u8; 32]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&id.to_be_bytes());
+    key[8..].copy_from_slice(&hash[..24]);
+    key
 }
 
 #[cfg(test)]
@@ -263,6 +373,46 @@ mod tests {
         let h = s.withdrawal_hash(&code);
         assert_eq!(h, s.withdrawal_hash(&format!("  {} ", code.to_uppercase())));
         assert_ne!(h, Secret::fixed(2).withdrawal_hash(&code));
+    }
+
+    #[test]
+    fn nonces_follow_the_order_they_were_issued_in() {
+        let s = Secret::fixed(1);
+        let nonces: Vec<[u8; 16]> = (0..100).map(|_| s.nonces.issue()).collect();
+        assert!(nonces.windows(2).all(|w| w[0][..8] < w[1][..8]), "the counter grows");
+        assert_ne!(nonces[0][8..], nonces[1][8..], "the rest is random");
+        let other = Secret::fixed(1);
+        assert_ne!(other.nonces.issue()[..8], nonces[0][..8], "each run starts somewhere else");
+    }
+
+    #[test]
+    fn a_code_carries_its_id_and_finds_its_key() {
+        let s = Secret::fixed(1);
+        let part = s.new_withdrawal_code();
+        let hash = s.withdrawal_hash(&part);
+        for id in [1, 30, 31, 961, 1_000_000, u64::MAX] {
+            let code = withdrawal_code(id, &part);
+            assert_eq!(code.split('-').count(), 5, "{code}");
+            assert_eq!(s.withdrawal_lookup(&code), withdrawal_key(id, &hash), "{code}");
+            let typed = format!(" {} ", code.to_uppercase());
+            assert_eq!(s.withdrawal_lookup(&typed), withdrawal_key(id, &hash));
+        }
+        // Another id in front finds another key: the id is part of the key.
+        let code = withdrawal_code(7, &part);
+        assert_ne!(s.withdrawal_lookup(&code.replacen('9', "8", 1)), withdrawal_key(7, &hash));
+        assert_eq!(withdrawal_key(2, &hash)[..8], 2u64.to_be_bytes());
+        assert!(withdrawal_key(2, &hash) < withdrawal_key(3, &hash), "keys sort by id");
+    }
+
+    #[test]
+    fn a_code_of_the_earlier_form_is_looked_up_by_its_hash() {
+        let s = Secret::fixed(1);
+        let old = s.new_withdrawal_code();
+        assert_eq!(s.withdrawal_lookup(&old), s.withdrawal_hash(&old));
+        assert_eq!(s.withdrawal_lookup(&format!("  {}", old.to_uppercase())), s.withdrawal_hash(&old));
+        // Not codes at all are looked up (and found nowhere), not refused here.
+        assert_eq!(s.withdrawal_lookup("x"), s.withdrawal_hash("x"));
+        assert_eq!(s.withdrawal_lookup("zzzzzzzzzzzzz-a-b-c-d"), s.withdrawal_hash("zzzzzzzzzzzzz-a-b-c-d"));
     }
 
     #[test]

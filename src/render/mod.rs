@@ -187,19 +187,22 @@ fn first_sentence(html: &str) -> String {
 /// on an English page, and a Latin one on a Persian page, read right.
 fn names_list(words: &Catalogue, signatories: &[PublicSignatory], with_kind: bool) -> Markup {
     let verified = words.t(Text::VerifiedTitle);
+    // The letter page's largest part, a few hundred names: each name in a
+    // `<bdi>` (isolated, its direction its own, as `<span dir="auto">`
+    // was, in 13 bytes less), and no `</li>` (implied by the next `<li>`
+    // or the `</ul>`: the same document, 5 bytes less a name).
     html! {
         ul.names {
             @for s in signatories {
-                li {
-                    span dir="auto" { (s.name) }
-                    @if s.verified { " " abbr.verified title=(verified) { "✓" } }
-                    @if let Some(a) = &s.affiliation { ", " span dir="auto" { (a) } }
-                    @if let Some(c) = &s.country { " (" span dir="auto" { (c) } ")" }
-                    @if let Some(p) = &s.proof {
-                        " " span.note { (words.tf(Text::ProvenBy, &[("domain", p.domain.as_str().into())])) }
-                    }
-                    @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
+                (PreEscaped("<li>"))
+                bdi { (s.name) }
+                @if s.verified { " " abbr.verified title=(verified) { "✓" } }
+                @if let Some(a) = &s.affiliation { ", " bdi { (a) } }
+                @if let Some(c) = &s.country { " (" bdi { (c) } ")" }
+                @if let Some(p) = &s.proof {
+                    " " span.note { (words.tf(Text::ProvenBy, &[("domain", p.domain.as_str().into())])) }
                 }
+                @if with_kind { " " span.note { "· " (words.kind_singular(s.kind)) } }
             }
         }
     }

@@ -30,7 +30,7 @@ fn names_are_escaped_and_direction_isolated() {
         proof: None,
     };
     let out = names_list(&Catalogue::ENGLISH, &[s], false).into_string();
-    assert!(out.contains("<span dir=\"auto\">&lt;b&gt;x&lt;/b&gt;</span>"));
+    assert!(out.contains("<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>"));
 }
 
 fn renderer() -> Renderer {

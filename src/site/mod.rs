@@ -29,7 +29,7 @@ use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, Sna
 use crate::render::{FormValues, LetterView, Renderer};
 use crate::snapshot::Snapshots;
 use crate::store::{Day, NewSignature, SignError, Store};
-use crate::tokens::Secret;
+use crate::tokens::{self, Secret};
 use crate::view::{PublicView, ScanError};
 use bytes::Bytes;
 use cache::PageCache;
@@ -238,6 +238,7 @@ impl Site {
         match self.store.sign(new).await {
             Ok(signed) => {
                 let proof = proof.map(|(domain, token)| (domain, crate::domain::proof::line(&token)));
+                let code = tokens::withdrawal_code(signed.id, &code);
                 Ok(self.renderers[at].thank_you(&name, signed.status, signed.listed, &code, proof))
             }
             Err(e) => Err(match e {
@@ -261,7 +262,7 @@ impl Site {
         if code.is_empty() || code.len() > 100 {
             return self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeMissing), None);
         }
-        match self.store.withdraw(self.secret.withdrawal_hash(code)).await {
+        match self.store.withdraw(self.secret.withdrawal_lookup(code)).await {
             Ok(true) => http::html(StatusCode::OK, self.renderers[at].withdrawn()),
             Ok(false) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::CodeUnknown), None),
             Err(SignError::Stopped) => self.refuse(at, Refusal::Withdraw(WithdrawRefusal::Stopped), None),

@@ -70,8 +70,11 @@ impl Tx<'_> {
         (|| -> Result<(), StoreError> {
             (self.c.prepare_cached("INSERT INTO token(day, nonce) VALUES (?1, ?2)")?)
                 .execute((day, &new.token_nonce[..]))?;
+            // Keyed by the id first: each signature's key goes at the
+            // index's end (`tokens::withdrawal_key`).
+            let key = crate::tokens::withdrawal_key(id, &new.withdraw_hash);
             (self.c.prepare_cached("INSERT INTO withdrawal(hash, id) VALUES (?1, ?2)")?)
-                .execute((&new.withdraw_hash[..], id as i64))?;
+                .execute((&key[..], id as i64))?;
             if let (Some(website), Some(token), false) =
                 (&s.website, &new.proof_token, s.kind == Kind::Individual)
             {

@@ -316,6 +316,9 @@ impl Store {
     }
 
     /// Removes the signature a withdrawal code belongs to, for good.
+    /// `code_hash` is the key the code is kept under
+    /// ([`crate::tokens::Secret::withdrawal_lookup`]: the signature's id
+    /// and its hash, or, for a code of the earlier form, its hash alone).
     /// `Ok(false)` when no signature has that code.
     pub async fn withdraw(&self, code_hash: [u8; 32]) -> Result<bool, SignError> {
         self.ask(|tx| Request::Withdraw(code_hash, tx), SignError::Stopped).await

@@ -30,7 +30,10 @@ pub struct NewSignature {
     pub token_nonce: [u8; 16],
     /// The day after which the token is expired anyway and can be forgotten.
     pub token_forget_after: Day,
-    /// The keyed hash of the withdrawal code shown on the thank-you page.
+    /// The keyed hash of the withdrawal code's random part
+    /// ([`crate::tokens::Secret::withdrawal_hash`]); the store keeps it
+    /// under [`crate::tokens::withdrawal_key`] of the signature's id, and
+    /// the code shown is [`crate::tokens::withdrawal_code`] of that id.
     pub withdraw_hash: [u8; 32],
     /// Signatures waiting for review, at most.
     pub max_pending: u64,

@@ -25,6 +25,11 @@ fn new_sig(name: &str, kind: Kind, nonce: u8, review: bool) -> NewSignature {
     }
 }
 
+/// The key [`new_sig`]'s withdrawal code is kept under, once it has an id.
+fn code_key(id: u64, nonce: u8) -> [u8; 32] {
+    crate::tokens::withdrawal_key(id, &[nonce; 32])
+}
+
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
@@ -44,8 +49,8 @@ fn sign_publish_count_and_withdraw() {
         assert_eq!(s.status, Status::Published);
         assert_eq!(store.counts().published(Kind::Individual), 1);
         assert_eq!(store.published(Kind::Individual, 0, 10).unwrap()[0].name, "Ada Lovelace");
-        assert!(store.withdraw([1; 32]).await.unwrap());
-        assert!(!store.withdraw([1; 32]).await.unwrap());
+        assert!(store.withdraw(code_key(s.id, 1)).await.unwrap());
+        assert!(!store.withdraw(code_key(s.id, 1)).await.unwrap());
         assert_eq!(store.counts(), Counts::default());
         assert!(store.published(Kind::Individual, 0, 10).unwrap().is_empty());
     });
@@ -273,9 +278,10 @@ fn import_happens_once_and_keeps_order() {
 fn a_backup_restores_into_a_new_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    rt().block_on(async {
-        store.sign(new_sig("Kept Person", Kind::Individual, 1, false)).await.unwrap();
+    let kept = rt().block_on(async {
+        let kept = store.sign(new_sig("Kept Person", Kind::Individual, 1, false)).await.unwrap();
         store.sign(new_sig("Kept Org", Kind::Organization, 2, true)).await.unwrap();
+        kept
     });
     let backup = store.backup().unwrap();
     assert_eq!(backup.signatures.len(), 2);
@@ -289,7 +295,7 @@ fn a_backup_restores_into_a_new_store() {
         "not into a full store"
     );
     rt().block_on(async {
-        assert!(restored.withdraw([1; 32]).await.unwrap(), "withdrawal codes still work");
+        assert!(restored.withdraw(code_key(kept.id, 1)).await.unwrap(), "withdrawal codes still work");
         let next = restored.sign(new_sig("After Restore", Kind::Individual, 3, false)).await.unwrap();
         assert!(next.id > 2, "ids continue after the restored ones");
     });
@@ -428,7 +434,7 @@ fn a_withdrawal_leaves_no_byte_of_the_name_in_the_files_while_running() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     rt().block_on(async {
         store.sign(new_sig("Ada Lovelace", Kind::Individual, 1, false)).await.unwrap();
-        store.sign(new_sig("Zanzibarqa Canaryfield", Kind::Individual, 2, false)).await.unwrap();
+        let canary = store.sign(new_sig("Zanzibarqa Canaryfield", Kind::Individual, 2, false)).await.unwrap();
         // The name's search-log entry applied, so that the withdrawal's own
         // group drops it from the log.
         while store.inner.index.applied.load(Ordering::Acquire) < 2 {
@@ -436,7 +442,7 @@ fn a_withdrawal_leaves_no_byte_of_the_name_in_the_files_while_running() {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         assert!(any_file_holds(dir.path(), "canaryfield").is_some(), "there before");
-        assert!(store.withdraw([2; 32]).await.unwrap());
+        assert!(store.withdraw(code_key(canary.id, 2)).await.unwrap());
     });
     loop {
         match any_file_holds(dir.path(), "canaryfield") {
@@ -618,7 +624,7 @@ fn a_withdrawn_signatures_proof_entries_keep_no_website() {
         store.moderate(CHECKER, checked(id, "aa", Ok(()), false)).await.unwrap();
         let named = store.audit(None, 10);
         assert!(named.iter().any(|(_, e)| e.names_signer()), "{named:?}");
-        assert!(store.withdraw([1; 32]).await.unwrap());
+        assert!(store.withdraw(code_key(id, 1)).await.unwrap());
         let audit = store.audit(None, 10);
         assert!(!audit.is_empty());
         for (_, e) in &audit {
@@ -627,4 +633,72 @@ fn a_withdrawn_signatures_proof_entries_keep_no_website() {
         }
         assert!(store.proof(id).is_none());
     });
+}
+
+/// Withdrawal codes handed out before codes carried their signature's id
+/// were kept under their whole hash: they still withdraw, in the data dir
+/// they were kept in and after a backup is restored, beside codes of the
+/// new form; and a new code's key goes after every earlier one.
+#[test]
+fn withdrawal_codes_of_the_earlier_form_still_withdraw() {
+    let secret = crate::tokens::Secret::fixed(3);
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let codes: Vec<String> = (0..4).map(|_| secret.new_withdrawal_code()).collect();
+    let sign = |name: &str, nonce: u8, code: &str| {
+        let new = NewSignature {
+            withdraw_hash: secret.withdrawal_hash(code),
+            ..new_sig(name, Kind::Individual, nonce, false)
+        };
+        rt().block_on(store.sign(new)).unwrap().id
+    };
+    let ids: Vec<u64> = ["Ada Old", "Bob Old", "Cy New", "Di New"]
+        .iter()
+        .zip(&codes)
+        .enumerate()
+        .map(|(i, (name, code))| sign(name, i as u8 + 1, code))
+        .collect();
+    // What an earlier version kept for the first two: the hash of the code
+    // as shown (four groups, no id).
+    let c = Connection::open(dir.path().join(schema::FILE)).unwrap();
+    for (id, code) in ids.iter().zip(&codes).take(2) {
+        c.execute(
+            "UPDATE withdrawal SET hash = ?1 WHERE id = ?2",
+            (&secret.withdrawal_hash(code)[..], *id as i64),
+        )
+        .unwrap();
+    }
+    let keys: Vec<Vec<u8>> = c
+        .prepare("SELECT hash FROM withdrawal WHERE id > 2 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "new keys sort as their ids");
+    drop(c);
+    let shown: Vec<String> =
+        ids.iter().zip(&codes).map(|(id, code)| crate::tokens::withdrawal_code(*id, code)).collect();
+    let backup = serde_json::to_string(&store.backup().unwrap()).unwrap();
+    rt().block_on(async {
+        assert!(
+            store.withdraw(secret.withdrawal_lookup(&codes[0].to_uppercase())).await.unwrap(),
+            "an old code"
+        );
+        assert!(store.withdraw(secret.withdrawal_lookup(&shown[2])).await.unwrap(), "a new code");
+        assert!(
+            !store.withdraw(secret.withdrawal_lookup(&shown[0])).await.unwrap(),
+            "an id put in front of an old code is not it"
+        );
+    });
+    let other = tempfile::tempdir().unwrap();
+    let restored = open(&other);
+    assert_eq!(restored.restore_blocking(serde_json::from_str(&backup).unwrap()).unwrap(), 4);
+    rt().block_on(async {
+        for (old, new) in [(&codes[0], &shown[2]), (&codes[1], &shown[3])] {
+            assert!(restored.withdraw(secret.withdrawal_lookup(old)).await.unwrap(), "{old} after a restore");
+            assert!(restored.withdraw(secret.withdrawal_lookup(new)).await.unwrap(), "{new} after a restore");
+        }
+    });
+    assert_eq!(restored.counts(), Counts::default());
 }

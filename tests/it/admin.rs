@@ -101,7 +101,7 @@ fn approve_reject_edit_verify_and_bulk_show_on_the_public_side() {
     assert_eq!(edit.status, 303);
     assert_eq!(console.act("verify", &[one], &[]).status, 303);
     let page = server.get("/").body;
-    assert!(page.contains(">Review Organisation One</span> <abbr class=\"verified\""));
+    assert!(page.contains(">Review Organisation One</bdi> <abbr class=\"verified\""));
     assert!(page.contains("Berlin"));
     let json = server.json();
     let entry = json["signatories"]

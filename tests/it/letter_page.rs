@@ -118,7 +118,7 @@ fn search_finds_published_names_ignoring_case_and_accents() {
     let server = Server::start();
     let r = server.get("/signatories?q=QUEBEC");
     assert_eq!(r.status, 200);
-    assert!(r.body.contains(">Crypto.Québec</span> <span class=\"note\">· organization</span>"));
+    assert!(r.body.contains(">Crypto.Québec</bdi> <span class=\"note\">· organization</span>"));
     let r = server.get("/signatories?q=amnesty+international");
     assert!(r.body.contains(">Amnesty International<") && r.body.contains("UK<"));
     let none = server.get("/signatories?q=zzzzqqq");

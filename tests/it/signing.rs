@@ -15,7 +15,7 @@ fn sign_thank_publish_withdraw() {
     assert!(code.len() >= 20 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
 
     let page = server.get("/");
-    assert!(page.body.contains("<span dir=\"auto\">Ada Lovelace</span>, <span dir=\"auto\">Analyst</span> (<span dir=\"auto\">UK</span>)"));
+    assert!(page.body.contains("<bdi>Ada Lovelace</bdi>, <bdi>Analyst</bdi> (<bdi>UK</bdi>)"));
     assert!(page.body.contains("88 individuals"), "count went up");
     let json = server.json();
     assert_eq!(json["counts"]["individual"], 88);
@@ -265,4 +265,27 @@ fn every_seed_name_round_trips() {
     published.sort();
     expected.sort();
     assert_eq!(published, expected, "every name stored and exported exactly as typed");
+}
+
+/// A withdrawal code begins with its signature's id (so the store keeps it
+/// where the next one goes); the same random part behind another id is
+/// nobody's code, and takes nothing away.
+#[test]
+fn a_withdrawal_code_names_its_signature_and_only_it() {
+    let server = Server::start();
+    let first = server.sign("Grace Hopper", "individual", &[]).withdrawal_code();
+    let second = server.sign("Katherine Johnson", "individual", &[]).withdrawal_code();
+    let groups = |code: &str| code.split('-').map(str::to_string).collect::<Vec<_>>();
+    let (a, b) = (groups(&first), groups(&second));
+    assert_eq!((a.len(), b.len()), (5, 5), "{first} {second}: the id, then four groups of five");
+    assert!(a[1..].iter().chain(&b[1..]).all(|g| g.len() == 5));
+    assert_ne!(a[0], b[0], "each code names its own signature");
+    let swapped = format!("{}-{}", b[0], a[1..].join("-"));
+    assert_eq!(server.post_form("/withdraw", &[("code", &swapped)]).status, 404);
+    assert!(
+        server.get("/").body.contains("Grace Hopper") && server.get("/").body.contains("Katherine Johnson")
+    );
+    assert_eq!(server.post_form("/withdraw", &[("code", &first)]).status, 200);
+    assert_eq!(server.post_form("/withdraw", &[("code", &second)]).status, 200);
+    assert!(!server.get("/").body.contains("Katherine Johnson"));
 }
