@@ -40,7 +40,7 @@ fn today() -> String {
 /// A name as the page writes it in a list item.
 fn item(name: &str) -> String {
     let escaped = name.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-    format!("<li><span dir=\"auto\">{escaped}</span>")
+    format!("<li><bdi>{escaped}</bdi>")
 }
 
 /// `sha256=` of the trusted comment in a `.minisig` file.
@@ -79,7 +79,7 @@ fn the_delivery_edition_holds_every_listed_name_once_and_the_snapshots_digest() 
         let name = s["name"].as_str().unwrap();
         assert_eq!(page.body.matches(&item(name)).count(), 1, "{name} once");
     }
-    assert_eq!(page.body.matches("<li><span dir=\"auto\">").count(), 323, "nothing else listed");
+    assert_eq!(page.body.matches("<li><bdi>").count(), 323, "nothing else listed");
     assert!(!page.body.contains("Quiet Unlisted"));
     assert!(page.body.contains("<h3>Individuals ("), "a heading per group");
 
