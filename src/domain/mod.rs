@@ -1,10 +1,13 @@
 //! Plain data, shared by every layer above: what a signatory is
 //! ([`signatory`]: names, kinds and the other form fields, parsed at the
-//! edge), what makes a name worth a moderator's look ([`flags`]), and the
-//! records the store keeps and the public may see ([`record`]), and an
-//! organisation's website, where it proves its signature ([`website`]). Nothing here
-//! does I/O or knows HTTP, HTML or the database.
+//! edge, refused in the terms of [`field`]), what makes a name worth a
+//! moderator's look ([`flags`]), the records the store keeps and the
+//! public may see ([`record`]), an organisation's website ([`website`])
+//! and the proof it gives ([`proof`]), and the [`day`], the finest time
+//! kept. Nothing here does I/O or knows HTTP, HTML or the database.
 
+pub mod day;
+pub mod field;
 pub mod flags;
 pub mod proof;
 pub mod record;

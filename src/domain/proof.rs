@@ -4,7 +4,7 @@
 //! ([`ProofState`]) and what went wrong with it last ([`ProofProblem`]).
 //! Days only, never finer times; nothing about who asked.
 
-use super::record::Day;
+use super::day::Day;
 use super::website::Website;
 use serde::{Deserialize, Serialize};
 

@@ -11,12 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Longest name accepted, in user-perceived characters (graphemes).
-pub const NAME_MAX_GRAPHEMES: usize = 150;
-/// Longest affiliation accepted, in graphemes.
-pub const AFFILIATION_MAX_GRAPHEMES: usize = 200;
-/// Longest country accepted, in graphemes.
-pub const COUNTRY_MAX_GRAPHEMES: usize = 60;
+pub use super::field::{
+    Field, FieldError, FieldProblem, AFFILIATION_MAX_GRAPHEMES, COUNTRY_MAX_GRAPHEMES, NAME_MAX_GRAPHEMES,
+};
 /// More combining marks than this on one base character is a "Zalgo" flood,
 /// not a script: the deepest real stacks (Vietnamese, Tibetan) stay well below.
 const MAX_MARKS_PER_CHAR: usize = 4;
@@ -74,81 +71,6 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// Which form field a refusal is about, so the page can name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// `name`
-    Name,
-    /// `kind`
-    Kind,
-    /// `affiliation`
-    Affiliation,
-    /// `country`
-    Country,
-    /// `website` (organisations and companies)
-    Website,
-}
-
-impl Field {
-    /// The most characters (graphemes) the field takes; `None` for a choice.
-    pub fn max_chars(self) -> Option<usize> {
-        match self {
-            Field::Name => Some(NAME_MAX_GRAPHEMES),
-            Field::Affiliation => Some(AFFILIATION_MAX_GRAPHEMES),
-            Field::Country => Some(COUNTRY_MAX_GRAPHEMES),
-            Field::Website => Some(super::website::WEBSITE_MAX_CHARS),
-            Field::Kind => None,
-        }
-    }
-
-    /// The form field's name, which is also its element id on the page.
-    pub fn id(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::Kind => "kind",
-            Field::Affiliation => "affiliation",
-            Field::Country => "country",
-            Field::Website => "website",
-        }
-    }
-}
-
-/// What is wrong with a field's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FieldProblem {
-    /// Empty where a value is needed.
-    Required,
-    /// No letter or digit at all.
-    NoLetter,
-    /// Longer than the field allows.
-    TooLong,
-    /// A flood of combining marks on one character.
-    TooManyMarks,
-    /// Not one of the kinds.
-    UnknownKind,
-    /// Not a public website's domain or `https://` address.
-    NotAWebsite,
-    /// A website given by an individual: only organisations and
-    /// companies prove their signature.
-    WebsiteNotForIndividuals,
-}
-
-/// A refused field and why; the words are the catalogue's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct FieldError {
-    /// The field.
-    pub field: Field,
-    /// What is wrong with it.
-    pub problem: FieldProblem,
-}
-
-impl FieldError {
-    /// A refusal of `field`.
-    pub fn new(field: Field, problem: FieldProblem) -> Self {
-        FieldError { field, problem }
     }
 }
 

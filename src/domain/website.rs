@@ -6,7 +6,7 @@
 //! other than 443, a user name, `localhost`, a single-label name, an
 //! `.onion` address, a name longer than DNS allows.
 
-use super::signatory::{Field, FieldError, FieldProblem};
+use super::field::{Field, FieldError, FieldProblem, WEBSITE_MAX_CHARS};
 use serde::{Deserialize, Serialize};
 
 /// Longest host name DNS carries, in ASCII (RFC 1035: 255 octets on the
@@ -14,8 +14,6 @@ use serde::{Deserialize, Serialize};
 const MAX_HOST: usize = 253;
 /// Longest label (RFC 1035).
 const MAX_LABEL: usize = 63;
-/// Longest text the field takes, before any parsing.
-pub const WEBSITE_MAX_CHARS: usize = 300;
 
 /// A public website's host name: lower case, ASCII (an internationalised
 /// name in its `xn--` form), at least two labels, none of them a port, an
