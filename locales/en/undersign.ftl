@@ -358,7 +358,7 @@ console-purge-after = { $days } days after the letter closes, these are purged f
     [one] { $unlisted } unlisted signer.
    *[other] { $unlisted } unlisted signers.
 }
-console-names-leave = The names of rejected and deleted signatures leave the audit list then too; what was done, why and on which day stay.
+console-names-leave = The names of rejected signatures leave the audit list then too (those of deleted and withdrawn ones leave it at once); what was done, why and on which day stay.
 console-all = all
 console-flag = Flag
 console-any = any

@@ -349,7 +349,7 @@ console-purge-after = { $days } días después del cierre de la carta se borran 
     [one] { $unlisted } firmante no visible.
    *[other] { $unlisted } firmantes no visibles.
 }
-console-names-leave = Entonces los nombres de las firmas rechazadas y eliminadas también salen del registro; qué se hizo, por qué y qué día se conservan.
+console-names-leave = Entonces los nombres de las firmas rechazadas también salen del registro (los de las eliminadas y retiradas salen en el acto); qué se hizo, por qué y qué día se conservan.
 console-all = todos
 console-flag = Marca
 console-any = cualquiera
