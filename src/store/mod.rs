@@ -581,4 +581,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod proof_tests;
+#[cfg(test)]
 mod tests;
