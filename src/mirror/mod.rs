@@ -8,9 +8,10 @@
 //! `DATA/mirror/snapshots/N/`, built under a temporary name and renamed in.
 //! The router ([`Mirror`]) serves the letter, the lists, search, the
 //! exports and the snapshot itself (so a mirror can pull from a mirror)
-//! through the shared read handlers ([`crate::public`]), with a banner on
-//! every page, in every shipped language under the
-//! site's prefixes ([`crate::public::languages`]); it has no sign form, no
+//! through the shared read handlers ([`crate::public`]), from the pages it
+//! renders whenever the snapshot or its status changes ([`pages`]), with a
+//! banner on every page, in every shipped language under the site's
+//! prefixes ([`crate::public::languages`]); it has no sign form, no
 //! `/sign`, no withdrawal and no console.
 //!
 //! A replica ([`crate::replica`]) is a mirror with [`Forms`]: its pages
@@ -21,6 +22,7 @@
 //! adopted, and each refusal once (not once per poll).
 
 mod adopted;
+mod pages;
 pub mod poll;
 mod sanitize;
 pub mod trust;
@@ -33,17 +35,17 @@ use crate::letter::Letter;
 use crate::limits::CircuitGuard;
 use crate::messages::{Catalogue, MessageId, Text};
 use crate::public::languages::{self, Lang, PerLang, UNPREFIXED};
-use crate::public::{ChunkList, ExportSent, Format, Page, ReadRefusal, Reads, SnapshotFiles, Source};
+use crate::public::{Page, ReadRefusal, Reads};
 use crate::render::mirror::Banner;
-use crate::render::{LetterView, Renderer, TOKEN_MARK};
+use crate::render::{LetterView, Renderer};
 use crate::snapshot;
 use crate::tokens::Secret;
 use crate::view::{PublicView, ScanError};
 pub(crate) use adopted::write_exports;
 use adopted::{open_current, remove_others, trusted_comment, Current, EVIDENCE, SNAPSHOTS, SNAPSHOT_FILE};
-use bytes::Bytes;
 use hyper::body::Incoming;
-use hyper::{Method, Request, StatusCode};
+use hyper::{Method, Request};
+use pages::{refuse, MirrorRefusal, Pages, Serving};
 use poll::{Client, Fetched, Origin};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -111,67 +113,6 @@ pub enum MirrorError {
     Dir(PathBuf, #[source] io::Error),
 }
 
-/// A refusal of the mirror's router.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum MirrorRefusal {
-    /// One every read page has.
-    Read(ReadRefusal),
-    /// No snapshot verified yet.
-    NotReady,
-    /// No snapshot verified, and the origin's was refused: why, in words
-    /// for visitors that promise no quick fix.
-    NothingVerified(crate::messages::Message),
-}
-
-impl MirrorRefusal {
-    fn answer(&self) -> http::Answer {
-        match self {
-            MirrorRefusal::Read(r) => r.answer(),
-            MirrorRefusal::NotReady => http::Answer::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                MessageId::MirrorNotReadyHeading,
-                MessageId::MirrorNotReady,
-            )
-            .retry_after(60),
-            MirrorRefusal::NothingVerified(why) => http::Answer::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                MessageId::MirrorNotReadyHeading,
-                why.clone(),
-            ),
-        }
-    }
-}
-
-/// What the router serves now: rendered when a snapshot is adopted or the
-/// banner changes, in every language (indexed as
-/// [`languages::split`] indexes paths).
-struct Pages {
-    current: Option<Arc<Current>>,
-    renderers: PerLang<Renderer>,
-    letter_pages: PerLang<LetterBytes>,
-    privacy: PerLang<Bytes>,
-    /// The origin's key, as `minisign -P` takes it.
-    public_key: String,
-}
-
-/// A letter page, split where a replica's form token goes (a mirror's has
-/// no form: no `tail`).
-struct LetterBytes {
-    head: Bytes,
-    tail: Option<Bytes>,
-}
-
-impl From<String> for LetterBytes {
-    fn from(page: String) -> LetterBytes {
-        match page.split_once(TOKEN_MARK) {
-            Some((head, tail)) => {
-                LetterBytes { head: Bytes::from(head.to_owned()), tail: Some(Bytes::from(tail.to_owned())) }
-            }
-            None => LetterBytes { head: Bytes::from(page), tail: None },
-        }
-    }
-}
-
 /// The mirror's router and its state.
 pub struct Mirror {
     dir: PathBuf,
@@ -222,77 +163,6 @@ impl Router for Mirror {
 
     fn refuse_request(&self, error: http::RequestError) -> Reply {
         refuse(&self.pages(), UNPREFIXED, MirrorRefusal::Read(ReadRefusal::Request(error)))
-    }
-}
-
-/// The one place a mirror's refusal becomes a page, in the language `at`.
-fn refuse(pages: &Pages, at: Lang, refusal: MirrorRefusal) -> Reply {
-    crate::public::refused(&pages.renderers[at], &refusal.answer())
-}
-
-/// What one request is served from: the pages and the snapshot adopted
-/// when it came.
-struct Serving<'a> {
-    pages: &'a Pages,
-    current: Arc<Current>,
-    /// A replica's: each letter page gets a fresh token.
-    secret: Option<&'a Secret>,
-}
-
-impl Source for Serving<'_> {
-    fn view(&self) -> Arc<dyn PublicView> {
-        Arc::clone(&self.current.view) as Arc<dyn PublicView>
-    }
-
-    fn renderer(&self, at: Lang) -> &Renderer {
-        &self.pages.renderers[at]
-    }
-
-    fn letter(&self, at: Lang) -> Reply {
-        let page = &self.pages.letter_pages[at];
-        match (&page.tail, self.secret) {
-            (Some(tail), Some(secret)) => http::respond_pieces(
-                StatusCode::OK,
-                http::HTML,
-                http::NO_STORE,
-                http::pieces(page.head.clone(), Bytes::from(secret.issue_token()), tail.clone()),
-            ),
-            _ => http::respond(StatusCode::OK, http::HTML, "max-age=60", page.head.clone()),
-        }
-    }
-
-    fn privacy(&self, at: Lang) -> Bytes {
-        self.pages.privacy[at].clone()
-    }
-
-    /// Written when the snapshot was adopted.
-    async fn export(&self, format: Format) -> Result<Arc<ExportSent>, Reply> {
-        Ok(Arc::clone(match format {
-            Format::Json => &self.current.json,
-            Format::Csv => &self.current.csv,
-        }))
-    }
-
-    /// What the origin serves, so that another mirror can pull from this one.
-    fn snapshot(&self) -> Option<SnapshotFiles> {
-        let (file, len) = &self.current.snapshot;
-        Some(SnapshotFiles {
-            seq: self.current.comment.seq,
-            file: Arc::clone(file),
-            len: *len,
-            signature: self.current.signature.clone(),
-            chunks: ChunkList::Made(self.current.chunks.clone()),
-            badge: Some(self.current.badge.clone()),
-        })
-    }
-
-    fn public_key(&self) -> String {
-        self.pages.public_key.clone()
-    }
-
-    /// The adopted snapshot's own directory.
-    fn scratch(&self) -> PathBuf {
-        self.current.dir.clone()
     }
 }
 

@@ -1,46 +1,45 @@
 //! The in-process onion services (cargo feature `onion`): arti's
 //! `TorClient` publishes the letter, and optionally the console, as v3
-//! onion services, and each becomes one more [`Acceptor`] of the server.
+//! onion services, and each becomes one more
+//! [`Acceptor`](crate::http::server::Acceptor) of the server.
 //! arti's state, cache and keystore live under `DATA/onion`, owner only;
 //! the identity keys are made on first start and kept, so the address is
-//! stable across restarts. Each rendezvous request is accepted here, so
-//! each rendezvous circuit gets a local id ([`Identity::Circuit`]) and the
+//! stable across restarts. Each rendezvous request is accepted in
+//! [`accept`], so each rendezvous circuit gets a local id
+//! ([`Identity::Circuit`](crate::http::server::Identity::Circuit)) and the
 //! per-circuit connection cap and signing bucket apply as behind tor's
 //! PROXY line. The id is a counter in memory: nothing about the circuit or
 //! the visitor is looked at, kept or printed, and no `tracing` subscriber
-//! is installed, so arti's own logs go nowhere. A mirror whose origin is
-//! an onion reaches it through a [`Dialer`], a client of the same arti.
+//! is installed, so arti's own logs go nowhere; arti's replay logs are
+//! kept in memory ([`replay`]). A mirror whose origin is an onion reaches
+//! it through a [`Dialer`], a client of the same arti.
+
+mod accept;
+mod replay;
 
 use crate::config::Config;
-use crate::http::server::{Accepted, Acceptor, Identity};
-use crate::proxy_protocol::CircuitId;
+pub use accept::OnionAcceptor;
 use arti_client::config::onion_service::{OnionServiceConfig, OnionServiceConfigBuilder};
 use arti_client::config::{CfgPath, TorClientConfig, TorClientConfigBuilder};
 use arti_client::{DataStream, TorClient};
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
+use replay::{memory_dir, private_dir, ReplayError, ReplayLogs};
 use safelog::DisplayRedacted;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, Semaphore};
-use tokio::task::JoinSet;
-use tor_cell::relaycell::msg::{Connected, End, EndReason};
 use tor_hsservice::config::restricted_discovery::DirectoryKeyProviderBuilder;
 use tor_hsservice::config::TokenBucketConfig;
-use tor_hsservice::{HsNickname, RendRequest, RunningOnionService, StreamRequest};
+use tor_hsservice::{HsNickname, RunningOnionService};
 use tor_keymgr::config::CTorServiceKeystoreConfigBuilder;
 use tor_keymgr::{KeystoreId, KeystoreSelector};
-use tor_proto::stream::IncomingStreamRequest;
 
 /// The public onion's nickname in arti's keystore and state.
 const PUBLIC: &str = "undersign";
 /// The console onion's nickname.
 const CONSOLE: &str = "undersign-admin";
-/// Rendezvous handshakes (each builds a circuit) under way at once, at
-/// most; more requests are dropped, as an overloaded C tor drops them.
-const HANDSHAKES: usize = 32;
 /// Streams open at once on one circuit before arti closes the circuit, as
 /// `HiddenServiceMaxStreams 20` with `…CloseCircuit 1` in torrc.example.
 const MAX_STREAMS_PER_CIRCUIT: u32 = 20;
@@ -65,12 +64,9 @@ pub enum OnionError {
     /// causes are in the words: arti's error types are not kept).
     #[error("onion service: {0}")]
     Arti(String),
-    /// No directory in memory for arti's replay logs.
-    #[error("arti's replay logs would tell when visitors came, so undersign keeps them in memory, and found no directory in memory: neither XDG_RUNTIME_DIR nor /dev/shm is a directory; set XDG_RUNTIME_DIR to a tmpfs directory owned by this user, mode 0700")]
-    NoMemoryDir,
-    /// The directory in memory for arti's replay logs could not be made.
-    #[error("cannot use {path} for arti's replay logs: {source}", path = .0.display(), source = .1)]
-    MemoryDir(PathBuf, #[source] io::Error),
+    /// arti's replay logs could not be kept in memory.
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
     /// The console onion has no client keys, so nobody could reach it.
     #[error("the console onion (admin_onion) needs at least one client key: put a file NAME.auth holding `descriptor:x25519:<base32 public key>` in {} (see deploy/README.md)", .0.display())]
     NoClients(PathBuf),
@@ -126,108 +122,6 @@ impl Dirs {
             private_dir(&dir).map_err(|e| OnionError::Dir(dir.clone(), e))?;
         }
         Ok(())
-    }
-}
-
-fn private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(dir)?;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-}
-
-/// The replay logs arti 0.47 writes for each onion: a short hash of every
-/// introduction request, and of every proof-of-work nonce. Kept on disk,
-/// their sizes and modification times would say how many visitors came and
-/// when, finer than a day; C tor keeps the same caches in memory only.
-const REPLAY_LOGS: [&str; 2] = ["iptreplay", "pow_nonces"];
-/// arti's record of an onion's introduction points (`ipts.json`). It is
-/// removed at each start, so arti picks new introduction points, with new
-/// keys, as C tor does: a request replayed to an old one cannot reach the
-/// service once its replay log is gone with the memory that held it.
-const INTRODUCTION_POINTS: &str = "ipts.json";
-
-/// The replay logs of both onions in a directory in memory, each pointed
-/// to by a symbolic link where arti looks for it. Removed when dropped, and
-/// at the next start after a crash.
-#[derive(Debug)]
-pub struct ReplayLogs {
-    dir: PathBuf,
-}
-
-impl ReplayLogs {
-    /// Under `memory` (a tmpfs directory), for the onions of `dirs`.
-    fn in_memory(memory: &Path, data_dir: &Path, dirs: &Dirs) -> Result<ReplayLogs, OnionError> {
-        use sha2::Digest;
-        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
-        let owner =
-            std::fs::metadata(data_dir).map_err(|e| OnionError::Dir(data_dir.to_path_buf(), e))?.uid();
-        // One name per data dir: a crashed run's logs are found and removed.
-        let absolute = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
-        let which = sha2::Sha256::digest(absolute.as_os_str().as_encoded_bytes());
-        let name = format!("undersign-{owner}-{}", hex16(&which));
-        let dir = memory.join(name);
-        let fail = |e| OnionError::MemoryDir(dir.clone(), e);
-        match std::fs::symlink_metadata(&dir) {
-            Ok(m) if m.is_dir() && !m.file_type().is_symlink() && m.uid() == owner => {
-                std::fs::remove_dir_all(&dir).map_err(fail)?
-            }
-            Ok(_) => {
-                return Err(fail(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    "it exists and is not this user's directory",
-                )))
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(e)),
-        }
-        std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(fail)?;
-        let logs = ReplayLogs { dir };
-        for nickname in [PUBLIC, CONSOLE] {
-            let state = dirs.service_state(nickname);
-            for dir in [state.parent().unwrap_or(&state), &state] {
-                private_dir(dir).map_err(|e| OnionError::Dir(dir.to_path_buf(), e))?;
-            }
-            remove_any(&state.join(INTRODUCTION_POINTS)).map_err(|e| OnionError::Dir(state.clone(), e))?;
-            for log in REPLAY_LOGS {
-                let target = logs.dir.join(nickname).join(log);
-                std::fs::DirBuilder::new()
-                    .mode(0o700)
-                    .recursive(true)
-                    .create(&target)
-                    .map_err(|e| OnionError::MemoryDir(target.clone(), e))?;
-                let link = state.join(log);
-                remove_any(&link).map_err(|e| OnionError::Dir(link.clone(), e))?;
-                std::os::unix::fs::symlink(&target, &link).map_err(|e| OnionError::Dir(link.clone(), e))?;
-            }
-        }
-        Ok(logs)
-    }
-}
-
-impl Drop for ReplayLogs {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The directory in memory for the replay logs: `XDG_RUNTIME_DIR` (the
-/// user's own tmpfs under systemd), else `/dev/shm`.
-fn memory_dir() -> Result<PathBuf, OnionError> {
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from).filter(|d| d.is_absolute());
-    runtime.into_iter().chain([PathBuf::from("/dev/shm")]).find(|d| d.is_dir()).ok_or(OnionError::NoMemoryDir)
-}
-
-fn hex16(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-/// Removes a file, a link or a directory tree, if there is one.
-fn remove_any(path: &Path) -> io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
-        Ok(_) => std::fs::remove_file(path),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
     }
 }
 
@@ -400,7 +294,9 @@ impl Reachability {
 /// Must run inside the tokio runtime.
 pub fn launch(config: &Config) -> Result<Onions, OnionError> {
     let client_config = client_config(config)?;
-    let replay_logs = ReplayLogs::in_memory(&memory_dir()?, &config.data_dir, &Dirs::of(config))?;
+    let dirs = Dirs::of(config);
+    let services = [PUBLIC, CONSOLE].map(|nickname| (nickname, dirs.service_state(nickname)));
+    let replay_logs = ReplayLogs::in_memory(&memory_dir()?, &config.data_dir, &services)?;
     let client = TorClient::builder().config(client_config).create_unbootstrapped().map_err(arti)?;
     let bootstrap = tokio::spawn(bootstrap(Arc::downgrade(&client)));
     let start = |console: bool| -> Result<Service, OnionError> {
@@ -459,85 +355,6 @@ impl Dialer {
             .await
             .map_err(|e| io::Error::other(arti_chain(e).to_string()))
     }
-}
-
-/// The streams of one onion service, each tagged with its circuit's local
-/// id. Dropping it stops accepting and closes every circuit it holds.
-pub struct OnionAcceptor {
-    streams: mpsc::Receiver<Accepted<DataStream>>,
-    circuits: tokio::task::JoinHandle<()>,
-}
-
-impl OnionAcceptor {
-    fn new(requests: impl Stream<Item = RendRequest> + Send + 'static) -> OnionAcceptor {
-        // Small: a stream waits here only while the server takes the one before.
-        let (tx, streams) = mpsc::channel(8);
-        let circuits = tokio::spawn(rendezvous(requests, tx));
-        OnionAcceptor { streams, circuits }
-    }
-}
-
-impl Drop for OnionAcceptor {
-    fn drop(&mut self) {
-        self.circuits.abort();
-    }
-}
-
-impl Acceptor for OnionAcceptor {
-    type Io = DataStream;
-
-    async fn accept(&mut self) -> io::Result<Accepted<DataStream>> {
-        match self.streams.recv().await {
-            Some(stream) => Ok(stream),
-            // The service is gone: nothing more comes until shutdown.
-            None => std::future::pending().await,
-        }
-    }
-}
-
-/// Accepts each rendezvous request as one circuit with a fresh local id,
-/// then that circuit's streams. The tasks live in a set that is aborted
-/// with this one, which drops (and so closes) their circuits.
-async fn rendezvous(
-    requests: impl Stream<Item = RendRequest> + Send,
-    tx: mpsc::Sender<Accepted<DataStream>>,
-) {
-    let handshakes = Arc::new(Semaphore::new(HANDSHAKES));
-    let mut circuits = JoinSet::new();
-    let mut next: u32 = 0;
-    let mut requests = std::pin::pin!(requests);
-    while let Some(request) = requests.next().await {
-        while circuits.try_join_next().is_some() {}
-        let Ok(turn) = Arc::clone(&handshakes).try_acquire_owned() else {
-            let _ = request.reject().await;
-            continue;
-        };
-        let id = CircuitId(next);
-        next = next.wrapping_add(1);
-        let tx = tx.clone();
-        circuits.spawn(async move {
-            let accepted = request.accept().await;
-            drop(turn);
-            let Ok(mut streams) = accepted else { return };
-            while let Some(stream) = streams.next().await {
-                let Some(io) = open(stream).await else { continue };
-                if tx.send(Accepted { io, identity: Identity::Circuit(id) }).await.is_err() {
-                    return;
-                }
-            }
-        });
-    }
-}
-
-/// A stream to port 80 is opened; any other is refused with the reason
-/// every onion service gives (`DONE`), so this one is not told apart.
-async fn open(stream: StreamRequest) -> Option<DataStream> {
-    let to_port_80 = matches!(stream.request(), IncomingStreamRequest::Begin(begin) if begin.port() == 80);
-    if !to_port_80 {
-        let _ = stream.reject(End::new_with_reason(EndReason::DONE)).await;
-        return None;
-    }
-    stream.accept(Connected::new_empty()).await.ok()
 }
 
 #[cfg(test)]
@@ -642,64 +459,6 @@ mod tests {
         std::mem::forget(runtime);
         // The key stays (a restart across processes: tests/it/tor_network.rs).
         assert_eq!(addresses(&config).unwrap().0, printed);
-    }
-
-    #[test]
-    fn replay_logs_live_in_memory_and_introduction_points_are_new_each_start() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let memory = tempfile::tempdir().unwrap();
-        let config = config(dir.path());
-        let dirs = Dirs::of(&config);
-        dirs.create(&config.data_dir, false).unwrap();
-        // As an earlier run, or arti left alone, leaves them: on disk.
-        let state = dirs.service_state(PUBLIC);
-        std::fs::create_dir_all(state.join("iptreplay")).unwrap();
-        std::fs::write(state.join("iptreplay/aa.bin"), b"a visit").unwrap();
-        std::fs::write(state.join(INTRODUCTION_POINTS), b"{}").unwrap();
-
-        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
-        assert!(!state.join(INTRODUCTION_POINTS).exists());
-        for nickname in [PUBLIC, CONSOLE] {
-            for log in REPLAY_LOGS {
-                let link = dirs.service_state(nickname).join(log);
-                let target = std::fs::read_link(&link).unwrap();
-                assert!(target.starts_with(memory.path()), "{}", target.display());
-                assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o700);
-                assert_eq!(std::fs::read_dir(&link).unwrap().count(), 0, "{nickname}/{log} starts empty");
-            }
-        }
-        // What arti writes there is in memory, not under the data dir.
-        std::fs::write(state.join("iptreplay/bb.bin"), b"a visit").unwrap();
-        let in_memory = logs.dir.clone();
-        assert!(in_memory.join(PUBLIC).join("iptreplay/bb.bin").is_file());
-        drop(logs);
-        assert!(!in_memory.exists(), "removed when the onions stop");
-
-        // After a crash (nothing dropped), the next start finds and empties it.
-        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
-        std::fs::write(state.join("iptreplay/cc.bin"), b"a visit").unwrap();
-        std::mem::forget(logs);
-        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
-        assert_eq!(logs.dir, in_memory, "one name per data dir");
-        assert_eq!(std::fs::read_dir(state.join("iptreplay")).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn a_memory_dir_that_is_not_ours_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let memory = tempfile::tempdir().unwrap();
-        let config = config(dir.path());
-        let dirs = Dirs::of(&config);
-        dirs.create(&config.data_dir, false).unwrap();
-        let logs = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap();
-        let path = logs.dir.clone();
-        drop(logs);
-        // Someone else put a link where the logs would go.
-        std::os::unix::fs::symlink(dir.path(), &path).unwrap();
-        let err = ReplayLogs::in_memory(memory.path(), &config.data_dir, &dirs).unwrap_err();
-        assert!(matches!(err, OnionError::MemoryDir(..)), "{err}");
-        assert!(err.to_string().contains("not this user's directory"), "{err}");
     }
 
     #[test]
