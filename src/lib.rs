@@ -27,7 +27,7 @@
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation, the figures by day and country (folded) |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs), the letter the data dir belongs to and its versions; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content and its versions ([`letter::History`]); form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`socks`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content and its versions ([`letter::History`]); form tokens and withdrawal codes; throttles and queues; tor's PROXY line; the one SOCKS5 dialer (`socks5h://`, names unresolved) of the proofs; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!
@@ -112,6 +112,7 @@ pub mod render;
 pub mod replica;
 pub mod site;
 pub mod snapshot;
+pub mod socks;
 pub mod static_export;
 pub mod store;
 pub mod tokens;
