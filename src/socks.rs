@@ -3,7 +3,8 @@
 //! the destination given to the proxy as a host *name*, so that nothing is
 //! resolved on this machine (a lookup of an onion name fails anyway; one of
 //! a website's name would tell the resolver what the server reaches). The
-//! proof checker ([`crate::proof`]) dials through [`Socks5h::connect`].
+//! proof checker ([`crate::proof`]) and a mirror's or replica's link to its
+//! origin ([`crate::mirror::poll`]) both dial through [`Socks5h::connect`].
 
 use serde::{de::Error as _, Deserialize, Deserializer};
 use tokio::net::TcpStream;

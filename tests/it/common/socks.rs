@@ -63,3 +63,9 @@ pub fn proxy(asked: Asked, route: impl Fn(&str) -> Option<SocketAddr> + Send + S
     });
     addr
 }
+
+/// Whether `host` is a v3 onion name: 56 base32 characters and `.onion`.
+pub fn is_onion_v3(host: &str) -> bool {
+    host.strip_suffix(".onion")
+        .is_some_and(|id| id.len() == 56 && id.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7')))
+}
