@@ -16,7 +16,7 @@
 //! | routers | [`site`] | the public site: its letter page (cached per language, with the form token), signing, withdrawal, open data files (in `DATA/exports`), its page cache, its refusals |
 //! | | [`console`] | the moderation console on its own listener, in one language (`admin_language`): sessions, CSRF, actions; moderators in [`console::auth`] |
 //! | | [`replica`] | replica mode: a mirror that also serves the sign and withdrawal forms (tokens of the origin's secret) and hands each `POST`, checked for what needs no store and the circuit's limit, to the origin, relaying its page; nothing of a signature kept |
-//! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP, or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`: an amendment of the mirrored letter followed, another letter refused) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
+//! | | [`mirror`] | mirror mode: the read pages from the newest snapshot verified against the origin's key, with its banner and status; the poller (plain HTTP; through `origin_proxy`, a SOCKS5 proxy such as tor's SocksPort; or Tor through `onion`'s dialer for a `.onion` origin), the trust state (`DATA/mirror/trust`: an amendment of the mirrored letter followed, another letter refused) and its refusals, the adopted snapshot's directory (its on-disk index as a [`view::PublicView`], its exports and chunk list) |
 //! | read pages | [`public`] | the public GET pages every router serves the same way, over a [`public::Source`]: the letter, lists by kind and page, search, the exports (with their `ETag`), privacy, the snapshot's files, `robots.txt`; the delivery edition (a file per snapshot and language, from the snapshot's names), the numbers (per generation) and the snapshot's badge ([`public::editions`]); the queue for full-list scans; their refusals; the language by path prefix, `Accept-Language` for `/` only ([`public::languages`]) |
 //! | snapshots | [`snapshot`] | signed snapshots of the public view for mirrors: the minisign key (`DATA/snapshot.key`), the sequence number, a snapshot streamed into `DATA/snapshots` and signed, the task that keeps it signed, `verify`; its chunk list for mirrors |
 //! | proofs | [`proof`] | organisations proving their signature from their own website: the token, the task that fetches each `https://DOMAIN/.well-known/undersign.txt` (HTTPS through `proof_proxy`, bounded) every `proof_check_seconds` or when a moderator asks, and hands what it found to the store |
@@ -27,7 +27,7 @@
 //! | data | [`view`] | the public view the pages render from: phase, counts, published names, search, generation, the figures by day and country (folded) |
 //! | | [`store`] | SQLite, the group-commit writer, every invariant over the data, page order and search indexes and their rebuild, removal for good (`secure_delete`, emptied logs), the letter the data dir belongs to and its versions; implements [`view::PublicView`] |
 //! | | [`domain`] | plain data: [`domain::SignatoryName`], [`domain::Kind`], flags, records, phases, audit actions |
-//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content and its versions ([`letter::History`]); form tokens and withdrawal codes; throttles and queues; tor's PROXY line; giving freed memory back after a flood |
+//! | leaves | [`config`], [`letter`], [`tokens`], [`limits`], [`proxy_protocol`], [`socks`], [`memory`] | the typed configuration (one declaration per setting, its key, default and check beside it; the command line's options are keys of the same file); the letter's content and its versions ([`letter::History`]); form tokens and withdrawal codes; throttles and queues; tor's PROXY line; the one SOCKS5 dialer (`socks5h://`, names unresolved) of the proofs and of the link to an origin; giving freed memory back after a flood |
 //!
 //! # One request, start to end
 //!
@@ -112,6 +112,7 @@ pub mod render;
 pub mod replica;
 pub mod site;
 pub mod snapshot;
+pub mod socks;
 pub mod static_export;
 pub mod store;
 pub mod tokens;

@@ -95,7 +95,7 @@ enum Command {
         #[arg(long)]
         key: String,
         #[command(flatten)]
-        settings: ListenerSettings,
+        settings: OriginSettings,
         /// Seconds between polls of the origin (give or take a tenth).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         interval: u64,
@@ -116,7 +116,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         secret: PathBuf,
         #[command(flatten)]
-        settings: ListenerSettings,
+        settings: OriginSettings,
         /// Seconds between polls of the origin (give or take a tenth).
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
         interval: u64,
@@ -186,6 +186,20 @@ struct ListenerSettings {
     #[arg(long)]
     #[serde(skip_serializing_if = "not")]
     proxy_protocol: bool,
+}
+
+/// The options `mirror` and `replica` share: the listener's, and the way
+/// to the origin.
+#[derive(Args, Serialize, Default)]
+struct OriginSettings {
+    #[command(flatten)]
+    #[serde(flatten)]
+    listener: ListenerSettings,
+    /// Reach the origin (onion or not) through this SOCKS5 proxy, given the
+    /// host name: socks5h://HOST:PORT, e.g. tor's SocksPort socks5h://127.0.0.1:9050.
+    #[arg(long, value_name = "socks5h://HOST:PORT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin_proxy: Option<String>,
 }
 
 fn not(flag: &bool) -> bool {

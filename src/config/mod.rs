@@ -15,6 +15,7 @@ mod proxy;
 #[cfg(test)]
 mod tests;
 
+pub use crate::socks::Socks5h;
 pub use checks::{ListenAddr, ListenAddrError};
 pub use proxy::ProofProxy;
 
@@ -219,6 +220,11 @@ pub struct Config {
     /// `socks5h://` proxy).
     #[serde(default = "ProofProxy::tor")]
     pub proof_proxy: ProofProxy,
+    /// A mirror's or replica's way to its origin, onion or not: through
+    /// this SOCKS5 proxy (the tor daemon's SocksPort), given the host name.
+    /// Unset: plain TCP, or arti for an onion origin (feature `onion`).
+    #[serde(default)]
+    pub origin_proxy: Option<Socks5h>,
     /// A PEM file of certificate authorities trusted for proofs besides
     /// the system's roots.
     #[serde(default)]

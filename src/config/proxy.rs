@@ -1,8 +1,9 @@
 //! The `proof_proxy` setting: how the proof checker reaches an
 //! organisation's website — through a SOCKS5 proxy that resolves the host
-//! name itself (tor's SocksPort), or, only when the operator says so,
-//! directly.
+//! name itself (tor's SocksPort, a [`Socks5h`]), or, only when the
+//! operator says so, directly.
 
+use crate::socks::Socks5h;
 use serde::{de::Error as _, Deserialize, Deserializer};
 
 /// The way to an organisation's website.
@@ -13,18 +14,13 @@ pub enum ProofProxy {
     Direct,
     /// Through a SOCKS5 proxy (`"socks5h://HOST:PORT"`) that is given the
     /// host name, so that nothing is resolved here.
-    Socks5h {
-        /// The proxy's host (an address or a name), as given.
-        host: String,
-        /// Its port.
-        port: u16,
-    },
+    Socks5h(Socks5h),
 }
 
 impl ProofProxy {
     /// tor's own SocksPort on this machine.
     pub fn tor() -> ProofProxy {
-        ProofProxy::Socks5h { host: "127.0.0.1".into(), port: 9050 }
+        ProofProxy::Socks5h(Socks5h::tor())
     }
 
     /// `direct` or `socks5h://HOST:PORT`; nothing else (a `socks5://`
@@ -33,16 +29,9 @@ impl ProofProxy {
         if s == "direct" {
             return Ok(ProofProxy::Direct);
         }
-        let refused = || format!("`{s}` is neither \"direct\" nor socks5h://HOST:PORT");
-        let rest = s.strip_prefix("socks5h://").ok_or_else(refused)?;
-        let rest = rest.strip_suffix('/').unwrap_or(rest);
-        let (host, port) = rest.rsplit_once(':').ok_or_else(refused)?;
-        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-        let port: u16 = port.parse().map_err(|_| refused())?;
-        if host.is_empty() || port == 0 || host.contains(['/', '@', ' ']) {
-            return Err(refused());
-        }
-        Ok(ProofProxy::Socks5h { host: host.to_string(), port })
+        Socks5h::parse(s)
+            .map(ProofProxy::Socks5h)
+            .map_err(|_| format!("`{s}` is neither \"direct\" nor socks5h://HOST:PORT"))
     }
 }
 
@@ -50,10 +39,7 @@ impl std::fmt::Display for ProofProxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ProofProxy::Direct => f.write_str("direct"),
-            ProofProxy::Socks5h { host, port } if host.contains(':') => {
-                write!(f, "socks5h://[{host}]:{port}")
-            }
-            ProofProxy::Socks5h { host, port } => write!(f, "socks5h://{host}:{port}"),
+            ProofProxy::Socks5h(proxy) => proxy.fmt(f),
         }
     }
 }
@@ -74,7 +60,7 @@ mod tests {
         assert_eq!(ProofProxy::parse("socks5h://127.0.0.1:9050"), Ok(ProofProxy::tor()));
         assert_eq!(
             ProofProxy::parse("socks5h://[::1]:9150"),
-            Ok(ProofProxy::Socks5h { host: "::1".into(), port: 9150 })
+            Ok(ProofProxy::Socks5h(Socks5h { host: "::1".into(), port: 9150 }))
         );
         for refused in
             ["socks5://127.0.0.1:9050", "http://127.0.0.1:8118", "socks5h://host", "socks5h://:1", ""]

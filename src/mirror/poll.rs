@@ -8,13 +8,16 @@
 //! `/snapshot.parts` request for that snapshot's number (so a newer one
 //! mid-way is noticed); with no list, or too many changes, it is fetched
 //! whole as before.
-//! An onion origin is reached over Tor with the arti client of the `onion`
-//! feature ([`crate::onion::Dialer`]); a build without it refuses one at
-//! start. What is fetched is only a candidate: the signature, not the
+//! With `origin_proxy` set, the origin, onion or not, is reached through
+//! that SOCKS5 proxy (the tor daemon's SocksPort), given its host name
+//! ([`crate::socks`]); without it, an onion origin is reached over Tor with
+//! the arti client of the `onion` feature ([`crate::onion::Dialer`]), and a
+//! build without that feature refuses one at start. What is fetched is only a candidate: the signature, not the
 //! transport, decides (see [`super::trust`]).
 
 use super::trust::SnapshotRefusal;
 use crate::snapshot::chunks::{Chunk, Chunks, MAX_PARTS};
+use crate::socks::Socks5h;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::header::{self, HeaderName, HeaderValue};
@@ -181,10 +184,12 @@ fn plan(held: &Chunks, new: &Chunks) -> Result<Vec<Piece>, SnapshotRefusal> {
     Ok(pieces)
 }
 
-/// The transport to the origin: TCP, or for an onion origin, Tor.
+/// The transport to the origin: TCP, a SOCKS5 proxy, or for an onion
+/// origin with no proxy, arti.
 pub struct Client {
     origin: Origin,
     max_bytes: u64,
+    proxy: Option<Socks5h>,
     #[cfg(feature = "onion")]
     tor: Option<crate::onion::Dialer>,
 }
@@ -193,30 +198,32 @@ pub struct Client {
 #[cfg(not(feature = "onion"))]
 pub fn onion_unsupported(origin: &Origin) -> String {
     format!(
-        "--origin {origin} is an onion service: polling it needs undersign built with the `onion` feature (arti), which this build does not have; mirror it through a plain-HTTP address (of the origin or of another mirror) meanwhile"
+        "--origin {origin} is an onion service: reach it through the tor daemon's SocksPort with --origin-proxy socks5h://127.0.0.1:9050 (or the `origin_proxy` key), or use undersign built with the `onion` feature (arti), which this build is not"
     )
 }
 
 impl Client {
-    /// A client of `origin` that reads at most `max_bytes` of a snapshot;
-    /// for an onion origin, with an arti client whose files are under
-    /// `config`'s data dir. Must run inside the tokio runtime.
+    /// A client of `origin` that reads at most `max_bytes` of a snapshot,
+    /// through `config`'s `origin_proxy` if set; else for an onion origin,
+    /// with an arti client whose files are under `config`'s data dir. Must
+    /// run inside the tokio runtime.
     pub fn new(origin: Origin, max_bytes: u64, config: &crate::config::Config) -> Result<Client, String> {
+        let proxy = config.origin_proxy.clone();
+        let arti = origin.is_onion() && proxy.is_none();
         #[cfg(feature = "onion")]
         {
-            let tor = match origin.is_onion() {
+            let tor = match arti {
                 true => Some(crate::onion::dialer(config).map_err(|e| e.to_string())?),
                 false => None,
             };
-            Ok(Client { origin, max_bytes, tor })
+            Ok(Client { origin, max_bytes, proxy, tor })
         }
         #[cfg(not(feature = "onion"))]
         {
-            let _ = config;
-            if origin.is_onion() {
+            if arti {
                 return Err(onion_unsupported(&origin));
             }
-            Ok(Client { origin, max_bytes })
+            Ok(Client { origin, max_bytes, proxy })
         }
     }
 
@@ -408,6 +415,12 @@ impl Client {
     pub(crate) async fn connect(&self) -> Result<Box<dyn Stream>, SnapshotRefusal> {
         let unreachable = |e: &dyn fmt::Display| SnapshotRefusal::Unreachable(e.to_string());
         let (host, port) = (self.origin.host.as_str(), self.origin.port);
+        if let Some(proxy) = &self.proxy {
+            // The name goes to the proxy; over Tor a first stream may wait
+            // for a rendezvous: the caller's whole bound applies.
+            let stream = proxy.connect(host, port).await.map_err(|e| unreachable(&e))?;
+            return Ok(Box::new(stream));
+        }
         #[cfg(feature = "onion")]
         if let Some(tor) = &self.tor {
             // Over Tor a first stream waits for arti to bootstrap and for
@@ -422,9 +435,11 @@ impl Client {
         Ok(Box::new(stream))
     }
 
-    /// The origin.
-    pub(crate) fn origin(&self) -> &Origin {
-        &self.origin
+    /// Whether the origin is reached over Tor (an onion, or through a
+    /// proxy, which is tor's SocksPort as a rule), where a new stream may
+    /// need a circuit or a rendezvous first.
+    pub(crate) fn over_tor(&self) -> bool {
+        self.origin.is_onion() || self.proxy.is_some()
     }
 
     /// The target and `Host` header of a request for the origin's `path`.
@@ -601,5 +616,17 @@ mod tests {
         let onion: Origin = "http://abcdefghijklmnop.onion".parse().unwrap();
         let refused = Client::new(onion, 1, &crate::config::Config::new("data".into())).err().unwrap();
         assert!(refused.contains("`onion` feature"), "{refused}");
+        assert!(refused.contains("--origin-proxy socks5h://127.0.0.1:9050"), "{refused}");
+    }
+
+    #[test]
+    fn an_onion_origin_through_a_proxy_needs_no_arti() {
+        let onion: Origin = "http://abcdefghijklmnop.onion".parse().unwrap();
+        let mut config = crate::config::Config::new("data".into());
+        config.origin_proxy = Some(Socks5h::tor());
+        let client = Client::new(onion, 1, &config).unwrap();
+        assert!(client.over_tor());
+        #[cfg(feature = "onion")]
+        assert!(client.tor.is_none(), "the proxy, not arti");
     }
 }

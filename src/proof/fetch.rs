@@ -74,10 +74,7 @@ impl Fetcher {
         }
         match &self.proxy {
             ProofProxy::Direct => None,
-            ProofProxy::Socks5h { host, port } => {
-                let connect = TcpStream::connect((host.as_str(), *port));
-                Some(matches!(tokio::time::timeout(TIME_LIMIT, connect).await, Ok(Ok(_))))
-            }
+            ProofProxy::Socks5h(proxy) => Some(proxy.answers(TIME_LIMIT).await),
         }
     }
 
@@ -109,13 +106,9 @@ impl Fetcher {
         }
         Ok(match &self.proxy {
             ProofProxy::Direct => Box::new(connect_public(host).await?),
-            // The host name goes to the proxy as a name: nothing is
-            // resolved here.
-            ProofProxy::Socks5h { host: proxy, port } => Box::new(
-                tokio_socks::tcp::Socks5Stream::connect((proxy.as_str(), *port), (host, 443))
-                    .await
-                    .map_err(|_| ProofProblem::Unreachable)?,
-            ),
+            ProofProxy::Socks5h(proxy) => {
+                Box::new(proxy.connect(host, 443).await.map_err(|_| ProofProblem::Unreachable)?)
+            }
         })
     }
 

@@ -1,8 +1,8 @@
 //! A replica's one write to its origin: the form a signer sent, re-encoded
 //! from what the replica decoded and checked, `POST`ed to the same path of
-//! the origin over a new connection of the mirror's client (TCP, or Tor for
-//! an onion origin), and the origin's page brought back, bounded in time
-//! and size. Nothing of the signer's connection goes with it: no
+//! the origin over a new connection of the mirror's client (TCP, the
+//! `origin_proxy`, or arti for an onion origin), and the origin's page
+//! brought back, bounded in time and size. Nothing of the signer's connection goes with it: no
 //! forwarding header, no circuit, no address; the origin sees the replica.
 
 use crate::http::Form;
@@ -15,7 +15,8 @@ use std::time::Duration;
 
 /// The whole exchange with a plain-HTTP origin: a signer waits for it.
 const PLAIN_TIMEOUT: Duration = Duration::from_secs(8);
-/// Over Tor a new stream may need a rendezvous first.
+/// Over Tor (an onion origin, or a proxy) a new stream may need a circuit
+/// or a rendezvous first.
 const ONION_TIMEOUT: Duration = Duration::from_secs(45);
 /// The origin's answer is one page; a thank-you page is a few KiB.
 const MAX_ANSWER: usize = 512 * 1024;
@@ -51,7 +52,7 @@ pub(super) enum ForwardError {
 /// `POST`s `form` to the origin's `path` and reads its answer.
 pub(super) async fn post(client: &Client, path: &str, form: &Form) -> Result<Relayed, ForwardError> {
     let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(form.fields()).finish();
-    let bound = if client.origin().is_onion() { ONION_TIMEOUT } else { PLAIN_TIMEOUT };
+    let bound = if client.over_tor() { ONION_TIMEOUT } else { PLAIN_TIMEOUT };
     tokio::time::timeout(bound, exchange(client, path, Bytes::from(body)))
         .await
         .map_err(|_| ForwardError::Timeout(bound.as_secs()))?

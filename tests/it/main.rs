@@ -25,6 +25,7 @@ mod letter_binding;
 mod letter_page;
 mod mirror;
 mod onionbalance;
+mod origin_proxy;
 mod privacy;
 mod proof;
 mod proxy_protocol;

@@ -7,10 +7,10 @@
 //! CA; one redirects off its domain.
 
 use crate::common::console::{self, Console};
-use crate::common::{Response, Server};
+use crate::common::{socks, Response, Server};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_rustls::rustls;
@@ -102,60 +102,6 @@ fn https_site(config: Arc<rustls::ServerConfig>, files: Files) -> SocketAddr {
     addr
 }
 
-/// A SOCKS5 proxy (no authentication, CONNECT only) that leads every host
-/// name to `site`, and `wrongca.example` to `other`. It accepts names only
-/// (ATYP 3), and records each, so the test sees what the server asked for.
-fn socks5_proxy(site: SocketAddr, other: SocketAddr, asked: Arc<Mutex<Vec<String>>>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut client in listener.incoming().flatten() {
-            let asked = Arc::clone(&asked);
-            std::thread::spawn(move || {
-                let mut greeting = [0u8; 2];
-                client.read_exact(&mut greeting).unwrap();
-                let mut methods = vec![0u8; greeting[1] as usize];
-                client.read_exact(&mut methods).unwrap();
-                client.write_all(&[5, 0]).unwrap();
-                let mut request = [0u8; 4];
-                client.read_exact(&mut request).unwrap();
-                assert_eq!(&request[..2], &[5, 1], "a CONNECT");
-                if request[3] != 3 {
-                    // An address: the name was resolved before the proxy.
-                    asked.lock().unwrap().push(format!("an address (type {})", request[3]));
-                    let _ = client.write_all(&[5, 8, 0, 1, 0, 0, 0, 0, 0, 0]);
-                    return;
-                }
-                let mut len = [0u8; 1];
-                client.read_exact(&mut len).unwrap();
-                let mut name = vec![0u8; len[0] as usize];
-                client.read_exact(&mut name).unwrap();
-                let mut port = [0u8; 2];
-                client.read_exact(&mut port).unwrap();
-                let name = String::from_utf8(name).unwrap();
-                asked.lock().unwrap().push(format!("{name}:{}", u16::from_be_bytes(port)));
-                let to = if name == "wrongca.example" { other } else { site };
-                let Ok(upstream) = TcpStream::connect(to) else {
-                    let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
-                    return;
-                };
-                client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).unwrap();
-                let (mut up_read, mut client_read) =
-                    (upstream.try_clone().unwrap(), client.try_clone().unwrap());
-                let (mut up_write, mut client_write) = (upstream, client);
-                let there = std::thread::spawn(move || {
-                    let _ = std::io::copy(&mut client_read, &mut up_write);
-                    let _ = up_write.shutdown(std::net::Shutdown::Write);
-                });
-                let _ = std::io::copy(&mut up_read, &mut client_write);
-                let _ = client_write.shutdown(std::net::Shutdown::Write);
-                let _ = there.join();
-            });
-        }
-    });
-    addr
-}
-
 /// The line a thank-you page asks to publish.
 fn proof_line(thanks: &Response) -> String {
     let start = thanks.body.find("undersign-proof ").expect("the thank-you page shows a line to publish");
@@ -215,7 +161,9 @@ impl World {
         let site = https_site(ca.server_config(&names), Arc::clone(&files));
         let other = https_site(stranger.server_config(&names), Arc::clone(&files));
         let asked = Arc::new(Mutex::new(Vec::new()));
-        let proxy = socks5_proxy(site, other, Arc::clone(&asked));
+        let proxy = socks::proxy(Arc::clone(&asked), move |name| {
+            Some(if name == "wrongca.example" { other } else { site })
+        });
         let config = format!(
             "{}proof_proxy = \"socks5h://{proxy}\"\nproof_ca_file = \"ca.pem\"\nproof_check_seconds = 5\npublish_proven = true\nsnapshot_interval_seconds = 1\n",
             console::CONSOLE

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 const ORIGIN_CONFIG: &str = "min_fill_seconds = 0\nsnapshot_interval_seconds = 1\n";
 
 /// A replica of `origin` (its address and data dir), polling every second.
-struct Replica {
-    server: Server,
+pub(crate) struct Replica {
+    pub(crate) server: Server,
     _dir: tempfile::TempDir,
 }
 
@@ -29,7 +29,13 @@ impl Replica {
     }
 
     /// With more configuration and arguments.
-    fn start_with(origin: &str, key: &str, secret: &Path, config: &str, extra: &[&str]) -> Replica {
+    pub(crate) fn start_with(
+        origin: &str,
+        key: &str,
+        secret: &Path,
+        config: &str,
+        extra: &[&str],
+    ) -> Replica {
         let dir = tempfile::tempdir().unwrap();
         let config_path = dir.path().join("undersign.toml");
         std::fs::write(&config_path, format!("min_fill_seconds = 0\n{config}")).unwrap();
@@ -42,7 +48,12 @@ impl Replica {
     }
 
     /// Waits until `path` answers 200 with a body satisfying `wanted`.
-    fn page_when(&self, path: &str, what: &str, wanted: impl Fn(&str) -> bool) -> (String, Duration) {
+    pub(crate) fn page_when(
+        &self,
+        path: &str,
+        what: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
         let start = Instant::now();
         loop {
             let page = self.server.get(path);
@@ -60,7 +71,7 @@ impl Replica {
     }
 
     /// Signs with a form of the replica's page at `prefix` ("" or "/es").
-    fn sign(&self, prefix: &str, name: &str) -> Response {
+    pub(crate) fn sign(&self, prefix: &str, name: &str) -> Response {
         let token = self.server.get(&format!("{prefix}/")).form_token();
         self.server.post_form(
             &format!("{prefix}/sign"),

@@ -6,6 +6,7 @@ pub mod axe;
 pub mod browser;
 pub mod console;
 pub mod heavy;
+pub mod socks;
 pub mod vnu;
 
 use std::io::{BufRead, BufReader, Read, Write};
