@@ -156,6 +156,12 @@ fn replicas_behind_one_onionbalance_address_take_signatures_for_the_origin() {
     // guarded), with the 5 s first pause.
     let consensus = dir.join("ob-tor/cached-microdesc-consensus");
     assert!(within(Duration::from_secs(180), || consensus.exists()), "the management tor got no consensus");
+    // And the relays' microdescriptors, which its first publish needs too.
+    let microdescs = ["cached-microdescs", "cached-microdescs.new"].map(|f| dir.join("ob-tor").join(f));
+    assert!(
+        within(Duration::from_secs(120), || microdescs.iter().any(|f| f.exists())),
+        "the management tor got no microdescriptors"
+    );
     let control = std::fs::read_to_string(dir.join("ob/control_port")).unwrap();
     let log = std::fs::File::create(dir.join("onionbalance.log")).unwrap();
     let child = Command::new(python_of(&balancer))
