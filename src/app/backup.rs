@@ -33,7 +33,7 @@
 use super::{files, folder_of, load_content, open_store, Error};
 use crate::config::Config;
 use crate::domain::Day;
-use crate::snapshot::{SigningKey, KEY_FILE, SEQ_FILE};
+use crate::snapshot::{Hashing, SigningKey, KEY_FILE, SEQ_FILE};
 use crate::store;
 use sha2::{Digest as _, Sha256};
 use std::fs::File;
@@ -271,23 +271,6 @@ fn append(tar: &mut tar::Builder<impl Write>, name: &str, len: u64, data: impl R
     h.set_mtime(0);
     h.set_entry_type(tar::EntryType::Regular);
     tar.append_data(&mut h, name, data)
-}
-
-/// A writer that hashes what passes through it.
-struct Hashing<W> {
-    inner: W,
-    sha: Sha256,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sha.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {

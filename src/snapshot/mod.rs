@@ -508,10 +508,13 @@ fn write_document(
     Ok((file, len, Digest(sha.finalize().into()), badge))
 }
 
-/// Hashes what is written through it.
-struct Hashing<W> {
-    inner: W,
-    sha: sha2::Sha256,
+/// Hashes what is written through it (the snapshot file here, a backup's
+/// archive in `app::backup`).
+pub(crate) struct Hashing<W> {
+    /// Where the bytes go.
+    pub(crate) inner: W,
+    /// The SHA-256 of every byte written so far.
+    pub(crate) sha: sha2::Sha256,
 }
 
 impl<W: Write> Write for Hashing<W> {
