@@ -229,7 +229,9 @@ for size in "${sizes[@]}"; do
     put "VmRSS after start + GET /, this server (MB)" "$size" "$(mb "$(kib_of VmRSS "$US_PID")")"
 
     # List pages: first, middle and last of the individuals.
-    pages="$(curl -sS "http://$US_ADDR/signatories/individual?page=1" | grep -o 'Page 1 of [0-9]*' | awk '{print $4}' | head -1)"
+    # The numbers stand in isolation marks (U+2068 … U+2069) and may carry
+    # thousands separators: both go before the match.
+    pages="$(curl -sS "http://$US_ADDR/signatories/individual?page=1" | LC_ALL=C sed -e 's/\xe2\x81[\xa6-\xa9]//g' -e 's/\([0-9]\),\([0-9]\)/\1\2/g' | { grep -ao 'Page 1 of [0-9]*' || true; } | awk '{print $4}' | head -1)"
     pages="${pages:-1}"
     for which in first middle last; do
         case "$which" in first) p=1 ;; middle) p=$(((pages + 1) / 2)) ;; last) p="$pages" ;; esac
