@@ -28,9 +28,12 @@ pub struct Record {
     pub name: SignatoryName,
     /// Who signed.
     pub kind: Kind,
-    /// Title, employer or city, if given.
+    /// Title, employer or city, if given. What is not given is not written:
+    /// most signatures give neither, and a million records are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<Affiliation>,
     /// Country, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<Country>,
     /// Whether the name may be shown; unlisted ones are only counted.
     pub listed: bool,
@@ -39,7 +42,7 @@ pub struct Record {
     /// Why a moderator should look at it.
     pub flags: Vec<Flag>,
     /// A moderator checked that this organisation or company is who it says.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
     /// The UTC day it arrived: the finest time kept.
     pub day: Day,
@@ -89,9 +92,13 @@ pub struct PublicSignatory {
     pub name: String,
     /// Who signed.
     pub kind: Kind,
-    /// Title, employer or city, if given.
+    /// Title, employer or city, if given. Like `verified` and `proof`,
+    /// left out when there is nothing to say: most names have neither, and
+    /// a million of them are downloaded over Tor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<String>,
     /// Country, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Checked by a moderator (organisations and companies).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -435,6 +442,28 @@ mod tests {
             proof: None,
         };
         assert!(!serde_json::to_string(&p).unwrap().contains("verified"));
+    }
+
+    /// A record keeps only what is known, and one written in full (as
+    /// earlier versions wrote every record) reads as the same record.
+    #[test]
+    fn records_leave_out_what_was_not_given_and_read_in_either_form() {
+        let r = Record::imported(7, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(20_793));
+        let short = serde_json::to_string(&r).unwrap();
+        for absent in ["affiliation", "country", "verified"] {
+            assert!(!short.contains(absent), "{short}");
+        }
+        let full = r#"{"id":7,"name":"Ada Lovelace","kind":"individual","affiliation":null,"country":null,"listed":true,"status":"published","flags":[],"verified":false,"day":20793}"#;
+        assert_eq!(serde_json::from_str::<Record>(full).unwrap(), r);
+        assert_eq!(serde_json::from_str::<Record>(&short).unwrap(), r);
+        let given = Record {
+            affiliation: Affiliation::parse("Analytical Engines").unwrap(),
+            country: Country::parse("United Kingdom").unwrap(),
+            verified: true,
+            ..r
+        };
+        let back = serde_json::from_str::<Record>(&serde_json::to_string(&given).unwrap()).unwrap();
+        assert_eq!(back, given);
     }
 
     /// Every sentence earlier versions stored reads as its action, and the

@@ -292,7 +292,7 @@ impl Client {
         sig: &Path,
     ) -> Result<Option<Fetched>, SnapshotRefusal> {
         let etag = format!("\"{}\"", held.seq);
-        // A list is about 70 bytes per 11 KiB chunk: far less than this.
+        // A list is about 70 bytes per 12 KiB chunk: far less than this.
         let max_list = (self.max_bytes / 64).max(1 << 20);
         let mut list = Vec::new();
         let got =

@@ -662,9 +662,11 @@ fn fetched_for(out: &str, seq: u64) -> Option<(u64, bool)> {
 #[test]
 fn a_changed_snapshot_costs_its_changed_chunks_not_the_whole_list() {
     let origin = Signer::new(None);
-    let names: Vec<String> = (0..3000).map(|i| format!("Signatory Number {i:04}")).collect();
+    // Enough names for a few dozen chunks (a name is a line, 256 lines a
+    // chunk on average).
+    let names: Vec<String> = (0..10_000).map(|i| format!("Signatory Number {i:05}")).collect();
     let mut more = names.clone();
-    more.insert(1500, "Someone New".into());
+    more.insert(5000, "Someone New".into());
     let one = origin.sign(&refs(&names), Day::today());
     let two = origin.sign(&refs(&more), Day::today());
     // The fake origin serves whole snapshots only (no chunk list): the
