@@ -44,8 +44,9 @@
 //!                       sent as cached head, token, cached tail (no copy)
 //!   POST /sign          http::form (16 KiB, timed) -> honeypot -> tokens (HMAC, age)
 //!                       -> domain::*::parse -> limits (circuit, site)
-//!                       -> store::Store::sign: writer thread applies an atomic batch,
-//!                          then one flush + fsync for the whole group, then answers
+//!                       -> store::Store::sign: writer thread applies an atomic batch and
+//!                          commits it; the syncer thread fsyncs the log (one fsync for
+//!                          every group committed meanwhile), then answers
 //!                       -> render thank-you page with the withdrawal code (and, for an
 //!                          organisation that gave its website, the line that proves it;
 //!                          no fetch here: proof::keep_checked fetches on its own task)

@@ -448,7 +448,8 @@ mod tests {
     /// earlier versions wrote every record) reads as the same record.
     #[test]
     fn records_leave_out_what_was_not_given_and_read_in_either_form() {
-        let r = Record::imported(7, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(20_793));
+        let r =
+            Record::imported(7, SignatoryName::parse("Ada Lovelace").unwrap(), Kind::Individual, Day(20_793));
         let short = serde_json::to_string(&r).unwrap();
         for absent in ["affiliation", "country", "verified"] {
             assert!(!short.contains(absent), "{short}");

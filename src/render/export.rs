@@ -230,11 +230,15 @@ mod tests {
     /// The exports as they were built before they streamed: the whole
     /// document at once, then each name put back on one line.
     fn whole(data: &OpenData) -> (Vec<u8>, Vec<u8>) {
-        let mut json = serde_json::to_vec_pretty(&OpenData { signatories: Vec::new(), ..data.clone() }).unwrap();
+        let mut json =
+            serde_json::to_vec_pretty(&OpenData { signatories: Vec::new(), ..data.clone() }).unwrap();
         if !data.signatories.is_empty() {
             json.truncate(json.len() - b"]\n}".len());
-            let lines: Vec<String> =
-                data.signatories.iter().map(|s| format!("\n    {}", serde_json::to_string(s).unwrap())).collect();
+            let lines: Vec<String> = data
+                .signatories
+                .iter()
+                .map(|s| format!("\n    {}", serde_json::to_string(s).unwrap()))
+                .collect();
             json.extend_from_slice(format!("{}\n  ]\n}}", lines.join(",")).as_bytes());
         }
         let mut w = csv::Writer::from_writer(Vec::new());

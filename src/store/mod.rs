@@ -6,8 +6,8 @@
 //!
 //! All changes go through one writer thread (`writer`). It takes whatever
 //! requests are waiting and applies them in one transaction, committed
-//! once (group commit); the commit returns after the write-ahead log is
-//! fsynced, and only then is any request answered. A crash never leaves a
+//! once (group commit); a syncer thread (`durable`) fsyncs the write-ahead
+//! log after the commit, and only then is any request answered. A crash never leaves a
 //! signature without its index entries or count: it is all one transaction.
 //!
 //! Readers (pages, exports, the console) use connections of their own from
@@ -21,7 +21,8 @@
 //! at start (`upgrade`).
 //!
 //! The files, each importing only those below it: this handle; `writer`
-//! (the thread and its groups); `changes` (what each request does) over
+//! (the thread and its groups); `durable` (the syncer, and the answers it
+//! holds until their group is on disk); `changes` (what each request does) over
 //! `tx` (one transaction's steps); `request` (what the handle asks);
 //! `shared` (what handles and threads share); `read` (queries on any
 //! connection); `upgrade`, `check`; `order` and `search` (the indexes);
@@ -34,6 +35,7 @@ mod changes;
 mod check;
 mod codec;
 mod copy;
+mod durable;
 mod error;
 mod letter;
 mod names;
@@ -257,7 +259,8 @@ impl Store {
         })?;
         let indexer = Arc::new(IndexerThread { inner: Arc::clone(&inner), thread: JoinOnDrop(Some(thread)) });
         let (tx, rx) = mpsc::channel(WRITER_QUEUE);
-        let writer = writer::Writer { c, inner: Arc::clone(&inner) };
+        let syncer = durable::Syncer::start(Arc::clone(&inner))?;
+        let writer = writer::Writer { c, inner: Arc::clone(&inner), syncer };
         let thread = std::thread::Builder::new().name("store-writer".into()).spawn(move || {
             let _watch = WriterWatch(&writer.inner);
             writer.run(rx)

@@ -116,7 +116,9 @@ fn configure(c: &Connection, cache_kib: u64) -> rusqlite::Result<()> {
 pub(super) const SECURE_DELETE: &str = "PRAGMA secure_delete = ON;";
 
 /// The writer's connection: creates the tables, WAL mode, and a commit
-/// that returns only once the WAL is fsynced (`synchronous = FULL`).
+/// that writes the WAL without waiting for the disk (`synchronous =
+/// NORMAL`): the syncer (`durable`) fsyncs it before any answer, and a
+/// checkpoint syncs the WAL before it copies pages into the database.
 pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Connection> {
     owner_only(&dir.join(FILE)).map_err(cannot_open)?;
     let c = Connection::open(dir.join(FILE))?;
@@ -124,7 +126,7 @@ pub(super) fn open_writer(dir: &Path, cache_bytes: u64) -> rusqlite::Result<Conn
     c.execute_batch(SECURE_DELETE)?;
     c.pragma_update(None, "journal_mode", "WAL")?;
     c.execute_batch(
-        "PRAGMA synchronous = FULL;
+        "PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = OFF;
          PRAGMA wal_autocheckpoint = 16384;
          PRAGMA journal_size_limit = 4194304;",

@@ -183,8 +183,12 @@ impl Indexer {
         };
         let applied: i64 = c.query_row("SELECT seq FROM applied", [], |r| r.get(0))?;
         // The log must go on where the indexes stopped, or they are rebuilt
-        // from the list: after the index file was lost or replaced.
-        if next_logged(main)? > applied + 1 {
+        // from the list: after the index file was lost or replaced, or when
+        // the indexes hold entries the store no longer logged (a power cut
+        // that took the store's last commits, not yet synced, but not the
+        // indexes' own).
+        let logged_to = next_logged_ever(main)? - 1;
+        if next_logged(main)? > applied + 1 || logged_to < applied {
             drop(c);
             rebuild(dir, main, notice)?;
         }
@@ -467,6 +471,16 @@ fn rebuild(dir: &Path, main: &Connection, notice: fn(&str)) -> Result<(), StoreE
 
 /// The sequence number of the first log entry not yet dropped, or of the
 /// next one when all were (the log's numbers are never reused).
+/// The number the next log entry will get, whether or not the log holds
+/// entries now.
+fn next_logged_ever(main: &Connection) -> rusqlite::Result<i64> {
+    main.query_row(
+        "SELECT coalesce((SELECT seq + 1 FROM sqlite_sequence WHERE name = 'search_log'), 1)",
+        [],
+        |r| r.get(0),
+    )
+}
+
 fn next_logged(main: &Connection) -> rusqlite::Result<i64> {
     main.query_row(
         "SELECT coalesce((SELECT min(seq) FROM search_log),

@@ -1,9 +1,10 @@
 //! The writer thread: the only code that changes the store. It takes the
 //! requests waiting (up to [`MAX_GROUP`]), applies them inside one SQLite
-//! transaction and commits once: with `synchronous = FULL` the commit
-//! returns after the WAL is fsynced, and only then is any of the group
-//! answered (group commit). Later requests of a group read what the earlier
-//! ones wrote, as the transaction sees its own writes.
+//! transaction and commits once, then hands the group to the syncer
+//! (`durable`), which answers it once the write-ahead log is fsynced
+//! (group commit), while the writer goes on with the next group. Later
+//! requests of a group read what the earlier ones wrote, as the
+//! transaction sees its own writes.
 //!
 //! A refusal (a used token, a duplicate) is decided before its request
 //! writes anything; a store error after writes spoils the group, which is
@@ -14,8 +15,9 @@
 //! What one request does is in `changes`, built from the steps of a
 //! transaction in `tx`.
 
+use super::durable::{Answer, Committed, Health, Syncer};
 use super::error::{SignError, StoreError};
-use super::request::{Reply, Request, Signed};
+use super::request::Request;
 use super::search;
 use super::shared::Inner;
 use super::tx::{in_transaction, Tx};
@@ -23,6 +25,7 @@ use crate::domain::record::Day;
 use rusqlite::Connection;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Requests applied before one durable commit, at most. Every client in a
@@ -31,10 +34,17 @@ use tokio::sync::mpsc;
 /// (`bench/README.md`).
 const MAX_GROUP: usize = 32;
 
+/// How long the writer waits at a time for more requests while the
+/// syncer is busy.
+const GATHER: Duration = Duration::from_millis(1);
+
 /// The writer thread's state.
 pub(super) struct Writer {
     pub(super) c: Connection,
     pub(super) inner: Arc<Inner>,
+    /// Answers each committed group once it is durable; dropped (finished
+    /// and joined) with the writer.
+    pub(super) syncer: Syncer,
 }
 
 impl Writer {
@@ -46,8 +56,7 @@ impl Writer {
             tx.purge_if_due(today, self.inner.options.retention_days)
         });
         if let Ok((true, _)) = purged {
-            self.inner.generation.fetch_add(1, Ordering::AcqRel);
-            self.inner.index.removed();
+            self.syncer.hand(Committed { answers: Vec::new(), public: true, removed: true });
         }
     }
 
@@ -55,7 +64,6 @@ impl Writer {
     pub(super) fn run(&self, mut rx: mpsc::Receiver<Request>) {
         let mut last_daily = Day(0);
         let mut dropped = 0;
-        let mut answers: Vec<Answer> = Vec::with_capacity(MAX_GROUP);
         let mut health = Health::default();
         loop {
             let today = Day::today();
@@ -64,6 +72,7 @@ impl Writer {
                 last_daily = today;
             }
             let Some(first) = rx.blocking_recv() else { break }; // every handle is gone
+            let mut answers: Vec<Answer> = Vec::with_capacity(MAX_GROUP);
             let begun = self.c.execute_batch("BEGIN IMMEDIATE");
             let mut tx = Tx::new(&self.c);
             tx.letter_version = self.inner.letters.number();
@@ -78,6 +87,12 @@ impl Writer {
                 answers.push(answer);
                 if answers.len() < MAX_GROUP {
                     next = rx.try_recv().ok();
+                    // While the syncer is busy with the groups before, this
+                    // one could not be answered sooner: it takes in what
+                    // arrives meanwhile, a millisecond at a time.
+                    while next.is_none() && self.syncer.busy_after(GATHER) {
+                        next = rx.try_recv().ok();
+                    }
                 }
             }
             // What the search indexer has applied leaves the log with this group.
@@ -92,65 +107,17 @@ impl Writer {
             if failure.is_none() {
                 failure = self.c.execute_batch("COMMIT").err().map(|e| e.to_string());
             }
-            let durable = failure.is_none();
-            if begun.is_ok() && !durable {
+            let committed = failure.is_none();
+            if begun.is_ok() && !committed {
                 let _ = self.c.execute_batch("ROLLBACK");
             }
             health.after_group(failure.as_deref(), self.inner.options.notice);
-            if durable {
+            if committed {
                 dropped = dropped.max(applied);
-                if public {
-                    self.inner.generation.fetch_add(1, Ordering::AcqRel);
-                    self.inner.index.wake();
-                }
-                if removed {
-                    self.inner.index.removed();
-                }
+                self.syncer.hand(Committed { answers, public, removed });
+            } else {
+                answers.into_iter().for_each(Answer::fail);
             }
-            for answer in answers.drain(..) {
-                if durable {
-                    answer.send()
-                } else {
-                    answer.fail()
-                }
-            }
-        }
-    }
-}
-
-/// Whether writes are failing, so that the operator hears once when they
-/// start failing and once when they work again, not once per signature;
-/// on a disk all but full, where commits fail and succeed by turns, at
-/// most once a [`Health::QUIET`].
-#[derive(Default)]
-struct Health {
-    /// When the operator was last told that writes fail.
-    told: Option<std::time::Instant>,
-    /// Groups that failed since then, while the all-clear is still owed.
-    owed: Option<u64>,
-}
-
-impl Health {
-    const QUIET: std::time::Duration = std::time::Duration::from_secs(60);
-
-    fn after_group(&mut self, failure: Option<&str>, notice: fn(&str)) {
-        match (failure, &mut self.owed) {
-            (Some(_), Some(failed)) => *failed += 1,
-            (Some(why), None) => {
-                if self.told.is_none_or(|t| t.elapsed() >= Health::QUIET) {
-                    notice(&format!(
-                        "the store cannot write ({why}): signing answers 503 until it can, \
-                         and resumes by itself"
-                    ));
-                    self.told = Some(std::time::Instant::now());
-                    self.owed = Some(1);
-                }
-            }
-            (None, Some(failed)) => {
-                notice(&format!("the store writes again, after {failed} failed attempts: signing resumed"));
-                self.owed = None;
-            }
-            (None, None) => {}
         }
     }
 }
@@ -180,88 +147,5 @@ fn unanswered(request: Request) -> Answer {
         }
         #[cfg(test)]
         Request::Crash => panic!("a test crashes the writer"),
-    }
-}
-
-/// A request's answer, held until its group is durable.
-enum Answer {
-    Sign(Result<Signed, SignError>, Reply<Signed, SignError>),
-    Withdraw(Result<bool, SignError>, Reply<bool, SignError>),
-    Count(Result<usize, StoreError>, Reply<usize, StoreError>),
-}
-
-impl Answer {
-    /// An error after which the group's writes cannot be trusted; refusals
-    /// (decided before any write) are not.
-    fn is_store_error(&self) -> bool {
-        matches!(
-            self,
-            Answer::Count(Err(e), _) if !matches!(e, StoreError::NotEmpty)
-        ) || matches!(
-            self,
-            Answer::Sign(Err(SignError::Unavailable), _) | Answer::Withdraw(Err(SignError::Unavailable), _)
-        )
-    }
-
-    /// What the operator is told of a store error (see [`Answer::is_store_error`]).
-    fn why(&self, tx: &mut Tx) -> String {
-        match (self, tx.failure.take()) {
-            (Answer::Count(Err(e), _), _) => e.to_string(),
-            (_, Some(e)) => e.to_string(),
-            (_, None) => "a write failed".to_string(),
-        }
-    }
-
-    fn send(self) {
-        match self {
-            Answer::Sign(r, tx) => drop(tx.send(r)),
-            Answer::Withdraw(r, tx) => drop(tx.send(r)),
-            Answer::Count(r, tx) => drop(tx.send(r)),
-        }
-    }
-
-    /// A write that did not reach the disk is no success; a refusal stays
-    /// what it was, since it wrote nothing.
-    fn fail(self) {
-        match self {
-            Answer::Sign(Err(e), tx) if e != SignError::Unavailable => drop(tx.send(Err(e))),
-            Answer::Sign(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
-            Answer::Withdraw(_, tx) => drop(tx.send(Err(SignError::Unavailable))),
-            Answer::Count(Err(StoreError::NotEmpty), tx) => drop(tx.send(Err(StoreError::NotEmpty))),
-            Answer::Count(_, tx) => drop(tx.send(Err(StoreError::NotWritten))),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Health;
-    use std::cell::RefCell;
-
-    thread_local! {
-        static TOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    }
-
-    fn note(m: &str) {
-        TOLD.with(|t| t.borrow_mut().push(m.to_string()));
-    }
-
-    #[test]
-    fn failing_writes_are_told_once_and_their_end_once_even_when_they_alternate() {
-        let mut health = Health::default();
-        health.after_group(None, note);
-        for _ in 0..3 {
-            health.after_group(Some("database or disk is full"), note);
-        }
-        health.after_group(None, note);
-        // A disk all but full: failures and successes by turns.
-        for _ in 0..10 {
-            health.after_group(Some("database or disk is full"), note);
-            health.after_group(None, note);
-        }
-        let told = TOLD.with(|t| t.borrow().clone());
-        assert_eq!(told.len(), 2, "{told:?}");
-        assert!(told[0].starts_with("the store cannot write (database or disk is full)"), "{}", told[0]);
-        assert_eq!(told[1], "the store writes again, after 3 failed attempts: signing resumed");
     }
 }
