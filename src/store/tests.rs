@@ -596,3 +596,28 @@ fn withdrawal_codes_of_the_earlier_form_still_withdraw() {
     });
     assert_eq!(restored.counts(), Counts::default());
 }
+
+/// A power cut between a commit and its sync can take the store's last
+/// commits but not the search index's own: the index is then ahead of the
+/// store's log, and is rebuilt rather than skip the names logged next.
+#[test]
+fn a_search_index_ahead_of_the_store_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = open(&dir);
+        rt().block_on(async {
+            for (i, name) in ["Ada Lovelace", "Grace Hopper"].into_iter().enumerate() {
+                store.sign(new_sig(name, Kind::Individual, i as u8 + 1, false)).await.unwrap();
+            }
+        });
+    }
+    let index = Connection::open(dir.path().join("search.sqlite")).unwrap();
+    index.execute("UPDATE applied SET seq = seq + 1000", []).unwrap();
+    drop(index);
+    let store = open(&dir);
+    rt().block_on(async {
+        store.sign(new_sig("Zed Newcomer", Kind::Individual, 3, false)).await.unwrap();
+    });
+    assert_eq!(store.search("newcomer", 10).unwrap().len(), 1, "the name logged after the cut is found");
+    assert_eq!(store.search("hopper", 10).unwrap().len(), 1);
+}
