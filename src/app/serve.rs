@@ -65,6 +65,8 @@ pub fn replica_blocking(config: Config, options: crate::replica::Options) -> Res
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    // Before any thread: glibc would give each of them an arena of its own.
+    crate::memory::limit_arenas();
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(Error::Start)
 }
 
