@@ -171,7 +171,10 @@ fn open_data_lists_published_names_and_counts() {
     assert_eq!(list.len(), 322);
     assert_eq!(list[0]["name"], "18MillionRising.org");
     assert_eq!(list[0]["kind"], "organization");
-    assert!(list[0].get("affiliation").is_some() && list[0].get("country").is_some());
+    // What was not given is left out, one name to a line.
+    assert!(list[0].get("affiliation").is_none() && list[0].get("country").is_none());
+    let raw = server.get("/signatories.json").body;
+    assert!(raw.contains("\n    {\"name\":\"18MillionRising.org\",\"kind\":\"organization\"}"), "{raw}");
 
     // A name that arrives through the form starting with `=` is held for
     // review; one imported by the deployer is published as it is.

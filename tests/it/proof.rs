@@ -253,7 +253,7 @@ fn a_proof_is_taken_and_shown_everywhere(w: &World) {
     assert!(server.get("/signatories.csv").body.contains("Proving Org,organization,,,proving.example"));
     eventually("the snapshot carries the proof", || {
         let snapshot = server.get("/snapshot.json");
-        snapshot.body.contains("\"domain\": \"proving.example\"") && snapshot.body.contains(&w.today)
+        snapshot.body.contains("\"domain\":\"proving.example\"") && snapshot.body.contains(&w.today)
     });
     let mirror = crate::mirror::Mirror::start(
         &format!("http://{}", server.addr),
