@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Requests applied before one durable commit, at most. Every client in a
+/// Requests applied before one commit, at most. Every client in a
 /// group waits for the whole group; 32 lets one part of the clients be
 /// answered and come back while the next part is applied
 /// (`bench/README.md`).
