@@ -69,14 +69,15 @@ fn a_replica_signs_for_an_onion_origin_through_the_origin_proxy() {
     only_the_name_was_asked_for(&asked);
 }
 
-#[test]
-fn the_origin_proxy_is_socks5h_or_refused_at_start() {
+/// Starts `undersign mirror` with `args`, an empty config and a fresh
+/// data dir; what it said on stderr, once it has refused to start.
+fn mirror_refused(args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("undersign.toml");
     std::fs::write(&config, "").unwrap();
     let out = std::process::Command::new(crate::common::binary())
-        .args(["mirror", "--origin", &format!("http://{ONION}"), "--key", "RWQ", "--origin-proxy"])
-        .arg("socks5://127.0.0.1:9050")
+        .arg("mirror")
+        .args(args)
         .arg("--data")
         .arg(dir.path().join("data"))
         .arg("--config")
@@ -84,7 +85,14 @@ fn the_origin_proxy_is_socks5h_or_refused_at_start() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_origin_proxy_is_socks5h_or_refused_at_start() {
+    let onion = format!("http://{ONION}");
+    let said =
+        mirror_refused(&["--origin", &onion, "--key", "RWQ", "--origin-proxy", "socks5://127.0.0.1:9050"]);
     assert!(said.contains("origin_proxy") && said.contains("socks5h://HOST:PORT"), "{said}");
 }
 
@@ -94,18 +102,6 @@ fn the_origin_proxy_is_socks5h_or_refused_at_start() {
 #[test]
 fn without_arti_an_onion_origin_asks_for_the_origin_proxy() {
     let origin = Server::start_with(ORIGIN_CONFIG);
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("undersign.toml");
-    std::fs::write(&config, "").unwrap();
-    let out = std::process::Command::new(crate::common::binary())
-        .args(["mirror", "--origin", &format!("http://{ONION}"), "--key", &key_of(&origin.data)])
-        .arg("--data")
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = mirror_refused(&["--origin", &format!("http://{ONION}"), "--key", &key_of(&origin.data)]);
     assert!(said.contains("--origin-proxy socks5h://127.0.0.1:9050"), "{said}");
 }
